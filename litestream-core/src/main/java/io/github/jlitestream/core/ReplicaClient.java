@@ -1,0 +1,65 @@
+package io.github.jlitestream.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The storage seam of a replica: lists, writes, reads and deletes the objects of the Litestream v0.3 layout
+ * ({@code generations/<generation>/snapshots/...} and {@code .../wal/...}). Objects are stored as given: encoding
+ * (LZ4, encryption) happens before a client sees them. Implementations are thread-safe.
+ *
+ * @since 0.1.0
+ */
+public interface ReplicaClient extends AutoCloseable {
+
+	/** A short name of the kind of store, such as {@code file} or {@code s3}. */
+	String type();
+
+	/** A description of where the replica lives, without credentials, for logs and errors. */
+	String location();
+
+	/** Lists the generations that hold at least one object, sorted by name. */
+	List<Generation> generations() throws IOException;
+
+	/** Lists the snapshots of a generation, sorted by index; empty when the generation does not exist. */
+	List<SnapshotInfo> snapshots(Generation generation) throws IOException;
+
+	/** Lists the WAL segments of a generation, sorted by index and offset; empty when it does not exist. */
+	List<WalSegmentInfo> walSegments(Generation generation) throws IOException;
+
+	/** Writes (or replaces) the snapshot of {@code index}. */
+	SnapshotInfo writeSnapshot(Generation generation, long index, ObjectContent content) throws IOException;
+
+	/** Writes the WAL segment at {@code index} and {@code offset}. */
+	WalSegmentInfo writeWalSegment(Generation generation, long index, long offset, ObjectContent content)
+			throws IOException;
+
+	/**
+	 * Opens a snapshot for reading.
+	 * @throws NoSuchFileException when it does not exist
+	 */
+	InputStream openSnapshot(Generation generation, long index) throws IOException;
+
+	/**
+	 * Opens a WAL segment for reading.
+	 * @throws NoSuchFileException when it does not exist
+	 */
+	InputStream openWalSegment(Generation generation, long index, long offset) throws IOException;
+
+	/** Deletes snapshots; missing ones are ignored. */
+	void deleteSnapshots(Collection<SnapshotInfo> snapshots) throws IOException;
+
+	/** Deletes WAL segments; missing ones are ignored. */
+	void deleteWalSegments(Collection<WalSegmentInfo> segments) throws IOException;
+
+	/** Deletes every object of a generation. */
+	void deleteGeneration(Generation generation) throws IOException;
+
+	@Override
+	default void close() throws IOException {
+	}
+
+}

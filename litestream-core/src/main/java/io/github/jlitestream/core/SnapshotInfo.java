@@ -1,0 +1,22 @@
+package io.github.jlitestream.core;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A snapshot stored in a replica.
+ *
+ * @param generation its generation
+ * @param index the WAL index it was taken in
+ * @param size the stored (encoded) size in bytes
+ * @param createdAt when the store recorded it (file mtime or S3 LastModified)
+ * @since 0.1.0
+ */
+public record SnapshotInfo(Generation generation, long index, long size, Instant createdAt) {
+
+	public SnapshotInfo {
+		Objects.requireNonNull(generation, "'generation' must not be null");
+		Objects.requireNonNull(createdAt, "'createdAt' must not be null");
+	}
+
+}

@@ -1,0 +1,202 @@
+package io.github.jlitestream.core.file;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
+
+import io.github.jlitestream.core.Generation;
+import io.github.jlitestream.core.ObjectContent;
+import io.github.jlitestream.core.ReplicaClient;
+import io.github.jlitestream.core.SnapshotInfo;
+import io.github.jlitestream.core.WalSegmentInfo;
+import io.github.jlitestream.core.layout.ReplicaPaths;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A replica in a local directory, laid out as Litestream v0.3's file replica. Objects are written to a
+ * {@code .tmp} file, forced to disk and renamed, so a reader never sees half an object.
+ *
+ * @since 0.1.0
+ */
+public final class FileReplicaClient implements ReplicaClient {
+
+	private final Path root;
+
+	public FileReplicaClient(Path root) {
+		this.root = root.toAbsolutePath().normalize();
+	}
+
+	/** The replica's root directory. */
+	public Path root() {
+		return this.root;
+	}
+
+	@Override
+	public String type() {
+		return "file";
+	}
+
+	@Override
+	public String location() {
+		return this.root.toUri().toString();
+	}
+
+	@Override
+	public List<Generation> generations() throws IOException {
+		Path dir = this.root.resolve(ReplicaPaths.GENERATIONS);
+		List<Generation> generations = new ArrayList<>();
+		for (Path child : list(dir)) {
+			String name = child.getFileName().toString();
+			if (Generation.isValid(name) && Files.isDirectory(child)) {
+				generations.add(new Generation(name));
+			}
+		}
+		generations.sort(Comparator.naturalOrder());
+		return generations;
+	}
+
+	@Override
+	public List<SnapshotInfo> snapshots(Generation generation) throws IOException {
+		List<SnapshotInfo> snapshots = new ArrayList<>();
+		for (Path file : list(this.root.resolve(ReplicaPaths.snapshotsDir(generation)))) {
+			OptionalLong index = ReplicaPaths.parseSnapshotName(file.getFileName().toString());
+			if (index.isPresent()) {
+				BasicFileAttributes attributes = attributes(file);
+				if (attributes != null) {
+					snapshots.add(new SnapshotInfo(generation, index.getAsLong(), attributes.size(),
+							attributes.lastModifiedTime().toInstant()));
+				}
+			}
+		}
+		snapshots.sort(Comparator.comparingLong(SnapshotInfo::index));
+		return snapshots;
+	}
+
+	@Override
+	public List<WalSegmentInfo> walSegments(Generation generation) throws IOException {
+		List<WalSegmentInfo> segments = new ArrayList<>();
+		for (Path file : list(this.root.resolve(ReplicaPaths.walDir(generation)))) {
+			var name = ReplicaPaths.parseWalSegmentName(file.getFileName().toString());
+			if (name.isPresent()) {
+				BasicFileAttributes attributes = attributes(file);
+				if (attributes != null) {
+					segments.add(new WalSegmentInfo(generation, name.get().index(), name.get().offset(),
+							attributes.size(), attributes.lastModifiedTime().toInstant()));
+				}
+			}
+		}
+		segments.sort(WalSegmentInfo.BY_POSITION);
+		return segments;
+	}
+
+	@Override
+	public SnapshotInfo writeSnapshot(Generation generation, long index, ObjectContent content) throws IOException {
+		Path target = this.root.resolve(ReplicaPaths.snapshotKey(generation, index));
+		Instant createdAt = write(target, content);
+		return new SnapshotInfo(generation, index, content.length(), createdAt);
+	}
+
+	@Override
+	public WalSegmentInfo writeWalSegment(Generation generation, long index, long offset, ObjectContent content)
+			throws IOException {
+		Path target = this.root.resolve(ReplicaPaths.walSegmentKey(generation, index, offset));
+		Instant createdAt = write(target, content);
+		return new WalSegmentInfo(generation, index, offset, content.length(), createdAt);
+	}
+
+	@Override
+	public InputStream openSnapshot(Generation generation, long index) throws IOException {
+		return Files.newInputStream(this.root.resolve(ReplicaPaths.snapshotKey(generation, index)));
+	}
+
+	@Override
+	public InputStream openWalSegment(Generation generation, long index, long offset) throws IOException {
+		return Files.newInputStream(this.root.resolve(ReplicaPaths.walSegmentKey(generation, index, offset)));
+	}
+
+	@Override
+	public void deleteSnapshots(Collection<SnapshotInfo> snapshots) throws IOException {
+		for (SnapshotInfo snapshot : snapshots) {
+			Files.deleteIfExists(this.root.resolve(ReplicaPaths.snapshotKey(snapshot.generation(), snapshot.index())));
+		}
+	}
+
+	@Override
+	public void deleteWalSegments(Collection<WalSegmentInfo> segments) throws IOException {
+		for (WalSegmentInfo segment : segments) {
+			Files.deleteIfExists(this.root
+				.resolve(ReplicaPaths.walSegmentKey(segment.generation(), segment.index(), segment.offset())));
+		}
+	}
+
+	@Override
+	public void deleteGeneration(Generation generation) throws IOException {
+		Path dir = this.root.resolve(ReplicaPaths.generationDir(generation));
+		if (!Files.exists(dir)) {
+			return;
+		}
+		try (Stream<Path> paths = Files.walk(dir)) {
+			for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+				Files.deleteIfExists(path);
+			}
+		}
+	}
+
+	private Instant write(Path target, ObjectContent content) throws IOException {
+		Files.createDirectories(target.getParent());
+		Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+		try (InputStream in = content.open();
+				FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+						StandardOpenOption.TRUNCATE_EXISTING);
+				OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
+			long copied = in.transferTo(out);
+			if (copied != content.length()) {
+				throw new IOException("Object content for " + target + " had " + copied + " bytes, expected "
+						+ content.length());
+			}
+			channel.force(true);
+		}
+		catch (IOException ex) {
+			Files.deleteIfExists(tmp);
+			throw ex;
+		}
+		Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		return Files.getLastModifiedTime(target).toInstant();
+	}
+
+	private static List<Path> list(Path dir) throws IOException {
+		List<Path> result = new ArrayList<>();
+		try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+			stream.forEach(result::add);
+		}
+		catch (NoSuchFileException ex) {
+			// A directory that was never written is an empty listing.
+		}
+		return result;
+	}
+
+	private static @Nullable BasicFileAttributes attributes(Path file) throws IOException {
+		try {
+			return Files.readAttributes(file, BasicFileAttributes.class);
+		}
+		catch (NoSuchFileException ex) {
+			return null; // deleted between listing and reading: not there any more
+		}
+	}
+
+}

@@ -1,0 +1,225 @@
+package io.github.jlitestream.core.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+
+import io.github.jlitestream.core.Generation;
+import io.github.jlitestream.core.ObjectContent;
+import io.github.jlitestream.core.ReplicaClient;
+import io.github.jlitestream.core.SnapshotInfo;
+import io.github.jlitestream.core.WalSegmentInfo;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The behaviour every {@link ReplicaClient} must have. Run it by extending it with a {@link #createClient()} that
+ * returns a client on an empty replica.
+ */
+public abstract class AbstractReplicaClientContractTests {
+
+	protected ReplicaClient client;
+
+	protected abstract ReplicaClient createClient() throws Exception;
+
+	@BeforeEach
+	void setUpClient() throws Exception {
+		this.client = createClient();
+	}
+
+	@AfterEach
+	void closeClient() throws Exception {
+		this.client.close();
+	}
+
+	@Test
+	void emptyReplicaHasNothing() throws IOException {
+		Generation generation = Generation.random();
+		assertThat(this.client.generations()).isEmpty();
+		assertThat(this.client.snapshots(generation)).isEmpty();
+		assertThat(this.client.walSegments(generation)).isEmpty();
+	}
+
+	@Test
+	void writesListsAndReadsSnapshots() throws IOException {
+		Generation generation = Generation.random();
+		byte[] data = randomBytes(10_000, 1);
+		Instant before = Instant.now().minusSeconds(2);
+		SnapshotInfo written = this.client.writeSnapshot(generation, 0x1a, ObjectContent.of(data));
+		assertThat(written.index()).isEqualTo(0x1a);
+		assertThat(written.size()).isEqualTo(data.length);
+
+		List<SnapshotInfo> snapshots = this.client.snapshots(generation);
+		assertThat(snapshots).singleElement().satisfies((snapshot) -> {
+			assertThat(snapshot.generation()).isEqualTo(generation);
+			assertThat(snapshot.index()).isEqualTo(0x1a);
+			assertThat(snapshot.size()).isEqualTo(data.length);
+			assertThat(snapshot.createdAt()).isAfter(before).isBefore(Instant.now().plusSeconds(2));
+		});
+		assertThat(readAll(this.client.openSnapshot(generation, 0x1a))).isEqualTo(data);
+		assertThat(this.client.generations()).containsExactly(generation);
+	}
+
+	@Test
+	void replacesSnapshotOfSameIndex() throws IOException {
+		Generation generation = Generation.random();
+		this.client.writeSnapshot(generation, 3, ObjectContent.of(bytes("first")));
+		this.client.writeSnapshot(generation, 3, ObjectContent.of(bytes("second, longer")));
+		assertThat(this.client.snapshots(generation)).singleElement()
+			.satisfies((snapshot) -> assertThat(snapshot.size()).isEqualTo(14));
+		assertThat(readAll(this.client.openSnapshot(generation, 3))).isEqualTo(bytes("second, longer"));
+	}
+
+	@Test
+	void listsSnapshotsAndSegmentsInNumericOrder() throws IOException {
+		Generation generation = Generation.random();
+		for (long index : new long[] { 0x10, 0x2, 0xff, 0x0 }) {
+			this.client.writeSnapshot(generation, index, ObjectContent.of(bytes("s" + index)));
+		}
+		this.client.writeWalSegment(generation, 2, 0x1000, ObjectContent.of(bytes("c")));
+		this.client.writeWalSegment(generation, 10, 0, ObjectContent.of(bytes("d")));
+		this.client.writeWalSegment(generation, 2, 0, ObjectContent.of(bytes("a")));
+		this.client.writeWalSegment(generation, 2, 0x20, ObjectContent.of(bytes("b")));
+		assertThat(this.client.snapshots(generation)).extracting(SnapshotInfo::index).containsExactly(0L, 2L, 16L, 255L);
+		assertThat(this.client.walSegments(generation)).extracting((s) -> s.index() + ":" + s.offset())
+			.containsExactly("2:0", "2:32", "2:4096", "10:0");
+	}
+
+	@Test
+	void writesAndReadsWalSegments() throws IOException {
+		Generation generation = Generation.random();
+		byte[] data = randomBytes(200_000, 2);
+		WalSegmentInfo written = this.client.writeWalSegment(generation, 7, 4152, ObjectContent.of(data));
+		assertThat(written.position().toString()).isEqualTo(generation + "/00000007:4152");
+		assertThat(this.client.walSegments(generation)).singleElement().satisfies((segment) -> {
+			assertThat(segment.index()).isEqualTo(7);
+			assertThat(segment.offset()).isEqualTo(4152);
+			assertThat(segment.size()).isEqualTo(data.length);
+		});
+		assertThat(readAll(this.client.openWalSegment(generation, 7, 4152))).isEqualTo(data);
+	}
+
+	@Test
+	void writesEmptyObjects() throws IOException {
+		Generation generation = Generation.random();
+		this.client.writeWalSegment(generation, 0, 0, ObjectContent.of(new byte[0]));
+		assertThat(readAll(this.client.openWalSegment(generation, 0, 0))).isEmpty();
+	}
+
+	@Test
+	void openingMissingObjectsIsNoSuchFile() throws IOException {
+		Generation generation = Generation.random();
+		this.client.writeSnapshot(generation, 1, ObjectContent.of(bytes("x")));
+		assertThatExceptionOfType(NoSuchFileException.class).isThrownBy(() -> this.client.openSnapshot(generation, 2));
+		assertThatExceptionOfType(NoSuchFileException.class)
+			.isThrownBy(() -> this.client.openWalSegment(generation, 1, 0));
+	}
+
+	@Test
+	void keepsGenerationsApart() throws IOException {
+		Generation first = new Generation("0000000000000001");
+		Generation second = new Generation("00000000000000ff");
+		this.client.writeSnapshot(second, 0, ObjectContent.of(bytes("b")));
+		this.client.writeSnapshot(first, 0, ObjectContent.of(bytes("a")));
+		this.client.writeWalSegment(first, 0, 0, ObjectContent.of(bytes("wal")));
+		assertThat(this.client.generations()).containsExactly(first, second);
+		assertThat(this.client.walSegments(second)).isEmpty();
+		assertThat(readAll(this.client.openSnapshot(second, 0))).isEqualTo(bytes("b"));
+	}
+
+	@Test
+	void deletesSelectedObjects() throws IOException {
+		Generation generation = Generation.random();
+		for (int i = 0; i < 5; i++) {
+			this.client.writeSnapshot(generation, i, ObjectContent.of(bytes("s" + i)));
+			this.client.writeWalSegment(generation, i, 0, ObjectContent.of(bytes("w" + i)));
+		}
+		List<SnapshotInfo> snapshots = this.client.snapshots(generation);
+		List<WalSegmentInfo> segments = this.client.walSegments(generation);
+		this.client.deleteSnapshots(snapshots.subList(0, 3));
+		this.client.deleteWalSegments(segments.subList(0, 2));
+		// Deleting what is gone already is not an error.
+		this.client.deleteWalSegments(segments.subList(0, 2));
+		assertThat(this.client.snapshots(generation)).extracting(SnapshotInfo::index).containsExactly(3L, 4L);
+		assertThat(this.client.walSegments(generation)).extracting(WalSegmentInfo::index).containsExactly(2L, 3L, 4L);
+	}
+
+	@Test
+	void deletesManyObjectsInOneCall() throws IOException {
+		Generation generation = Generation.random();
+		for (int i = 0; i < 1_100; i++) {
+			this.client.writeWalSegment(generation, 0, i * 32L, ObjectContent.of(new byte[] { (byte) i }));
+		}
+		List<WalSegmentInfo> segments = this.client.walSegments(generation);
+		assertThat(segments).hasSize(1_100);
+		this.client.deleteWalSegments(segments.subList(0, 1_050));
+		assertThat(this.client.walSegments(generation)).hasSize(50);
+	}
+
+	@Test
+	void deletesWholeGeneration() throws IOException {
+		Generation doomed = Generation.random();
+		Generation kept = Generation.random();
+		this.client.writeSnapshot(doomed, 0, ObjectContent.of(bytes("a")));
+		this.client.writeWalSegment(doomed, 0, 0, ObjectContent.of(bytes("b")));
+		this.client.writeSnapshot(kept, 0, ObjectContent.of(bytes("c")));
+		this.client.deleteGeneration(doomed);
+		this.client.deleteGeneration(Generation.random());
+		assertThat(this.client.generations()).containsExactly(kept);
+		assertThat(this.client.snapshots(doomed)).isEmpty();
+		assertThat(this.client.walSegments(doomed)).isEmpty();
+	}
+
+	@Test
+	void rejectsContentOfWrongLength() {
+		Generation generation = Generation.random();
+		ObjectContent lying = new ObjectContent() {
+			@Override
+			public long length() {
+				return 10;
+			}
+
+			@Override
+			public InputStream open() {
+				return new java.io.ByteArrayInputStream(new byte[4]);
+			}
+		};
+		assertThatExceptionOfType(IOException.class)
+			.isThrownBy(() -> this.client.writeWalSegment(generation, 0, 0, lying));
+	}
+
+	@Test
+	void timestampsFollowWriteOrder() throws Exception {
+		Generation generation = Generation.random();
+		this.client.writeWalSegment(generation, 0, 0, ObjectContent.of(bytes("a")));
+		Thread.sleep(1100);
+		this.client.writeWalSegment(generation, 0, 1, ObjectContent.of(bytes("b")));
+		List<WalSegmentInfo> segments = this.client.walSegments(generation);
+		assertThat(segments.get(1).createdAt()).isAfter(segments.get(0).createdAt());
+	}
+
+	protected static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	protected static byte[] randomBytes(int size, long seed) {
+		byte[] data = new byte[size];
+		new Random(seed).nextBytes(data);
+		return data;
+	}
+
+	protected static byte[] readAll(InputStream in) throws IOException {
+		try (in) {
+			return in.readAllBytes();
+		}
+	}
+
+}
