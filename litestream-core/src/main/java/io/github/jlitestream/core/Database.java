@@ -1,0 +1,735 @@
+package io.github.jlitestream.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.stream.Stream;
+
+import io.github.jlitestream.core.wal.InvalidWalException;
+import io.github.jlitestream.core.wal.ShadowWal;
+import io.github.jlitestream.core.wal.WalHeader;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SQLite database under replication: holds the long-running read transaction, copies committed WAL frames
+ * into the shadow WAL, starts generations when continuity is lost, and checkpoints. Replicas read the shadow WAL
+ * through it. Thread-safe; {@link #sync()} is normally called by the database's monitor thread.
+ *
+ * @since 0.1.0
+ */
+public final class Database implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(Database.class);
+
+	/** How long a restart or truncate checkpoint retries while readers hold back the backfill. */
+	private static final Duration READER_WAIT = Duration.ofMillis(500);
+
+	private final String name;
+
+	private final DatabaseOptions options;
+
+	private final ReplicationListener listener;
+
+	private final Clock clock;
+
+	private final Path walPath;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	/** Snapshots hold it shared; a checkpoint needs it exclusively, since it releases the read transaction. */
+	private final ReentrantReadWriteLock checkpointGuard = new ReentrantReadWriteLock();
+
+	private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
+
+	private final Deque<CommitMark> pendingCommits = new ArrayDeque<>();
+
+	private @Nullable EngineConnections connections;
+
+	private DatabaseFiles.@Nullable Handle file;
+
+	private @Nullable Object fileKey;
+
+	private @Nullable Generation generation;
+
+	private long index;
+
+	private @Nullable ShadowWal shadow;
+
+	/** Set after the engine's own checkpoint copied the whole WAL under the write lock: a restart is expected. */
+	private boolean restartExpected;
+
+	private @Nullable String pendingGenerationReason = "no generation exists";
+
+	private Instant lastChangeAt;
+
+	/** Bytes the last {@link #copyContinuing} call added to the shadow WAL. */
+	private long lastCopied;
+
+	private volatile @Nullable Instant lastSyncAt;
+
+	private volatile @Nullable Instant lastCheckpointAt;
+
+	public Database(String name, DatabaseOptions options, ReplicationListener listener, Clock clock) {
+		this.name = name;
+		this.options = options;
+		this.listener = listener;
+		this.clock = clock;
+		this.walPath = options.path().resolveSibling(options.path().getFileName() + "-wal");
+		this.lastChangeAt = clock.instant();
+	}
+
+	/** The logical name, used in logs and metrics. */
+	public String name() {
+		return this.name;
+	}
+
+	/** The options it runs with. */
+	public DatabaseOptions options() {
+		return this.options;
+	}
+
+	/**
+	 * Opens the database for replication: switches it to WAL mode, takes the read transaction and checks whether
+	 * the local generation continues where the WAL stands.
+	 */
+	public void open() {
+		Path path = this.options.path();
+		if (!Files.isDirectory(path.getParent())) {
+			throw new LitestreamException("Cannot replicate " + path + ": directory " + path.getParent()
+					+ " does not exist");
+		}
+		if (Files.exists(path) && !Files.isRegularFile(path)) {
+			throw new LitestreamException("Cannot replicate " + path + ": it is not a regular file");
+		}
+		this.lock.lock();
+		try {
+			this.connections = EngineConnections.open(path, this.options.busyTimeout());
+			this.file = DatabaseFiles.open(path);
+			this.fileKey = DatabaseFiles.fileKey(path);
+			this.connections.beginRead();
+			resumeGeneration();
+		}
+		catch (IOException | SQLException ex) {
+			closeConnections();
+			throw new LitestreamException("Cannot open " + path + " for replication: " + ex.getMessage(), ex);
+		}
+		catch (RuntimeException ex) {
+			closeConnections();
+			throw ex;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Adds a callback run after each sync that changed the shadow WAL or the generation. */
+	public void onChange(Runnable callback) {
+		this.changeListeners.add(callback);
+	}
+
+	/**
+	 * Copies newly committed WAL frames into the shadow WAL, starting a new generation or WAL index when needed,
+	 * then checkpoints when the WAL has grown past a threshold or the database is idle.
+	 */
+	public void sync() {
+		Instant noticedAt = this.clock.instant();
+		boolean changed;
+		this.lock.lock();
+		try {
+			requireOpen();
+			changed = copyWal(noticedAt);
+			CheckpointMode mode = checkpointDue();
+			if (mode != null) {
+				changed |= checkpoint(mode);
+			}
+			this.lastSyncAt = this.clock.instant();
+		}
+		catch (IOException | SQLException ex) {
+			throw new LitestreamException("Sync of database '" + this.name + "' failed: " + ex.getMessage(), ex);
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (changed) {
+			this.changeListeners.forEach(Runnable::run);
+		}
+	}
+
+	/**
+	 * Checkpoints now in the given mode; a checkpoint that would interrupt a running snapshot is skipped.
+	 * @return whether a new WAL index started
+	 */
+	public boolean checkpoint(CheckpointMode mode) {
+		boolean changed;
+		this.lock.lock();
+		try {
+			requireOpen();
+			copyWal(this.clock.instant());
+			changed = checkpointLocked(mode);
+		}
+		catch (IOException | SQLException ex) {
+			throw new LitestreamException("Checkpoint of database '" + this.name + "' failed: " + ex.getMessage(), ex);
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (changed) {
+			this.changeListeners.forEach(Runnable::run);
+		}
+		return changed;
+	}
+
+	/** The current position of the shadow WAL; null before the first sync. */
+	public @Nullable Position position() {
+		this.lock.lock();
+		try {
+			return (this.generation != null && this.shadow != null)
+					? new Position(this.generation, this.index, this.shadow.size()) : null;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * The time the engine noticed the oldest commit beyond {@code position}, or null when nothing committed is
+	 * beyond it: the measure of a replica's lag.
+	 */
+	public @Nullable Instant oldestCommitAfter(@Nullable Position position) {
+		synchronized (this.pendingCommits) {
+			for (CommitMark mark : this.pendingCommits) {
+				if (position == null || !mark.end().generation().equals(position.generation())
+						|| mark.end().compareTo(position) > 0) {
+					return mark.noticedAt();
+				}
+			}
+			return null;
+		}
+	}
+
+	/** Forgets commits that every replica has made durable, up to {@code position}. */
+	public void commitsDurable(Position position) {
+		synchronized (this.pendingCommits) {
+			while (!this.pendingCommits.isEmpty()) {
+				CommitMark first = this.pendingCommits.peekFirst();
+				if (!first.end().generation().equals(position.generation()) || first.end().compareTo(position) > 0) {
+					return;
+				}
+				this.pendingCommits.removeFirst();
+			}
+		}
+	}
+
+	/**
+	 * The committed size of a WAL index's shadow, or -1 when the engine no longer (or never) had it.
+	 */
+	public long shadowSize(Generation generation, long index) throws IOException {
+		this.lock.lock();
+		try {
+			if (generation.equals(this.generation) && index == this.index && this.shadow != null) {
+				return this.shadow.size();
+			}
+			Path file = shadowPath(generation, index);
+			return Files.exists(file) ? Files.size(file) : -1;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Opens {@code length} bytes of a WAL index's shadow at {@code offset}, which the caller got from this. */
+	public InputStream openShadow(Generation generation, long index, long offset, long length) throws IOException {
+		Path file = shadowPath(generation, index);
+		FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+		channel.position(offset);
+		return new BoundedInputStream(java.nio.channels.Channels.newInputStream(channel), length);
+	}
+
+	/** Deletes local shadow WAL files of the current generation below {@code index}: every replica has them. */
+	public void releaseShadowBefore(Generation generation, long index) throws IOException {
+		this.lock.lock();
+		try {
+			Path dir = walDir(generation);
+			if (!generation.equals(this.generation) || !Files.isDirectory(dir)) {
+				return;
+			}
+			try (Stream<Path> files = Files.list(dir)) {
+				for (Path file : files.toList()) {
+					long fileIndex = parseShadowIndex(file.getFileName().toString());
+					if (fileIndex >= 0 && fileIndex < index && fileIndex < this.index) {
+						Files.deleteIfExists(file);
+					}
+				}
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Runs {@code reader} with a consistent view of the database file: no checkpoint of the engine runs meanwhile
+	 * and the read transaction keeps others from backfilling past what the shadow WAL holds.
+	 */
+	public <T> T readSnapshot(SnapshotReader<T> reader) throws IOException {
+		this.checkpointGuard.readLock().lock();
+		try {
+			sync();
+			Position position = position();
+			DatabaseFiles.Handle handle = this.file;
+			if (position == null || handle == null) {
+				throw new LitestreamException("Database '" + this.name + "' is not open");
+			}
+			return reader.read(position, new DatabaseFileInputStream(handle));
+		}
+		finally {
+			this.checkpointGuard.readLock().unlock();
+		}
+	}
+
+	/** When the last sync completed, or null. */
+	public @Nullable Instant lastSyncAt() {
+		return this.lastSyncAt;
+	}
+
+	/** When the last checkpoint completed, or null. */
+	public @Nullable Instant lastCheckpointAt() {
+		return this.lastCheckpointAt;
+	}
+
+	/** The size of the database file in bytes. */
+	public long databaseSize() {
+		try {
+			return Files.size(this.options.path());
+		}
+		catch (IOException ex) {
+			return 0;
+		}
+	}
+
+	/** The size of the WAL file in bytes. */
+	public long walSize() {
+		try {
+			return Files.size(this.walPath);
+		}
+		catch (IOException ex) {
+			return 0;
+		}
+	}
+
+	@Override
+	public void close() {
+		this.checkpointGuard.writeLock().lock();
+		this.lock.lock();
+		try {
+			closeConnections();
+		}
+		finally {
+			this.lock.unlock();
+			this.checkpointGuard.writeLock().unlock();
+		}
+	}
+
+	// --- WAL copy and generations ------------------------------------------------------------------------------
+
+	private boolean copyWal(Instant noticedAt) throws IOException, SQLException {
+		checkFileIdentity();
+		if (!Files.exists(this.walPath) || Files.size(this.walPath) < WalHeader.SIZE) {
+			requireConnections().forceWrite(false); // SQLite writes a WAL header with the first frame
+		}
+		try (FileChannel wal = FileChannel.open(this.walPath, StandardOpenOption.READ)) {
+			WalHeader header = readHeader(wal);
+			String reason = (this.pendingGenerationReason != null) ? this.pendingGenerationReason
+					: copyContinuing(wal, header);
+			long copied;
+			boolean generationStarted = reason != null;
+			if (generationStarted) {
+				copied = startGeneration(wal, header, reason);
+			}
+			else {
+				copied = this.lastCopied;
+			}
+			if (copied > 0 || generationStarted) {
+				this.lastChangeAt = noticedAt;
+				recordCommit(noticedAt, generationStarted);
+				this.listener.onWalCopied(this.name, copied);
+				return true;
+			}
+			return false;
+		}
+	}
+
+	/** Copies frames within the current generation; returns why a new generation must start, or null. */
+	private @Nullable String copyContinuing(FileChannel wal, WalHeader header) throws IOException {
+		ShadowWal current = requireShadow();
+		this.lastCopied = 0;
+		long walSize = wal.size();
+		if (header.equals(current.header())) {
+			if (walSize < current.size()) {
+				return "wal truncated by another process";
+			}
+			if (!lastFrameMatches(wal, current)) {
+				return "wal overwritten by another process";
+			}
+			this.lastCopied = current.copyFrom(wal);
+			return null;
+		}
+		boolean expected = this.restartExpected
+				&& header.checkpointSequence() == current.header().checkpointSequence() + 1;
+		if (!expected) {
+			if (current.size() <= WalHeader.SIZE) {
+				return "wal header only, mismatched";
+			}
+			if (walSize < current.size() || !lastFrameMatches(wal, current)) {
+				return "wal overwritten by another process";
+			}
+			this.lastCopied += current.copyFrom(wal); // frames of the old lifetime beyond the new ones
+		}
+		if (this.index + 1 > Position.MAX_INDEX) {
+			return "max index exceeded";
+		}
+		this.restartExpected = false;
+		this.index++;
+		this.shadow = ShadowWal.create(shadowPath(this.generation, this.index), header);
+		this.lastCopied += WalHeader.SIZE + this.shadow.copyFrom(wal);
+		logger.debug("db={} WAL restarted, index={}", this.name, this.index);
+		return null;
+	}
+
+	private long startGeneration(FileChannel wal, WalHeader header, String reason) throws IOException {
+		Generation previous = this.generation;
+		Generation next = Generation.random();
+		ShadowWal created = ShadowWal.create(shadowPath(next, 0), header);
+		long copied = created.copyFrom(wal);
+		writeGenerationFile(next);
+		this.generation = next;
+		this.index = 0;
+		this.shadow = created;
+		this.restartExpected = false;
+		this.pendingGenerationReason = null;
+		removeOtherGenerations(next);
+		logger.info("db={} new generation={} reason=\"{}\" previous={}", this.name, next, reason, previous);
+		this.listener.onGenerationChange(this.name, next, reason);
+		return WalHeader.SIZE + copied;
+	}
+
+	/** Picks up the local generation when the WAL provably continues where its shadow ends. */
+	private void resumeGeneration() throws IOException {
+		Generation saved = readGenerationFile();
+		if (saved == null) {
+			this.pendingGenerationReason = "no generation exists";
+			return;
+		}
+		long last = lastShadowIndex(saved);
+		String reason = null;
+		if (last < 0) {
+			reason = "no shadow wal";
+		}
+		else if (!Files.exists(this.walPath) || Files.size(this.walPath) < WalHeader.SIZE) {
+			reason = "wal missing at start";
+		}
+		if (reason == null) {
+			try (FileChannel wal = FileChannel.open(this.walPath, StandardOpenOption.READ)) {
+				ShadowWal candidate = ShadowWal.open(shadowPath(saved, last));
+				WalHeader header = readHeader(wal);
+				if (!header.equals(candidate.header())) {
+					reason = "wal header changed while not running";
+				}
+				else if (wal.size() < candidate.size() || !lastFrameMatches(wal, candidate)) {
+					reason = "wal overwritten while not running";
+				}
+				else {
+					this.generation = saved;
+					this.index = last;
+					this.shadow = candidate;
+					this.pendingGenerationReason = null;
+					logger.info("db={} continuing generation={} at {}", this.name, saved, position());
+					return;
+				}
+			}
+			catch (InvalidWalException ex) {
+				reason = "shadow wal unreadable: " + ex.getMessage();
+			}
+		}
+		this.pendingGenerationReason = reason;
+		logger.info("db={} cannot continue generation={}: {}", this.name, saved, reason);
+	}
+
+	private void checkFileIdentity() throws IOException {
+		Object key;
+		try {
+			key = DatabaseFiles.fileKey(this.options.path());
+		}
+		catch (NoSuchFileException ex) {
+			throw new LitestreamException("Database file " + this.options.path() + " was deleted");
+		}
+		if (!key.equals(this.fileKey)) {
+			throw new LitestreamException("Database file " + this.options.path()
+					+ " was replaced by another file; reopen it to start a new generation");
+		}
+	}
+
+	private boolean lastFrameMatches(FileChannel wal, ShadowWal current) throws IOException {
+		int frameSize = current.header().frameSize();
+		if (current.size() < WalHeader.SIZE + frameSize) {
+			return true; // no frame yet: the header comparison is all there is
+		}
+		long offset = current.size() - frameSize;
+		byte[] expected = current.read(offset, frameSize);
+		ByteBuffer actual = ByteBuffer.allocate(frameSize);
+		while (actual.hasRemaining() && wal.read(actual, offset + actual.position()) > 0) {
+			// read the whole frame
+		}
+		return Arrays.equals(expected, actual.array());
+	}
+
+	private void recordCommit(Instant noticedAt, boolean generationStarted) {
+		Position end = position();
+		if (end == null) {
+			return;
+		}
+		synchronized (this.pendingCommits) {
+			Instant since = noticedAt;
+			if (generationStarted && !this.pendingCommits.isEmpty()) {
+				// changes of the old generation not yet in a replica now reach it through the new snapshot
+				since = this.pendingCommits.peekFirst().noticedAt();
+				this.pendingCommits.clear();
+			}
+			this.pendingCommits.addLast(new CommitMark(end, since));
+		}
+	}
+
+	// --- checkpoints -------------------------------------------------------------------------------------------
+
+	private @Nullable CheckpointMode checkpointDue() throws IOException {
+		ShadowWal current = requireShadow();
+		int pageSize = current.header().pageSize();
+		long walSize = Files.exists(this.walPath) ? Files.size(this.walPath) : 0;
+		if (this.options.truncatePageCount() > 0 && walSize >= walBytes(pageSize, this.options.truncatePageCount())) {
+			return CheckpointMode.TRUNCATE;
+		}
+		if (this.options.maxCheckpointPageCount() > 0
+				&& current.size() >= walBytes(pageSize, this.options.maxCheckpointPageCount())) {
+			return CheckpointMode.RESTART;
+		}
+		if (current.size() >= walBytes(pageSize, this.options.minCheckpointPageCount())) {
+			return CheckpointMode.PASSIVE;
+		}
+		boolean idle = Duration.between(this.lastChangeAt, this.clock.instant())
+			.compareTo(this.options.checkpointInterval()) > 0;
+		if (idle && current.size() > walBytes(pageSize, 1)) {
+			return CheckpointMode.PASSIVE;
+		}
+		return null;
+	}
+
+	private static long walBytes(int pageSize, int pages) {
+		return WalHeader.SIZE + (long) (24 + pageSize) * pages;
+	}
+
+	/**
+	 * Copies the WAL's last frames while holding SQLite's write lock, backfills, takes the read transaction again
+	 * before any writer can restart the WAL, and then forces the restart, so that no committed frame can be lost.
+	 */
+	private boolean checkpointLocked(CheckpointMode mode) throws IOException, SQLException {
+		if (!this.checkpointGuard.writeLock().tryLock()) {
+			logger.debug("db={} checkpoint skipped: a snapshot is being read", this.name);
+			return false;
+		}
+		long started = System.nanoTime();
+		EngineConnections sql = requireConnections();
+		try {
+			sql.acquireWriteLock();
+			boolean backfilled;
+			try {
+				copyWal(this.clock.instant());
+				sql.endRead();
+				int[] result = sql.checkpointPassive();
+				long deadline = System.nanoTime() + READER_WAIT.toNanos();
+				while (mode != CheckpointMode.PASSIVE && result[1] != result[2] && System.nanoTime() < deadline) {
+					sleep(20);
+					result = sql.checkpointPassive();
+				}
+				backfilled = result[0] == 0 && result[1] == result[2];
+				sql.beginRead();
+				logger.debug("db={} checkpoint mode={} result={}", this.name, mode, Arrays.toString(result));
+			}
+			finally {
+				sql.releaseWriteLock();
+			}
+			boolean restarted = false;
+			if (backfilled) {
+				this.restartExpected = true;
+				sql.forceWrite(mode == CheckpointMode.TRUNCATE);
+				long before = this.index;
+				copyWal(this.clock.instant());
+				restarted = this.index != before;
+			}
+			this.lastCheckpointAt = this.clock.instant();
+			this.listener.onCheckpoint(this.name, mode, Duration.ofNanos(System.nanoTime() - started), null);
+			return restarted;
+		}
+		catch (IOException | SQLException | RuntimeException ex) {
+			this.listener.onCheckpoint(this.name, mode, Duration.ofNanos(System.nanoTime() - started), ex);
+			throw ex;
+		}
+		finally {
+			this.checkpointGuard.writeLock().unlock();
+		}
+	}
+
+	// --- local files -------------------------------------------------------------------------------------------
+
+	private Path walDir(Generation generation) {
+		return this.options.metaPath().resolve("generations").resolve(generation.id()).resolve("wal");
+	}
+
+	private Path shadowPath(@Nullable Generation generation, long index) {
+		if (generation == null) {
+			throw new IllegalStateException("no generation");
+		}
+		return walDir(generation).resolve("%08x.wal".formatted(index));
+	}
+
+	private static long parseShadowIndex(String fileName) {
+		if (fileName.length() == 12 && fileName.endsWith(".wal")) {
+			try {
+				return Long.parseLong(fileName.substring(0, 8), 16);
+			}
+			catch (NumberFormatException ex) {
+				return -1;
+			}
+		}
+		return -1;
+	}
+
+	private long lastShadowIndex(Generation generation) throws IOException {
+		Path dir = walDir(generation);
+		if (!Files.isDirectory(dir)) {
+			return -1;
+		}
+		try (Stream<Path> files = Files.list(dir)) {
+			return files.mapToLong((file) -> parseShadowIndex(file.getFileName().toString())).max().orElse(-1);
+		}
+	}
+
+	private @Nullable Generation readGenerationFile() throws IOException {
+		Path file = this.options.metaPath().resolve("generation");
+		if (!Files.exists(file)) {
+			return null;
+		}
+		String id = Files.readString(file, StandardCharsets.UTF_8).trim();
+		return Generation.isValid(id) ? new Generation(id) : null;
+	}
+
+	private void writeGenerationFile(Generation generation) throws IOException {
+		Files.createDirectories(this.options.metaPath());
+		Path file = this.options.metaPath().resolve("generation");
+		Path tmp = this.options.metaPath().resolve("generation.tmp");
+		Files.writeString(tmp, generation.id() + "\n", StandardCharsets.UTF_8);
+		try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+			channel.force(true);
+		}
+		Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+	}
+
+	private void removeOtherGenerations(Generation keep) throws IOException {
+		Path dir = this.options.metaPath().resolve("generations");
+		if (!Files.isDirectory(dir)) {
+			return;
+		}
+		try (Stream<Path> children = Files.list(dir)) {
+			for (Path child : children.toList()) {
+				if (!child.getFileName().toString().equals(keep.id())) {
+					deleteTree(child);
+				}
+			}
+		}
+	}
+
+	private static void deleteTree(Path root) throws IOException {
+		try (Stream<Path> paths = Files.walk(root)) {
+			for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+				Files.deleteIfExists(path);
+			}
+		}
+	}
+
+	private static WalHeader readHeader(FileChannel wal) throws IOException {
+		ByteBuffer buffer = ByteBuffer.allocate(WalHeader.SIZE);
+		while (buffer.hasRemaining() && wal.read(buffer, buffer.position()) > 0) {
+			// read the whole header
+		}
+		return WalHeader.parse(Arrays.copyOf(buffer.array(), buffer.position()));
+	}
+
+	private EngineConnections requireConnections() {
+		if (this.connections == null) {
+			throw new LitestreamException("Database '" + this.name + "' is not open");
+		}
+		return this.connections;
+	}
+
+	private void requireOpen() {
+		requireConnections();
+	}
+
+	private ShadowWal requireShadow() {
+		if (this.shadow == null) {
+			throw new IllegalStateException("no shadow WAL");
+		}
+		return this.shadow;
+	}
+
+	private void closeConnections() {
+		if (this.connections != null) {
+			this.connections.close();
+			this.connections = null;
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new LitestreamException("Interrupted while waiting for a checkpoint");
+		}
+	}
+
+	/** Reads a snapshot of the database file. */
+	@FunctionalInterface
+	public interface SnapshotReader<T> {
+
+		/**
+		 * Reads the database file; every change in it is in the shadow WAL at or before {@code position}.
+		 */
+		T read(Position position, InputStream databaseFile) throws IOException;
+
+	}
+
+	private record CommitMark(Position end, Instant noticedAt) {
+	}
+
+}

@@ -1,0 +1,42 @@
+package io.github.jlitestream.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Streams the database file from byte 0 to the size it had when the stream was opened, through the process-wide
+ * handle (see {@link DatabaseFiles}). Closing it leaves the handle open.
+ */
+final class DatabaseFileInputStream extends InputStream {
+
+	private final DatabaseFiles.Handle handle;
+
+	private final long size;
+
+	private long position;
+
+	DatabaseFileInputStream(DatabaseFiles.Handle handle) throws IOException {
+		this.handle = handle;
+		this.size = handle.size();
+	}
+
+	@Override
+	public int read() throws IOException {
+		byte[] one = new byte[1];
+		return (read(one, 0, 1) == -1) ? -1 : (one[0] & 0xff);
+	}
+
+	@Override
+	public int read(byte[] b, int off, int len) throws IOException {
+		if (this.position >= this.size) {
+			return -1;
+		}
+		int n = this.handle.read(this.position, b, off, (int) Math.min(len, this.size - this.position));
+		if (n <= 0) {
+			return -1; // the file shrank under a checkpoint; the WAL replay restores those pages
+		}
+		this.position += n;
+		return n;
+	}
+
+}

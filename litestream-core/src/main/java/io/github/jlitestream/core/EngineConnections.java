@@ -1,0 +1,169 @@
+package io.github.jlitestream.core;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The engine's two SQLite connections to a database: the reader holds the long-running read transaction that stops
+ * other connections from restarting the WAL under the engine, and runs checkpoints; the locker takes SQLite's write
+ * lock (by a write that is always rolled back) and makes the forced writes that start a new WAL.
+ */
+final class EngineConnections implements AutoCloseable {
+
+	private final Connection reader;
+
+	private final Connection locker;
+
+	private final int pageSize;
+
+	private EngineConnections(Connection reader, Connection locker, int pageSize) {
+		this.reader = reader;
+		this.locker = locker;
+		this.pageSize = pageSize;
+	}
+
+	static EngineConnections open(Path path, Duration busyTimeout) {
+		Connection reader = null;
+		Connection locker = null;
+		try {
+			reader = connect(path, busyTimeout);
+			String mode;
+			try (Statement statement = reader.createStatement();
+					ResultSet rs = statement.executeQuery("PRAGMA journal_mode = wal")) {
+				mode = rs.next() ? rs.getString(1) : "unknown";
+			}
+			if (!"wal".equalsIgnoreCase(mode)) {
+				throw new LitestreamException("Cannot switch " + path + " to WAL mode (journal_mode stays '" + mode
+						+ "'); replication needs WAL mode: check that the file is writable and not opened with "
+						+ "exclusive locking by another process");
+			}
+			try (Statement statement = reader.createStatement()) {
+				statement.execute("PRAGMA wal_autocheckpoint = 0");
+				statement.execute("CREATE TABLE IF NOT EXISTS _litestream_seq (id INTEGER PRIMARY KEY, seq INTEGER)");
+				statement.execute("CREATE TABLE IF NOT EXISTS _litestream_lock (id INTEGER)");
+			}
+			int pageSize;
+			try (Statement statement = reader.createStatement();
+					ResultSet rs = statement.executeQuery("PRAGMA page_size")) {
+				rs.next();
+				pageSize = rs.getInt(1);
+			}
+			locker = connect(path, busyTimeout);
+			try (Statement statement = locker.createStatement()) {
+				statement.execute("PRAGMA wal_autocheckpoint = 0");
+			}
+			return new EngineConnections(reader, locker, pageSize);
+		}
+		catch (SQLException ex) {
+			closeQuietly(locker);
+			closeQuietly(reader);
+			String message = String.valueOf(ex.getMessage());
+			if (message.contains("NOTADB") || message.contains("not a database")) {
+				throw new LitestreamException(path + " is not a SQLite database (" + message + ")", ex);
+			}
+			throw new LitestreamException("Cannot open SQLite database " + path + ": " + message, ex);
+		}
+		catch (RuntimeException ex) {
+			closeQuietly(locker);
+			closeQuietly(reader);
+			throw ex;
+		}
+	}
+
+	private static Connection connect(Path path, Duration busyTimeout) throws SQLException {
+		SQLiteConfig config = new SQLiteConfig();
+		config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
+		return config.createConnection("jdbc:sqlite:" + path);
+	}
+
+	int pageSize() {
+		return this.pageSize;
+	}
+
+	/** Starts the long-running read transaction; the SELECT is what takes SQLite's read lock. */
+	void beginRead() throws SQLException {
+		this.reader.setAutoCommit(false);
+		try (Statement statement = this.reader.createStatement();
+				ResultSet rs = statement.executeQuery("SELECT COUNT(1) FROM _litestream_seq")) {
+			rs.next();
+		}
+	}
+
+	void endRead() throws SQLException {
+		if (!this.reader.getAutoCommit()) {
+			this.reader.setAutoCommit(true);
+		}
+	}
+
+	/** Takes SQLite's write lock: application writers wait (busy) until {@link #releaseWriteLock()}. */
+	void acquireWriteLock() throws SQLException {
+		this.locker.setAutoCommit(false);
+		try (Statement statement = this.locker.createStatement()) {
+			statement.execute("INSERT INTO _litestream_lock (id) VALUES (1)");
+		}
+		catch (SQLException ex) {
+			this.locker.rollback();
+			this.locker.setAutoCommit(true);
+			throw ex;
+		}
+	}
+
+	void releaseWriteLock() throws SQLException {
+		this.locker.rollback();
+		this.locker.setAutoCommit(true);
+	}
+
+	/**
+	 * Runs a passive checkpoint outside any transaction of the reader.
+	 * @return SQLite's result: busy flag, frames in the WAL, frames backfilled
+	 */
+	int[] checkpointPassive() throws SQLException {
+		try (Statement statement = this.reader.createStatement();
+				ResultSet rs = statement.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+			rs.next();
+			return new int[] { rs.getInt(1), rs.getInt(2), rs.getInt(3) };
+		}
+	}
+
+	/**
+	 * Writes to {@code _litestream_seq}, so that SQLite starts a new WAL lifetime when the old one is fully
+	 * backfilled; with {@code shrink} the WAL file is cut down to what that write needs.
+	 */
+	void forceWrite(boolean shrink) throws SQLException {
+		try (Statement statement = this.locker.createStatement()) {
+			if (shrink) {
+				statement.execute("PRAGMA journal_size_limit = 0");
+			}
+			statement.execute("INSERT INTO _litestream_seq (id, seq) VALUES (1, 1) "
+					+ "ON CONFLICT (id) DO UPDATE SET seq = seq + 1");
+			if (shrink) {
+				statement.execute("PRAGMA journal_size_limit = -1");
+			}
+		}
+	}
+
+	@Override
+	public void close() {
+		closeQuietly(this.locker);
+		closeQuietly(this.reader);
+	}
+
+	private static void closeQuietly(@Nullable Connection connection) {
+		if (connection != null) {
+			try {
+				connection.close();
+			}
+			catch (SQLException ex) {
+				// closing is best effort; SQLite releases its locks with the handle
+			}
+		}
+	}
+
+}

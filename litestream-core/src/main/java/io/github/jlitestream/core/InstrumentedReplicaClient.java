@@ -1,0 +1,136 @@
+package io.github.jlitestream.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reports every store operation of a replica to the listener, with its duration, bytes and outcome.
+ */
+final class InstrumentedReplicaClient implements ReplicaClient {
+
+	private final ReplicaClient delegate;
+
+	private final String database;
+
+	private final String replica;
+
+	private final ReplicationListener listener;
+
+	InstrumentedReplicaClient(ReplicaClient delegate, String database, String replica, ReplicationListener listener) {
+		this.delegate = delegate;
+		this.database = database;
+		this.replica = replica;
+		this.listener = listener;
+	}
+
+	@Override
+	public String type() {
+		return this.delegate.type();
+	}
+
+	@Override
+	public String location() {
+		return this.delegate.location();
+	}
+
+	@Override
+	public List<Generation> generations() throws IOException {
+		return call("list", () -> this.delegate.generations(), (result) -> 0);
+	}
+
+	@Override
+	public List<SnapshotInfo> snapshots(Generation generation) throws IOException {
+		return call("list", () -> this.delegate.snapshots(generation), (result) -> 0);
+	}
+
+	@Override
+	public List<WalSegmentInfo> walSegments(Generation generation) throws IOException {
+		return call("list", () -> this.delegate.walSegments(generation), (result) -> 0);
+	}
+
+	@Override
+	public SnapshotInfo writeSnapshot(Generation generation, long index, ObjectContent content) throws IOException {
+		return call("put", () -> this.delegate.writeSnapshot(generation, index, content), (result) -> result.size());
+	}
+
+	@Override
+	public WalSegmentInfo writeWalSegment(Generation generation, long index, long offset, ObjectContent content)
+			throws IOException {
+		return call("put", () -> this.delegate.writeWalSegment(generation, index, offset, content),
+				(result) -> result.size());
+	}
+
+	@Override
+	public InputStream openSnapshot(Generation generation, long index) throws IOException {
+		return call("get", () -> this.delegate.openSnapshot(generation, index), (result) -> 0);
+	}
+
+	@Override
+	public InputStream openWalSegment(Generation generation, long index, long offset) throws IOException {
+		return call("get", () -> this.delegate.openWalSegment(generation, index, offset), (result) -> 0);
+	}
+
+	@Override
+	public void deleteSnapshots(Collection<SnapshotInfo> snapshots) throws IOException {
+		call("delete", () -> {
+			this.delegate.deleteSnapshots(snapshots);
+			return null;
+		}, (result) -> 0);
+	}
+
+	@Override
+	public void deleteWalSegments(Collection<WalSegmentInfo> segments) throws IOException {
+		call("delete", () -> {
+			this.delegate.deleteWalSegments(segments);
+			return null;
+		}, (result) -> 0);
+	}
+
+	@Override
+	public void deleteGeneration(Generation generation) throws IOException {
+		call("delete", () -> {
+			this.delegate.deleteGeneration(generation);
+			return null;
+		}, (result) -> 0);
+	}
+
+	@Override
+	public void close() throws IOException {
+		this.delegate.close();
+	}
+
+	private <T> T call(String operation, IoCall<T> call, ByteCount<T> bytes) throws IOException {
+		long start = System.nanoTime();
+		try {
+			T result = call.run();
+			this.listener.onReplicaOperation(this.database, this.replica, operation,
+					(result != null) ? bytes.of(result) : 0, Duration.ofNanos(System.nanoTime() - start), null);
+			return result;
+		}
+		catch (IOException | RuntimeException ex) {
+			this.listener.onReplicaOperation(this.database, this.replica, operation, 0,
+					Duration.ofNanos(System.nanoTime() - start), ex);
+			throw ex;
+		}
+	}
+
+	@FunctionalInterface
+	private interface IoCall<T> {
+
+		@Nullable T run() throws IOException;
+
+	}
+
+	@FunctionalInterface
+	private interface ByteCount<T> {
+
+		long of(T result);
+
+	}
+
+}

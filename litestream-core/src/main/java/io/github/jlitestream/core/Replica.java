@@ -1,0 +1,348 @@
+package io.github.jlitestream.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.github.jlitestream.core.codec.ObjectCodec;
+import io.github.jlitestream.core.codec.Spool;
+import io.github.jlitestream.core.layout.ReplicaPaths;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ships one database's shadow WAL and snapshots to one replica store, and enforces its retention. The position is
+ * what the store durably holds; it is recomputed from the store (and checked against the local shadow WAL) after a
+ * restart or a failure. Thread-safe; the replica's thread normally drives it.
+ *
+ * @since 0.1.0
+ */
+public final class Replica {
+
+	private static final Logger logger = LoggerFactory.getLogger(Replica.class);
+
+	/** Encoded objects up to this size are held in memory before upload; larger ones are spooled to disk. */
+	private static final int SPOOL_MEMORY_LIMIT = 8 * 1024 * 1024;
+
+	private final Database database;
+
+	private final ReplicaClient client;
+
+	private final ReplicaOptions options;
+
+	private final ObjectCodec codec;
+
+	private final ReplicationListener listener;
+
+	private final Clock clock;
+
+	private final Path spoolDir;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final Retention retention;
+
+	private volatile @Nullable Position position;
+
+	/** Whether the store holds a snapshot of the position's generation. */
+	private boolean snapshotted;
+
+	private volatile @Nullable Instant lastSyncAt;
+
+	private volatile @Nullable Instant lastSnapshotAt;
+
+	private volatile @Nullable String lastError;
+
+	public Replica(Database database, ReplicaClient client, ReplicaOptions options, ObjectCodec codec,
+			ReplicationListener listener, Clock clock) {
+		this.database = database;
+		this.client = new InstrumentedReplicaClient(client, database.name(), options.name(), listener);
+		this.options = options;
+		this.codec = codec;
+		this.listener = listener;
+		this.clock = clock;
+		this.spoolDir = database.options().metaPath().resolve("tmp");
+		this.retention = new Retention(this.client);
+	}
+
+	/** The replica's name. */
+	public String name() {
+		return this.options.name();
+	}
+
+	/** Its options. */
+	public ReplicaOptions options() {
+		return this.options;
+	}
+
+	/** The store client (instrumented). */
+	public ReplicaClient client() {
+		return this.client;
+	}
+
+	/** What the store durably holds, or null when not known yet. */
+	public @Nullable Position position() {
+		return this.position;
+	}
+
+	/** When the last successful sync ended. */
+	public @Nullable Instant lastSyncAt() {
+		return this.lastSyncAt;
+	}
+
+	/** When this replica last wrote a snapshot (in this process). */
+	public @Nullable Instant lastSnapshotAt() {
+		return this.lastSnapshotAt;
+	}
+
+	/** The message of the last failure, cleared by the next success. */
+	public @Nullable String lastError() {
+		return this.lastError;
+	}
+
+	/** Age of the oldest committed change that this replica does not hold yet; zero when caught up. */
+	public Duration lag() {
+		Instant oldest = this.database.oldestCommitAfter(this.position);
+		return (oldest != null) ? Duration.between(oldest, this.clock.instant()).abs() : Duration.ZERO;
+	}
+
+	/**
+	 * Uploads everything the shadow WAL holds beyond the replica's position, writing the generation's first
+	 * snapshot first when the store has none.
+	 */
+	public void sync() throws IOException {
+		long start = System.nanoTime();
+		this.lock.lock();
+		try {
+			Position target = this.database.position();
+			if (target == null) {
+				return;
+			}
+			Position current = this.position;
+			if (current == null || !current.generation().equals(target.generation())) {
+				current = resolvePosition(target.generation());
+				this.position = current;
+			}
+			if (current == null || !this.snapshotted) {
+				writeSnapshotLocked();
+			}
+			ship();
+			this.lastSyncAt = this.clock.instant();
+			this.lastError = null;
+			this.listener.onSync(this.database.name(), name(), Duration.ofNanos(System.nanoTime() - start), null);
+		}
+		catch (IOException | RuntimeException ex) {
+			this.position = null; // recompute from the store next time
+			this.lastError = ex.getMessage();
+			this.listener.onSync(this.database.name(), name(), Duration.ofNanos(System.nanoTime() - start), ex);
+			throw ex;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Writes a new snapshot. The database first moves to a new WAL index, so that an earlier snapshot is never
+	 * overwritten; when readers keep it from moving and this index has a snapshot already, nothing is written.
+	 * @return whether a snapshot was written
+	 */
+	public boolean snapshot() throws IOException {
+		this.lock.lock();
+		try {
+			sync();
+			Position before = this.database.position();
+			if (before == null) {
+				return false;
+			}
+			this.database.checkpoint(CheckpointMode.RESTART);
+			Position now = this.database.position();
+			if (now != null && now.generation().equals(before.generation()) && now.index() == before.index()
+					&& hasSnapshot(now.generation(), now.index())) {
+				logger.warn("db={} replica={} snapshot postponed: readers kept the WAL from moving to a new index, "
+						+ "and index {} has a snapshot already", this.database.name(), name(), now.index());
+				return false;
+			}
+			sync();
+			writeSnapshotLocked();
+			return true;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Deletes what falls out of the retention window, keeping everything a restore inside it needs. */
+	public void enforceRetention() throws IOException {
+		if (this.options.retention().isZero()) {
+			return;
+		}
+		this.lock.lock();
+		try {
+			Position current = this.database.position();
+			Instant horizon = this.clock.instant().minus(this.options.retention());
+			if (current != null && !this.retention.hasSnapshotSince(current.generation(), horizon)) {
+				snapshot();
+			}
+			Retention.Deleted deleted = this.retention.enforce((current != null) ? current.generation() : null,
+					horizon);
+			report("generation", deleted.generations());
+			report("snapshot", deleted.snapshots());
+			report("wal", deleted.segments());
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void report(String kind, int count) {
+		if (count > 0) {
+			this.listener.onRetentionDeleted(this.database.name(), name(), kind, count);
+		}
+	}
+
+	// --- position ----------------------------------------------------------------------------------------------
+
+	/**
+	 * Finds where the store's copy of {@code generation} ends, and checks that it is this database's history:
+	 * the last segment must equal the local shadow WAL at the same place.
+	 */
+	private @Nullable Position resolvePosition(Generation generation) throws IOException {
+		List<SnapshotInfo> snapshots = this.client.snapshots(generation);
+		this.snapshotted = !snapshots.isEmpty();
+		List<WalSegmentInfo> segments = this.client.walSegments(generation);
+		if (segments.isEmpty()) {
+			long index = snapshots.stream().mapToLong(SnapshotInfo::index).max().orElse(-1);
+			return (index >= 0) ? new Position(generation, index, 0) : null;
+		}
+		WalSegmentInfo last = segments.stream().max(WalSegmentInfo.BY_POSITION).get();
+		byte[] content;
+		try (InputStream in = this.codec.decode(this.client.openWalSegment(generation, last.index(), last.offset()),
+				ReplicaPaths.walSegmentKey(generation, last.index(), last.offset()))) {
+			content = in.readAllBytes();
+		}
+		Position end = new Position(generation, last.index(), last.offset() + content.length);
+		long local = this.database.shadowSize(generation, last.index());
+		if (local < end.offset() || !Arrays.equals(content, readShadow(generation, last.index(), last.offset(),
+				content.length))) {
+			throw new LitestreamException("Replica '" + name() + "' at " + this.client.location()
+					+ " holds WAL up to " + end + " that this database did not write (local shadow WAL has "
+					+ local + " bytes of that index): another process may be replicating to the same place");
+		}
+		logger.info("db={} replica={} resumes at position={}", this.database.name(), name(), end);
+		return end;
+	}
+
+	private byte[] readShadow(Generation generation, long index, long offset, int length) throws IOException {
+		try (InputStream in = this.database.openShadow(generation, index, offset, length)) {
+			return in.readAllBytes();
+		}
+	}
+
+	private boolean hasSnapshot(Generation generation, long index) throws IOException {
+		return this.client.snapshots(generation).stream().anyMatch((snapshot) -> snapshot.index() == index);
+	}
+
+	// --- upload ------------------------------------------------------------------------------------------------
+
+	/** Uploads segments from the position to the end of the shadow WAL, one per WAL index. */
+	private void ship() throws IOException {
+		while (true) {
+			Position current = this.position;
+			Position end = this.database.position();
+			if (current == null || end == null || !end.generation().equals(current.generation())) {
+				return;
+			}
+			long size = this.database.shadowSize(current.generation(), current.index());
+			if (size < 0) {
+				throw new LitestreamException("Replica '" + name() + "' is at " + current
+						+ " but the local shadow WAL of that index is gone; a new snapshot is needed");
+			}
+			if (current.offset() > size) {
+				throw new LitestreamException("Replica '" + name() + "' is at " + current
+						+ ", beyond the local shadow WAL (" + size + " bytes)");
+			}
+			if (current.offset() < size) {
+				uploadSegment(current, size - current.offset());
+				this.position = current.withOffset(size);
+			}
+			else if (current.index() < end.index()) {
+				this.position = new Position(current.generation(), current.index() + 1, 0);
+			}
+			else {
+				return;
+			}
+		}
+	}
+
+	private void uploadSegment(Position at, long length) throws IOException {
+		String key = ReplicaPaths.walSegmentKey(at.generation(), at.index(), at.offset());
+		Spool spool = new Spool(this.spoolDir, SPOOL_MEMORY_LIMIT);
+		try {
+			try (InputStream in = this.database.openShadow(at.generation(), at.index(), at.offset(), length);
+					OutputStream out = this.codec.encode(spool, key)) {
+				in.transferTo(out);
+			}
+			this.client.writeWalSegment(at.generation(), at.index(), at.offset(), spool.content());
+			logger.debug("db={} replica={} uploaded segment={} bytes={}", this.database.name(), name(), key, length);
+		}
+		finally {
+			spool.discard();
+		}
+	}
+
+	/**
+	 * Writes a snapshot of the database file at the current WAL index. The WAL up to the snapshot's position is
+	 * uploaded first, so every change the snapshot holds is also in a segment written before it: a point-in-time
+	 * restore that starts from the snapshot never mixes states.
+	 */
+	private void writeSnapshotLocked() throws IOException {
+		long start = System.nanoTime();
+		try {
+			SnapshotInfo written = this.database.readSnapshot((position, databaseFile) -> {
+				Position current = this.position;
+				if (current == null || !current.generation().equals(position.generation())) {
+					this.position = new Position(position.generation(), position.index(), 0);
+				}
+				ship();
+				String key = ReplicaPaths.snapshotKey(position.generation(), position.index());
+				Spool spool = new Spool(this.spoolDir, SPOOL_MEMORY_LIMIT);
+				try {
+					try (OutputStream out = this.codec.encode(spool, key)) {
+						databaseFile.transferTo(out);
+					}
+					return this.client.writeSnapshot(position.generation(), position.index(), spool.content());
+				}
+				finally {
+					spool.discard();
+				}
+			});
+			this.lastSnapshotAt = this.clock.instant();
+			this.snapshotted = true;
+			logger.info("db={} replica={} snapshot generation={} index={} bytes={}", this.database.name(), name(),
+					written.generation(), written.index(), written.size());
+			this.listener.onSnapshot(this.database.name(), name(), written.size(),
+					Duration.ofNanos(System.nanoTime() - start), null);
+		}
+		catch (IOException | RuntimeException ex) {
+			this.listener.onSnapshot(this.database.name(), name(), 0, Duration.ofNanos(System.nanoTime() - start), ex);
+			throw ex;
+		}
+	}
+
+	/** The newest snapshot of a generation in the store, or null. */
+	@Nullable SnapshotInfo latestSnapshot(Generation generation) throws IOException {
+		return this.client.snapshots(generation).stream().max(Comparator.comparing(SnapshotInfo::createdAt))
+			.orElse(null);
+	}
+
+}

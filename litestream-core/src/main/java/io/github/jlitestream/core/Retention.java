@@ -1,0 +1,95 @@
+package io.github.jlitestream.core;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Decides what a replica may delete. A restore at any time inside the window needs the newest snapshot taken at or
+ * before that time and every WAL segment from its index on, so per generation the newest snapshot older than the
+ * window is kept along with everything after it (v0.3.13 deletes that snapshot, making the start of the window
+ * unrestorable). A generation other than the current one goes when its newest object is older than the window.
+ */
+final class Retention {
+
+	private final ReplicaClient client;
+
+	Retention(ReplicaClient client) {
+		this.client = client;
+	}
+
+	boolean hasSnapshotSince(Generation generation, Instant horizon) throws IOException {
+		return this.client.snapshots(generation).stream().anyMatch((s) -> !s.createdAt().isBefore(horizon));
+	}
+
+	Deleted enforce(@Nullable Generation current, Instant horizon) throws IOException {
+		int generations = 0;
+		int snapshots = 0;
+		int segments = 0;
+		for (Generation generation : this.client.generations()) {
+			List<SnapshotInfo> generationSnapshots = this.client.snapshots(generation);
+			List<WalSegmentInfo> generationSegments = this.client.walSegments(generation);
+			if (!generation.equals(current) && newest(generationSnapshots, generationSegments).isBefore(horizon)) {
+				this.client.deleteGeneration(generation);
+				generations++;
+				continue;
+			}
+			SnapshotInfo keepFrom = oldestNeeded(generationSnapshots, horizon);
+			if (keepFrom == null) {
+				continue; // no snapshot: nothing in this generation can be restored without its segments
+			}
+			List<SnapshotInfo> oldSnapshots = new ArrayList<>();
+			for (SnapshotInfo snapshot : generationSnapshots) {
+				if (snapshot.index() < keepFrom.index()) {
+					oldSnapshots.add(snapshot);
+				}
+			}
+			List<WalSegmentInfo> oldSegments = new ArrayList<>();
+			for (WalSegmentInfo segment : generationSegments) {
+				if (segment.index() < keepFrom.index()) {
+					oldSegments.add(segment);
+				}
+			}
+			if (!oldSnapshots.isEmpty()) {
+				this.client.deleteSnapshots(oldSnapshots);
+				snapshots += oldSnapshots.size();
+			}
+			if (!oldSegments.isEmpty()) {
+				this.client.deleteWalSegments(oldSegments);
+				segments += oldSegments.size();
+			}
+		}
+		return new Deleted(generations, snapshots, segments);
+	}
+
+	/** The newest snapshot at or before the horizon, else the oldest one after it. */
+	private static @Nullable SnapshotInfo oldestNeeded(List<SnapshotInfo> snapshots, Instant horizon) {
+		SnapshotInfo before = snapshots.stream()
+			.filter((s) -> !s.createdAt().isAfter(horizon))
+			.max(Comparator.comparing(SnapshotInfo::createdAt).thenComparingLong(SnapshotInfo::index))
+			.orElse(null);
+		if (before != null) {
+			return before;
+		}
+		return snapshots.stream().min(Comparator.comparingLong(SnapshotInfo::index)).orElse(null);
+	}
+
+	private static Instant newest(List<SnapshotInfo> snapshots, List<WalSegmentInfo> segments) {
+		Instant newest = Instant.MIN;
+		for (SnapshotInfo snapshot : snapshots) {
+			newest = snapshot.createdAt().isAfter(newest) ? snapshot.createdAt() : newest;
+		}
+		for (WalSegmentInfo segment : segments) {
+			newest = segment.createdAt().isAfter(newest) ? segment.createdAt() : newest;
+		}
+		return newest;
+	}
+
+	record Deleted(int generations, int snapshots, int segments) {
+	}
+
+}

@@ -1,0 +1,33 @@
+package io.github.jlitestream.core.restore;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.github.jlitestream.core.Generation;
+import io.github.jlitestream.core.SnapshotInfo;
+import io.github.jlitestream.core.WalSegmentInfo;
+
+/**
+ * The objects a restore reads: a snapshot and the WAL segments after it, in order.
+ *
+ * @param generation the generation
+ * @param snapshot the snapshot to start from
+ * @param segments the segments to apply, ordered by index and offset
+ * @param cutShort whether segments exist beyond the target (time or index), so the last one may end inside a
+ * transaction that is not part of the target state
+ * @param updatedAt the newest object time of the generation in the store
+ * @since 0.1.0
+ */
+public record RestorePlan(Generation generation, SnapshotInfo snapshot, List<WalSegmentInfo> segments,
+		boolean cutShort, Instant updatedAt) {
+
+	/** The store time of the newest object the restore uses. */
+	public Instant lastChangeAt() {
+		Instant last = this.snapshot.createdAt();
+		for (WalSegmentInfo segment : this.segments) {
+			last = segment.createdAt().isAfter(last) ? segment.createdAt() : last;
+		}
+		return last;
+	}
+
+}

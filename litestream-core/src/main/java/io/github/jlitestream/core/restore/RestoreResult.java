@@ -1,0 +1,24 @@
+package io.github.jlitestream.core.restore;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import io.github.jlitestream.core.Position;
+
+/**
+ * What a restore produced.
+ *
+ * @param path the restored database file
+ * @param position the replica position the database was restored to
+ * @param snapshotIndex the WAL index of the snapshot it started from
+ * @param segments how many WAL segments were applied
+ * @param databaseBytes the size of the restored database
+ * @param downloadedBytes the bytes read from the store
+ * @param lastChangeAt the store time of the newest object used
+ * @param duration how long it took
+ * @since 0.1.0
+ */
+public record RestoreResult(Path path, Position position, long snapshotIndex, int segments, long databaseBytes,
+		long downloadedBytes, Instant lastChangeAt, Duration duration) {
+}

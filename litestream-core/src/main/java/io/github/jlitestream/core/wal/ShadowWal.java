@@ -1,0 +1,167 @@
+package io.github.jlitestream.core.wal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The engine's copy of one WAL lifetime (one WAL index): the header, then only committed, validated frames, byte
+ * for byte as SQLite wrote them, so offsets in it equal offsets in the real WAL. It only ever grows to a commit
+ * boundary.
+ *
+ * @since 0.1.0
+ */
+public final class ShadowWal {
+
+	/** Frames read from the real WAL per read call. */
+	private static final int FRAMES_PER_READ = 64;
+
+	private final Path file;
+
+	private final WalHeader header;
+
+	private FrameChain chain;
+
+	private ShadowWal(Path file, WalHeader header, FrameChain chain) {
+		this.file = file;
+		this.header = header;
+		this.chain = chain;
+	}
+
+	/** Creates a shadow WAL holding only {@code header}, replacing any file at {@code file}. */
+	public static ShadowWal create(Path file, WalHeader header) throws IOException {
+		Files.createDirectories(file.getParent());
+		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+				StandardOpenOption.TRUNCATE_EXISTING)) {
+			channel.write(ByteBuffer.wrap(header.bytes()));
+			channel.force(true);
+		}
+		return new ShadowWal(file, header, new FrameChain(header));
+	}
+
+	/**
+	 * Opens an existing shadow WAL, validating every frame; a tail after the last valid commit (left by a crash
+	 * mid-copy) is cut off.
+	 * @throws InvalidWalException when the file does not even hold a valid header
+	 */
+	public static ShadowWal open(Path file) throws IOException {
+		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+			byte[] headerBytes = new byte[WalHeader.SIZE];
+			if (read(channel, ByteBuffer.wrap(headerBytes), 0) < WalHeader.SIZE) {
+				throw new InvalidWalException("shadow WAL " + file + " is shorter than a WAL header");
+			}
+			WalHeader header = WalHeader.parse(headerBytes);
+			FrameChain chain = new FrameChain(header);
+			scan(channel, chain, channel.size());
+			if (channel.size() > chain.lastCommitOffset()) {
+				channel.truncate(chain.lastCommitOffset());
+				channel.force(true);
+			}
+			return new ShadowWal(file, header,
+					new FrameChain(header, chain.lastCommitOffset(), chain.lastCommitChecksum(), chain.lastCommitSize()));
+		}
+	}
+
+	/** The file holding this shadow WAL. */
+	public Path file() {
+		return this.file;
+	}
+
+	/** The WAL header of this lifetime. */
+	public WalHeader header() {
+		return this.header;
+	}
+
+	/** The size in bytes, always at a commit boundary (or just the header). */
+	public long size() {
+		return this.chain.offset();
+	}
+
+	/** The database size in pages after the last commit in this shadow; 0 when it holds no frame. */
+	public int lastCommitSize() {
+		return this.chain.lastCommitSize();
+	}
+
+	/**
+	 * Appends the committed frames of the real WAL that follow this shadow's end and continue its chain.
+	 * @param wal the real WAL, open for reading
+	 * @return the number of bytes appended
+	 */
+	public long copyFrom(FileChannel wal) throws IOException {
+		FrameChain next = new FrameChain(this.header, this.chain.offset(), this.chain.checksum(),
+				this.chain.lastCommitSize());
+		long start = next.offset();
+		int frameSize = this.header.frameSize();
+		byte[] buffer = new byte[frameSize * FRAMES_PER_READ];
+		long walSize = wal.size();
+		try (FileChannel shadow = FileChannel.open(this.file, StandardOpenOption.WRITE)) {
+			boolean broken = false;
+			while (!broken && next.offset() + frameSize <= walSize) {
+				int frames = (int) Math.min(FRAMES_PER_READ, (walSize - next.offset()) / frameSize);
+				ByteBuffer view = ByteBuffer.wrap(buffer, 0, frames * frameSize);
+				int got = read(wal, view, next.offset());
+				frames = got / frameSize;
+				if (frames == 0) {
+					break;
+				}
+				int accepted = 0;
+				long chunkStart = next.offset();
+				for (; accepted < frames; accepted++) {
+					if (next.accept(buffer, accepted * frameSize) != null) {
+						broken = true; // the rest belongs to an older lifetime or is being written
+						break;
+					}
+				}
+				shadow.write(ByteBuffer.wrap(buffer, 0, accepted * frameSize), chunkStart);
+			}
+			long end = next.lastCommitOffset();
+			if (shadow.size() > end) {
+				shadow.truncate(end); // frames of a transaction that has not committed yet
+			}
+			if (end > start) {
+				shadow.force(false);
+			}
+		}
+		this.chain = new FrameChain(this.header, next.lastCommitOffset(), next.lastCommitChecksum(),
+				next.lastCommitSize());
+		return this.chain.offset() - start;
+	}
+
+	/** Reads {@code length} bytes at {@code offset}, such as the last frame, to compare with the real WAL. */
+	public byte[] read(long offset, int length) throws IOException {
+		byte[] bytes = new byte[length];
+		try (FileChannel channel = FileChannel.open(this.file, StandardOpenOption.READ)) {
+			if (read(channel, ByteBuffer.wrap(bytes), offset) < length) {
+				throw new IOException("shadow WAL " + this.file + " is shorter than expected");
+			}
+		}
+		return bytes;
+	}
+
+	private static void scan(FileChannel channel, FrameChain chain, long size) throws IOException {
+		int frameSize = chain.header().frameSize();
+		byte[] frame = new byte[frameSize];
+		while (chain.offset() + frameSize <= size) {
+			if (read(channel, ByteBuffer.wrap(frame), chain.offset()) < frameSize || chain.accept(frame, 0) != null) {
+				return;
+			}
+		}
+	}
+
+	/** Reads until the buffer is full or the end of the file, returning the bytes read. */
+	static int read(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+		int total = 0;
+		while (buffer.hasRemaining()) {
+			int n = channel.read(buffer, position + total);
+			if (n < 0) {
+				break;
+			}
+			total += n;
+		}
+		return total;
+	}
+
+}

@@ -1,0 +1,122 @@
+package io.github.jlitestream.core.wal;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * The 32-byte header of a SQLite WAL file. All fields are big-endian; the magic number says in which byte order the
+ * checksums read their words.
+ *
+ * @param bytes the 32 header bytes, as read
+ * @since 0.1.0
+ */
+public record WalHeader(byte[] bytes) {
+
+	/** Size of the header in bytes. */
+	public static final int SIZE = 32;
+
+	static final int MAGIC_LITTLE_ENDIAN = 0x377f0682;
+
+	static final int MAGIC_BIG_ENDIAN = 0x377f0683;
+
+	static final int FORMAT_VERSION = 3007000;
+
+	public WalHeader {
+		if (bytes.length != SIZE) {
+			throw new IllegalArgumentException("A WAL header has 32 bytes, not " + bytes.length);
+		}
+		bytes = bytes.clone();
+	}
+
+	/**
+	 * Parses and checks a header: magic, format version, page size and the header's own checksum.
+	 * @param bytes at least 32 bytes, the header at the start
+	 * @return the header
+	 * @throws InvalidWalException when the bytes are not a valid WAL header
+	 */
+	public static WalHeader parse(byte[] bytes) {
+		if (bytes.length < SIZE) {
+			throw new InvalidWalException("WAL header is short: " + bytes.length + " bytes");
+		}
+		WalHeader header = new WalHeader(Arrays.copyOf(bytes, SIZE));
+		int magic = header.intAt(0);
+		if (magic != MAGIC_LITTLE_ENDIAN && magic != MAGIC_BIG_ENDIAN) {
+			throw new InvalidWalException("not a WAL file: bad magic number 0x%08x".formatted(magic));
+		}
+		if (header.intAt(4) != FORMAT_VERSION) {
+			throw new InvalidWalException("unsupported WAL format version " + header.intAt(4));
+		}
+		int pageSize = header.pageSize();
+		if (pageSize < 512 || pageSize > 65536 || Integer.bitCount(pageSize) != 1) {
+			throw new InvalidWalException("invalid page size " + pageSize + " in WAL header");
+		}
+		WalChecksum checksum = WalChecksum.ZERO.update(header.bigEndianChecksums(), header.bytes, 0, 24);
+		if (!checksum.equals(header.checksum())) {
+			throw new InvalidWalException("WAL header checksum mismatch");
+		}
+		return header;
+	}
+
+	/** Whether checksums read big-endian words (magic 0x377f0683). */
+	public boolean bigEndianChecksums() {
+		return intAt(0) == MAGIC_BIG_ENDIAN;
+	}
+
+	/** The database page size. */
+	public int pageSize() {
+		int raw = intAt(8);
+		return (raw == 1) ? 65536 : raw;
+	}
+
+	/** The checkpoint sequence number. */
+	public int checkpointSequence() {
+		return intAt(12);
+	}
+
+	/** The first salt, copied into every frame of this WAL lifetime. */
+	public int salt1() {
+		return intAt(16);
+	}
+
+	/** The second salt. */
+	public int salt2() {
+		return intAt(20);
+	}
+
+	/** The header's checksum, which seeds the frames' checksum chain. */
+	public WalChecksum checksum() {
+		return new WalChecksum(intAt(24), intAt(28));
+	}
+
+	/** The size of one frame: 24 header bytes plus a page. */
+	public int frameSize() {
+		return WalFrame.HEADER_SIZE + pageSize();
+	}
+
+	/** Returns a copy of the header bytes. */
+	@Override
+	public byte[] bytes() {
+		return this.bytes.clone();
+	}
+
+	private int intAt(int offset) {
+		return ByteBuffer.wrap(this.bytes).getInt(offset);
+	}
+
+	@Override
+	public boolean equals(Object other) {
+		return (other instanceof WalHeader that) && Arrays.equals(this.bytes, that.bytes);
+	}
+
+	@Override
+	public int hashCode() {
+		return Arrays.hashCode(this.bytes);
+	}
+
+	@Override
+	public String toString() {
+		return "WalHeader[pageSize=%d, checkpointSequence=%d, salt=%08x%08x]".formatted(pageSize(),
+				checkpointSequence(), salt1(), salt2());
+	}
+
+}

@@ -1,0 +1,362 @@
+package io.github.jlitestream.s3;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+
+import io.github.jlitestream.core.Generation;
+import io.github.jlitestream.core.ObjectContent;
+import io.github.jlitestream.core.ReplicaClient;
+import io.github.jlitestream.core.SnapshotInfo;
+import io.github.jlitestream.core.WalSegmentInfo;
+import io.github.jlitestream.core.layout.ReplicaPaths;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Error;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * A replica in an S3 bucket (or an S3-compatible store) under a key prefix, laid out as Litestream v0.3's S3 replica:
+ * {@code <prefix>/generations/<generation>/snapshots/...} and {@code .../wal/...}.
+ * <p>
+ * Every request goes through the given {@link S3Client}, whose retry strategy retries transient failures (see
+ * {@link S3ReplicaClientFactory}). Uploads stream from {@link ObjectContent#open()}, which is opened again for each
+ * attempt, so memory stays bounded. Failures become {@link IOException}s naming the operation, bucket and key;
+ * a missing object becomes a {@link java.nio.file.NoSuchFileException}.
+ *
+ * @since 0.1.0
+ */
+public final class S3ReplicaClient implements ReplicaClient {
+
+	/** The largest object a single PutObject request can store (5 GiB). */
+	public static final long MAX_OBJECT_SIZE = 5L * 1024 * 1024 * 1024;
+
+	/** The most keys a DeleteObjects request may name. */
+	public static final int MAX_DELETE_BATCH_SIZE = 1000;
+
+	private static final Logger logger = LoggerFactory.getLogger(S3ReplicaClient.class);
+
+	private static final String CONTENT_TYPE = "application/octet-stream";
+
+	private final S3Client s3;
+
+	private final String bucket;
+
+	private final String prefix;
+
+	private final Options options;
+
+	/**
+	 * Creates a client for the replica at {@code s3://bucket/prefix}.
+	 * @param s3 the S3 client; closed by {@link #close()} only when {@link Options#closeS3Client()} says so
+	 * @param bucket the bucket
+	 * @param prefix the key prefix, possibly empty; slashes at either end are ignored
+	 * @param options tuning options
+	 */
+	public S3ReplicaClient(S3Client s3, String bucket, String prefix, Options options) {
+		this.s3 = Objects.requireNonNull(s3, "'s3' must not be null");
+		S3ReplicaUrl url = new S3ReplicaUrl(bucket, prefix);
+		this.bucket = url.bucket();
+		this.prefix = url.prefix();
+		this.options = Objects.requireNonNull(options, "'options' must not be null");
+	}
+
+	/** Creates a client for the replica at {@code url}, with default options. */
+	public S3ReplicaClient(S3Client s3, S3ReplicaUrl url) {
+		this(s3, url.bucket(), url.prefix(), Options.DEFAULTS);
+	}
+
+	/** The bucket. */
+	public String bucket() {
+		return this.bucket;
+	}
+
+	/** The cleaned key prefix, empty when the replica is at the root of the bucket. */
+	public String prefix() {
+		return this.prefix;
+	}
+
+	@Override
+	public String type() {
+		return "s3";
+	}
+
+	@Override
+	public String location() {
+		return new S3ReplicaUrl(this.bucket, this.prefix).toString();
+	}
+
+	@Override
+	public List<Generation> generations() throws IOException {
+		String dir = S3Keys.directory(this.prefix, ReplicaPaths.GENERATIONS);
+		List<Generation> generations = new ArrayList<>();
+		list(dir, true, (page) -> {
+			for (CommonPrefix common : page.commonPrefixes()) {
+				String name = childName(dir, common.prefix());
+				if (name.endsWith("/") && Generation.isValid(name.substring(0, name.length() - 1))) {
+					generations.add(new Generation(name.substring(0, name.length() - 1)));
+				}
+			}
+		});
+		generations.sort(Comparator.naturalOrder());
+		return generations;
+	}
+
+	@Override
+	public List<SnapshotInfo> snapshots(Generation generation) throws IOException {
+		String dir = S3Keys.directory(this.prefix, ReplicaPaths.snapshotsDir(generation));
+		List<SnapshotInfo> snapshots = new ArrayList<>();
+		list(dir, true, (page) -> {
+			for (S3Object object : page.contents()) {
+				OptionalLong index = ReplicaPaths.parseSnapshotName(childName(dir, object.key()));
+				if (index.isPresent()) {
+					snapshots.add(new SnapshotInfo(generation, index.getAsLong(), size(object), lastModified(object)));
+				}
+			}
+		});
+		snapshots.sort(Comparator.comparingLong(SnapshotInfo::index));
+		return snapshots;
+	}
+
+	@Override
+	public List<WalSegmentInfo> walSegments(Generation generation) throws IOException {
+		String dir = S3Keys.directory(this.prefix, ReplicaPaths.walDir(generation));
+		List<WalSegmentInfo> segments = new ArrayList<>();
+		list(dir, true, (page) -> {
+			for (S3Object object : page.contents()) {
+				ReplicaPaths.parseWalSegmentName(childName(dir, object.key()))
+					.ifPresent((name) -> segments.add(new WalSegmentInfo(generation, name.index(), name.offset(),
+							size(object), lastModified(object))));
+			}
+		});
+		segments.sort(WalSegmentInfo.BY_POSITION);
+		return segments;
+	}
+
+	@Override
+	public SnapshotInfo writeSnapshot(Generation generation, long index, ObjectContent content) throws IOException {
+		Instant createdAt = put(key(ReplicaPaths.snapshotKey(generation, index)), content);
+		return new SnapshotInfo(generation, index, content.length(), createdAt);
+	}
+
+	@Override
+	public WalSegmentInfo writeWalSegment(Generation generation, long index, long offset, ObjectContent content)
+			throws IOException {
+		Instant createdAt = put(key(ReplicaPaths.walSegmentKey(generation, index, offset)), content);
+		return new WalSegmentInfo(generation, index, offset, content.length(), createdAt);
+	}
+
+	@Override
+	public InputStream openSnapshot(Generation generation, long index) throws IOException {
+		return get(key(ReplicaPaths.snapshotKey(generation, index)));
+	}
+
+	@Override
+	public InputStream openWalSegment(Generation generation, long index, long offset) throws IOException {
+		return get(key(ReplicaPaths.walSegmentKey(generation, index, offset)));
+	}
+
+	@Override
+	public void deleteSnapshots(Collection<SnapshotInfo> snapshots) throws IOException {
+		List<String> keys = new ArrayList<>(snapshots.size());
+		for (SnapshotInfo snapshot : snapshots) {
+			keys.add(key(ReplicaPaths.snapshotKey(snapshot.generation(), snapshot.index())));
+		}
+		delete(keys);
+	}
+
+	@Override
+	public void deleteWalSegments(Collection<WalSegmentInfo> segments) throws IOException {
+		List<String> keys = new ArrayList<>(segments.size());
+		for (WalSegmentInfo segment : segments) {
+			keys.add(key(ReplicaPaths.walSegmentKey(segment.generation(), segment.index(), segment.offset())));
+		}
+		delete(keys);
+	}
+
+	@Override
+	public void deleteGeneration(Generation generation) throws IOException {
+		String dir = S3Keys.directory(this.prefix, ReplicaPaths.generationDir(generation));
+		List<String> keys = new ArrayList<>();
+		list(dir, false, (page) -> page.contents().forEach((object) -> keys.add(object.key())));
+		delete(keys);
+		logger.debug("Deleted generation location={} generation={} objects={}", location(), generation, keys.size());
+	}
+
+	/** Closes the {@link S3Client} if {@link Options#closeS3Client()} says this client owns it. */
+	@Override
+	public void close() {
+		if (this.options.closeS3Client()) {
+			this.s3.close();
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "S3ReplicaClient[" + location() + "]";
+	}
+
+	private String key(String name) {
+		return S3Keys.join(this.prefix, name);
+	}
+
+	private Instant put(String key, ObjectContent content) throws IOException {
+		long length = content.length();
+		if (length < 0 || length > MAX_OBJECT_SIZE) {
+			throw new S3OperationException("S3 PutObject refused for bucket '%s' key '%s': %d bytes is outside 0 to %d"
+				.formatted(this.bucket, key, length, MAX_OBJECT_SIZE), "PutObject", this.bucket, key, 0, null, null);
+		}
+		Instant createdAt = this.options.clock().instant();
+		try (ObjectContentProvider provider = new ObjectContentProvider(content, "s3://" + this.bucket + "/" + key)) {
+			S3Exceptions.call("PutObject", this.bucket, key, () -> this.s3.putObject(
+					(request) -> request.bucket(this.bucket).key(key).contentLength(length).contentType(CONTENT_TYPE),
+					RequestBody.fromContentProvider(provider, length, CONTENT_TYPE)));
+		}
+		logger.debug("Uploaded object location={} key={} bytes={}", location(), key, length);
+		return createdAt;
+	}
+
+	private InputStream get(String key) throws IOException {
+		ResponseInputStream<GetObjectResponse> response = S3Exceptions.call("GetObject", this.bucket, key,
+				() -> this.s3.getObject((request) -> request.bucket(this.bucket).key(key)));
+		return new S3ObjectInputStream(response, this.bucket, key);
+	}
+
+	private void list(String dir, boolean delimited, Consumer<ListObjectsV2Response> pages) throws IOException {
+		@Nullable String token = null;
+		do {
+			ListObjectsV2Request request = ListObjectsV2Request.builder()
+				.bucket(this.bucket)
+				.prefix(dir)
+				.delimiter(delimited ? "/" : null)
+				.maxKeys(this.options.listPageSize())
+				.continuationToken(token)
+				.build();
+			ListObjectsV2Response page = S3Exceptions.call("ListObjectsV2", this.bucket, dir,
+					() -> this.s3.listObjectsV2(request));
+			pages.accept(page);
+			token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+			if (Boolean.TRUE.equals(page.isTruncated()) && token == null) {
+				String message = "S3 ListObjectsV2 failed for bucket '%s' key '%s': truncated page without a token"
+					.formatted(this.bucket, dir);
+				throw new S3OperationException(message, "ListObjectsV2", this.bucket, dir, 0, null, null);
+			}
+		}
+		while (token != null);
+	}
+
+	private void delete(List<String> keys) throws IOException {
+		int batchSize = this.options.deleteBatchSize();
+		for (int from = 0; from < keys.size(); from += batchSize) {
+			List<String> batch = keys.subList(from, Math.min(keys.size(), from + batchSize));
+			List<ObjectIdentifier> objects = batch.stream()
+				.map((key) -> ObjectIdentifier.builder().key(key).build())
+				.toList();
+			Delete delete = Delete.builder().objects(objects).quiet(true).build();
+			DeleteObjectsResponse response = S3Exceptions.call("DeleteObjects", this.bucket, batch.get(0),
+					() -> this.s3.deleteObjects((request) -> request.bucket(this.bucket).delete(delete)));
+			if (response.hasErrors() && !response.errors().isEmpty()) {
+				throw deleteErrors(response.errors(), batch.size());
+			}
+		}
+	}
+
+	private S3OperationException deleteErrors(List<S3Error> errors, int batchSize) {
+		StringBuilder message = new StringBuilder("S3 DeleteObjects failed for %d of %d keys in bucket '%s'"
+			.formatted(errors.size(), batchSize, this.bucket));
+		errors.stream()
+			.limit(5)
+			.forEach((error) -> message.append("; key '")
+				.append(error.key())
+				.append("': ")
+				.append(error.code())
+				.append(" (")
+				.append(error.message())
+				.append(')'));
+		if (errors.size() > 5) {
+			message.append("; ...");
+		}
+		S3Error first = errors.get(0);
+		return new S3OperationException(message.toString(), "DeleteObjects", this.bucket, first.key(), 0, first.code(),
+				null);
+	}
+
+	private static String childName(String dir, String key) {
+		return key.startsWith(dir) ? key.substring(dir.length()) : key;
+	}
+
+	private static Instant lastModified(S3Object object) {
+		return (object.lastModified() != null) ? object.lastModified() : Instant.EPOCH;
+	}
+
+	private static long size(S3Object object) {
+		return (object.size() != null) ? object.size() : 0;
+	}
+
+	/**
+	 * Tuning options of an {@link S3ReplicaClient}.
+	 *
+	 * @param listPageSize the most keys one ListObjectsV2 page asks for, 1 to 1000
+	 * @param deleteBatchSize the most keys one DeleteObjects request names, 1 to 1000
+	 * @param closeS3Client whether {@link S3ReplicaClient#close()} closes the {@link S3Client}, for a client built
+	 * for this replica alone
+	 * @param clock the clock that dates written objects
+	 * @since 0.1.0
+	 */
+	public record Options(int listPageSize, int deleteBatchSize, boolean closeS3Client, Clock clock) {
+
+		/** 1000-key pages and batches, a shared S3 client, the system clock. */
+		public static final Options DEFAULTS = new Options(1000, MAX_DELETE_BATCH_SIZE, false, Clock.systemUTC());
+
+		public Options {
+			if (listPageSize < 1 || listPageSize > 1000) {
+				throw new IllegalArgumentException("'listPageSize' must be 1 to 1000: " + listPageSize);
+			}
+			if (deleteBatchSize < 1 || deleteBatchSize > MAX_DELETE_BATCH_SIZE) {
+				throw new IllegalArgumentException("'deleteBatchSize' must be 1 to 1000: " + deleteBatchSize);
+			}
+			Objects.requireNonNull(clock, "'clock' must not be null");
+		}
+
+		/** These options with another list page size. */
+		public Options withListPageSize(int size) {
+			return new Options(size, this.deleteBatchSize, this.closeS3Client, this.clock);
+		}
+
+		/** These options with another delete batch size. */
+		public Options withDeleteBatchSize(int size) {
+			return new Options(this.listPageSize, size, this.closeS3Client, this.clock);
+		}
+
+		/** These options with {@link #closeS3Client()} set. */
+		public Options withCloseS3Client(boolean close) {
+			return new Options(this.listPageSize, this.deleteBatchSize, close, this.clock);
+		}
+
+		/** These options with another clock. */
+		public Options withClock(Clock newClock) {
+			return new Options(this.listPageSize, this.deleteBatchSize, this.closeS3Client, newClock);
+		}
+
+	}
+
+}
