@@ -481,11 +481,11 @@ public final class Database implements AutoCloseable {
 			key = DatabaseFiles.fileKey(this.options.path());
 		}
 		catch (NoSuchFileException ex) {
-			throw new LitestreamException("Database file " + this.options.path() + " was deleted");
+			throw new DatabaseReplacedException("Database file " + this.options.path() + " was deleted");
 		}
 		if (!key.equals(this.fileKey)) {
-			throw new LitestreamException("Database file " + this.options.path()
-					+ " was replaced by another file; reopen it to start a new generation");
+			throw new DatabaseReplacedException("Database file " + this.options.path()
+					+ " was replaced by another file; reopening it to start a new generation");
 		}
 	}
 
@@ -559,7 +559,17 @@ public final class Database implements AutoCloseable {
 		long started = System.nanoTime();
 		EngineConnections sql = requireConnections();
 		try {
-			sql.acquireWriteLock();
+			try {
+				sql.acquireWriteLock();
+			}
+			catch (SQLException ex) {
+				if (!isBusy(ex)) {
+					throw ex;
+				}
+				// Writers held the lock longer than the busy timeout: try again at the next sync.
+				logger.debug("db={} checkpoint mode={} postponed: database busy", this.name, mode);
+				return false;
+			}
 			boolean backfilled;
 			try {
 				copyWal(this.clock.instant());
@@ -706,6 +716,11 @@ public final class Database implements AutoCloseable {
 			this.connections.close();
 			this.connections = null;
 		}
+	}
+
+	private static boolean isBusy(SQLException ex) {
+		String message = String.valueOf(ex.getMessage());
+		return message.contains("SQLITE_BUSY") || message.contains("database is locked");
 	}
 
 	private static void sleep(long millis) {

@@ -1,40 +1,337 @@
 package io.github.jlitestream.s3;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.jlitestream.core.Generation;
+import io.github.jlitestream.core.ObjectContent;
 import io.github.jlitestream.core.ReplicaClient;
+import io.github.jlitestream.core.SnapshotInfo;
+import io.github.jlitestream.core.WalSegmentInfo;
 import io.github.jlitestream.core.testing.AbstractReplicaClientContractTests;
 import io.github.jlitestream.s3.testing.S3ProxyServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Tests for {@link S3ReplicaClient}, against S3Proxy.
+ * Tests for {@link S3ReplicaClient}, against a real S3 server (S3Proxy with signature checks) on loopback.
  */
 class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 
+	private static final String PREFIX = "apps/main.db";
+
 	private static final AtomicInteger buckets = new AtomicInteger();
 
-	static S3ProxyServer server;
+	private static S3ProxyServer server;
 
-	static S3ReplicaClientFactory factory;
+	private static S3ReplicaClientFactory factory;
+
+	private static S3Client s3;
+
+	private String bucket;
 
 	@BeforeAll
 	static void startServer() {
 		server = S3ProxyServer.startInMemory();
-		factory = server.clientFactory().maxAttempts(3).retryBackoff(java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(100)).build();
+		factory = server.clientFactory().maxAttempts(3).retryBackoff(Duration.ofMillis(10), Duration.ofMillis(50)).build();
+		s3 = factory.createS3Client();
 	}
 
 	@AfterAll
 	static void stopServer() {
+		s3.close();
 		server.close();
 	}
 
 	@Override
 	protected ReplicaClient createClient() {
-		String bucket = "contract-" + buckets.incrementAndGet();
-		server.createBucket(bucket);
-		return factory.create("s3://" + bucket + "/apps/main.db");
+		this.bucket = "contract-" + buckets.incrementAndGet();
+		server.createBucket(this.bucket);
+		return factory.create("s3://" + this.bucket + "/" + PREFIX);
+	}
+
+	@Test
+	void describesItself() {
+		assertThat(this.client.type()).isEqualTo("s3");
+		assertThat(this.client.location()).isEqualTo("s3://" + this.bucket + "/" + PREFIX);
+		assertThat(this.client).hasToString("S3ReplicaClient[s3://" + this.bucket + "/" + PREFIX + "]");
+	}
+
+	@Test
+	void storesLitestreamLayoutUnderPrefix() throws IOException {
+		Generation generation = new Generation("0123456789abcdef");
+		this.client.writeSnapshot(generation, 1, ObjectContent.of(bytes("s")));
+		this.client.writeWalSegment(generation, 1, 4152, ObjectContent.of(bytes("w")));
+		assertThat(keys(this.bucket)).containsExactly(
+				"apps/main.db/generations/0123456789abcdef/snapshots/00000001.snapshot.lz4",
+				"apps/main.db/generations/0123456789abcdef/wal/00000001_00001038.wal.lz4");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "", "/", ".", "./", "//" })
+	void emptyPrefixPutsReplicaAtBucketRoot(String prefix) throws IOException {
+		Generation generation = new Generation("0123456789abcdef");
+		try (S3ReplicaClient root = new S3ReplicaClient(s3, this.bucket, prefix, S3ReplicaClient.Options.DEFAULTS)) {
+			assertThat(root.prefix()).isEmpty();
+			assertThat(root.location()).isEqualTo("s3://" + this.bucket);
+			root.writeSnapshot(generation, 1, ObjectContent.of(bytes("s")));
+			assertThat(keys(this.bucket)).containsExactly("generations/0123456789abcdef/snapshots/00000001.snapshot.lz4");
+			assertThat(root.generations()).containsExactly(generation);
+			assertThat(readAll(root.openSnapshot(generation, 1))).isEqualTo(bytes("s"));
+		}
+	}
+
+	@Test
+	void slashesAroundPrefixAreIgnored() throws IOException {
+		Generation generation = Generation.random();
+		this.client.writeSnapshot(generation, 1, ObjectContent.of(bytes("s")));
+		try (S3ReplicaClient other = new S3ReplicaClient(s3, this.bucket, "/apps//main.db/",
+				S3ReplicaClient.Options.DEFAULTS)) {
+			assertThat(other.prefix()).isEqualTo(PREFIX);
+			assertThat(other.generations()).containsExactly(generation);
+		}
+	}
+
+	@Test
+	void replicasUnderNeighbouringPrefixesStayApart() throws IOException {
+		// The same generation name under "a", "a/b" and "a/bc": a prefix match without the trailing slash would mix
+		// "a/b" with "a/bc", and a listing without a delimiter would show "a/b/..." to "a".
+		Generation generation = new Generation("00000000000000aa");
+		String[] prefixes = { "a", "a/b", "a/bc" };
+		S3ReplicaClient[] clients = new S3ReplicaClient[prefixes.length];
+		for (int i = 0; i < prefixes.length; i++) {
+			clients[i] = new S3ReplicaClient(s3, this.bucket, prefixes[i], S3ReplicaClient.Options.DEFAULTS);
+			clients[i].writeSnapshot(generation, i, ObjectContent.of(bytes(prefixes[i])));
+			clients[i].writeWalSegment(generation, i, 0, ObjectContent.of(bytes(prefixes[i])));
+		}
+		for (int i = 0; i < prefixes.length; i++) {
+			assertThat(clients[i].generations()).containsExactly(generation);
+			assertThat(clients[i].snapshots(generation)).extracting(SnapshotInfo::index).containsExactly((long) i);
+			assertThat(clients[i].walSegments(generation)).extracting(WalSegmentInfo::index).containsExactly((long) i);
+		}
+		clients[1].deleteGeneration(generation);
+		assertThat(clients[1].generations()).isEmpty();
+		assertThat(clients[0].snapshots(generation)).hasSize(1);
+		assertThat(clients[2].snapshots(generation)).hasSize(1);
+		assertThat(keys(this.bucket)).hasSize(4).noneMatch((key) -> key.startsWith("a/b/"));
+	}
+
+	@Test
+	void ignoresForeignObjects() throws IOException {
+		Generation generation = Generation.random();
+		this.client.writeSnapshot(generation, 1, ObjectContent.of(bytes("s")));
+		String dir = PREFIX + "/generations/";
+		put(dir + "not-a-generation/snapshots/00000001.snapshot.lz4");
+		put(dir + "README");
+		put(dir + generation + "/snapshots/README");
+		put(dir + generation + "/snapshots/00000002.snapshot.lz4.tmp");
+		put(dir + generation + "/snapshots/nested/00000003.snapshot.lz4");
+		put(dir + generation + "/wal/garbage.wal.lz4");
+		put(PREFIX + "-other/generations/" + generation + "/snapshots/00000004.snapshot.lz4");
+		assertThat(this.client.generations()).containsExactly(generation);
+		assertThat(this.client.snapshots(generation)).extracting(SnapshotInfo::index).containsExactly(1L);
+		assertThat(this.client.walSegments(generation)).isEmpty();
+	}
+
+	@Test
+	void listsAndDeletesPageByPage() throws IOException {
+		RequestCounter counter = new RequestCounter();
+		S3ReplicaClient.Options options = S3ReplicaClient.Options.DEFAULTS.withListPageSize(10).withDeleteBatchSize(10);
+		try (S3ReplicaClient paged = server.clientFactory()
+			.options(options)
+			.customizer((builder) -> builder.overrideConfiguration((o) -> o.addExecutionInterceptor(counter)))
+			.build()
+			.create("s3://" + this.bucket + "/paged")) {
+			Generation generation = new Generation("0000000000000000");
+			for (int i = 0; i < 25; i++) {
+				paged.writeWalSegment(generation, 1, 25 - i, ObjectContent.of(new byte[] { (byte) i }));
+			}
+			for (int i = 1; i <= 11; i++) {
+				paged.writeSnapshot(new Generation("%016x".formatted(i)), 0, ObjectContent.of(bytes("s" + i)));
+			}
+			counter.reset();
+			assertThat(paged.walSegments(generation)).extracting(WalSegmentInfo::offset)
+				.containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 25).boxed().toList());
+			assertThat(counter.calls("ListObjectsV2")).isEqualTo(3);
+			counter.reset();
+			assertThat(paged.generations()).hasSize(12).isSorted();
+			assertThat(counter.calls("ListObjectsV2")).isEqualTo(2);
+			counter.reset();
+			paged.deleteGeneration(generation);
+			assertThat(counter.calls("ListObjectsV2")).isEqualTo(3);
+			assertThat(counter.calls("DeleteObjects")).isEqualTo(3);
+			assertThat(paged.walSegments(generation)).isEmpty();
+			assertThat(paged.generations()).hasSize(11);
+		}
+	}
+
+	@Test
+	void missingObjectIsNoSuchFileNamingTheObject() {
+		Generation generation = new Generation("0123456789abcdef");
+		assertThatExceptionOfType(NoSuchFileException.class)
+			.isThrownBy(() -> this.client.openWalSegment(generation, 2, 4152))
+			.withMessageContaining("s3://" + this.bucket + "/" + PREFIX
+					+ "/generations/0123456789abcdef/wal/00000002_00001038.wal.lz4");
+	}
+
+	@Test
+	void missingBucketIsReportedWithBucketAndKey() throws IOException {
+		Generation generation = new Generation("0123456789abcdef");
+		try (S3ReplicaClient missing = factory.create("s3://no-such-bucket/" + PREFIX)) {
+			assertThatExceptionOfType(S3OperationException.class).isThrownBy(missing::generations)
+				.withMessageContaining("S3 ListObjectsV2 failed")
+				.withMessageContaining("bucket 'no-such-bucket'")
+				.withMessageContaining("key '" + PREFIX + "/generations/'")
+				.withMessageContaining("the bucket does not exist")
+				.satisfies((ex) -> {
+					assertThat(ex.errorCode()).isEqualTo("NoSuchBucket");
+					assertThat(ex.statusCode()).isEqualTo(404);
+					assertThat(ex.operation()).isEqualTo("ListObjectsV2");
+					assertThat(ex.bucket()).isEqualTo("no-such-bucket");
+				});
+			assertThatExceptionOfType(S3OperationException.class)
+				.isThrownBy(() -> missing.writeSnapshot(generation, 1, ObjectContent.of(bytes("s"))))
+				.withMessageContaining("S3 PutObject failed for bucket 'no-such-bucket' key '" + PREFIX
+						+ "/generations/0123456789abcdef/snapshots/00000001.snapshot.lz4'")
+				.withMessageContaining("NoSuchBucket");
+			assertThatExceptionOfType(S3OperationException.class)
+				.isThrownBy(() -> missing.openSnapshot(generation, 1))
+				.withMessageContaining("S3 GetObject failed for bucket 'no-such-bucket'")
+				.withMessageContaining("NoSuchBucket");
+		}
+	}
+
+	@Test
+	void wrongSecretIsReportedAsAccessDenied() throws IOException {
+		try (S3ReplicaClient wrong = server.clientFactory()
+			.credentials(S3ProxyServer.DEFAULT_ACCESS_KEY, "not-the-secret")
+			.build()
+			.create("s3://" + this.bucket + "/" + PREFIX)) {
+			assertThatExceptionOfType(S3OperationException.class).isThrownBy(wrong::generations)
+				.withMessageContaining("bucket '" + this.bucket + "'")
+				.withMessageContaining("access denied, check the credentials")
+				.withMessageContaining("SignatureDoesNotMatch")
+				.withMessageNotContaining("not-the-secret")
+				.satisfies((ex) -> assertThat(ex.statusCode()).isEqualTo(403));
+		}
+	}
+
+	@Test
+	void unknownAccessKeyIsReportedAsAccessDenied() throws IOException {
+		try (S3ReplicaClient wrong = server.clientFactory()
+			.credentials("unknown-access-key", "unknown-secret")
+			.build()
+			.create("s3://" + this.bucket + "/" + PREFIX)) {
+			assertThatExceptionOfType(S3OperationException.class)
+				.isThrownBy(() -> wrong.writeSnapshot(Generation.random(), 0, ObjectContent.of(bytes("s"))))
+				.withMessageContaining("S3 PutObject failed")
+				.withMessageContaining("access denied, check the credentials")
+				.withMessageContaining("InvalidAccessKeyId")
+				.withMessageNotContaining("unknown-secret");
+		}
+	}
+
+	@Test
+	void contentShorterOrLongerThanDeclaredIsNotStored() throws IOException {
+		Generation generation = Generation.random();
+		assertThatExceptionOfType(ContentLengthMismatchException.class)
+			.isThrownBy(() -> this.client.writeWalSegment(generation, 0, 0, content(bytes("short"), 10)))
+			.withMessageContaining("ended after 5 bytes, expected 10")
+			.withMessageContaining(PREFIX + "/generations/" + generation + "/wal/00000000_00000000.wal.lz4");
+		assertThatExceptionOfType(ContentLengthMismatchException.class)
+			.isThrownBy(() -> this.client.writeWalSegment(generation, 0, 1, content(bytes("longer than said"), 4)))
+			.withMessageContaining("longer than its declared 4 bytes");
+		assertThat(this.client.walSegments(generation)).isEmpty();
+	}
+
+	@Test
+	void retriedUploadReopensTheContent() throws IOException {
+		Generation generation = Generation.random();
+		byte[] data = randomBytes(300_000, 3);
+		AtomicInteger opens = new AtomicInteger();
+		ObjectContent flaky = new ObjectContent() {
+			@Override
+			public long length() {
+				return data.length;
+			}
+
+			@Override
+			public InputStream open() {
+				InputStream in = new java.io.ByteArrayInputStream(data);
+				if (opens.incrementAndGet() > 1) {
+					return in;
+				}
+				return new java.io.FilterInputStream(in) {
+					private int read;
+
+					@Override
+					public int read(byte[] b, int off, int len) throws IOException {
+						if (this.read > 100_000) {
+							throw new IOException("disk hiccup");
+						}
+						int n = super.read(b, off, len);
+						this.read += Math.max(n, 0);
+						return n;
+					}
+				};
+			}
+		};
+		this.client.writeSnapshot(generation, 0, flaky);
+		assertThat(opens).hasValue(2);
+		assertThat(readAll(this.client.openSnapshot(generation, 0))).isEqualTo(data);
+	}
+
+	@Test
+	void closingADownloadEarlyLeavesTheClientUsable() throws IOException {
+		Generation generation = Generation.random();
+		byte[] data = randomBytes(4 * 1024 * 1024, 4);
+		this.client.writeSnapshot(generation, 0, ObjectContent.of(data));
+		for (int i = 0; i < 5; i++) {
+			try (InputStream in = this.client.openSnapshot(generation, 0)) {
+				assertThat(in.readNBytes(10)).containsExactly(java.util.Arrays.copyOf(data, 10));
+			}
+		}
+		assertThat(readAll(this.client.openSnapshot(generation, 0))).isEqualTo(data);
+	}
+
+	private static ObjectContent content(byte[] bytes, long declaredLength) {
+		return new ObjectContent() {
+			@Override
+			public long length() {
+				return declaredLength;
+			}
+
+			@Override
+			public InputStream open() {
+				return new java.io.ByteArrayInputStream(bytes);
+			}
+		};
+	}
+
+	private void put(String key) {
+		s3.putObject((request) -> request.bucket(this.bucket).key(key), RequestBody.fromString("foreign"));
+	}
+
+	private static List<String> keys(String bucket) {
+		return s3.listObjectsV2Paginator((request) -> request.bucket(bucket))
+			.contents()
+			.stream()
+			.map(S3Object::key)
+			.sorted()
+			.toList();
 	}
 
 }

@@ -232,9 +232,12 @@ public final class Restorer {
 		return new CorruptReplicaException(key, "damaged: " + ex.getMessage(), ex);
 	}
 
-	/** Checks that the snapshot is a SQLite database and returns its page size. */
+	/** Checks that the snapshot is a SQLite database and returns its page size (0 for an empty file). */
 	private static int checkSnapshot(Path database, String key) throws IOException {
 		long size = Files.size(database);
+		if (size == 0) {
+			return 0; // the database had everything in its WAL: the page size comes from the WAL header
+		}
 		byte[] header = new byte[100];
 		try (InputStream in = Files.newInputStream(database)) {
 			if (in.readNBytes(header, 0, 100) < 100) {

@@ -25,10 +25,11 @@ final class WalApplier {
 
 	private final FileChannel database;
 
-	private final int pageSize;
+	private int pageSize;
 
 	private @Nullable WalHeader previousHeader;
 
+	/** @param pageSize the snapshot's page size, or 0 when the snapshot was empty */
 	WalApplier(FileChannel database, int pageSize) {
 		this.database = database;
 		this.pageSize = pageSize;
@@ -65,6 +66,9 @@ final class WalApplier {
 			}
 			catch (InvalidWalException ex) {
 				throw new CorruptReplicaException(segments.get(0).key(), "invalid WAL header: " + ex.getMessage());
+			}
+			if (this.pageSize == 0) {
+				this.pageSize = header.pageSize();
 			}
 			if (header.pageSize() != this.pageSize) {
 				throw new CorruptReplicaException(segments.get(0).key(), "WAL page size " + header.pageSize()

@@ -1,0 +1,340 @@
+package io.github.jlitestream.core;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one database and its replicas: a monitor thread that copies the WAL when it changes (or at the monitor
+ * interval), and a thread per replica that uploads as soon as a commit is noticed but at most once per sync
+ * interval, writes scheduled snapshots and enforces retention. Failures are retried with backoff and shown in the
+ * status; they are logged once per streak.
+ *
+ * @since 0.1.0
+ */
+public final class DatabaseReplication {
+
+	private static final Logger logger = LoggerFactory.getLogger(DatabaseReplication.class);
+
+	private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+
+	private final Database database;
+
+	private final List<ReplicaWorker> workers = new ArrayList<>();
+
+	private final Clock clock;
+
+	private final Signal monitorSignal = new Signal();
+
+	private volatile boolean running;
+
+	private volatile @Nullable String lastError;
+
+	private @Nullable Thread monitor;
+
+	DatabaseReplication(Database database, List<Replica> replicas, Clock clock) {
+		this.database = database;
+		this.clock = clock;
+		for (Replica replica : replicas) {
+			this.workers.add(new ReplicaWorker(replica));
+		}
+		database.onChange(() -> this.workers.forEach((worker) -> worker.signal.raise()));
+	}
+
+	/** The database. */
+	public Database database() {
+		return this.database;
+	}
+
+	/** Its replicas. */
+	public List<Replica> replicas() {
+		return this.workers.stream().map(ReplicaWorker::replica).toList();
+	}
+
+	/** Wakes the monitor: the WAL may have changed. */
+	void walChanged() {
+		this.monitorSignal.raise();
+	}
+
+	void start() {
+		this.running = true;
+		this.monitor = thread("litestream-monitor-" + this.database.name(), this::monitorLoop);
+		for (ReplicaWorker worker : this.workers) {
+			worker.thread = thread("litestream-replica-" + this.database.name() + "-" + worker.replica.name(),
+					worker::loop);
+		}
+	}
+
+	/**
+	 * Stops the threads, then copies and uploads what was committed until now, so a graceful shutdown loses nothing.
+	 * @return whether every replica holds everything
+	 */
+	boolean stop(Duration timeout) {
+		this.running = false;
+		this.monitorSignal.raise();
+		join(this.monitor, timeout);
+		for (ReplicaWorker worker : this.workers) {
+			worker.signal.raise();
+			join(worker.thread, timeout);
+		}
+		boolean complete = true;
+		try {
+			this.database.sync();
+			for (ReplicaWorker worker : this.workers) {
+				try {
+					worker.replica.sync();
+				}
+				catch (IOException | RuntimeException ex) {
+					complete = false;
+					logger.warn("db={} replica={} final sync failed, changes since {} are not in it: {}",
+							this.database.name(), worker.replica.name(), worker.replica.position(), ex.getMessage());
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			complete = false;
+			logger.warn("db={} final sync failed: {}", this.database.name(), ex.getMessage());
+		}
+		return complete;
+	}
+
+	/** The current status. */
+	public DatabaseStatus status() {
+		List<ReplicaStatus> replicas = new ArrayList<>();
+		for (ReplicaWorker worker : this.workers) {
+			Replica replica = worker.replica;
+			replicas.add(new ReplicaStatus(replica.name(), replica.client().type(), replica.client().location(),
+					replica.position(), replica.lag(), replica.lastSyncAt(), replica.lastSnapshotAt(),
+					replica.lastError(), worker.failures));
+		}
+		return new DatabaseStatus(this.database.name(), this.database.options().path(), this.database.position(),
+				this.database.databaseSize(), this.database.walSize(), this.database.lastSyncAt(),
+				this.database.lastCheckpointAt(), this.lastError, List.copyOf(replicas));
+	}
+
+	private void monitorLoop() {
+		int failures = 0;
+		while (this.running) {
+			Duration wait = (failures == 0) ? this.database.options().monitorInterval()
+					: backoff(this.database.options().monitorInterval(), failures);
+			this.monitorSignal.await(wait);
+			if (!this.running) {
+				return;
+			}
+			try {
+				this.database.sync();
+				trimCommits();
+				failures = 0;
+				this.lastError = null;
+			}
+			catch (DatabaseReplacedException ex) {
+				logger.warn("db={} {}", this.database.name(), ex.getMessage());
+				reopen();
+			}
+			catch (RuntimeException ex) {
+				if (failures++ == 0) {
+					logger.warn("db={} sync failed, retrying: {}", this.database.name(), ex.getMessage());
+				}
+				this.lastError = ex.getMessage();
+			}
+		}
+	}
+
+	private void reopen() {
+		try {
+			this.database.close();
+			this.database.open();
+			this.lastError = null;
+		}
+		catch (RuntimeException ex) {
+			this.lastError = ex.getMessage();
+			logger.warn("db={} cannot reopen: {}", this.database.name(), ex.getMessage());
+		}
+	}
+
+	/** Forgets commits that every replica holds. */
+	private void trimCommits() {
+		Position min = null;
+		for (ReplicaWorker worker : this.workers) {
+			Position position = worker.replica.position();
+			if (position == null) {
+				return;
+			}
+			if (min == null || position.compareTo(min) < 0) {
+				min = position;
+			}
+		}
+		if (min != null) {
+			this.database.commitsDurable(min);
+		}
+	}
+
+	private Thread thread(String name, Runnable body) {
+		Thread thread = new Thread(body, name);
+		thread.setDaemon(true);
+		thread.start();
+		return thread;
+	}
+
+	private static void join(@Nullable Thread thread, Duration timeout) {
+		if (thread != null) {
+			try {
+				thread.join(timeout.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	static Duration backoff(Duration base, int failures) {
+		long factor = 1L << Math.min(failures, 10);
+		Duration delay = base.multipliedBy(factor);
+		return (delay.compareTo(MAX_BACKOFF) > 0) ? MAX_BACKOFF : delay;
+	}
+
+	/** Uploads for one replica. */
+	private final class ReplicaWorker {
+
+		private final Replica replica;
+
+		private final Signal signal = new Signal();
+
+		private volatile int failures;
+
+		private @Nullable Thread thread;
+
+		private Instant lastUpload = Instant.EPOCH;
+
+		private @Nullable Instant nextSnapshot;
+
+		private @Nullable Instant nextRetention;
+
+		ReplicaWorker(Replica replica) {
+			this.replica = replica;
+		}
+
+		Replica replica() {
+			return this.replica;
+		}
+
+		void loop() {
+			ReplicaOptions options = this.replica.options();
+			Instant now = DatabaseReplication.this.clock.instant();
+			this.nextSnapshot = options.snapshotInterval().isZero() ? null : now.plus(options.snapshotInterval());
+			this.nextRetention = options.retention().isZero() ? null : now.plus(options.retentionCheckInterval());
+			boolean first = true;
+			while (DatabaseReplication.this.running) {
+				if (!first) {
+					Duration wait = (this.failures == 0) ? options.syncInterval()
+							: backoff(options.syncInterval(), this.failures);
+					this.signal.await(wait);
+					if (!DatabaseReplication.this.running) {
+						return;
+					}
+					// At most one upload per sync interval: a busy database batches its commits.
+					Duration sinceUpload = Duration.between(this.lastUpload, DatabaseReplication.this.clock.instant());
+					if (this.failures == 0 && sinceUpload.compareTo(options.syncInterval()) < 0) {
+						sleep(options.syncInterval().minus(sinceUpload));
+					}
+				}
+				first = false;
+				runOnce();
+			}
+		}
+
+		private void runOnce() {
+			try {
+				Position before = this.replica.position();
+				this.replica.sync();
+				if (before == null || !before.equals(this.replica.position())) {
+					this.lastUpload = DatabaseReplication.this.clock.instant();
+				}
+				Instant now = DatabaseReplication.this.clock.instant();
+				if (this.nextSnapshot != null && !now.isBefore(this.nextSnapshot)) {
+					this.replica.snapshot();
+					this.nextSnapshot = now.plus(this.replica.options().snapshotInterval());
+				}
+				if (this.nextRetention != null && !now.isBefore(this.nextRetention)) {
+					this.replica.enforceRetention();
+					this.nextRetention = now.plus(this.replica.options().retentionCheckInterval());
+				}
+				Position position = this.replica.position();
+				if (position != null) {
+					DatabaseReplication.this.database.releaseShadowBefore(position.generation(), position.index());
+				}
+				if (this.failures > 0) {
+					logger.info("db={} replica={} recovered after {} failed syncs", database.name(),
+							this.replica.name(), this.failures);
+				}
+				this.failures = 0;
+			}
+			catch (IOException | RuntimeException ex) {
+				if (this.failures++ == 0) {
+					logger.warn("db={} replica={} sync failed, retrying with backoff: {}", database.name(),
+							this.replica.name(), ex.getMessage());
+				}
+			}
+		}
+
+	}
+
+	private static void sleep(Duration duration) {
+		try {
+			Thread.sleep(Math.max(0, duration.toMillis()));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/** A wake-up flag with a timed wait. */
+	private static final class Signal {
+
+		private final ReentrantLock lock = new ReentrantLock();
+
+		private final Condition raised = this.lock.newCondition();
+
+		private boolean up;
+
+		void raise() {
+			this.lock.lock();
+			try {
+				this.up = true;
+				this.raised.signalAll();
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+
+		void await(Duration timeout) {
+			this.lock.lock();
+			try {
+				long nanos = timeout.toNanos();
+				while (!this.up && nanos > 0) {
+					nanos = this.raised.awaitNanos(nanos);
+				}
+				this.up = false;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,25 @@
+package io.github.jlitestream.core;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A read-only view of one replica of a database.
+ *
+ * @param name the replica's name
+ * @param type the kind of store ({@code file}, {@code s3})
+ * @param location where it is, without credentials
+ * @param position what the store durably holds, null when not known yet
+ * @param lag the age of the oldest committed change the store does not hold yet; zero when caught up
+ * @param lastSyncAt when the last successful sync ended
+ * @param lastSnapshotAt when this process last wrote a snapshot to it
+ * @param lastError the message of the last failure, null after a success
+ * @param consecutiveFailures failed syncs since the last success
+ * @since 0.1.0
+ */
+public record ReplicaStatus(String name, String type, String location, @Nullable Position position, Duration lag,
+		@Nullable Instant lastSyncAt, @Nullable Instant lastSnapshotAt, @Nullable String lastError,
+		int consecutiveFailures) {
+}

@@ -1,0 +1,183 @@
+package io.github.jlitestream.core;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.github.jlitestream.core.codec.Lz4FrameCodec;
+import io.github.jlitestream.core.codec.ObjectCodec;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replicates any number of databases in this process. Add databases, {@link #start()}, and {@link #stop()} (or
+ * close) on shutdown for a final sync.
+ *
+ * @since 0.1.0
+ */
+public final class ReplicationManager implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(ReplicationManager.class);
+
+	private final ReplicationListener listener;
+
+	private final Clock clock;
+
+	private final Map<String, DatabaseReplication> databases = new LinkedHashMap<>();
+
+	private @Nullable WalWatcher watcher;
+
+	private volatile boolean running;
+
+	public ReplicationManager(ReplicationListener listener, Clock clock) {
+		this.listener = listener;
+		this.clock = clock;
+	}
+
+	public ReplicationManager() {
+		this(ReplicationListener.NONE, Clock.systemUTC());
+	}
+
+	/**
+	 * Adds a database and its replicas; it is opened (and checked) when the manager starts.
+	 * @param name the logical name, unique in this manager
+	 * @param options the database's options
+	 * @param replicas the replicas: a client and options each, names unique
+	 * @param codec the object pipeline
+	 */
+	public synchronized DatabaseReplication add(String name, DatabaseOptions options, List<ReplicaSpec> replicas,
+			ObjectCodec codec) {
+		if (this.databases.containsKey(name)) {
+			throw new IllegalArgumentException("A database named '" + name + "' is replicated already");
+		}
+		if (replicas.isEmpty()) {
+			throw new IllegalArgumentException("Database '" + name + "' needs at least one replica");
+		}
+		List<String> names = new ArrayList<>();
+		Database database = new Database(name, options, this.listener, this.clock);
+		List<Replica> built = new ArrayList<>();
+		for (ReplicaSpec spec : replicas) {
+			if (names.contains(spec.options().name())) {
+				throw new IllegalArgumentException("Database '" + name + "' has two replicas named '"
+						+ spec.options().name() + "'; give each a unique name");
+			}
+			names.add(spec.options().name());
+			built.add(new Replica(database, spec.client(), spec.options(), codec, this.listener, this.clock));
+		}
+		DatabaseReplication replication = new DatabaseReplication(database, built, this.clock);
+		this.databases.put(name, replication);
+		return replication;
+	}
+
+	/** Adds a database with LZ4 objects, as Litestream writes them. */
+	public DatabaseReplication add(String name, DatabaseOptions options, List<ReplicaSpec> replicas) {
+		return add(name, options, replicas, new Lz4FrameCodec());
+	}
+
+	/** Opens every database and starts replicating. */
+	public synchronized void start() {
+		if (this.running) {
+			return;
+		}
+		try {
+			this.watcher = new WalWatcher();
+		}
+		catch (IOException ex) {
+			logger.warn("No file-system notifications, polling only: {}", ex.getMessage());
+		}
+		List<DatabaseReplication> opened = new ArrayList<>();
+		try {
+			for (DatabaseReplication replication : this.databases.values()) {
+				replication.database().open();
+				opened.add(replication);
+				if (this.watcher != null) {
+					Path wal = replication.database().options().path();
+					this.watcher.watch(wal.resolveSibling(wal.getFileName() + "-wal"), replication::walChanged);
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			opened.forEach((replication) -> replication.database().close());
+			closeWatcher();
+			if (ex instanceof IOException io) {
+				throw new UncheckedIOException(io);
+			}
+			throw (RuntimeException) ex;
+		}
+		this.databases.values().forEach(DatabaseReplication::start);
+		this.running = true;
+	}
+
+	/**
+	 * Stops replicating after a final sync of every database and replica.
+	 * @return whether every replica holds everything committed
+	 */
+	public synchronized boolean stop() {
+		if (!this.running) {
+			return true;
+		}
+		this.running = false;
+		boolean complete = true;
+		for (DatabaseReplication replication : this.databases.values()) {
+			complete &= replication.stop(Duration.ofSeconds(30));
+			replication.database().close();
+		}
+		closeWatcher();
+		return complete;
+	}
+
+	/** Whether it is replicating. */
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/** The databases, in the order they were added. */
+	public synchronized List<DatabaseReplication> databases() {
+		return List.copyOf(this.databases.values());
+	}
+
+	/** The database with that name. */
+	public synchronized Optional<DatabaseReplication> database(String name) {
+		return Optional.ofNullable(this.databases.get(name));
+	}
+
+	/** The status of every database. */
+	public List<DatabaseStatus> status() {
+		return databases().stream().map(DatabaseReplication::status).toList();
+	}
+
+	@Override
+	public void close() {
+		stop();
+	}
+
+	private void closeWatcher() {
+		if (this.watcher != null) {
+			try {
+				this.watcher.close();
+			}
+			catch (IOException ex) {
+				// nothing to do
+			}
+			this.watcher = null;
+		}
+	}
+
+	/**
+	 * A replica to add: the store and how to keep it.
+	 *
+	 * @param client the store
+	 * @param options its options
+	 */
+	public record ReplicaSpec(ReplicaClient client, ReplicaOptions options) {
+	}
+
+}

@@ -1,0 +1,95 @@
+package io.github.jlitestream.core;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wakes database monitors when their WAL file changes, so that a commit is noticed within milliseconds (inotify on
+ * Linux). Polling at the monitor interval stays as the fallback for file systems without notifications.
+ */
+final class WalWatcher implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(WalWatcher.class);
+
+	private final WatchService service;
+
+	private final Map<Path, List<Runnable>> listeners = new ConcurrentHashMap<>();
+
+	private final Map<Path, WatchKey> keys = new ConcurrentHashMap<>();
+
+	private final Thread thread;
+
+	WalWatcher() throws IOException {
+		this.service = FileSystems.getDefault().newWatchService();
+		this.thread = new Thread(this::run, "litestream-wal-watcher");
+		this.thread.setDaemon(true);
+		this.thread.start();
+	}
+
+	/** Calls {@code onChange} whenever {@code file} is created or modified. */
+	void watch(Path file, Runnable onChange) throws IOException {
+		Path dir = file.toAbsolutePath().getParent();
+		this.keys.computeIfAbsent(dir, (d) -> {
+			try {
+				return d.register(this.service, StandardWatchEventKinds.ENTRY_CREATE,
+						StandardWatchEventKinds.ENTRY_MODIFY);
+			}
+			catch (IOException ex) {
+				throw new java.io.UncheckedIOException(ex);
+			}
+		});
+		this.listeners.computeIfAbsent(file.toAbsolutePath(), (f) -> new CopyOnWriteArrayList<>()).add(onChange);
+	}
+
+	private void run() {
+		try {
+			while (true) {
+				WatchKey key = this.service.take();
+				Path dir = (Path) key.watchable();
+				for (WatchEvent<?> event : key.pollEvents()) {
+					if (event.context() instanceof Path name) {
+						List<Runnable> callbacks = this.listeners.get(dir.resolve(name));
+						if (callbacks != null) {
+							callbacks.forEach(Runnable::run);
+						}
+					}
+					else {
+						// overflow: wake everyone in that directory
+						this.listeners.forEach((file, callbacks) -> {
+							if (file.getParent().equals(dir)) {
+								callbacks.forEach(Runnable::run);
+							}
+						});
+					}
+				}
+				key.reset();
+			}
+		}
+		catch (InterruptedException | ClosedWatchServiceException ex) {
+			// closing
+		}
+		catch (RuntimeException ex) {
+			logger.warn("WAL watcher stopped, falling back to polling: {}", ex.toString());
+		}
+	}
+
+	@Override
+	public void close() throws IOException {
+		this.service.close();
+		this.thread.interrupt();
+	}
+
+}
