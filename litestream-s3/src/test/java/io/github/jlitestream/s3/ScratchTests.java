@@ -16,17 +16,18 @@ class ScratchTests {
 
 	@Test
 	void longThenList() throws Exception {
-		run(new byte[16], 4);
+		//run(new byte[16], 4);
 	}
 
 	void run(byte[] bytes, long declared) throws Exception {
-		try (S3ProxyServer server = S3ProxyServer.startOnDisk(java.nio.file.Files.createTempDirectory("s3p"))) {
-			server.createBucket("b");
+		try (S3ProxyServer server = S3ProxyServer.builder().provider(System.getProperty("provider", "transient")).directory(java.nio.file.Files.createTempDirectory("s3p")).build().start()) {
+			server.createBucket("bucket-x");
 			RequestCounter counter = new RequestCounter();
 			try (S3ReplicaClient client = server.clientFactory().maxAttempts(3)
 				.customizer((builder) -> builder.overrideConfiguration((o) -> o.addExecutionInterceptor(counter)))
-				.build().create("s3://b/p")) {
+				.build().create("s3://bucket-x/p")) {
 				Generation g = Generation.random();
+				System.out.println("list before: " + client.walSegments(g));
 				try {
 					client.writeWalSegment(g, 0, 0, new ObjectContent() {
 						public long length() { return declared; }
@@ -42,6 +43,9 @@ class ScratchTests {
 					}
 					catch (Exception ex) {
 						System.out.println("list failed: " + ex);
+						if (ex.getCause() instanceof software.amazon.awssdk.awscore.exception.AwsServiceException se && se.awsErrorDetails() != null && se.awsErrorDetails().rawResponse() != null) {
+							System.out.println("body: " + se.awsErrorDetails().rawResponse().asUtf8String());
+						}
 					}
 				}
 			}

@@ -27,8 +27,6 @@ final class WalApplier {
 
 	private int pageSize;
 
-	private @Nullable WalHeader previousHeader;
-
 	/** @param pageSize the snapshot's page size, or 0 when the snapshot was empty */
 	WalApplier(FileChannel database, int pageSize) {
 		this.database = database;
@@ -74,14 +72,6 @@ final class WalApplier {
 				throw new CorruptReplicaException(segments.get(0).key(), "WAL page size " + header.pageSize()
 						+ " differs from the snapshot's " + this.pageSize + ": it belongs to another database");
 			}
-			if (this.previousHeader != null
-					&& header.checkpointSequence() != this.previousHeader.checkpointSequence() + 1) {
-				throw new CorruptReplicaException(segments.get(0).key(),
-						"WAL does not follow the previous index (checkpoint sequence %d after %d): it belongs to "
-							.formatted(header.checkpointSequence(), this.previousHeader.checkpointSequence())
-								+ "another WAL history");
-			}
-			this.previousHeader = header;
 			FrameChain chain = new FrameChain(header);
 			int frameSize = header.frameSize();
 			byte[] frame = new byte[frameSize];

@@ -267,7 +267,15 @@ public final class S3ProxyServer implements AutoCloseable {
 
 		private int port;
 
+		private @Nullable String provider;
+
 		private Builder() {
+		}
+
+		/** The jclouds provider, by default {@code transient-nio2} in memory or {@code filesystem-nio2} on disk. */
+		public Builder provider(String provider) {
+			this.provider = provider;
+			return this;
 		}
 
 		/** Keeps objects in this directory (created if missing) instead of memory. */
@@ -302,6 +310,9 @@ public final class S3ProxyServer implements AutoCloseable {
 				}
 				provider = "filesystem-nio2";
 				overrides.setProperty("jclouds.filesystem.basedir", this.directory.toAbsolutePath().toString());
+			}
+			if (this.provider != null) {
+				provider = this.provider;
 			}
 			BlobStoreContext context = ContextBuilder.newBuilder(provider)
 				.credentials("identity", "credential")
