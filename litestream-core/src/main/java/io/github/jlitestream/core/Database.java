@@ -78,6 +78,9 @@ public final class Database implements AutoCloseable {
 	/** Set after the engine's own checkpoint copied the whole WAL under the write lock: a restart is expected. */
 	private boolean restartExpected;
 
+	/** Set when a clean-shutdown record proved that the database did not change while the engine was stopped. */
+	private boolean resumedAfterCleanShutdown;
+
 	private @Nullable String pendingGenerationReason = "no generation exists";
 
 	private Instant lastChangeAt;
@@ -337,17 +340,55 @@ public final class Database implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Closes the engine's connections. When it can, it first copies the last frames and backfills the whole WAL
+	 * under SQLite's write lock, and records the database file's fingerprint, so that the next start can prove that
+	 * nothing changed meanwhile and keep the generation even though SQLite deletes the WAL when the last connection
+	 * closes.
+	 */
 	@Override
 	public void close() {
 		this.checkpointGuard.writeLock().lock();
 		this.lock.lock();
 		try {
+			if (this.connections != null && this.shadow != null) {
+				try {
+					recordCleanShutdown();
+				}
+				catch (IOException | SQLException | RuntimeException ex) {
+					logger.debug("db={} no clean-shutdown record: {}", this.name, ex.getMessage());
+				}
+			}
 			closeConnections();
 		}
 		finally {
 			this.lock.unlock();
 			this.checkpointGuard.writeLock().unlock();
 		}
+	}
+
+	private void recordCleanShutdown() throws IOException, SQLException {
+		EngineConnections sql = requireConnections();
+		sql.acquireWriteLock();
+		try {
+			copyWal(this.clock.instant());
+			sql.endRead();
+			int[] result = sql.checkpointPassive();
+			if (result[0] == 0 && result[1] == result[2]) {
+				CleanShutdown.write(this.options.metaPath(), new CleanShutdown(requireGeneration(), this.index,
+						requireShadow().header(), CleanShutdown.fingerprint(this.options.path())));
+			}
+		}
+		finally {
+			sql.releaseWriteLock();
+		}
+	}
+
+	private Generation requireGeneration() {
+		if (this.generation == null) {
+			throw new IllegalStateException("no generation");
+		}
+		return this.generation;
 	}
 
 	// --- WAL copy and generations ------------------------------------------------------------------------------
@@ -392,10 +433,11 @@ public final class Database implements AutoCloseable {
 				return "wal overwritten by another process";
 			}
 			this.lastCopied = current.copyFrom(wal);
+			this.resumedAfterCleanShutdown = false;
 			return null;
 		}
-		boolean expected = this.restartExpected
-				&& header.checkpointSequence() == current.header().checkpointSequence() + 1;
+		boolean expected = this.resumedAfterCleanShutdown || (this.restartExpected
+				&& header.checkpointSequence() == current.header().checkpointSequence() + 1);
 		if (!expected) {
 			if (current.size() <= WalHeader.SIZE) {
 				return "wal header only, mismatched";
@@ -409,6 +451,7 @@ public final class Database implements AutoCloseable {
 			return "max index exceeded";
 		}
 		this.restartExpected = false;
+		this.resumedAfterCleanShutdown = false;
 		this.index++;
 		this.shadow = ShadowWal.create(shadowPath(this.generation, this.index), header);
 		this.lastCopied += WalHeader.SIZE + this.shadow.copyFrom(wal);
@@ -436,6 +479,7 @@ public final class Database implements AutoCloseable {
 	/** Picks up the local generation when the WAL provably continues where its shadow ends. */
 	private void resumeGeneration() throws IOException {
 		Generation saved = readGenerationFile();
+		CleanShutdown shutdown = CleanShutdown.take(this.options.metaPath());
 		if (saved == null) {
 			this.pendingGenerationReason = "no generation exists";
 			return;
@@ -447,6 +491,14 @@ public final class Database implements AutoCloseable {
 		}
 		else if (!Files.exists(this.walPath) || Files.size(this.walPath) < WalHeader.SIZE) {
 			reason = "wal missing at start";
+			try {
+				if (resumeAfterCleanShutdown(saved, last, ShadowWal.open(shadowPath(saved, last)), shutdown)) {
+					return;
+				}
+			}
+			catch (InvalidWalException ex) {
+				reason = "shadow wal unreadable: " + ex.getMessage();
+			}
 		}
 		if (reason == null) {
 			try (FileChannel wal = FileChannel.open(this.walPath, StandardOpenOption.READ)) {
@@ -454,6 +506,9 @@ public final class Database implements AutoCloseable {
 				WalHeader header = readHeader(wal);
 				if (!header.equals(candidate.header())) {
 					reason = "wal header changed while not running";
+					if (resumeAfterCleanShutdown(saved, last, candidate, shutdown)) {
+						return;
+					}
 				}
 				else if (wal.size() < candidate.size() || !lastFrameMatches(wal, candidate)) {
 					reason = "wal overwritten while not running";
@@ -473,6 +528,27 @@ public final class Database implements AutoCloseable {
 		}
 		this.pendingGenerationReason = reason;
 		logger.info("db={} cannot continue generation={}: {}", this.name, saved, reason);
+	}
+
+	/**
+	 * After a clean shutdown the whole WAL was backfilled under the write lock; if the database file is still the
+	 * same (identity, size, modification time), whatever WAL exists now started after that and continues the
+	 * generation as the next index.
+	 */
+	private boolean resumeAfterCleanShutdown(Generation saved, long last, ShadowWal candidate,
+			@Nullable CleanShutdown shutdown) throws IOException {
+		if (shutdown == null || !shutdown.generation().equals(saved) || shutdown.index() != last
+				|| !shutdown.walHeader().equals(candidate.header())
+				|| !shutdown.fingerprint().equals(CleanShutdown.fingerprint(this.options.path()))) {
+			return false;
+		}
+		this.generation = saved;
+		this.index = last;
+		this.shadow = candidate;
+		this.resumedAfterCleanShutdown = true;
+		this.pendingGenerationReason = null;
+		logger.info("db={} continuing generation={} after a clean shutdown at {}", this.name, saved, position());
+		return true;
 	}
 
 	private void checkFileIdentity() throws IOException {

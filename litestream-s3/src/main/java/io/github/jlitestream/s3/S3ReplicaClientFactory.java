@@ -12,6 +12,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -135,7 +136,6 @@ public final class S3ReplicaClientFactory {
 				.socketTimeout(this.socketTimeout)
 				.connectionAcquisitionTimeout(this.connectTimeout)
 				.tcpKeepAlive(true))
-			.overrideConfiguration((override) -> override.retryStrategy(retryStrategy))
 			.forcePathStyle(this.forcePathStyle)
 			.credentialsProvider(credentialsProvider);
 		if (this.endpoint != null) {
@@ -146,6 +146,13 @@ public final class S3ReplicaClientFactory {
 			builder.region(Region.of(resolvedRegion));
 		}
 		this.customizer.accept(builder);
+		// After the customizers, which may have replaced the override configuration (overrideConfiguration(Consumer)
+		// starts from scratch): merge the retry strategy in, unless they configured retries themselves.
+		ClientOverrideConfiguration override = builder.overrideConfiguration();
+		if (override.retryStrategy().isEmpty() && override.retryMode().isEmpty()
+				&& override.retryStrategyConfigurator().isEmpty() && override.retryPolicy().isEmpty()) {
+			builder.overrideConfiguration(override.toBuilder().retryStrategy(retryStrategy).build());
+		}
 		try {
 			return builder.build();
 		}

@@ -300,7 +300,7 @@ public final class S3ProxyServer implements AutoCloseable {
 		/** Creates the store; the server is started by {@link S3ProxyServer#start()}. */
 		public S3ProxyServer build() {
 			Properties overrides = new Properties();
-			String provider = "transient-nio2";
+			String provider = "transient";
 			if (this.directory != null) {
 				try {
 					Files.createDirectories(this.directory);
@@ -308,7 +308,7 @@ public final class S3ProxyServer implements AutoCloseable {
 				catch (IOException ex) {
 					throw new IllegalStateException("Cannot create the S3Proxy directory " + this.directory, ex);
 				}
-				provider = "filesystem-nio2";
+				provider = "filesystem";
 				overrides.setProperty("jclouds.filesystem.basedir", this.directory.toAbsolutePath().toString());
 			}
 			if (this.provider != null) {

@@ -1,0 +1,101 @@
+package io.github.jlitestream.core;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import io.github.jlitestream.core.file.FileReplicaClient;
+import io.github.jlitestream.core.restore.NoBackupException;
+import io.github.jlitestream.core.restore.RestoreOptions;
+import io.github.jlitestream.core.restore.RestoreResult;
+import io.github.jlitestream.core.support.Harness;
+import io.github.jlitestream.core.support.Sql;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Restores to a point in time and up to a WAL index.
+ */
+class PointInTimeRestoreTests {
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void restoresExactlyTheCommitsUpToATimestamp() throws Exception {
+		try (Harness harness = new Harness(this.dir.resolve("app.db"),
+				new FileReplicaClient(this.dir.resolve("replica")))) {
+			harness.execute("CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('first')");
+			harness.sync();
+			Thread.sleep(1100);
+			harness.execute("INSERT INTO t VALUES ('second')");
+			harness.sync();
+			Instant between = lastSegmentTime(harness).minusMillis(500);
+			Thread.sleep(1100);
+			harness.execute("INSERT INTO t VALUES ('third')", "DELETE FROM t WHERE v = 'first'");
+			harness.sync();
+
+			assertThat(rows(harness, RestoreOptions.latest(this.dir.resolve("at1.db")).at(between)))
+				.containsExactly("first");
+			assertThat(rows(harness, RestoreOptions.latest(this.dir.resolve("at2.db"))
+				.at(lastSegmentTime(harness).minusMillis(500)))).containsExactly("first", "second");
+			assertThat(rows(harness, RestoreOptions.latest(this.dir.resolve("now.db")).at(Instant.now())))
+				.containsExactly("second", "third");
+		}
+	}
+
+	@Test
+	void restoresExactlyTheStateOfAnIndex() throws Exception {
+		try (Harness harness = new Harness(this.dir.resolve("app.db"),
+				new FileReplicaClient(this.dir.resolve("replica")))) {
+			harness.execute("CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('index 0')");
+			harness.sync();
+			assertThat(harness.database().checkpoint(CheckpointMode.PASSIVE)).isTrue();
+			harness.execute("INSERT INTO t VALUES ('index 1')");
+			harness.sync();
+			Map<String, List<String>> atIndex1 = Sql.dump(harness.app());
+			assertThat(harness.database().checkpoint(CheckpointMode.PASSIVE)).isTrue();
+			harness.execute("INSERT INTO t VALUES ('index 2')");
+			harness.sync();
+			Generation generation = harness.database().position().generation();
+			assertThat(harness.database().position().index()).isEqualTo(2);
+
+			Path restored = this.dir.resolve("index1.db");
+			RestoreResult result = harness.restore(RestoreOptions.latest(restored).upToIndex(generation, 1));
+			assertThat(result.position().index()).isEqualTo(1);
+			assertThat(Sql.dump(restored)).isEqualTo(atIndex1);
+			assertThat(rows(harness, RestoreOptions.latest(this.dir.resolve("index0.db")).upToIndex(null, 0)))
+				.containsExactly("index 0");
+		}
+	}
+
+	@Test
+	void timestampBeforeTheFirstSnapshotIsNoBackup() throws Exception {
+		Instant before = Instant.now().minusSeconds(60);
+		try (Harness harness = new Harness(this.dir.resolve("app.db"),
+				new FileReplicaClient(this.dir.resolve("replica")))) {
+			harness.execute("CREATE TABLE t (v TEXT)");
+			harness.sync();
+			assertThatExceptionOfType(NoBackupException.class)
+				.isThrownBy(() -> harness.restore(RestoreOptions.latest(this.dir.resolve("x.db")).at(before)))
+				.withMessageContaining("at or before " + before);
+			assertThat(this.dir.resolve("x.db")).doesNotExist();
+		}
+	}
+
+	private static Instant lastSegmentTime(Harness harness) throws Exception {
+		Generation generation = harness.database().position().generation();
+		List<WalSegmentInfo> segments = harness.client().walSegments(generation);
+		return segments.get(segments.size() - 1).createdAt();
+	}
+
+	private static List<String> rows(Harness harness, RestoreOptions options) throws Exception {
+		harness.restore(options);
+		return Sql.dump(options.outputPath()).get("t");
+	}
+
+}
