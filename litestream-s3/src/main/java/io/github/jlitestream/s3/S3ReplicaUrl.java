@@ -40,7 +40,8 @@ public record S3ReplicaUrl(String bucket, String prefix) {
 			uri = new URI(url.trim());
 		}
 		catch (URISyntaxException ex) {
-			throw new IllegalArgumentException("Invalid S3 replica URL '" + url + "': " + ex.getMessage(), ex);
+			throw new IllegalArgumentException(
+					"Invalid S3 replica URL '" + url + "' (" + ex.getReason() + "): expected s3://<bucket>/<path>", ex);
 		}
 		if (!SCHEME.equalsIgnoreCase(uri.getScheme())) {
 			throw new IllegalArgumentException(
@@ -52,9 +53,9 @@ public record S3ReplicaUrl(String bucket, String prefix) {
 		}
 		// getHost() is null for names that are not valid host names (e.g. with '_'): fall back to the authority.
 		String bucket = (uri.getHost() != null) ? uri.getHost() : uri.getRawAuthority();
-		if (bucket == null || bucket.isEmpty() || uri.getPort() != -1) {
-			throw new IllegalArgumentException(
-					"Invalid S3 replica URL '" + url + "': the bucket is missing, expected s3://<bucket>/<path>");
+		if (bucket == null || bucket.isEmpty() || bucket.contains(":") || uri.getPort() != -1) {
+			throw new IllegalArgumentException("Invalid S3 replica URL '" + url
+					+ "': the bucket is missing or invalid, expected s3://<bucket>/<path>");
 		}
 		if (uri.getQuery() != null || uri.getFragment() != null) {
 			throw new IllegalArgumentException(

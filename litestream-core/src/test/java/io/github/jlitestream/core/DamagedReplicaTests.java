@@ -1,0 +1,223 @@
+package io.github.jlitestream.core;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+import io.github.jlitestream.core.codec.Lz4FrameCodec;
+import io.github.jlitestream.core.file.FileReplicaClient;
+import io.github.jlitestream.core.layout.ReplicaPaths;
+import io.github.jlitestream.core.restore.RestoreOptions;
+import io.github.jlitestream.core.support.Harness;
+import io.github.jlitestream.core.support.Sql;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Restore from damaged replicas fails with an error that names the object, and writes no output.
+ */
+class DamagedReplicaTests {
+
+	@TempDir
+	Path dir;
+
+	private Path replicaDir;
+
+	private Harness harness;
+
+	private Generation generation;
+
+	private List<WalSegmentInfo> segments;
+
+	@BeforeEach
+	void replicate() throws Exception {
+		this.replicaDir = this.dir.resolve("replica");
+		Files.createDirectories(this.dir.resolve("out"));
+		this.harness = new Harness(this.dir.resolve("app.db"), new FileReplicaClient(this.replicaDir));
+		this.harness.execute("CREATE TABLE t (v TEXT)");
+		for (int i = 0; i < 6; i++) {
+			this.harness.execute("INSERT INTO t VALUES ('row " + i + "')");
+			this.harness.sync();
+		}
+		this.harness.database().checkpoint(CheckpointMode.PASSIVE);
+		for (int i = 6; i < 10; i++) {
+			this.harness.execute("INSERT INTO t VALUES ('row " + i + "')");
+			this.harness.sync();
+		}
+		this.generation = this.harness.database().position().generation();
+		this.segments = this.harness.client().walSegments(this.generation);
+		assertThat(this.segments.stream().filter((s) -> s.index() == 0)).hasSizeGreaterThan(3);
+		this.harness.close();
+	}
+
+	@Test
+	void flippedByteInSegment() throws Exception {
+		WalSegmentInfo segment = segment(0, 2);
+		Path file = file(segment);
+		byte[] original = Files.readAllBytes(file);
+		byte[] content = decode(file, key(segment));
+		// A flip in a match's encoding can decode to the same bytes (harmless); flip where it changes something.
+		for (int position = original.length / 2;; position++) {
+			byte[] bytes = original.clone();
+			bytes[position] ^= 0x01;
+			Files.write(file, bytes);
+			if (!decodesTo(file, key(segment), content)) {
+				break;
+			}
+		}
+		assertRestoreFails(key(segment), "damaged");
+	}
+
+	@Test
+	void truncatedSegment() throws Exception {
+		WalSegmentInfo segment = segment(0, 1);
+		Path file = file(segment);
+		byte[] bytes = Files.readAllBytes(file);
+		Files.write(file, Arrays.copyOf(bytes, bytes.length - 6));
+		assertRestoreFails(key(segment), "damaged");
+	}
+
+	@Test
+	void missingMiddleSegment() throws Exception {
+		WalSegmentInfo missing = segment(0, 2);
+		Files.delete(file(missing));
+		assertRestoreFails(key(segment(0, 3)), "a segment is missing");
+	}
+
+	@Test
+	void missingFirstSegmentOfAnIndex() throws Exception {
+		Files.delete(file(segment(1, 0)));
+		assertRestoreFails(ReplicaPaths.walSegmentKey(this.generation, 1, 0), "missing");
+	}
+
+	@Test
+	void extraFrameAppended() throws Exception {
+		WalSegmentInfo last = this.segments.get(this.segments.size() - 1);
+		byte[] wal = decode(file(last), key(last));
+		int frameSize = 24 + 4096;
+		byte[] extended = Arrays.copyOf(wal, wal.length + frameSize);
+		System.arraycopy(wal, wal.length - frameSize, extended, wal.length, frameSize);
+		Files.write(file(last), encode(extended, key(last)));
+		assertRestoreFails(key(last), "invalid WAL frame");
+	}
+
+	@Test
+	void frameContentAlteredAndReencoded() throws Exception {
+		WalSegmentInfo segment = segment(0, 1);
+		byte[] wal = decode(file(segment), key(segment));
+		wal[wal.length - 100] ^= 0x40;
+		Files.write(file(segment), encode(wal, key(segment)));
+		assertRestoreFails(key(segment), "checksum mismatch");
+	}
+
+	@Test
+	void dataAfterTheLz4Frame() throws Exception {
+		WalSegmentInfo segment = segment(0, 1);
+		Files.write(file(segment), new byte[] { 1, 2, 3 }, java.nio.file.StandardOpenOption.APPEND);
+		assertRestoreFails(key(segment), "after the LZ4 frame");
+	}
+
+	@Test
+	void twoFramesInOneObject() throws Exception {
+		WalSegmentInfo first = segment(0, 1);
+		WalSegmentInfo second = segment(0, 2);
+		byte[] joined = concat(Files.readAllBytes(file(first)), Files.readAllBytes(file(second)));
+		Files.write(file(first), joined);
+		Files.delete(file(second));
+		assertRestoreFails(key(first), "after the LZ4 frame");
+	}
+
+	@Test
+	void deletedSnapshot() throws Exception {
+		try (Stream<Path> snapshots = Files.list(this.replicaDir.resolve(ReplicaPaths.snapshotsDir(this.generation)))) {
+			for (Path snapshot : snapshots.toList()) {
+				Files.delete(snapshot);
+			}
+		}
+		assertRestoreFails(ReplicaPaths.snapshotsDir(this.generation) + "/", "has no snapshot");
+	}
+
+	@Test
+	void flippedByteInSnapshot() throws Exception {
+		Path snapshot = this.replicaDir.resolve(ReplicaPaths.snapshotKey(this.generation, 0));
+		byte[] bytes = Files.readAllBytes(snapshot);
+		bytes[bytes.length - 5] ^= 0x10;
+		Files.write(snapshot, bytes);
+		assertRestoreFails(ReplicaPaths.snapshotKey(this.generation, 0), "damaged");
+	}
+
+	@Test
+	void undamagedReplicaRestores() throws Exception {
+		Path output = this.dir.resolve("out/restored.db");
+		new io.github.jlitestream.core.restore.Restorer(new Lz4FrameCodec()).restore(
+				new FileReplicaClient(this.replicaDir), RestoreOptions.latest(output),
+				io.github.jlitestream.core.restore.RestoreProgress.NONE);
+		assertThat(Sql.count(output, "t")).isEqualTo(10);
+	}
+
+	private void assertRestoreFails(String key, String problem) throws IOException {
+		Path output = this.dir.resolve("out/restored.db");
+		assertThatExceptionOfType(CorruptReplicaException.class)
+			.isThrownBy(() -> new io.github.jlitestream.core.restore.Restorer(new Lz4FrameCodec()).restore(
+					new FileReplicaClient(this.replicaDir), RestoreOptions.latest(output),
+					io.github.jlitestream.core.restore.RestoreProgress.NONE))
+			.satisfies((ex) -> assertThat(ex.objectKey()).isEqualTo(key))
+			.withMessageContaining(key)
+			.withMessageContaining(problem);
+		try (Stream<Path> files = Files.list(this.dir.resolve("out"))) {
+			assertThat(files).as("nothing written beside the output").isEmpty();
+		}
+	}
+
+	private WalSegmentInfo segment(long index, int ordinal) {
+		return this.segments.stream().filter((s) -> s.index() == index).toList().get(ordinal);
+	}
+
+	private String key(WalSegmentInfo segment) {
+		return ReplicaPaths.walSegmentKey(segment.generation(), segment.index(), segment.offset());
+	}
+
+	private Path file(WalSegmentInfo segment) {
+		return this.replicaDir.resolve(key(segment));
+	}
+
+	private static byte[] decode(Path file, String key) throws IOException {
+		try (InputStream in = new Lz4FrameCodec().decode(Files.newInputStream(file), key)) {
+			return in.readAllBytes();
+		}
+	}
+
+	private static boolean decodesTo(Path file, String key, byte[] expected) {
+		try {
+			return Arrays.equals(decode(file, key), expected);
+		}
+		catch (IOException | RuntimeException ex) {
+			return false;
+		}
+	}
+
+	private static byte[] encode(byte[] content, String key) throws IOException {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		try (OutputStream out = new Lz4FrameCodec().encode(bytes, key)) {
+			out.write(content);
+		}
+		return bytes.toByteArray();
+	}
+
+	private static byte[] concat(byte[] a, byte[] b) {
+		byte[] joined = Arrays.copyOf(a, a.length + b.length);
+		System.arraycopy(b, 0, joined, a.length, b.length);
+		return joined;
+	}
+
+}
