@@ -39,6 +39,15 @@ final class EngineConnections implements AutoCloseable {
 					ResultSet rs = statement.executeQuery("PRAGMA journal_mode = wal")) {
 				mode = rs.next() ? rs.getString(1) : "unknown";
 			}
+			catch (SQLException ex) {
+				if (isNotADatabase(ex)) {
+					throw ex;
+				}
+				throw new LitestreamException("Cannot switch " + path + " to WAL mode, which replication needs: "
+						+ ex.getMessage() + ". SQLite must be able to create " + path.getFileName() + "-wal and "
+						+ path.getFileName() + "-shm beside it: check the directory's permissions and that no "
+						+ "other process holds an exclusive lock", ex);
+			}
 			if (!"wal".equalsIgnoreCase(mode)) {
 				throw new LitestreamException("Cannot switch " + path + " to WAL mode (journal_mode stays '" + mode
 						+ "'); replication needs WAL mode: check that the file is writable and not opened with "
@@ -65,7 +74,7 @@ final class EngineConnections implements AutoCloseable {
 			closeQuietly(locker);
 			closeQuietly(reader);
 			String message = String.valueOf(ex.getMessage());
-			if (message.contains("NOTADB") || message.contains("not a database")) {
+			if (isNotADatabase(ex)) {
 				throw new LitestreamException(path + " is not a SQLite database (" + message + ")", ex);
 			}
 			throw new LitestreamException("Cannot open SQLite database " + path + ": " + message, ex);
@@ -75,6 +84,11 @@ final class EngineConnections implements AutoCloseable {
 			closeQuietly(reader);
 			throw ex;
 		}
+	}
+
+	private static boolean isNotADatabase(SQLException ex) {
+		String message = String.valueOf(ex.getMessage());
+		return message.contains("NOTADB") || message.contains("not a database");
 	}
 
 	private static Connection connect(Path path, Duration busyTimeout) throws SQLException {
