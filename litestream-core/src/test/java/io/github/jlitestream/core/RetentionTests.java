@@ -1,0 +1,119 @@
+package io.github.jlitestream.core;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import io.github.jlitestream.core.file.FileReplicaClient;
+import io.github.jlitestream.core.layout.ReplicaPaths;
+import io.github.jlitestream.core.restore.RestoreOptions;
+import io.github.jlitestream.core.support.Harness;
+import io.github.jlitestream.core.support.Sql;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Retention deletes what falls out of the window and keeps what a restore inside it needs. Object times are the
+ * files' modification times, which the tests move into the past.
+ */
+class RetentionTests {
+
+	private static final Instant NOW = Instant.now();
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void keepsTheSnapshotThatTheStartOfTheWindowNeeds() throws Exception {
+		Path replicaDir = this.dir.resolve("replica");
+		FileReplicaClient client = new FileReplicaClient(replicaDir);
+		try (Harness harness = new Harness(this.dir.resolve("app.db"), client)) {
+			harness.execute("CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('a')");
+			harness.sync();
+			assertThat(harness.replica().snapshot()).isTrue();
+			harness.execute("INSERT INTO t VALUES ('b')");
+			harness.sync();
+			assertThat(harness.replica().snapshot()).isTrue();
+			harness.execute("INSERT INTO t VALUES ('c')");
+			harness.sync();
+			Generation generation = harness.database().position().generation();
+			assertThat(client.snapshots(generation)).extracting(SnapshotInfo::index).containsExactly(0L, 1L, 2L);
+			age(replicaDir, generation, 0, Duration.ofHours(30));
+			age(replicaDir, generation, 1, Duration.ofHours(25));
+			// An old generation, last written two days ago.
+			Generation old = new Generation("00000000000000aa");
+			copyGeneration(replicaDir, generation, old, NOW.minus(Duration.ofDays(2)));
+
+			harness.replica().enforceRetention();
+
+			assertThat(client.generations()).containsExactly(generation);
+			assertThat(client.snapshots(generation)).extracting(SnapshotInfo::index).containsExactly(1L, 2L);
+			assertThat(client.walSegments(generation)).extracting(WalSegmentInfo::index).doesNotContain(0L)
+				.contains(1L, 2L);
+			// The start of the window (24 h ago) is still restorable, from snapshot 1.
+			Path atStart = this.dir.resolve("start.db");
+			harness.restore(RestoreOptions.latest(atStart).at(NOW.minus(Duration.ofHours(24))));
+			assertThat(Sql.dump(atStart).get("t")).containsExactly("a", "b");
+			Path latest = this.dir.resolve("latest.db");
+			harness.restore(RestoreOptions.latest(latest));
+			assertThat(Sql.dump(latest).get("t")).containsExactly("a", "b", "c");
+		}
+	}
+
+	@Test
+	void snapshotsWhenNoneIsInsideTheWindow() throws Exception {
+		Path replicaDir = this.dir.resolve("replica");
+		FileReplicaClient client = new FileReplicaClient(replicaDir);
+		try (Harness harness = new Harness(this.dir.resolve("app.db"), client)) {
+			harness.execute("CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('a')");
+			harness.sync();
+			Generation generation = harness.database().position().generation();
+			age(replicaDir, generation, 0, Duration.ofHours(25));
+			harness.replica().enforceRetention();
+			// A new snapshot inside the window; snapshot 0 is the newest before it, kept for the window's start.
+			assertThat(client.snapshots(generation)).extracting(SnapshotInfo::index).containsExactly(0L, 1L);
+			harness.replica().enforceRetention();
+			assertThat(client.snapshots(generation)).hasSize(2);
+		}
+	}
+
+	/** Moves the modification time of every object of a WAL index (snapshot and segments) into the past. */
+	private static void age(Path replicaDir, Generation generation, long index, Duration age) throws Exception {
+		FileTime time = FileTime.from(NOW.minus(age));
+		Path snapshot = replicaDir.resolve(ReplicaPaths.snapshotKey(generation, index));
+		if (Files.exists(snapshot)) {
+			Files.setLastModifiedTime(snapshot, time);
+		}
+		try (var files = Files.list(replicaDir.resolve(ReplicaPaths.walDir(generation)))) {
+			for (Path file : files.toList()) {
+				var name = ReplicaPaths.parseWalSegmentName(file.getFileName().toString());
+				if (name.isPresent() && name.get().index() == index) {
+					Files.setLastModifiedTime(file, time);
+				}
+			}
+		}
+	}
+
+	private static void copyGeneration(Path replicaDir, Generation from, Generation to, Instant time) throws Exception {
+		Path source = replicaDir.resolve(ReplicaPaths.generationDir(from));
+		Path target = replicaDir.resolve(ReplicaPaths.generationDir(to));
+		try (var paths = Files.walk(source)) {
+			for (Path path : paths.toList()) {
+				Path copy = target.resolve(source.relativize(path).toString());
+				if (Files.isDirectory(path)) {
+					Files.createDirectories(copy);
+				}
+				else {
+					Files.copy(path, copy);
+					Files.setLastModifiedTime(copy, FileTime.from(time));
+				}
+			}
+		}
+	}
+
+}
