@@ -1,15 +1,24 @@
 package io.github.jlitestream.core;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import io.github.jlitestream.core.codec.ObjectCodec;
+import io.github.jlitestream.core.restore.NoBackupException;
+import io.github.jlitestream.core.restore.RestoreOptions;
+import io.github.jlitestream.core.restore.RestoreProgress;
+import io.github.jlitestream.core.restore.RestoreResult;
+import io.github.jlitestream.core.restore.Restorer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +43,10 @@ public final class DatabaseReplication {
 
 	private final Clock clock;
 
+	private final ObjectCodec codec;
+
+	private final ReplicationListener listener;
+
 	private final Signal monitorSignal = new Signal();
 
 	private volatile boolean running;
@@ -42,9 +55,12 @@ public final class DatabaseReplication {
 
 	private @Nullable Thread monitor;
 
-	DatabaseReplication(Database database, List<Replica> replicas, Clock clock) {
+	DatabaseReplication(Database database, List<Replica> replicas, Clock clock, ObjectCodec codec,
+			ReplicationListener listener) {
 		this.database = database;
 		this.clock = clock;
+		this.codec = codec;
+		this.listener = listener;
 		for (Replica replica : replicas) {
 			this.workers.add(new ReplicaWorker(replica));
 		}
@@ -59,6 +75,45 @@ public final class DatabaseReplication {
 	/** Its replicas. */
 	public List<Replica> replicas() {
 		return this.workers.stream().map(ReplicaWorker::replica).toList();
+	}
+
+	/**
+	 * Restores the database from whichever replica holds the newest state, reporting to the listener.
+	 * @throws io.github.jlitestream.core.restore.NoBackupException when no replica holds a backup
+	 */
+	public RestoreResult restore(RestoreOptions options, RestoreProgress progress) throws IOException {
+		long started = System.nanoTime();
+		try {
+			RestoreResult result = new Restorer(this.codec).restore(
+					replicas().stream().map(Replica::client).toList(), options, progress);
+			this.listener.onRestore(this.database.name(), result.databaseBytes(), result.duration(), null);
+			return result;
+		}
+		catch (IOException | RuntimeException ex) {
+			this.listener.onRestore(this.database.name(), 0, Duration.ofNanos(System.nanoTime() - started), ex);
+			throw ex;
+		}
+	}
+
+	/**
+	 * Restores the latest state when the database file does not exist, before anything opens it.
+	 * @return the result, or empty when the file exists or no replica holds a backup (a first start)
+	 * @throws LitestreamException when a backup exists but cannot be restored: starting empty would be replicated
+	 * as a new generation and, after the retention period, erase the real backup
+	 */
+	public Optional<RestoreResult> restoreIfMissing(int parallelism, RestoreProgress progress) throws IOException {
+		Path path = this.database.options().path();
+		if (Files.exists(path)) {
+			return Optional.empty();
+		}
+		try {
+			return Optional.of(restore(RestoreOptions.latest(path).withParallelism(parallelism), progress));
+		}
+		catch (NoBackupException ex) {
+			logger.info("db={} no backup in any replica, starting with an empty database: {}", this.database.name(),
+					ex.getMessage());
+			return Optional.empty();
+		}
 	}
 
 	/** Wakes the monitor: the WAL may have changed. */

@@ -72,7 +72,7 @@ public final class ReplicationManager implements AutoCloseable {
 			names.add(spec.options().name());
 			built.add(new Replica(database, spec.client(), spec.options(), codec, this.listener, this.clock));
 		}
-		DatabaseReplication replication = new DatabaseReplication(database, built, this.clock);
+		DatabaseReplication replication = new DatabaseReplication(database, built, this.clock, codec, this.listener);
 		this.databases.put(name, replication);
 		return replication;
 	}

@@ -70,12 +70,34 @@ public final class Restorer {
 	 */
 	public RestoreResult restore(ReplicaClient client, RestoreOptions options, RestoreProgress progress)
 			throws IOException {
+		return restore(List.of(client), options, progress);
+	}
+
+	/**
+	 * Restores from whichever of {@code clients} holds the newest matching state (for a point in time: the one
+	 * whose chosen objects are newest), as Litestream chooses among replicas.
+	 * @throws NoBackupException when no replica holds anything that matches
+	 */
+	public RestoreResult restore(List<ReplicaClient> clients, RestoreOptions options, RestoreProgress progress)
+			throws IOException {
 		long started = System.nanoTime();
 		Path output = options.outputPath();
 		checkOutput(output, options.overwrite());
-		RestorePlan plan = RestorePlanner.plan(client, options.generation(), options.timestamp(), options.index())
-			.orElseThrow(() -> new NoBackupException("No backup to restore in " + client.location()
-					+ describeTarget(options)));
+		ReplicaClient client = null;
+		RestorePlan plan = null;
+		for (ReplicaClient candidate : clients) {
+			RestorePlan candidatePlan = RestorePlanner
+				.plan(candidate, options.generation(), options.timestamp(), options.index())
+				.orElse(null);
+			if (candidatePlan != null && (plan == null || candidatePlan.lastChangeAt().isAfter(plan.lastChangeAt()))) {
+				plan = candidatePlan;
+				client = candidate;
+			}
+		}
+		if (plan == null || client == null) {
+			String where = String.join(", ", clients.stream().map(ReplicaClient::location).toList());
+			throw new NoBackupException("No backup to restore in " + where + describeTarget(options));
+		}
 		Path work = output.resolveSibling("." + output.getFileName() + ".restore-" + UUID.randomUUID());
 		Files.createDirectories(work);
 		ExecutorService downloads = Executors.newFixedThreadPool(options.parallelism(), (runnable) -> {
