@@ -12,7 +12,8 @@ import software.amazon.awssdk.http.ContentStreamProvider;
 /**
  * Streams an {@link ObjectContent} into a request body. Every attempt of the SDK's retries gets a freshly opened
  * stream (the previous one is closed), and each stream fails when the content is shorter or longer than its declared
- * length, so a wrong length can never be stored.
+ * length, so a wrong length can never be stored. Once a stream had the wrong length, the next attempt fails at once
+ * with an exception the SDK does not retry: content that changes under its reader is not worth more attempts.
  */
 final class ObjectContentProvider implements ContentStreamProvider, AutoCloseable {
 
@@ -24,6 +25,8 @@ final class ObjectContentProvider implements ContentStreamProvider, AutoCloseabl
 
 	private @Nullable InputStream current;
 
+	private volatile @Nullable ContentLengthMismatchException mismatch;
+
 	ObjectContentProvider(ObjectContent content, String description) {
 		this.content = content;
 		this.length = content.length();
@@ -33,6 +36,10 @@ final class ObjectContentProvider implements ContentStreamProvider, AutoCloseabl
 	@Override
 	public synchronized InputStream newStream() {
 		closeCurrent();
+		ContentLengthMismatchException previous = this.mismatch;
+		if (previous != null) {
+			throw new IllegalStateException("Not retrying the upload of " + this.description, previous);
+		}
 		try {
 			this.current = new ExactLengthInputStream(this.content.open(), this.length, this.description);
 			return this.current;
@@ -68,7 +75,7 @@ final class ObjectContentProvider implements ContentStreamProvider, AutoCloseabl
 	/**
 	 * Passes through exactly {@code length} bytes and fails at the end when the source had fewer or more.
 	 */
-	static final class ExactLengthInputStream extends FilterInputStream {
+	final class ExactLengthInputStream extends FilterInputStream {
 
 		private final long length;
 
@@ -101,8 +108,8 @@ final class ObjectContentProvider implements ContentStreamProvider, AutoCloseabl
 			}
 			int n = this.in.read(b, off, (int) Math.min(len, this.remaining));
 			if (n == -1) {
-				throw new ContentLengthMismatchException("The content of %s ended after %d bytes, expected %d"
-					.formatted(this.description, this.length - this.remaining, this.length));
+				throw mismatch("The content of %s ended after %d bytes, expected %d".formatted(this.description,
+						this.length - this.remaining, this.length));
 			}
 			this.remaining -= n;
 			if (this.remaining == 0) {
@@ -146,9 +153,15 @@ final class ObjectContentProvider implements ContentStreamProvider, AutoCloseabl
 
 		private void checkAtEnd() throws IOException {
 			if (this.in.read() != -1) {
-				throw new ContentLengthMismatchException("The content of %s is longer than its declared %d bytes"
-					.formatted(this.description, this.length));
+				throw mismatch("The content of %s is longer than its declared %d bytes".formatted(this.description,
+						this.length));
 			}
+		}
+
+		private ContentLengthMismatchException mismatch(String message) {
+			ContentLengthMismatchException ex = new ContentLengthMismatchException(message);
+			ObjectContentProvider.this.mismatch = ex;
+			return ex;
 		}
 
 	}

@@ -2,6 +2,7 @@ package io.github.jlitestream.s3;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 
 import org.jspecify.annotations.Nullable;
@@ -26,6 +27,17 @@ final class S3Exceptions {
 		catch (SdkException ex) {
 			throw translate(operation, bucket, key, ex);
 		}
+		catch (UncheckedIOException | IllegalStateException ex) {
+			// Thrown by a request body's content provider, which the SDK lets through unwrapped.
+			ContentLengthMismatchException mismatch = findCause(ex, ContentLengthMismatchException.class);
+			if (mismatch != null) {
+				throw mismatch;
+			}
+			if (ex instanceof UncheckedIOException unchecked) {
+				throw new IOException(unchecked.getMessage(), unchecked.getCause());
+			}
+			throw ex;
+		}
 	}
 
 	static IOException translate(String operation, String bucket, @Nullable String key, SdkException ex) {
@@ -47,7 +59,7 @@ final class S3Exceptions {
 			String detail = (details != null && details.errorMessage() != null) ? details.errorMessage()
 					: service.getMessage();
 			int status = service.statusCode();
-			if ("NoSuchKey".equals(code) || (code == null && status == 404 && key != null)) {
+			if ("NoSuchKey".equals(code) || (code == null && status == 404 && operation.equals("GetObject"))) {
 				NoSuchFileException missing = new NoSuchFileException("s3://" + bucket + "/" + key, null,
 						"no such object (S3 " + operation + ")");
 				missing.initCause(ex);

@@ -39,9 +39,13 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * {@code <prefix>/generations/<generation>/snapshots/...} and {@code .../wal/...}.
  * <p>
  * Every request goes through the given {@link S3Client}, whose retry strategy retries transient failures (see
- * {@link S3ReplicaClientFactory}). Uploads stream from {@link ObjectContent#open()}, which is opened again for each
- * attempt, so memory stays bounded. Failures become {@link IOException}s naming the operation, bucket and key;
- * a missing object becomes a {@link java.nio.file.NoSuchFileException}.
+ * {@link S3ReplicaClientFactory}). Uploads are single PutObject requests (objects up to
+ * {@value #MAX_OBJECT_SIZE} bytes) streamed from {@link ObjectContent#open()}, which is opened again for each attempt,
+ * so memory stays bounded. Failures become {@link IOException}s naming the operation, bucket and key ({@link
+ * S3OperationException}); a missing object becomes a {@link java.nio.file.NoSuchFileException}.
+ * <p>
+ * The {@code createdAt} of a written object is the client's clock when the upload started, as in Litestream; listings
+ * report the store's {@code LastModified}, which S3 gives to the second.
  *
  * @since 0.1.0
  */

@@ -8,8 +8,6 @@ import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -128,16 +126,17 @@ public final class S3ReplicaClientFactory {
 			.maxAttempts(this.maxAttempts)
 			.backoffStrategy(BackoffStrategy.exponentialDelay(this.retryBaseDelay, this.retryMaxDelay))
 			.build();
-		AwsCredentialsProvider credentialsProvider = (this.credentials != null)
-				? StaticCredentialsProvider.create(this.credentials) : DefaultCredentialsProvider.builder().build();
 		S3ClientBuilder builder = S3Client.builder()
 			.httpClientBuilder(ApacheHttpClient.builder()
 				.connectionTimeout(this.connectTimeout)
 				.socketTimeout(this.socketTimeout)
 				.connectionAcquisitionTimeout(this.connectTimeout)
 				.tcpKeepAlive(true))
-			.forcePathStyle(this.forcePathStyle)
-			.credentialsProvider(credentialsProvider);
+			.forcePathStyle(this.forcePathStyle);
+		if (this.credentials != null) {
+			builder.credentialsProvider(StaticCredentialsProvider.create(this.credentials));
+		}
+		// Otherwise the client makes (and closes) the SDK's default credentials chain itself.
 		if (this.endpoint != null) {
 			builder.endpointOverride(this.endpoint);
 		}

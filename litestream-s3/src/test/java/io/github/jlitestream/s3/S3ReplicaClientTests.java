@@ -247,14 +247,24 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 	@Test
 	void contentShorterOrLongerThanDeclaredIsNotStored() throws IOException {
 		Generation generation = Generation.random();
-		assertThatExceptionOfType(ContentLengthMismatchException.class)
-			.isThrownBy(() -> this.client.writeWalSegment(generation, 0, 0, content(bytes("short"), 10)))
-			.withMessageContaining("ended after 5 bytes, expected 10")
-			.withMessageContaining(PREFIX + "/generations/" + generation + "/wal/00000000_00000000.wal.lz4");
-		assertThatExceptionOfType(ContentLengthMismatchException.class)
-			.isThrownBy(() -> this.client.writeWalSegment(generation, 0, 1, content(bytes("longer than said"), 4)))
-			.withMessageContaining("longer than its declared 4 bytes");
-		assertThat(this.client.walSegments(generation)).isEmpty();
+		RequestCounter counter = new RequestCounter();
+		try (S3ReplicaClient counted = server.clientFactory()
+			.maxAttempts(5)
+			.customizer((builder) -> builder.overrideConfiguration((o) -> o.addExecutionInterceptor(counter)))
+			.build()
+			.create("s3://" + this.bucket + "/" + PREFIX)) {
+			assertThatExceptionOfType(ContentLengthMismatchException.class)
+				.isThrownBy(() -> counted.writeWalSegment(generation, 0, 0, content(bytes("short"), 10)))
+				.withMessageContaining("ended after 5 bytes, expected 10")
+				.withMessageContaining(PREFIX + "/generations/" + generation + "/wal/00000000_00000000.wal.lz4");
+			// The SDK retries the I/O error, but the second attempt stops before sending anything.
+			assertThat(counter.calls("PutObject")).isEqualTo(1);
+			assertThat(counter.attempts("PutObject")).isEqualTo(1);
+			assertThatExceptionOfType(ContentLengthMismatchException.class)
+				.isThrownBy(() -> counted.writeWalSegment(generation, 0, 1, content(bytes("longer than said"), 4)))
+				.withMessageContaining("longer than its declared 4 bytes");
+			assertThat(counted.walSegments(generation)).isEmpty();
+		}
 	}
 
 	@Test
@@ -292,6 +302,25 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 		this.client.writeSnapshot(generation, 0, flaky);
 		assertThat(opens).hasValue(2);
 		assertThat(readAll(this.client.openSnapshot(generation, 0))).isEqualTo(data);
+	}
+
+	@Test
+	void contentThatCannotBeOpenedFailsTheWrite() {
+		ObjectContent gone = new ObjectContent() {
+			@Override
+			public long length() {
+				return 10;
+			}
+
+			@Override
+			public InputStream open() throws IOException {
+				throw new NoSuchFileException("/var/lib/app/db-wal-copy");
+			}
+		};
+		assertThatExceptionOfType(IOException.class)
+			.isThrownBy(() -> this.client.writeSnapshot(Generation.random(), 0, gone))
+			.withStackTraceContaining("/var/lib/app/db-wal-copy")
+			.withMessageContaining("snapshots/00000000.snapshot.lz4");
 	}
 
 	@Test
