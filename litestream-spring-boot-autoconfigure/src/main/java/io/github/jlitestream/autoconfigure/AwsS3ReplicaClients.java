@@ -1,0 +1,102 @@
+package io.github.jlitestream.autoconfigure;
+
+import java.net.URI;
+
+import io.github.jlitestream.core.ReplicaClient;
+import io.github.jlitestream.s3.S3ReplicaClient;
+import io.github.jlitestream.s3.S3ReplicaClientFactory;
+import io.github.jlitestream.s3.S3ReplicaUrl;
+import org.springframework.beans.factory.ObjectProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.regions.providers.AwsRegionProvider;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * S3 replica clients. A replica without its own endpoint, region or path style reuses the application's
+ * {@link S3Client} (configured by {@code spring.cloud.aws.*}); one with its own gets its own client, with the
+ * application's credentials provider and region when there are any. A client for a custom endpoint (an
+ * S3-compatible store) computes request checksums only where the API requires them, since many such stores reject
+ * the SDK's newer default trailing checksums; restore verifies every object's content on its own.
+ */
+final class AwsS3ReplicaClients implements S3ReplicaClients {
+
+	private final ObjectProvider<S3Client> applicationClient;
+
+	private final ObjectProvider<AwsCredentialsProvider> credentials;
+
+	private final ObjectProvider<AwsRegionProvider> regions;
+
+	AwsS3ReplicaClients(ObjectProvider<S3Client> applicationClient, ObjectProvider<AwsCredentialsProvider> credentials,
+			ObjectProvider<AwsRegionProvider> regions) {
+		this.applicationClient = applicationClient;
+		this.credentials = credentials;
+		this.regions = regions;
+	}
+
+	@Override
+	public ReplicaClient create(LitestreamProperties.Replica replica, String property) {
+		S3ReplicaUrl url;
+		try {
+			url = S3ReplicaUrl.parse(replica.getUrl());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new LitestreamConfigurationException(property + ".url", replica.getUrl(), ex.getMessage(),
+					"Use s3://bucket/prefix.");
+		}
+		boolean ownClient = replica.getEndpoint() != null || replica.getRegion() != null
+				|| replica.getForcePathStyle() != null;
+		S3Client shared = ownClient ? null : this.applicationClient.getIfAvailable();
+		if (shared != null) {
+			return new S3ReplicaClient(shared, url);
+		}
+		S3ReplicaClientFactory.Builder factory = S3ReplicaClientFactory.builder();
+		URI endpoint = null;
+		if (replica.getEndpoint() != null) {
+			try {
+				endpoint = URI.create(replica.getEndpoint());
+				if (endpoint.getScheme() == null || endpoint.getHost() == null) {
+					throw new IllegalArgumentException("no scheme or host");
+				}
+			}
+			catch (IllegalArgumentException ex) {
+				throw new LitestreamConfigurationException(property + ".endpoint", replica.getEndpoint(),
+						"not a valid endpoint URL (" + ex.getMessage() + ")", "Use a URL such as http://127.0.0.1:9000.");
+			}
+			factory.endpoint(endpoint);
+		}
+		String region = replica.getRegion();
+		if (region == null) {
+			AwsRegionProvider provider = this.regions.getIfAvailable();
+			if (provider != null) {
+				try {
+					region = provider.getRegion().id();
+				}
+				catch (RuntimeException ex) {
+					// no region configured for the application either: the factory's default applies
+				}
+			}
+		}
+		factory.region(region);
+		factory.forcePathStyle((replica.getForcePathStyle() != null) ? replica.getForcePathStyle() : endpoint != null);
+		AwsCredentialsProvider provider = this.credentials.getIfAvailable();
+		boolean compatibleStore = endpoint != null;
+		factory.customizer((builder) -> {
+			if (provider != null) {
+				builder.credentialsProvider(provider);
+			}
+			if (compatibleStore) {
+				builder.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED);
+			}
+		});
+		try {
+			return factory.build().create(url);
+		}
+		catch (RuntimeException ex) {
+			throw new LitestreamConfigurationException(property + ".region", region,
+					"cannot create an S3 client: " + ex.getMessage(),
+					"Set " + property + ".region (or spring.cloud.aws.region.static).");
+		}
+	}
+
+}

@@ -1,0 +1,361 @@
+package io.github.jlitestream.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.jlitestream.core.DatabaseOptions;
+import io.github.jlitestream.core.ReplicaOptions;
+import io.github.jlitestream.core.restore.RestoreOptions;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration of Litestream replication. Keys mirror Litestream's YAML configuration.
+ *
+ * @since 0.1.0
+ */
+@ConfigurationProperties(LitestreamProperties.PREFIX)
+public class LitestreamProperties {
+
+	/** The prefix of every property. */
+	public static final String PREFIX = "litestream";
+
+	/**
+	 * Whether to replicate and restore databases.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Databases to replicate, by logical name.
+	 */
+	private Map<String, Database> databases = new LinkedHashMap<>();
+
+	/**
+	 * Replicas of the application's DataSource database (a "jdbc:sqlite:" URL) when no database is configured.
+	 */
+	private List<Replica> replicas = new ArrayList<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Map<String, Database> getDatabases() {
+		return this.databases;
+	}
+
+	public void setDatabases(Map<String, Database> databases) {
+		this.databases = databases;
+	}
+
+	public List<Replica> getReplicas() {
+		return this.replicas;
+	}
+
+	public void setReplicas(List<Replica> replicas) {
+		this.replicas = replicas;
+	}
+
+	/**
+	 * One replicated SQLite database.
+	 */
+	public static class Database {
+
+		/**
+		 * Path of the SQLite database file.
+		 */
+		private @Nullable String path;
+
+		/**
+		 * Directory of the engine's local state. Defaults to ".<file>-litestream" beside the database.
+		 */
+		private @Nullable String metaPath;
+
+		/**
+		 * How often the WAL is polled when no file-system notification arrives.
+		 */
+		private Duration monitorInterval = DatabaseOptions.DEFAULT_MONITOR_INTERVAL;
+
+		/**
+		 * Checkpoint an idle database after this long.
+		 */
+		private Duration checkpointInterval = DatabaseOptions.DEFAULT_CHECKPOINT_INTERVAL;
+
+		/**
+		 * WAL size in pages that triggers a passive checkpoint.
+		 */
+		private int minCheckpointPageCount = DatabaseOptions.DEFAULT_MIN_CHECKPOINT_PAGE_COUNT;
+
+		/**
+		 * WAL size in pages that triggers a checkpoint that waits for readers. 0 disables it.
+		 */
+		private int maxCheckpointPageCount = DatabaseOptions.DEFAULT_MAX_CHECKPOINT_PAGE_COUNT;
+
+		/**
+		 * WAL size in pages that triggers a checkpoint that also shrinks the WAL file. 0 disables it.
+		 */
+		private int truncatePageCount = DatabaseOptions.DEFAULT_TRUNCATE_PAGE_COUNT;
+
+		/**
+		 * Restore before the application starts.
+		 */
+		private final Restore restore = new Restore();
+
+		/**
+		 * Replicas of this database.
+		 */
+		private List<Replica> replicas = new ArrayList<>();
+
+		public @Nullable String getPath() {
+			return this.path;
+		}
+
+		public void setPath(@Nullable String path) {
+			this.path = path;
+		}
+
+		public @Nullable String getMetaPath() {
+			return this.metaPath;
+		}
+
+		public void setMetaPath(@Nullable String metaPath) {
+			this.metaPath = metaPath;
+		}
+
+		public Duration getMonitorInterval() {
+			return this.monitorInterval;
+		}
+
+		public void setMonitorInterval(Duration monitorInterval) {
+			this.monitorInterval = monitorInterval;
+		}
+
+		public Duration getCheckpointInterval() {
+			return this.checkpointInterval;
+		}
+
+		public void setCheckpointInterval(Duration checkpointInterval) {
+			this.checkpointInterval = checkpointInterval;
+		}
+
+		public int getMinCheckpointPageCount() {
+			return this.minCheckpointPageCount;
+		}
+
+		public void setMinCheckpointPageCount(int minCheckpointPageCount) {
+			this.minCheckpointPageCount = minCheckpointPageCount;
+		}
+
+		public int getMaxCheckpointPageCount() {
+			return this.maxCheckpointPageCount;
+		}
+
+		public void setMaxCheckpointPageCount(int maxCheckpointPageCount) {
+			this.maxCheckpointPageCount = maxCheckpointPageCount;
+		}
+
+		public int getTruncatePageCount() {
+			return this.truncatePageCount;
+		}
+
+		public void setTruncatePageCount(int truncatePageCount) {
+			this.truncatePageCount = truncatePageCount;
+		}
+
+		public Restore getRestore() {
+			return this.restore;
+		}
+
+		public List<Replica> getReplicas() {
+			return this.replicas;
+		}
+
+		public void setReplicas(List<Replica> replicas) {
+			this.replicas = replicas;
+		}
+
+	}
+
+	/**
+	 * When and how a database is restored at startup.
+	 */
+	public static class Restore {
+
+		/**
+		 * When to restore: "if-missing" restores the latest state when the database file does not exist;
+		 * "never" does not restore.
+		 */
+		private RestoreMode mode = RestoreMode.IF_MISSING;
+
+		/**
+		 * How many objects are downloaded at once.
+		 */
+		private int parallelism = RestoreOptions.DEFAULT_PARALLELISM;
+
+		public RestoreMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(RestoreMode mode) {
+			this.mode = mode;
+		}
+
+		public int getParallelism() {
+			return this.parallelism;
+		}
+
+		public void setParallelism(int parallelism) {
+			this.parallelism = parallelism;
+		}
+
+	}
+
+	/**
+	 * When to restore a database at startup.
+	 */
+	public enum RestoreMode {
+
+		/**
+		 * Restore the latest state when the database file does not exist.
+		 */
+		IF_MISSING,
+
+		/**
+		 * Never restore.
+		 */
+		NEVER
+
+	}
+
+	/**
+	 * One replica: where the database is copied to.
+	 */
+	public static class Replica {
+
+		/**
+		 * Where the replica lives: "s3://bucket/prefix" or "file:///directory" ("file:relative/directory").
+		 */
+		private @Nullable String url;
+
+		/**
+		 * Name of the replica, unique per database. Defaults to the URL's scheme ("s3", "file").
+		 */
+		private @Nullable String name;
+
+		/**
+		 * Endpoint of an S3-compatible store, such as "http://127.0.0.1:9000". The replica then gets its own S3
+		 * client instead of the application's.
+		 */
+		private @Nullable String endpoint;
+
+		/**
+		 * Region of the bucket. The replica then gets its own S3 client instead of the application's.
+		 */
+		private @Nullable String region;
+
+		/**
+		 * Whether to use path-style S3 URLs. Defaults to true when an endpoint is set.
+		 */
+		private @Nullable Boolean forcePathStyle;
+
+		/**
+		 * Longest time between uploads while commits wait; a commit after a quiet spell is uploaded at once.
+		 */
+		private Duration syncInterval = ReplicaOptions.DEFAULT_SYNC_INTERVAL;
+
+		/**
+		 * How often a new snapshot is written. 0 disables scheduled snapshots.
+		 */
+		private Duration snapshotInterval = ReplicaOptions.DEFAULT_SNAPSHOT_INTERVAL;
+
+		/**
+		 * How long snapshots and WAL are kept for point-in-time restore. 0 keeps everything.
+		 */
+		private Duration retention = ReplicaOptions.DEFAULT_RETENTION;
+
+		/**
+		 * How often retention runs.
+		 */
+		private Duration retentionCheckInterval = ReplicaOptions.DEFAULT_RETENTION_CHECK_INTERVAL;
+
+		public @Nullable String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(@Nullable String url) {
+			this.url = url;
+		}
+
+		public @Nullable String getName() {
+			return this.name;
+		}
+
+		public void setName(@Nullable String name) {
+			this.name = name;
+		}
+
+		public @Nullable String getEndpoint() {
+			return this.endpoint;
+		}
+
+		public void setEndpoint(@Nullable String endpoint) {
+			this.endpoint = endpoint;
+		}
+
+		public @Nullable String getRegion() {
+			return this.region;
+		}
+
+		public void setRegion(@Nullable String region) {
+			this.region = region;
+		}
+
+		public @Nullable Boolean getForcePathStyle() {
+			return this.forcePathStyle;
+		}
+
+		public void setForcePathStyle(@Nullable Boolean forcePathStyle) {
+			this.forcePathStyle = forcePathStyle;
+		}
+
+		public Duration getSyncInterval() {
+			return this.syncInterval;
+		}
+
+		public void setSyncInterval(Duration syncInterval) {
+			this.syncInterval = syncInterval;
+		}
+
+		public Duration getSnapshotInterval() {
+			return this.snapshotInterval;
+		}
+
+		public void setSnapshotInterval(Duration snapshotInterval) {
+			this.snapshotInterval = snapshotInterval;
+		}
+
+		public Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(Duration retention) {
+			this.retention = retention;
+		}
+
+		public Duration getRetentionCheckInterval() {
+			return this.retentionCheckInterval;
+		}
+
+		public void setRetentionCheckInterval(Duration retentionCheckInterval) {
+			this.retentionCheckInterval = retentionCheckInterval;
+		}
+
+	}
+
+}

@@ -1,0 +1,76 @@
+package io.github.jlitestream.autoconfigure;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+import io.github.jlitestream.core.DatabaseReplication;
+import io.github.jlitestream.core.ReplicationManager;
+import io.github.jlitestream.core.restore.RestoreResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
+
+/**
+ * Restores missing databases before any DataSource is created (every DataSource bean depends on this one), so
+ * the application's first query sees its data. A database whose restore fails stops the start.
+ *
+ * @since 0.1.0
+ */
+public class LitestreamRestoreInitializer implements InitializingBean {
+
+	private static final Logger logger = LoggerFactory.getLogger(LitestreamRestoreInitializer.class);
+
+	private final ReplicationManager manager;
+
+	private final Map<String, LitestreamProperties.Database> databases;
+
+	public LitestreamRestoreInitializer(ReplicationManager manager, Map<String, LitestreamProperties.Database> databases) {
+		this.manager = manager;
+		this.databases = databases;
+	}
+
+	@Override
+	public void afterPropertiesSet() {
+		for (DatabaseReplication replication : this.manager.databases()) {
+			String name = replication.database().name();
+			LitestreamProperties.Database database = this.databases.get(name);
+			if (database == null || database.getRestore().getMode() != LitestreamProperties.RestoreMode.IF_MISSING) {
+				continue;
+			}
+			Path path = replication.database().options().path();
+			if (Files.exists(path)) {
+				logger.info("db={} {} exists, no restore needed", name, path);
+				continue;
+			}
+			restore(name, replication, path, database.getRestore().getParallelism());
+		}
+	}
+
+	private void restore(String name, DatabaseReplication replication, Path path, int parallelism) {
+		try {
+			Files.createDirectories(path.getParent());
+			Optional<RestoreResult> result = replication.restoreIfMissing(parallelism,
+					(done, total, bytes) -> logger.debug("db={} restore {}/{} objects, {} bytes", name, done, total,
+							bytes));
+			if (result.isPresent()) {
+				RestoreResult restored = result.get();
+				logger.info("db={} restored {} ({} bytes) from generation {} at {} in {} ms ({} bytes downloaded)", name,
+						path, restored.databaseBytes(), restored.position().generation(), restored.position(),
+						restored.duration().toMillis(), restored.downloadedBytes());
+			}
+			else {
+				logger.info("db={} {} does not exist and no replica has a backup: starting with an empty database",
+						name, path);
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			throw new LitestreamRestoreException(name,
+					"Database '" + name + "' (" + path + ") is missing and could not be restored: " + ex.getMessage(),
+					ex);
+		}
+	}
+
+}

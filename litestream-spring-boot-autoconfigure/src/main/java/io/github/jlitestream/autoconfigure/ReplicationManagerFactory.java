@@ -1,0 +1,199 @@
+package io.github.jlitestream.autoconfigure;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.github.jlitestream.core.DatabaseOptions;
+import io.github.jlitestream.core.ReplicaClient;
+import io.github.jlitestream.core.ReplicaOptions;
+import io.github.jlitestream.core.ReplicationListener;
+import io.github.jlitestream.core.ReplicationManager;
+import io.github.jlitestream.core.ReplicationManager.ReplicaSpec;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns {@link LitestreamProperties} into a {@link ReplicationManager}, checking every value on the way and naming
+ * the property of any that cannot work.
+ */
+final class ReplicationManagerFactory {
+
+	/** The logical name of the application's DataSource database when no database is configured. */
+	static final String DEFAULT_DATABASE = "default";
+
+	private final LitestreamProperties properties;
+
+	private final ReplicaClients clients;
+
+	private final @Nullable String dataSourceUrl;
+
+	ReplicationManagerFactory(LitestreamProperties properties, ReplicaClients clients, @Nullable String dataSourceUrl) {
+		this.properties = properties;
+		this.clients = clients;
+		this.dataSourceUrl = dataSourceUrl;
+	}
+
+	/** The databases to replicate, by name: the configured ones, else the DataSource's SQLite file. */
+	Map<String, LitestreamProperties.Database> databases() {
+		if (!this.properties.getDatabases().isEmpty()) {
+			return this.properties.getDatabases();
+		}
+		String path = sqlitePath(this.dataSourceUrl);
+		if (path == null || this.properties.getReplicas().isEmpty()) {
+			return Map.of();
+		}
+		LitestreamProperties.Database database = new LitestreamProperties.Database();
+		database.setPath(path);
+		database.setReplicas(this.properties.getReplicas());
+		Map<String, LitestreamProperties.Database> databases = new LinkedHashMap<>();
+		databases.put(DEFAULT_DATABASE, database);
+		return databases;
+	}
+
+	/** The property prefix of a database, for error messages. */
+	String prefix(String name) {
+		return this.properties.getDatabases().isEmpty() ? LitestreamProperties.PREFIX
+				: LitestreamProperties.PREFIX + ".databases." + name;
+	}
+
+	ReplicationManager create(ReplicationListener listener, Clock clock) {
+		ReplicationManager manager = new ReplicationManager(listener, clock);
+		List<ReplicaClient> created = new ArrayList<>();
+		try {
+			databases().forEach((name, database) -> manager.add(name, databaseOptions(name, database),
+					replicas(name, database, created)));
+		}
+		catch (RuntimeException ex) {
+			created.forEach(ReplicationManagerFactory::closeQuietly);
+			throw ex;
+		}
+		return manager;
+	}
+
+	private DatabaseOptions databaseOptions(String name, LitestreamProperties.Database database) {
+		String prefix = prefix(name);
+		String path = database.getPath();
+		if (path == null || path.isBlank()) {
+			throw new LitestreamConfigurationException(prefix + ".path", path, "a database needs a path",
+					"Set " + prefix + ".path to the SQLite database file.");
+		}
+		Path file = Path.of(path).toAbsolutePath().normalize();
+		if (!Files.isDirectory(file.getParent())
+				&& database.getRestore().getMode() == LitestreamProperties.RestoreMode.NEVER) {
+			throw new LitestreamConfigurationException(prefix + ".path", path,
+					"directory " + file.getParent() + " does not exist",
+					"Create the directory, fix the path, or set " + prefix
+							+ ".restore.mode=if-missing to restore the database (and create the directory) at startup.");
+		}
+		positive(prefix + ".monitor-interval", database.getMonitorInterval());
+		positive(prefix + ".checkpoint-interval", database.getCheckpointInterval());
+		if (database.getMinCheckpointPageCount() <= 0) {
+			throw new LitestreamConfigurationException(prefix + ".min-checkpoint-page-count",
+					database.getMinCheckpointPageCount(), "must be greater than 0", "Use a page count such as 1000.");
+		}
+		notNegative(prefix + ".max-checkpoint-page-count", database.getMaxCheckpointPageCount());
+		notNegative(prefix + ".truncate-page-count", database.getTruncatePageCount());
+		if (database.getRestore().getParallelism() < 1) {
+			throw new LitestreamConfigurationException(prefix + ".restore.parallelism",
+					database.getRestore().getParallelism(), "must be at least 1", "Use a value such as 8.");
+		}
+		Path metaPath = (database.getMetaPath() != null) ? Path.of(database.getMetaPath()) : null;
+		return new DatabaseOptions(file, metaPath, database.getMonitorInterval(), database.getCheckpointInterval(),
+				database.getMinCheckpointPageCount(), database.getMaxCheckpointPageCount(),
+				database.getTruncatePageCount(), DatabaseOptions.DEFAULT_BUSY_TIMEOUT);
+	}
+
+	private List<ReplicaSpec> replicas(String name, LitestreamProperties.Database database,
+			List<ReplicaClient> created) {
+		String prefix = prefix(name);
+		if (database.getReplicas().isEmpty()) {
+			throw new LitestreamConfigurationException(prefix + ".replicas", "[]", "a database needs a replica",
+					"Add " + prefix + ".replicas[0].url=s3://bucket/prefix (or file:///directory).");
+		}
+		List<ReplicaSpec> specs = new ArrayList<>();
+		Set<String> names = new HashSet<>();
+		for (int i = 0; i < database.getReplicas().size(); i++) {
+			LitestreamProperties.Replica replica = database.getReplicas().get(i);
+			String property = prefix + ".replicas[" + i + "]";
+			String url = replica.getUrl();
+			if (url == null || url.isBlank()) {
+				throw new LitestreamConfigurationException(property + ".url", url, "a replica needs a URL",
+						"Set " + property + ".url to s3://bucket/prefix or file:///directory.");
+			}
+			String replicaName = (replica.getName() != null) ? replica.getName()
+					: ReplicaClients.scheme(url, property + ".url");
+			if (!names.add(replicaName)) {
+				throw new LitestreamConfigurationException(property + ".name", replicaName,
+						"another replica of database '" + name + "' has this name",
+						"Give each replica of a database a unique " + property + ".name.");
+			}
+			positive(property + ".sync-interval", replica.getSyncInterval());
+			notNegative(property + ".snapshot-interval", replica.getSnapshotInterval());
+			notNegative(property + ".retention", replica.getRetention());
+			positive(property + ".retention-check-interval", replica.getRetentionCheckInterval());
+			ReplicaOptions options = new ReplicaOptions(replicaName, replica.getSyncInterval(),
+					replica.getSnapshotInterval(), replica.getRetention(), replica.getRetentionCheckInterval());
+			ReplicaClient client = this.clients.create(replica, property);
+			created.add(client);
+			specs.add(new ReplicaSpec(client, options));
+		}
+		return specs;
+	}
+
+	/** The file of a {@code jdbc:sqlite:} URL, or null for another URL or an in-memory database. */
+	static @Nullable String sqlitePath(@Nullable String url) {
+		if (url == null || !url.startsWith("jdbc:sqlite:")) {
+			return null;
+		}
+		String path = url.substring("jdbc:sqlite:".length());
+		if (path.startsWith("file:")) {
+			path = path.substring("file:".length());
+		}
+		int query = path.indexOf('?');
+		if (query >= 0) {
+			path = path.substring(0, query);
+		}
+		if (path.isBlank() || path.equals(":memory:") || path.startsWith(":resource:") || path.contains("mode=memory")) {
+			return null;
+		}
+		return path;
+	}
+
+	private static void positive(String property, @Nullable Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw new LitestreamConfigurationException(property, value, "must be a positive duration",
+					"Use a duration such as 1s, 500ms or 1m.");
+		}
+	}
+
+	private static void notNegative(String property, @Nullable Duration value) {
+		if (value == null || value.isNegative()) {
+			throw new LitestreamConfigurationException(property, value, "must not be negative",
+					"Use 0 to turn it off, or a duration such as 1h.");
+		}
+	}
+
+	private static void notNegative(String property, int value) {
+		if (value < 0) {
+			throw new LitestreamConfigurationException(property, value, "must not be negative",
+					"Use 0 to turn it off, or a page count.");
+		}
+	}
+
+	private static void closeQuietly(ReplicaClient client) {
+		try {
+			client.close();
+		}
+		catch (Exception ex) {
+			// closing what was created before the failure
+		}
+	}
+
+}
