@@ -6,6 +6,7 @@ import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.s3.S3ReplicaClient;
 import io.github.jlitestream.s3.S3ReplicaClientFactory;
 import io.github.jlitestream.s3.S3ReplicaUrl;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -34,6 +35,11 @@ final class AwsS3ReplicaClients implements S3ReplicaClients {
 		this.regions = regions;
 	}
 
+	/** Empty values (such as an unset environment variable in {@code ${S3_ENDPOINT:}}) mean "not set". */
+	private static @Nullable String blankToNull(@Nullable String value) {
+		return (value == null || value.isBlank()) ? null : value.trim();
+	}
+
 	@Override
 	public ReplicaClient create(LitestreamProperties.Replica replica, String property) {
 		S3ReplicaUrl url;
@@ -44,17 +50,18 @@ final class AwsS3ReplicaClients implements S3ReplicaClients {
 			throw new LitestreamConfigurationException(property + ".url", replica.getUrl(), ex.getMessage(),
 					"Use s3://bucket/prefix.");
 		}
-		boolean ownClient = replica.getEndpoint() != null || replica.getRegion() != null
-				|| replica.getForcePathStyle() != null;
+		String configuredEndpoint = blankToNull(replica.getEndpoint());
+		String configuredRegion = blankToNull(replica.getRegion());
+		boolean ownClient = configuredEndpoint != null || configuredRegion != null || replica.getForcePathStyle() != null;
 		S3Client shared = ownClient ? null : this.applicationClient.getIfAvailable();
 		if (shared != null) {
 			return new S3ReplicaClient(shared, url);
 		}
 		S3ReplicaClientFactory.Builder factory = S3ReplicaClientFactory.builder();
 		URI endpoint = null;
-		if (replica.getEndpoint() != null) {
+		if (configuredEndpoint != null) {
 			try {
-				endpoint = URI.create(replica.getEndpoint());
+				endpoint = URI.create(configuredEndpoint);
 				if (endpoint.getScheme() == null || endpoint.getHost() == null) {
 					throw new IllegalArgumentException("no scheme or host");
 				}
@@ -65,7 +72,7 @@ final class AwsS3ReplicaClients implements S3ReplicaClients {
 			}
 			factory.endpoint(endpoint);
 		}
-		String region = replica.getRegion();
+		String region = configuredRegion;
 		if (region == null) {
 			AwsRegionProvider provider = this.regions.getIfAvailable();
 			if (provider != null) {
