@@ -170,7 +170,7 @@ public final class DatabaseReplication {
 			Replica replica = worker.replica;
 			replicas.add(new ReplicaStatus(replica.name(), replica.client().type(), replica.client().location(),
 					replica.position(), replica.lag(), replica.lastSyncAt(), replica.lastSnapshotAt(),
-					replica.lastError(), worker.failures));
+					replica.lastError(), worker.failures, replica.storage()));
 		}
 		return new DatabaseStatus(this.database.name(), this.database.options().path(), this.database.position(),
 				this.database.databaseSize(), this.database.walSize(), this.database.lastSyncAt(),

@@ -62,6 +62,9 @@ public final class Replica {
 
 	private volatile @Nullable String lastError;
 
+	/** What the store holds, from the last listing plus uploads since. */
+	private volatile ReplicaStorage storage = ReplicaStorage.UNKNOWN;
+
 	public Replica(Database database, ReplicaClient client, ReplicaOptions options, ObjectCodec codec,
 			ReplicationListener listener, Clock clock) {
 		this.database = database;
@@ -109,6 +112,51 @@ public final class Replica {
 		return this.lastError;
 	}
 
+	/** What the store holds, as of the last listing plus the uploads since; updated by {@link #reconcile()}. */
+	public ReplicaStorage storage() {
+		return this.storage;
+	}
+
+	/**
+	 * Lists everything in the store to count what it holds and when its restorable window starts. Runs at the
+	 * first sync and after each retention check; uploads keep the numbers current in between.
+	 */
+	public ReplicaStorage reconcile() throws IOException {
+		long bytes = 0;
+		long objects = 0;
+		Instant earliest = null;
+		Instant newest = null;
+		Instant currentSnapshot = null;
+		Position current = this.database.position();
+		for (Generation generation : this.client.generations()) {
+			for (SnapshotInfo snapshot : this.client.snapshots(generation)) {
+				bytes += snapshot.size();
+				objects++;
+				earliest = earliest(earliest, snapshot.createdAt());
+				newest = latest(newest, snapshot.createdAt());
+				if (current != null && generation.equals(current.generation())) {
+					currentSnapshot = latest(currentSnapshot, snapshot.createdAt());
+				}
+			}
+			for (WalSegmentInfo segment : this.client.walSegments(generation)) {
+				bytes += segment.size();
+				objects++;
+				newest = latest(newest, segment.createdAt());
+			}
+		}
+		ReplicaStorage reconciled = new ReplicaStorage(bytes, objects, earliest, newest, currentSnapshot, true);
+		this.storage = reconciled;
+		return reconciled;
+	}
+
+	private static @Nullable Instant earliest(@Nullable Instant a, Instant b) {
+		return (a == null || b.isBefore(a)) ? b : a;
+	}
+
+	private static @Nullable Instant latest(@Nullable Instant a, Instant b) {
+		return (a == null || b.isAfter(a)) ? b : a;
+	}
+
 	/** Age of the oldest committed change that this replica does not hold yet; zero when caught up. */
 	public Duration lag() {
 		Instant oldest = this.database.oldestCommitAfter(this.position);
@@ -131,6 +179,9 @@ public final class Replica {
 			if (current == null || !current.generation().equals(target.generation())) {
 				current = resolvePosition(target.generation());
 				this.position = current;
+				if (!this.storage.reconciled()) {
+					reconcile();
+				}
 			}
 			if (current == null || !this.snapshotted) {
 				writeSnapshotLocked();
@@ -198,6 +249,7 @@ public final class Replica {
 			report("generation", deleted.generations());
 			report("snapshot", deleted.snapshots());
 			report("wal", deleted.segments());
+			reconcile();
 		}
 		finally {
 			this.lock.unlock();
@@ -292,7 +344,9 @@ public final class Replica {
 					OutputStream out = this.codec.encode(spool, key)) {
 				in.transferTo(out);
 			}
-			this.client.writeWalSegment(at.generation(), at.index(), at.offset(), spool.content());
+			WalSegmentInfo written = this.client.writeWalSegment(at.generation(), at.index(), at.offset(),
+					spool.content());
+			this.storage = this.storage.added(written.size(), written.createdAt(), false);
 			logger.debug("db={} replica={} uploaded segment={} bytes={}", this.database.name(), name(), key, length);
 		}
 		finally {
@@ -328,6 +382,7 @@ public final class Replica {
 			});
 			this.lastSnapshotAt = this.clock.instant();
 			this.snapshotted = true;
+			this.storage = this.storage.added(written.size(), written.createdAt(), true);
 			logger.info("db={} replica={} snapshot generation={} index={} bytes={}", this.database.name(), name(),
 					written.generation(), written.index(), written.size());
 			this.listener.onSnapshot(this.database.name(), name(), written.size(),

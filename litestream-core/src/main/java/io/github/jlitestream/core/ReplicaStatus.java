@@ -17,9 +17,10 @@ import org.jspecify.annotations.Nullable;
  * @param lastSnapshotAt when this process last wrote a snapshot to it
  * @param lastError the message of the last failure, null after a success
  * @param consecutiveFailures failed syncs since the last success
+ * @param storage what the store holds, and the restore window
  * @since 0.1.0
  */
 public record ReplicaStatus(String name, String type, String location, @Nullable Position position, Duration lag,
 		@Nullable Instant lastSyncAt, @Nullable Instant lastSnapshotAt, @Nullable String lastError,
-		int consecutiveFailures) {
+		int consecutiveFailures, ReplicaStorage storage) {
 }

@@ -43,6 +43,7 @@ class RetentionTests {
 			harness.sync();
 			Generation generation = harness.database().position().generation();
 			assertThat(client.snapshots(generation)).extracting(SnapshotInfo::index).containsExactly(0L, 1L, 2L);
+			assertStorageMatchesStore(harness);
 			age(replicaDir, generation, 0, Duration.ofHours(30));
 			age(replicaDir, generation, 1, Duration.ofHours(25));
 			// An old generation, last written two days ago.
@@ -53,6 +54,9 @@ class RetentionTests {
 
 			assertThat(client.generations()).containsExactly(generation);
 			assertThat(client.snapshots(generation)).extracting(SnapshotInfo::index).containsExactly(1L, 2L);
+			assertStorageMatchesStore(harness);
+			assertThat(harness.replica().storage().earliestRestorableAt())
+				.isEqualTo(client.snapshots(generation).get(0).createdAt());
 			assertThat(client.walSegments(generation)).extracting(WalSegmentInfo::index).doesNotContain(0L)
 				.contains(1L, 2L);
 			// The start of the window (24 h ago) is still restorable, from snapshot 1.
@@ -80,6 +84,24 @@ class RetentionTests {
 			harness.replica().enforceRetention();
 			assertThat(client.snapshots(generation)).hasSize(2);
 		}
+	}
+
+	/** The replica's storage figures equal the sum over a fresh listing of the store. */
+	private static void assertStorageMatchesStore(Harness harness) throws Exception {
+		long bytes = 0;
+		long objects = 0;
+		for (Generation generation : harness.client().generations()) {
+			for (SnapshotInfo snapshot : harness.client().snapshots(generation)) {
+				bytes += snapshot.size();
+				objects++;
+			}
+			for (WalSegmentInfo segment : harness.client().walSegments(generation)) {
+				bytes += segment.size();
+				objects++;
+			}
+		}
+		assertThat(harness.replica().storage().bytes()).isEqualTo(bytes);
+		assertThat(harness.replica().storage().objects()).isEqualTo(objects);
 	}
 
 	/** Moves the modification time of every object of a WAL index (snapshot and segments) into the past. */
