@@ -38,6 +38,15 @@ public class LitestreamProperties {
 	 */
 	private List<Replica> replicas = new ArrayList<>();
 
+	/**
+	 * Thresholds of the health indicator.
+	 */
+	private final Health health = new Health();
+
+	public Health getHealth() {
+		return this.health;
+	}
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -60,6 +69,39 @@ public class LitestreamProperties {
 
 	public void setReplicas(List<Replica> replicas) {
 		this.replicas = replicas;
+	}
+
+	/**
+	 * When replication counts as unhealthy.
+	 */
+	public static class Health {
+
+		/**
+		 * Lag above which a replica is DOWN.
+		 */
+		private Duration maxLag = Duration.ofSeconds(30);
+
+		/**
+		 * Consecutive failed syncs after which a replica is DOWN.
+		 */
+		private int maxFailures = 3;
+
+		public Duration getMaxLag() {
+			return this.maxLag;
+		}
+
+		public void setMaxLag(Duration maxLag) {
+			this.maxLag = maxLag;
+		}
+
+		public int getMaxFailures() {
+			return this.maxFailures;
+		}
+
+		public void setMaxFailures(int maxFailures) {
+			this.maxFailures = maxFailures;
+		}
+
 	}
 
 	/**

@@ -1,0 +1,324 @@
+package io.github.jlitestream.actuate.endpoint;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.jlitestream.core.DatabaseReplication;
+import io.github.jlitestream.core.DatabaseStatus;
+import io.github.jlitestream.core.Generation;
+import io.github.jlitestream.core.Replica;
+import io.github.jlitestream.core.ReplicaClient;
+import io.github.jlitestream.core.ReplicaStatus;
+import io.github.jlitestream.core.ReplicationManager;
+import io.github.jlitestream.core.SnapshotInfo;
+import io.github.jlitestream.core.WalSegmentInfo;
+import io.github.jlitestream.core.restore.RestoreOptions;
+import io.github.jlitestream.core.restore.RestoreProgress;
+import io.github.jlitestream.core.restore.RestoreResult;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+/**
+ * {@code /actuator/litestream}: the replication status of every database and replica; per database, the
+ * generations and snapshots in each replica; and, when write access is granted
+ * ({@code management.endpoint.litestream.access=unrestricted}), the actions {@code sync}, {@code snapshot} and
+ * {@code restore} (a point-in-time copy to a new file, never the live database).
+ *
+ * @since 0.1.0
+ */
+@Endpoint(id = "litestream", defaultAccess = Access.READ_ONLY)
+public class LitestreamEndpoint {
+
+	private final ReplicationManager manager;
+
+	private final Clock clock;
+
+	public LitestreamEndpoint(ReplicationManager manager, Clock clock) {
+		this.manager = manager;
+		this.clock = clock;
+	}
+
+	/** The status of every database and replica, from the engine's cache (no remote I/O). */
+	@ReadOperation
+	public LitestreamDescriptor status() {
+		Map<String, DatabaseDescriptor> databases = new LinkedHashMap<>();
+		for (DatabaseStatus status : this.manager.status()) {
+			databases.put(status.name(), describe(status));
+		}
+		return new LitestreamDescriptor(this.manager.isRunning(), databases);
+	}
+
+	/**
+	 * The generations and snapshots of a database in each replica. Lists the stores (remote I/O).
+	 * @param name the database's name
+	 * @return the listing, or null (404) for an unknown database
+	 */
+	@ReadOperation
+	public @Nullable DatabaseListingDescriptor database(@Selector String name) throws IOException {
+		DatabaseReplication replication = this.manager.database(name).orElse(null);
+		if (replication == null) {
+			return null;
+		}
+		Map<String, List<GenerationDescriptor>> replicas = new LinkedHashMap<>();
+		for (Replica replica : replication.replicas()) {
+			replicas.put(replica.name(), generations(replica.client()));
+		}
+		return new DatabaseListingDescriptor(name, describe(replication.status()), replicas);
+	}
+
+	/**
+	 * Runs an action on a database: {@code sync} (copy and upload now), {@code snapshot} (write a snapshot to every
+	 * replica) or {@code restore} (the state at {@code timestamp}, or the latest, into the new file {@code path}).
+	 * @param name the database's name
+	 * @param action {@code sync}, {@code snapshot} or {@code restore}
+	 * @param timestamp for restore: an ISO-8601 instant such as 2026-11-24T10:15:30Z; the latest state when absent
+	 * @param path for restore: the file to create, which must not exist
+	 * @return what was done
+	 */
+	@WriteOperation
+	public @Nullable ActionResultDescriptor action(@Selector String name, String action, @Nullable String timestamp,
+			@Nullable String path) throws IOException {
+		DatabaseReplication replication = this.manager.database(name).orElse(null);
+		if (replication == null) {
+			return null;
+		}
+		return switch (action.toLowerCase(java.util.Locale.ROOT)) {
+			case "sync" -> sync(replication);
+			case "snapshot" -> snapshot(replication);
+			case "restore" -> restore(replication, timestamp, path);
+			default -> throw new IllegalArgumentException(
+					"Unknown action '" + action + "': use sync, snapshot or restore");
+		};
+	}
+
+	private ActionResultDescriptor sync(DatabaseReplication replication) throws IOException {
+		replication.database().sync();
+		for (Replica replica : replication.replicas()) {
+			replica.sync();
+		}
+		return new ActionResultDescriptor("sync", describe(replication.status()), null);
+	}
+
+	private ActionResultDescriptor snapshot(DatabaseReplication replication) throws IOException {
+		for (Replica replica : replication.replicas()) {
+			replica.snapshot();
+		}
+		return new ActionResultDescriptor("snapshot", describe(replication.status()), null);
+	}
+
+	private ActionResultDescriptor restore(DatabaseReplication replication, @Nullable String timestamp,
+			@Nullable String path) throws IOException {
+		if (path == null || path.isBlank()) {
+			throw new IllegalArgumentException("restore needs 'path': a new file to restore into");
+		}
+		Path output = Path.of(path).toAbsolutePath().normalize();
+		Path live = replication.database().options().path();
+		if (output.equals(live) || output.toString().startsWith(live + "-")) {
+			throw new IllegalArgumentException("restore never touches the live database " + live
+					+ ": give another path");
+		}
+		if (Files.exists(output)) {
+			throw new IllegalArgumentException(output + " exists: restore writes a new file");
+		}
+		RestoreOptions options = RestoreOptions.latest(output);
+		if (timestamp != null && !timestamp.isBlank()) {
+			try {
+				options = options.at(Instant.parse(timestamp));
+			}
+			catch (DateTimeParseException ex) {
+				throw new IllegalArgumentException("timestamp '" + timestamp
+						+ "' is not an ISO-8601 instant such as 2026-11-24T10:15:30Z");
+			}
+		}
+		RestoreResult result = replication.restore(options, RestoreProgress.NONE);
+		return new ActionResultDescriptor("restore", describe(replication.status()),
+				new RestoreDescriptor(result.path().toString(), result.position().toString(), result.databaseBytes(),
+						result.lastChangeAt(), result.duration().toMillis()));
+	}
+
+	private DatabaseDescriptor describe(DatabaseStatus status) {
+		Map<String, ReplicaDescriptor> replicas = new LinkedHashMap<>();
+		for (ReplicaStatus replica : status.replicas()) {
+			Instant latestSnapshot = replica.storage().latestSnapshotAt();
+			replicas.put(replica.name(), new ReplicaDescriptor(replica.type(), replica.location(),
+					string(replica.position()), seconds(replica.lag()), replica.lastSyncAt(),
+					(latestSnapshot != null) ? seconds(Duration.between(latestSnapshot, this.clock.instant())) : null,
+					replica.storage().bytes(), replica.storage().objects(),
+					new RestoreWindowDescriptor(replica.storage().earliestRestorableAt(),
+							replica.storage().latestRestorableAt()),
+					replica.lastError(), replica.consecutiveFailures()));
+		}
+		return new DatabaseDescriptor(status.path().toString(),
+				(status.position() != null) ? status.position().generation().id() : null, string(status.position()),
+				status.databaseSize(), status.walSize(), status.lastSyncAt(), status.lastCheckpointAt(),
+				status.lastError(), replicas);
+	}
+
+	private static List<GenerationDescriptor> generations(ReplicaClient client) throws IOException {
+		List<GenerationDescriptor> generations = new ArrayList<>();
+		for (Generation generation : client.generations()) {
+			List<SnapshotDescriptor> snapshots = new ArrayList<>();
+			for (SnapshotInfo snapshot : client.snapshots(generation)) {
+				snapshots.add(new SnapshotDescriptor(snapshot.index(), snapshot.size(), snapshot.createdAt()));
+			}
+			long bytes = 0;
+			Instant first = null;
+			Instant last = null;
+			List<WalSegmentInfo> segments = client.walSegments(generation);
+			for (WalSegmentInfo segment : segments) {
+				bytes += segment.size();
+				first = (first == null || segment.createdAt().isBefore(first)) ? segment.createdAt() : first;
+				last = (last == null || segment.createdAt().isAfter(last)) ? segment.createdAt() : last;
+			}
+			generations.add(new GenerationDescriptor(generation.id(), snapshots,
+					new WalDescriptor(segments.size(), bytes, first, last)));
+		}
+		return generations;
+	}
+
+	private static @Nullable String string(@Nullable Object value) {
+		return (value != null) ? value.toString() : null;
+	}
+
+	private static double seconds(Duration duration) {
+		return duration.toMillis() / 1000.0;
+	}
+
+	/**
+	 * Every database.
+	 *
+	 * @param running whether replication runs
+	 * @param databases the databases by name
+	 */
+	public record LitestreamDescriptor(boolean running, Map<String, DatabaseDescriptor> databases)
+			implements OperationResponseBody {
+	}
+
+	/**
+	 * One database.
+	 *
+	 * @param path the file
+	 * @param generation the current generation
+	 * @param position the shadow WAL position
+	 * @param databaseSize bytes of the database file
+	 * @param walSize bytes of the WAL file
+	 * @param lastSync when the WAL was last copied
+	 * @param lastCheckpoint when the engine last checkpointed
+	 * @param lastError the monitor's last error
+	 * @param replicas the replicas by name
+	 */
+	public record DatabaseDescriptor(String path, @Nullable String generation, @Nullable String position,
+			long databaseSize, long walSize, @Nullable Instant lastSync, @Nullable Instant lastCheckpoint,
+			@Nullable String lastError, Map<String, ReplicaDescriptor> replicas) {
+	}
+
+	/**
+	 * One replica.
+	 *
+	 * @param type the kind of store
+	 * @param location where it is (no credentials)
+	 * @param position what it durably holds
+	 * @param lagSeconds age of the oldest change it lacks
+	 * @param lastSync the last successful sync
+	 * @param snapshotAgeSeconds time since the current generation's newest snapshot
+	 * @param storageBytes bytes stored
+	 * @param objects objects stored
+	 * @param restoreWindow the times a point-in-time restore can reach
+	 * @param lastError the last failure
+	 * @param consecutiveFailures failures since the last success
+	 */
+	public record ReplicaDescriptor(String type, String location, @Nullable String position, double lagSeconds,
+			@Nullable Instant lastSync, @Nullable Double snapshotAgeSeconds, long storageBytes, long objects,
+			RestoreWindowDescriptor restoreWindow, @Nullable String lastError, int consecutiveFailures) {
+	}
+
+	/**
+	 * The times a point-in-time restore can reach.
+	 *
+	 * @param earliest the oldest snapshot
+	 * @param latest the newest object
+	 */
+	public record RestoreWindowDescriptor(@Nullable Instant earliest, @Nullable Instant latest) {
+	}
+
+	/**
+	 * A database's listing in every replica.
+	 *
+	 * @param name the database's name
+	 * @param status its status
+	 * @param replicas the generations in each replica
+	 */
+	public record DatabaseListingDescriptor(String name, DatabaseDescriptor status,
+			Map<String, List<GenerationDescriptor>> replicas) implements OperationResponseBody {
+	}
+
+	/**
+	 * One generation in a replica.
+	 *
+	 * @param generation its name
+	 * @param snapshots its snapshots
+	 * @param wal its WAL segments, summed
+	 */
+	public record GenerationDescriptor(String generation, List<SnapshotDescriptor> snapshots, WalDescriptor wal) {
+	}
+
+	/**
+	 * One snapshot.
+	 *
+	 * @param index its WAL index
+	 * @param size stored bytes
+	 * @param createdAt when the store recorded it
+	 */
+	public record SnapshotDescriptor(long index, long size, Instant createdAt) {
+	}
+
+	/**
+	 * The WAL segments of a generation.
+	 *
+	 * @param segments how many
+	 * @param bytes stored bytes
+	 * @param first the oldest segment's time
+	 * @param last the newest segment's time
+	 */
+	public record WalDescriptor(int segments, long bytes, @Nullable Instant first, @Nullable Instant last) {
+	}
+
+	/**
+	 * The result of an action.
+	 *
+	 * @param action the action
+	 * @param status the database's status afterwards
+	 * @param restore what a restore produced
+	 */
+	public record ActionResultDescriptor(String action, DatabaseDescriptor status, @Nullable RestoreDescriptor restore)
+			implements OperationResponseBody {
+	}
+
+	/**
+	 * A restored copy.
+	 *
+	 * @param path the new file
+	 * @param position the position restored to
+	 * @param bytes its size
+	 * @param lastChangeAt the store time of the newest object used
+	 * @param durationMillis how long it took
+	 */
+	public record RestoreDescriptor(String path, String position, long bytes, Instant lastChangeAt,
+			long durationMillis) {
+	}
+
+}

@@ -1,0 +1,5 @@
+/** The {@code litestream} actuator endpoint. */
+@NullMarked
+package io.github.jlitestream.actuate.endpoint;
+
+import org.jspecify.annotations.NullMarked;

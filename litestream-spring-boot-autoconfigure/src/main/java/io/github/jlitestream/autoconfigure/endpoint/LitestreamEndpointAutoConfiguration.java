@@ -1,0 +1,33 @@
+package io.github.jlitestream.autoconfigure.endpoint;
+
+import java.time.Clock;
+
+import io.github.jlitestream.actuate.endpoint.LitestreamEndpoint;
+import io.github.jlitestream.autoconfigure.LitestreamAutoConfiguration;
+import io.github.jlitestream.core.ReplicationManager;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The {@code litestream} actuator endpoint, read-only unless
+ * {@code management.endpoint.litestream.access=unrestricted}.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = LitestreamAutoConfiguration.class)
+@ConditionalOnClass({ ConditionalOnAvailableEndpoint.class, ReplicationManager.class })
+@ConditionalOnBean(ReplicationManager.class)
+@ConditionalOnAvailableEndpoint(LitestreamEndpoint.class)
+public final class LitestreamEndpointAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	LitestreamEndpoint litestreamEndpoint(ReplicationManager manager) {
+		return new LitestreamEndpoint(manager, Clock.systemUTC());
+	}
+
+}

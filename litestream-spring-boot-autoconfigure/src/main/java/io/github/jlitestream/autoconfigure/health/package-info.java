@@ -1,0 +1,5 @@
+/** Auto-configuration of the replication health indicator. */
+@NullMarked
+package io.github.jlitestream.autoconfigure.health;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,109 @@
+package io.github.jlitestream.health;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.github.jlitestream.core.DatabaseStatus;
+import io.github.jlitestream.core.ReplicaStatus;
+import io.github.jlitestream.core.ReplicationManager;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+
+/**
+ * Health of replication, from the engine's cached status (no I/O): one entry per database and replica. A replica
+ * is DOWN when its lag exceeds the threshold or after repeated failed syncs; a database is DOWN when its monitor
+ * fails; replication that is not running while databases are configured is OUT_OF_SERVICE. Details never carry
+ * credentials or keys: locations have none, and error messages are the engine's.
+ *
+ * @since 0.1.0
+ */
+public class LitestreamHealthIndicator extends AbstractHealthIndicator {
+
+	private final ReplicationManager manager;
+
+	private final Duration maxLag;
+
+	private final int maxFailures;
+
+	public LitestreamHealthIndicator(ReplicationManager manager, Duration maxLag, int maxFailures) {
+		super("Litestream health check failed");
+		this.manager = manager;
+		this.maxLag = maxLag;
+		this.maxFailures = maxFailures;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		Status overall = Status.UP;
+		for (DatabaseStatus database : this.manager.status()) {
+			Map<String, Object> details = new LinkedHashMap<>();
+			Status databaseStatus = (database.lastError() != null) ? Status.DOWN : Status.UP;
+			details.put("path", database.path().toString());
+			putIfPresent(details, "generation", (database.position() != null) ? database.position().generation() : null);
+			putIfPresent(details, "position", database.position());
+			putIfPresent(details, "lastSync", database.lastSyncAt());
+			putIfPresent(details, "lastError", database.lastError());
+			Map<String, Object> replicas = new LinkedHashMap<>();
+			for (ReplicaStatus replica : database.replicas()) {
+				Status replicaStatus = replicaStatus(replica);
+				databaseStatus = worse(databaseStatus, replicaStatus);
+				replicas.put(replica.name(), replicaDetails(replica, replicaStatus));
+			}
+			details.put("replicas", replicas);
+			details.put("status", databaseStatus.getCode());
+			builder.withDetail(database.name(), details);
+			overall = worse(overall, databaseStatus);
+		}
+		if (!this.manager.isRunning() && !this.manager.databases().isEmpty()) {
+			overall = Status.OUT_OF_SERVICE;
+		}
+		builder.status(overall);
+	}
+
+	private Status replicaStatus(ReplicaStatus replica) {
+		if (replica.lag().compareTo(this.maxLag) > 0 || replica.consecutiveFailures() >= this.maxFailures) {
+			return Status.DOWN;
+		}
+		return Status.UP;
+	}
+
+	private Map<String, Object> replicaDetails(ReplicaStatus replica, Status status) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("status", status.getCode());
+		details.put("type", replica.type());
+		details.put("location", replica.location());
+		putIfPresent(details, "position", replica.position());
+		details.put("lag", replica.lag().toMillis() / 1000.0 + "s");
+		putIfPresent(details, "lastSync", replica.lastSyncAt());
+		putIfPresent(details, "lastSnapshot", replica.storage().latestSnapshotAt());
+		putIfPresent(details, "lastError", replica.lastError());
+		if (replica.consecutiveFailures() > 0) {
+			details.put("consecutiveFailures", replica.consecutiveFailures());
+		}
+		return details;
+	}
+
+	private static void putIfPresent(Map<String, Object> details, String key, @Nullable Object value) {
+		if (value != null) {
+			details.put(key, value.toString());
+		}
+	}
+
+	private static Status worse(Status a, Status b) {
+		return (rank(b) > rank(a)) ? b : a;
+	}
+
+	private static int rank(Status status) {
+		if (Status.DOWN.equals(status)) {
+			return 3;
+		}
+		if (Status.OUT_OF_SERVICE.equals(status)) {
+			return 2;
+		}
+		return Status.UP.equals(status) ? 0 : 1;
+	}
+
+}

@@ -1,0 +1,74 @@
+package io.github.jlitestream.metrics;
+
+/**
+ * The names of Litestream's meters. Prometheus renders them with {@code _seconds}, {@code _bytes} and
+ * {@code _total} suffixes (for example {@code litestream_replica_lag_seconds}).
+ *
+ * @since 0.1.0
+ */
+public final class LitestreamMetricNames {
+
+	/** Age of the oldest committed change not yet in the replica (time gauge; db, replica). */
+	public static final String REPLICA_LAG = "litestream.replica.lag";
+
+	/** Time since the newest snapshot of the current generation in the replica (time gauge; db, replica). */
+	public static final String SNAPSHOT_AGE = "litestream.snapshot.age";
+
+	/** Bytes the replica stores (gauge; db, replica). */
+	public static final String REPLICA_STORAGE = "litestream.replica.storage";
+
+	/** Objects the replica stores (gauge; db, replica). */
+	public static final String REPLICA_OBJECTS = "litestream.replica.objects";
+
+	/** WAL index of the replica's position (gauge; db, replica). */
+	public static final String REPLICA_POSITION_INDEX = "litestream.replica.position.index";
+
+	/** Offset of the replica's position (gauge; db, replica). */
+	public static final String REPLICA_POSITION_OFFSET = "litestream.replica.position.offset";
+
+	/** Replica syncs (timer; db, replica, outcome). */
+	public static final String SYNC = "litestream.sync";
+
+	/** Store operations (timer; db, replica, operation, outcome). */
+	public static final String REPLICA_OPERATIONS = "litestream.replica.operations";
+
+	/** Bytes written to the store (counter; db, replica, operation). */
+	public static final String REPLICA_BYTES = "litestream.replica.bytes";
+
+	/** Committed WAL bytes copied into the shadow WAL (counter; db). */
+	public static final String WAL_BYTES = "litestream.wal.bytes";
+
+	/** Checkpoints (timer; db, mode, outcome). */
+	public static final String CHECKPOINT = "litestream.checkpoint";
+
+	/** Snapshots written (timer; db, replica, outcome). */
+	public static final String SNAPSHOT = "litestream.snapshot";
+
+	/** New generations (counter; db, reason). */
+	public static final String GENERATION_CHANGES = "litestream.generation.changes";
+
+	/** Objects deleted by retention (counter; db, replica, kind). */
+	public static final String RETENTION_DELETED = "litestream.retention.deleted";
+
+	/** Restores (timer; db, outcome). */
+	public static final String RESTORE = "litestream.restore";
+
+	/** Bytes of restored databases (counter; db). */
+	public static final String RESTORE_BYTES = "litestream.restore.bytes";
+
+	/** Size of the database file (gauge; db). */
+	public static final String DB_SIZE = "litestream.db.size";
+
+	/** Size of the WAL file (gauge; db). */
+	public static final String WAL_SIZE = "litestream.wal.size";
+
+	/** WAL index of the database's position (gauge; db). */
+	public static final String POSITION_INDEX = "litestream.position.index";
+
+	/** Offset of the database's position (gauge; db). */
+	public static final String POSITION_OFFSET = "litestream.position.offset";
+
+	private LitestreamMetricNames() {
+	}
+
+}

@@ -1,0 +1,220 @@
+package io.github.jlitestream.metrics;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.github.jlitestream.core.CheckpointMode;
+import io.github.jlitestream.core.DatabaseReplication;
+import io.github.jlitestream.core.Generation;
+import io.github.jlitestream.core.Position;
+import io.github.jlitestream.core.Replica;
+import io.github.jlitestream.core.ReplicationListener;
+import io.github.jlitestream.core.ReplicationManager;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
+
+import static io.github.jlitestream.metrics.LitestreamMetricNames.*;
+
+/**
+ * Micrometer meters of replication: gauges read the engine's status (lag, snapshot age, storage, sizes, positions)
+ * and the engine's events feed the timers and counters. Meters of every configured database and replica exist from
+ * the start, at zero.
+ *
+ * @since 0.1.0
+ */
+public class LitestreamMetrics implements MeterBinder, ReplicationListener {
+
+	private final Supplier<@Nullable ReplicationManager> manager;
+
+	private final Clock clock;
+
+	private volatile @Nullable MeterRegistry registry;
+
+	public LitestreamMetrics(Supplier<@Nullable ReplicationManager> manager, Clock clock) {
+		this.manager = manager;
+		this.clock = clock;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		this.registry = registry;
+		ReplicationManager replication = this.manager.get();
+		if (replication == null) {
+			return;
+		}
+		for (DatabaseReplication database : replication.databases()) {
+			bindDatabase(registry, database);
+			for (Replica replica : database.replicas()) {
+				bindReplica(registry, database.database().name(), replica);
+			}
+		}
+	}
+
+	private void bindDatabase(MeterRegistry registry, DatabaseReplication replication) {
+		String db = replication.database().name();
+		Gauge.builder(DB_SIZE, replication, (r) -> r.database().databaseSize())
+			.baseUnit(BaseUnits.BYTES).tag("db", db).description("Size of the database file")
+			.strongReference(true).register(registry);
+		Gauge.builder(WAL_SIZE, replication, (r) -> r.database().walSize())
+			.baseUnit(BaseUnits.BYTES).tag("db", db).description("Size of the WAL file")
+			.strongReference(true).register(registry);
+		Gauge.builder(POSITION_INDEX, replication, (r) -> index(r.database().position()))
+			.tag("db", db).description("WAL index of the database's replication position")
+			.strongReference(true).register(registry);
+		Gauge.builder(POSITION_OFFSET, replication, (r) -> offset(r.database().position()))
+			.baseUnit(BaseUnits.BYTES).tag("db", db).description("Offset in the WAL index of the database's position")
+			.strongReference(true).register(registry);
+		counter(WAL_BYTES, "db", db);
+		for (String outcome : new String[] { "success", "failure" }) {
+			for (CheckpointMode mode : CheckpointMode.values()) {
+				timer(CHECKPOINT, "db", db, "mode", mode.name().toLowerCase(), "outcome", outcome);
+			}
+			timer(RESTORE, "db", db, "outcome", outcome);
+		}
+	}
+
+	private void bindReplica(MeterRegistry registry, String db, Replica replica) {
+		String name = replica.name();
+		TimeGauge.builder(REPLICA_LAG, replica, TimeUnit.NANOSECONDS, (r) -> r.lag().toNanos())
+			.tags("db", db, "replica", name).description("Age of the oldest committed change not yet in the replica")
+			.strongReference(true).register(registry);
+		TimeGauge.builder(SNAPSHOT_AGE, replica, TimeUnit.NANOSECONDS, this::snapshotAgeNanos)
+			.tags("db", db, "replica", name).description("Time since the newest snapshot of the current generation")
+			.strongReference(true).register(registry);
+		Gauge.builder(REPLICA_STORAGE, replica, (r) -> r.storage().bytes())
+			.baseUnit(BaseUnits.BYTES).tags("db", db, "replica", name).description("Bytes stored in the replica")
+			.strongReference(true).register(registry);
+		Gauge.builder(REPLICA_OBJECTS, replica, (r) -> r.storage().objects())
+			.tags("db", db, "replica", name).description("Objects stored in the replica")
+			.strongReference(true).register(registry);
+		Gauge.builder(REPLICA_POSITION_INDEX, replica, (r) -> index(r.position()))
+			.tags("db", db, "replica", name).description("WAL index of the replica's position")
+			.strongReference(true).register(registry);
+		Gauge.builder(REPLICA_POSITION_OFFSET, replica, (r) -> offset(r.position()))
+			.baseUnit(BaseUnits.BYTES).tags("db", db, "replica", name).description("Offset of the replica's position")
+			.strongReference(true).register(registry);
+		for (String outcome : new String[] { "success", "failure" }) {
+			timer(SYNC, "db", db, "replica", name, "outcome", outcome);
+			timer(SNAPSHOT, "db", db, "replica", name, "outcome", outcome);
+			for (String operation : new String[] { "put", "get", "list", "delete" }) {
+				timer(REPLICA_OPERATIONS, "db", db, "replica", name, "operation", operation, "outcome", outcome);
+			}
+		}
+		for (String operation : new String[] { "put", "get" }) {
+			counter(REPLICA_BYTES, "db", db, "replica", name, "operation", operation);
+		}
+	}
+
+	private double snapshotAgeNanos(Replica replica) {
+		Instant latest = replica.storage().latestSnapshotAt();
+		return (latest != null) ? Duration.between(latest, this.clock.instant()).toNanos() : Double.NaN;
+	}
+
+	private static double index(@Nullable Position position) {
+		return (position != null) ? position.index() : Double.NaN;
+	}
+
+	private static double offset(@Nullable Position position) {
+		return (position != null) ? position.offset() : Double.NaN;
+	}
+
+	@Override
+	public void onWalCopied(String database, long bytes) {
+		Counter counter = counter(WAL_BYTES, "db", database);
+		if (counter != null) {
+			counter.increment(bytes);
+		}
+	}
+
+	@Override
+	public void onCheckpoint(String database, CheckpointMode mode, Duration duration, @Nullable Throwable failure) {
+		record(timer(CHECKPOINT, "db", database, "mode", mode.name().toLowerCase(), "outcome", outcome(failure)),
+				duration);
+	}
+
+	@Override
+	public void onGenerationChange(String database, Generation generation, String reason) {
+		Counter counter = counter(GENERATION_CHANGES, "db", database, "reason", reason);
+		if (counter != null) {
+			counter.increment();
+		}
+	}
+
+	@Override
+	public void onSync(String database, String replica, Duration duration, @Nullable Throwable failure) {
+		record(timer(SYNC, "db", database, "replica", replica, "outcome", outcome(failure)), duration);
+	}
+
+	@Override
+	public void onReplicaOperation(String database, String replica, String operation, long bytes, Duration duration,
+			@Nullable Throwable failure) {
+		record(timer(REPLICA_OPERATIONS, "db", database, "replica", replica, "operation", operation, "outcome",
+				outcome(failure)), duration);
+		if (bytes > 0) {
+			Counter counter = counter(REPLICA_BYTES, "db", database, "replica", replica, "operation", operation);
+			if (counter != null) {
+				counter.increment(bytes);
+			}
+		}
+	}
+
+	@Override
+	public void onSnapshot(String database, String replica, long bytes, Duration duration,
+			@Nullable Throwable failure) {
+		record(timer(SNAPSHOT, "db", database, "replica", replica, "outcome", outcome(failure)), duration);
+	}
+
+	@Override
+	public void onRetentionDeleted(String database, String replica, String kind, int count) {
+		Counter counter = counter(RETENTION_DELETED, "db", database, "replica", replica, "kind", kind);
+		if (counter != null) {
+			counter.increment(count);
+		}
+	}
+
+	@Override
+	public void onRestore(String database, long bytes, Duration duration, @Nullable Throwable failure) {
+		record(timer(RESTORE, "db", database, "outcome", outcome(failure)), duration);
+		Counter counter = counter(RESTORE_BYTES, "db", database);
+		if (counter != null && bytes > 0) {
+			counter.increment(bytes);
+		}
+	}
+
+	private static String outcome(@Nullable Throwable failure) {
+		return (failure != null) ? "failure" : "success";
+	}
+
+	private static void record(@Nullable Timer timer, Duration duration) {
+		if (timer != null) {
+			timer.record(duration);
+		}
+	}
+
+	private @Nullable Timer timer(String name, String... tags) {
+		MeterRegistry current = this.registry;
+		return (current != null) ? Timer.builder(name).tags(tags).register(current) : null;
+	}
+
+	private @Nullable Counter counter(String name, String... tags) {
+		MeterRegistry current = this.registry;
+		if (current == null) {
+			return null;
+		}
+		Counter.Builder builder = Counter.builder(name).tags(tags);
+		if (name.equals(WAL_BYTES) || name.equals(REPLICA_BYTES) || name.equals(RESTORE_BYTES)) {
+			builder.baseUnit(BaseUnits.BYTES);
+		}
+		return builder.register(current);
+	}
+
+}

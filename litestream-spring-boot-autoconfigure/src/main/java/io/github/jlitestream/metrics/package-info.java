@@ -1,0 +1,5 @@
+/** Micrometer metrics of replication. */
+@NullMarked
+package io.github.jlitestream.metrics;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,231 @@
+package io.github.jlitestream.observability;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import io.github.jlitestream.actuate.endpoint.LitestreamEndpoint;
+import io.github.jlitestream.autoconfigure.LitestreamAutoConfiguration;
+import io.github.jlitestream.autoconfigure.endpoint.LitestreamEndpointAutoConfiguration;
+import io.github.jlitestream.autoconfigure.health.LitestreamHealthContributorAutoConfiguration;
+import io.github.jlitestream.autoconfigure.metrics.LitestreamMetricsAutoConfiguration;
+import io.github.jlitestream.core.Generation;
+import io.github.jlitestream.core.ReplicaClient;
+import io.github.jlitestream.core.ReplicationManager;
+import io.github.jlitestream.core.SnapshotInfo;
+import io.github.jlitestream.core.WalSegmentInfo;
+import io.github.jlitestream.core.support.Sql;
+import io.github.jlitestream.health.LitestreamHealthIndicator;
+import io.github.jlitestream.s3.testing.S3ProxyServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Metrics, health and the endpoint against a real S3 store (S3Proxy on loopback) that the tests cut off and bring
+ * back.
+ */
+class ObservabilityTests {
+
+	private static S3ProxyServer s3;
+
+	@TempDir
+	Path dir;
+
+	@BeforeAll
+	static void startS3() {
+		s3 = S3ProxyServer.startInMemory();
+	}
+
+	@AfterAll
+	static void stopS3() {
+		s3.close();
+	}
+
+	private ApplicationContextRunner runner(String bucket) {
+		s3.createBucket(bucket);
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+					SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+					LitestreamAutoConfiguration.class, LitestreamMetricsAutoConfiguration.class,
+					LitestreamHealthContributorAutoConfiguration.class, LitestreamEndpointAutoConfiguration.class))
+			.withBean(AwsCredentialsProvider.class,
+					() -> StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())))
+			.withPropertyValues("management.endpoints.web.exposure.include=litestream",
+					"litestream.databases.app.path=" + this.dir.resolve("app.db"),
+					"litestream.databases.app.monitor-interval=50ms",
+					"litestream.databases.app.replicas[0].url=s3://" + bucket + "/app",
+					"litestream.databases.app.replicas[0].endpoint=" + s3.endpoint(),
+					"litestream.databases.app.replicas[0].sync-interval=100ms",
+					"litestream.health.max-lag=2s");
+	}
+
+	@Test
+	void lagRisesWhileTheStoreIsDownAndReturnsToZero() throws Exception {
+		try (Connection app = Sql.connect(this.dir.resolve("app.db"))) {
+			Sql.execute(app, "CREATE TABLE t (v TEXT)");
+			runner("outage").run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				LitestreamHealthIndicator health = context.getBean(LitestreamHealthIndicator.class);
+				Sql.execute(app, "INSERT INTO t VALUES ('before')");
+				waitFor(() -> lag(registry) == 0 && syncs(registry) > 0);
+				assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
+
+				s3.stop();
+				try {
+					Sql.execute(app, "INSERT INTO t VALUES ('during the outage')");
+					waitFor(() -> lag(registry) > 0.5);
+					double first = lag(registry);
+					Thread.sleep(700);
+					assertThat(lag(registry)).as("the lag keeps growing").isGreaterThan(first + 0.5);
+					waitFor(() -> lag(registry) > 2.5);
+					Health down = health.health(true);
+					assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+					assertThat(down.toString()).doesNotContain(s3.secretKey()).doesNotContain(s3.accessKey());
+					@SuppressWarnings("unchecked")
+					Map<String, Object> details = (Map<String, Object>) down.getDetails().get("app");
+					assertThat(details.toString()).contains("lastError").contains("DOWN");
+				}
+				finally {
+					s3.start();
+				}
+				waitFor(() -> lag(registry) == 0);
+				waitFor(() -> health.health(true).getStatus().equals(Status.UP));
+				assertThat(registry.get("litestream.sync").tags("db", "app", "replica", "s3", "outcome", "failure")
+					.timer().count()).isPositive();
+			});
+		}
+	}
+
+	@Test
+	void storageEqualsWhatTheStoreHoldsAndSnapshotAgeResets() throws Exception {
+		try (Connection app = Sql.connect(this.dir.resolve("app.db"))) {
+			Sql.execute(app, "CREATE TABLE t (v TEXT)");
+			runner("storage").run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				ReplicationManager manager = context.getBean(ReplicationManager.class);
+				for (int i = 0; i < 20; i++) {
+					Sql.execute(app, "INSERT INTO t VALUES ('row " + i + "')");
+				}
+				waitFor(() -> lag(registry) == 0 && gauge(registry, "litestream.replica.objects") >= 2);
+				ReplicaClient client = manager.database("app").orElseThrow().replicas().get(0).client();
+				long[] listed = listing(client);
+				waitFor(() -> gauge(registry, "litestream.replica.storage") == listing(client)[0]);
+				assertThat(gauge(registry, "litestream.replica.objects")).isEqualTo(listing(client)[1]);
+				assertThat(listed[0]).isPositive();
+
+				Thread.sleep(1200);
+				double before = snapshotAge(registry);
+				assertThat(before).isGreaterThan(1.0);
+				context.getBean(LitestreamEndpoint.class).action("app", "snapshot", null, null);
+				assertThat(snapshotAge(registry)).isLessThan(before).isLessThan(1.0);
+				assertThat(registry.get("litestream.wal.bytes").tags("db", "app").counter().count()).isPositive();
+				assertThat(registry.get("litestream.replica.bytes").tags("db", "app", "replica", "s3", "operation", "put")
+					.counter().count()).isPositive();
+				assertThat(registry.get("litestream.db.size").tags("db", "app").gauge().value()).isPositive();
+			});
+		}
+	}
+
+	@Test
+	void endpointReportsListsAndRestoresToAPointInTime() throws Exception {
+		Path restored = this.dir.resolve("copy.db");
+		try (Connection app = Sql.connect(this.dir.resolve("app.db"))) {
+			Sql.execute(app, "CREATE TABLE t (v TEXT)");
+			runner("endpoint").run((context) -> {
+				LitestreamEndpoint endpoint = context.getBean(LitestreamEndpoint.class);
+				Sql.execute(app, "INSERT INTO t VALUES ('early')");
+				endpoint.action("app", "sync", null, null);
+				Thread.sleep(2100); // S3 times have whole seconds
+				Instant between = Instant.now().minusMillis(1000);
+				Sql.execute(app, "INSERT INTO t VALUES ('late')");
+				endpoint.action("app", "sync", null, null);
+
+				LitestreamEndpoint.LitestreamDescriptor status = endpoint.status();
+				LitestreamEndpoint.ReplicaDescriptor replica = status.databases().get("app").replicas().get("s3");
+				assertThat(status.running()).isTrue();
+				assertThat(replica.location()).isEqualTo("s3://endpoint/app");
+				assertThat(replica.lagSeconds()).isZero();
+				assertThat(replica.position()).isEqualTo(status.databases().get("app").position());
+				assertThat(replica.restoreWindow().earliest()).isNotNull();
+
+				LitestreamEndpoint.DatabaseListingDescriptor listing = endpoint.database("app");
+				assertThat(listing.replicas().get("s3")).singleElement().satisfies((generation) -> {
+					assertThat(generation.generation()).isEqualTo(status.databases().get("app").generation());
+					assertThat(generation.snapshots()).isNotEmpty();
+					assertThat(generation.wal().segments()).isPositive();
+				});
+				assertThat(endpoint.database("nope")).isNull();
+
+				LitestreamEndpoint.ActionResultDescriptor result = endpoint.action("app", "restore", between.toString(),
+						restored.toString());
+				assertThat(result.restore().path()).isEqualTo(restored.toString());
+				assertThat(Sql.dump(restored).get("t")).containsExactly("early");
+				assertThat(Sql.dump(app).get("t")).containsExactly("early", "late");
+			});
+		}
+	}
+
+	private static double lag(MeterRegistry registry) {
+		return registry.get("litestream.replica.lag").tags("db", "app", "replica", "s3").timeGauge()
+			.value(java.util.concurrent.TimeUnit.SECONDS);
+	}
+
+	private static double snapshotAge(MeterRegistry registry) {
+		return registry.get("litestream.snapshot.age").tags("db", "app", "replica", "s3").timeGauge()
+			.value(java.util.concurrent.TimeUnit.SECONDS);
+	}
+
+	private static long syncs(MeterRegistry registry) {
+		return registry.get("litestream.sync").tags("db", "app", "replica", "s3", "outcome", "success").timer().count();
+	}
+
+	private static double gauge(MeterRegistry registry, String name) {
+		return registry.get(name).tags("db", "app", "replica", "s3").gauge().value();
+	}
+
+	private static long[] listing(ReplicaClient client) throws Exception {
+		long bytes = 0;
+		long objects = 0;
+		for (Generation generation : client.generations()) {
+			for (SnapshotInfo snapshot : client.snapshots(generation)) {
+				bytes += snapshot.size();
+				objects++;
+			}
+			for (WalSegmentInfo segment : client.walSegments(generation)) {
+				bytes += segment.size();
+				objects++;
+			}
+		}
+		return new long[] { bytes, objects };
+	}
+
+	private static void waitFor(Callable<Boolean> condition) throws Exception {
+		long deadline = System.currentTimeMillis() + 30_000;
+		while (!condition.call()) {
+			if (System.currentTimeMillis() > deadline) {
+				throw new AssertionError("condition not met within 30 s");
+			}
+			Thread.sleep(50);
+		}
+	}
+
+}
