@@ -315,6 +315,11 @@ public final class DatabaseReplication {
 				if (before == null || !before.equals(this.replica.position())) {
 					this.lastUpload = DatabaseReplication.this.clock.instant();
 				}
+				if (this.failures > 0) {
+					logger.info("db={} replica={} recovered after {} failed syncs", database.name(),
+							this.replica.name(), this.failures);
+					this.failures = 0;
+				}
 				Instant now = DatabaseReplication.this.clock.instant();
 				if (this.nextSnapshot != null && !now.isBefore(this.nextSnapshot)) {
 					this.replica.snapshot();
@@ -328,11 +333,6 @@ public final class DatabaseReplication {
 				if (position != null) {
 					DatabaseReplication.this.database.releaseShadowBefore(position.generation(), position.index());
 				}
-				if (this.failures > 0) {
-					logger.info("db={} replica={} recovered after {} failed syncs", database.name(),
-							this.replica.name(), this.failures);
-				}
-				this.failures = 0;
 			}
 			catch (IOException | RuntimeException ex) {
 				if (this.failures++ == 0) {

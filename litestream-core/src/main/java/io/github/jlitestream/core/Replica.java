@@ -54,7 +54,10 @@ public final class Replica {
 	private volatile @Nullable Position position;
 
 	/** Whether the store holds a snapshot of the position's generation. */
-	private boolean snapshotted;
+	private volatile boolean snapshotted;
+
+	/** Set after a failure: the position is recomputed from the store before the next upload. */
+	private boolean stale;
 
 	private volatile @Nullable Instant lastSyncAt;
 
@@ -92,9 +95,12 @@ public final class Replica {
 		return this.client;
 	}
 
-	/** What the store durably holds, or null when not known yet. */
+	/**
+	 * What the store durably holds, or null when not known yet. Null too until the generation's first snapshot is
+	 * in the store: before that nothing in it can be restored, however much WAL it holds.
+	 */
 	public @Nullable Position position() {
-		return this.position;
+		return this.snapshotted ? this.position : null;
 	}
 
 	/** When the last successful sync ended. */
@@ -159,7 +165,7 @@ public final class Replica {
 
 	/** Age of the oldest committed change that this replica does not hold yet; zero when caught up. */
 	public Duration lag() {
-		Instant oldest = this.database.oldestCommitAfter(this.position);
+		Instant oldest = this.database.oldestCommitAfter(position());
 		return (oldest != null) ? Duration.between(oldest, this.clock.instant()).abs() : Duration.ZERO;
 	}
 
@@ -176,8 +182,9 @@ public final class Replica {
 				return;
 			}
 			Position current = this.position;
-			if (current == null || !current.generation().equals(target.generation())) {
+			if (current == null || this.stale || !current.generation().equals(target.generation())) {
 				current = resolvePosition(target.generation());
+				this.stale = false;
 				this.position = current;
 				if (!this.storage.reconciled()) {
 					reconcile();
@@ -192,7 +199,7 @@ public final class Replica {
 			this.listener.onSync(this.database.name(), name(), Duration.ofNanos(System.nanoTime() - start), null);
 		}
 		catch (IOException | RuntimeException ex) {
-			this.position = null; // recompute from the store next time
+			this.stale = true; // recompute from the store next time; keep reporting the last known position
 			this.lastError = ex.getMessage();
 			this.listener.onSync(this.database.name(), name(), Duration.ofNanos(System.nanoTime() - start), ex);
 			throw ex;
