@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
-import io.github.jlitestream.core.codec.ObjectCodec;
 import io.github.jlitestream.core.restore.NoBackupException;
 import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.restore.RestoreProgress;
@@ -43,8 +42,6 @@ public final class DatabaseReplication {
 
 	private final Clock clock;
 
-	private final ObjectCodec codec;
-
 	private final ReplicationListener listener;
 
 	private final Signal monitorSignal = new Signal();
@@ -55,11 +52,9 @@ public final class DatabaseReplication {
 
 	private @Nullable Thread monitor;
 
-	DatabaseReplication(Database database, List<Replica> replicas, Clock clock, ObjectCodec codec,
-			ReplicationListener listener) {
+	DatabaseReplication(Database database, List<Replica> replicas, Clock clock, ReplicationListener listener) {
 		this.database = database;
 		this.clock = clock;
-		this.codec = codec;
 		this.listener = listener;
 		for (Replica replica : replicas) {
 			this.workers.add(new ReplicaWorker(replica));
@@ -84,8 +79,9 @@ public final class DatabaseReplication {
 	public RestoreResult restore(RestoreOptions options, RestoreProgress progress) throws IOException {
 		long started = System.nanoTime();
 		try {
-			RestoreResult result = new Restorer(this.codec).restore(
-					replicas().stream().map(Replica::client).toList(), options, progress);
+			RestoreResult result = Restorer.restoreFrom(
+					replicas().stream().map((r) -> new Restorer.Source(r.client(), r.codec())).toList(), options,
+					progress);
 			this.listener.onRestore(this.database.name(), result.databaseBytes(), result.duration(), null);
 			return result;
 		}

@@ -54,25 +54,29 @@ final class InstrumentedReplicaClient implements ReplicaClient {
 	}
 
 	@Override
-	public SnapshotInfo writeSnapshot(Generation generation, long index, ObjectContent content) throws IOException {
-		return call("put", () -> this.delegate.writeSnapshot(generation, index, content), (result) -> result.size());
-	}
-
-	@Override
-	public WalSegmentInfo writeWalSegment(Generation generation, long index, long offset, ObjectContent content)
-			throws IOException {
-		return call("put", () -> this.delegate.writeWalSegment(generation, index, offset, content),
+	public SnapshotInfo writeSnapshot(Generation generation, long index, Compression compression,
+			ObjectContent content) throws IOException {
+		return call("put", () -> this.delegate.writeSnapshot(generation, index, compression, content),
 				(result) -> result.size());
 	}
 
 	@Override
-	public InputStream openSnapshot(Generation generation, long index) throws IOException {
-		return call("get", () -> this.delegate.openSnapshot(generation, index), (result) -> 0);
+	public WalSegmentInfo writeWalSegment(Generation generation, long index, long offset, Compression compression,
+			ObjectContent content) throws IOException {
+		return call("put", () -> this.delegate.writeWalSegment(generation, index, offset, compression, content),
+				(result) -> result.size());
 	}
 
 	@Override
-	public InputStream openWalSegment(Generation generation, long index, long offset) throws IOException {
-		return call("get", () -> this.delegate.openWalSegment(generation, index, offset), (result) -> 0);
+	public InputStream openSnapshot(Generation generation, long index, Compression compression) throws IOException {
+		return call("get", () -> this.delegate.openSnapshot(generation, index, compression), (result) -> 0);
+	}
+
+	@Override
+	public InputStream openWalSegment(Generation generation, long index, long offset, Compression compression)
+			throws IOException {
+		return call("get", () -> this.delegate.openWalSegment(generation, index, offset, compression),
+				(result) -> 0);
 	}
 
 	@Override

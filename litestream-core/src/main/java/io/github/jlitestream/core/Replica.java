@@ -90,6 +90,11 @@ public final class Replica {
 		return this.options;
 	}
 
+	/** The pipeline of its objects. */
+	public ObjectCodec codec() {
+		return this.codec;
+	}
+
 	/** The store client (instrumented). */
 	public ReplicaClient client() {
 		return this.client;
@@ -285,8 +290,9 @@ public final class Replica {
 		}
 		WalSegmentInfo last = segments.stream().max(WalSegmentInfo.BY_POSITION).get();
 		byte[] content;
-		try (InputStream in = this.codec.decode(this.client.openWalSegment(generation, last.index(), last.offset()),
-				ReplicaPaths.walSegmentKey(generation, last.index(), last.offset()))) {
+		try (InputStream in = this.codec.decode(
+				this.client.openWalSegment(generation, last.index(), last.offset(), last.compression()),
+				ReplicaPaths.key(last))) {
 			content = in.readAllBytes();
 		}
 		Position end = new Position(generation, last.index(), last.offset() + content.length);
@@ -344,7 +350,7 @@ public final class Replica {
 	}
 
 	private void uploadSegment(Position at, long length) throws IOException {
-		String key = ReplicaPaths.walSegmentKey(at.generation(), at.index(), at.offset());
+		String key = ReplicaPaths.walSegmentKey(at.generation(), at.index(), at.offset(), this.codec.compression());
 		Spool spool = new Spool(this.spoolDir, SPOOL_MEMORY_LIMIT);
 		try {
 			try (InputStream in = this.database.openShadow(at.generation(), at.index(), at.offset(), length);
@@ -352,7 +358,7 @@ public final class Replica {
 				in.transferTo(out);
 			}
 			WalSegmentInfo written = this.client.writeWalSegment(at.generation(), at.index(), at.offset(),
-					spool.content());
+					this.codec.compression(), spool.content());
 			this.storage = this.storage.added(written.size(), written.createdAt(), false);
 			logger.debug("db={} replica={} uploaded segment={} bytes={}", this.database.name(), name(), key, length);
 		}
@@ -375,13 +381,15 @@ public final class Replica {
 					this.position = new Position(position.generation(), position.index(), 0);
 				}
 				ship();
-				String key = ReplicaPaths.snapshotKey(position.generation(), position.index());
+				String key = ReplicaPaths.snapshotKey(position.generation(), position.index(),
+						this.codec.compression());
 				Spool spool = new Spool(this.spoolDir, SPOOL_MEMORY_LIMIT);
 				try {
 					try (OutputStream out = this.codec.encode(spool, key)) {
 						databaseFile.transferTo(out);
 					}
-					return this.client.writeSnapshot(position.generation(), position.index(), spool.content());
+					return this.client.writeSnapshot(position.generation(), position.index(),
+							this.codec.compression(), spool.content());
 				}
 				finally {
 					spool.discard();

@@ -30,24 +30,47 @@ public interface ReplicaClient extends AutoCloseable {
 	/** Lists the WAL segments of a generation, sorted by index and offset; empty when it does not exist. */
 	List<WalSegmentInfo> walSegments(Generation generation) throws IOException;
 
-	/** Writes (or replaces) the snapshot of {@code index}. */
-	SnapshotInfo writeSnapshot(Generation generation, long index, ObjectContent content) throws IOException;
-
-	/** Writes the WAL segment at {@code index} and {@code offset}. */
-	WalSegmentInfo writeWalSegment(Generation generation, long index, long offset, ObjectContent content)
+	/** Writes (or replaces) the snapshot of {@code index}, compressed as {@code compression} says. */
+	SnapshotInfo writeSnapshot(Generation generation, long index, Compression compression, ObjectContent content)
 			throws IOException;
+
+	/** Writes the WAL segment at {@code index} and {@code offset}, compressed as {@code compression} says. */
+	WalSegmentInfo writeWalSegment(Generation generation, long index, long offset, Compression compression,
+			ObjectContent content) throws IOException;
 
 	/**
 	 * Opens a snapshot for reading.
 	 * @throws NoSuchFileException when it does not exist
 	 */
-	InputStream openSnapshot(Generation generation, long index) throws IOException;
+	InputStream openSnapshot(Generation generation, long index, Compression compression) throws IOException;
 
 	/**
 	 * Opens a WAL segment for reading.
 	 * @throws NoSuchFileException when it does not exist
 	 */
-	InputStream openWalSegment(Generation generation, long index, long offset) throws IOException;
+	InputStream openWalSegment(Generation generation, long index, long offset, Compression compression)
+			throws IOException;
+
+	/** Writes (or replaces) the LZ4 snapshot of {@code index}. */
+	default SnapshotInfo writeSnapshot(Generation generation, long index, ObjectContent content) throws IOException {
+		return writeSnapshot(generation, index, Compression.LZ4, content);
+	}
+
+	/** Writes the LZ4 WAL segment at {@code index} and {@code offset}. */
+	default WalSegmentInfo writeWalSegment(Generation generation, long index, long offset, ObjectContent content)
+			throws IOException {
+		return writeWalSegment(generation, index, offset, Compression.LZ4, content);
+	}
+
+	/** Opens an LZ4 snapshot. */
+	default InputStream openSnapshot(Generation generation, long index) throws IOException {
+		return openSnapshot(generation, index, Compression.LZ4);
+	}
+
+	/** Opens an LZ4 WAL segment. */
+	default InputStream openWalSegment(Generation generation, long index, long offset) throws IOException {
+		return openWalSegment(generation, index, offset, Compression.LZ4);
+	}
 
 	/** Deletes snapshots; missing ones are ignored. */
 	void deleteSnapshots(Collection<SnapshotInfo> snapshots) throws IOException;

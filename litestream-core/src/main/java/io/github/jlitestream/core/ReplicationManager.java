@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.github.jlitestream.core.codec.Lz4FrameCodec;
+import io.github.jlitestream.core.codec.ReplicaCodec;
 import io.github.jlitestream.core.codec.ObjectCodec;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -70,16 +70,17 @@ public final class ReplicationManager implements AutoCloseable {
 						+ spec.options().name() + "'; give each a unique name");
 			}
 			names.add(spec.options().name());
-			built.add(new Replica(database, spec.client(), spec.options(), codec, this.listener, this.clock));
+			built.add(new Replica(database, spec.client(), spec.options(),
+					(spec.codec() != null) ? spec.codec() : codec, this.listener, this.clock));
 		}
-		DatabaseReplication replication = new DatabaseReplication(database, built, this.clock, codec, this.listener);
+		DatabaseReplication replication = new DatabaseReplication(database, built, this.clock, this.listener);
 		this.databases.put(name, replication);
 		return replication;
 	}
 
 	/** Adds a database with LZ4 objects, as Litestream writes them. */
 	public DatabaseReplication add(String name, DatabaseOptions options, List<ReplicaSpec> replicas) {
-		return add(name, options, replicas, new Lz4FrameCodec());
+		return add(name, options, replicas, ReplicaCodec.litestream());
 	}
 
 	/** Opens every database and starts replicating. */
@@ -176,8 +177,15 @@ public final class ReplicationManager implements AutoCloseable {
 	 *
 	 * @param client the store
 	 * @param options its options
+	 * @param codec its objects' pipeline (compression, encryption); null for the database's
 	 */
-	public record ReplicaSpec(ReplicaClient client, ReplicaOptions options) {
+	public record ReplicaSpec(ReplicaClient client, ReplicaOptions options, @Nullable ObjectCodec codec) {
+
+		/** A replica with the database's codec. */
+		public ReplicaSpec(ReplicaClient client, ReplicaOptions options) {
+			this(client, options, null);
+		}
+
 	}
 
 }

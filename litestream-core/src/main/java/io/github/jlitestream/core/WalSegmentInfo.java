@@ -12,9 +12,11 @@ import java.util.Objects;
  * @param offset the byte offset of its first byte in that index's WAL file
  * @param size the stored (encoded) size in bytes
  * @param createdAt when the store recorded it (file mtime or S3 LastModified)
+ * @param compression how it is compressed (its name's extension)
  * @since 0.1.0
  */
-public record WalSegmentInfo(Generation generation, long index, long offset, long size, Instant createdAt) {
+public record WalSegmentInfo(Generation generation, long index, long offset, long size, Instant createdAt,
+		Compression compression) {
 
 	/** Orders segments by index, then offset. */
 	public static final Comparator<WalSegmentInfo> BY_POSITION = Comparator.comparingLong(WalSegmentInfo::index)
@@ -23,6 +25,12 @@ public record WalSegmentInfo(Generation generation, long index, long offset, lon
 	public WalSegmentInfo {
 		Objects.requireNonNull(generation, "'generation' must not be null");
 		Objects.requireNonNull(createdAt, "'createdAt' must not be null");
+		Objects.requireNonNull(compression, "'compression' must not be null");
+	}
+
+	/** An LZ4 segment, as Litestream writes them. */
+	public WalSegmentInfo(Generation generation, long index, long offset, long size, Instant createdAt) {
+		this(generation, index, offset, size, createdAt, Compression.LZ4);
 	}
 
 	/** Returns the position of the segment's first byte. */

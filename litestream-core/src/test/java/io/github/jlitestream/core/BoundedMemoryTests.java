@@ -5,24 +5,27 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A 1 GiB database snapshots, replicates and restores in a JVM whose heap is capped at 128 MiB.
+ * A 1 GiB database snapshots, replicates and restores in a JVM whose heap is capped at 128 MiB, with and without
+ * encryption.
  */
 class BoundedMemoryTests {
 
 	@TempDir
 	Path dir;
 
-	@Test
-	void gibibyteDatabaseWithSmallHeap() throws Exception {
+	@ParameterizedTest
+	@ValueSource(strings = { "plain", "encrypted" })
+	void gibibyteDatabaseWithSmallHeap(String mode) throws Exception {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		Process process = new ProcessBuilder(List.of(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-				LargeDatabaseCheck.class.getName(), this.dir.toString(), "1024"))
+				LargeDatabaseCheck.class.getName(), this.dir.toString(), "1024", mode))
 			.redirectErrorStream(true)
 			.start();
 		String output;

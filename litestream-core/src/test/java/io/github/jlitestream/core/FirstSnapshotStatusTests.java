@@ -81,27 +81,30 @@ class FirstSnapshotStatusTests {
 		}
 
 		@Override
-		public SnapshotInfo writeSnapshot(Generation generation, long index, ObjectContent content) throws IOException {
+		public SnapshotInfo writeSnapshot(Generation generation, long index, Compression compression,
+				ObjectContent content) throws IOException {
 			if (this.refuse) {
 				throw new IOException("snapshot refused");
 			}
-			return this.delegate.writeSnapshot(generation, index, content);
+			return this.delegate.writeSnapshot(generation, index, compression, content);
 		}
 
 		@Override
-		public WalSegmentInfo writeWalSegment(Generation generation, long index, long offset, ObjectContent content)
+		public WalSegmentInfo writeWalSegment(Generation generation, long index, long offset, Compression compression,
+				ObjectContent content) throws IOException {
+			return this.delegate.writeWalSegment(generation, index, offset, compression, content);
+		}
+
+		@Override
+		public InputStream openSnapshot(Generation generation, long index, Compression compression)
 				throws IOException {
-			return this.delegate.writeWalSegment(generation, index, offset, content);
+			return this.delegate.openSnapshot(generation, index, compression);
 		}
 
 		@Override
-		public InputStream openSnapshot(Generation generation, long index) throws IOException {
-			return this.delegate.openSnapshot(generation, index);
-		}
-
-		@Override
-		public InputStream openWalSegment(Generation generation, long index, long offset) throws IOException {
-			return this.delegate.openWalSegment(generation, index, offset);
+		public InputStream openWalSegment(Generation generation, long index, long offset, Compression compression)
+				throws IOException {
+			return this.delegate.openWalSegment(generation, index, offset, compression);
 		}
 
 		@Override

@@ -11,7 +11,8 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.util.HexFormat;
 
-import io.github.jlitestream.core.codec.Lz4FrameCodec;
+import io.github.jlitestream.core.codec.Encryption;
+import io.github.jlitestream.core.codec.ReplicaCodec;
 import io.github.jlitestream.core.file.FileReplicaClient;
 import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.restore.RestoreProgress;
@@ -22,7 +23,7 @@ import io.github.jlitestream.core.support.Sql;
 /**
  * Run in its own JVM with a small heap by {@link BoundedMemoryTests}: builds a large database, replicates it
  * (snapshot and WAL) to a file replica, restores it and compares the content. Prints {@code OK <bytes>} at the end.
- * Arguments: working directory, database size in MiB.
+ * Arguments: working directory, database size in MiB, and optionally {@code encrypted} (AES-256-GCM over LZ4).
  */
 public final class LargeDatabaseCheck {
 
@@ -32,6 +33,9 @@ public final class LargeDatabaseCheck {
 	public static void main(String[] args) throws Exception {
 		Path dir = Path.of(args[0]);
 		long mebibytes = Long.parseLong(args[1]);
+		ReplicaCodec codec = (args.length > 2 && args[2].equals("encrypted"))
+				? new ReplicaCodec(Compression.LZ4, 3, new Encryption(new byte[32], java.util.List.of()))
+				: ReplicaCodec.litestream();
 		Path path = dir.resolve("large.db");
 		int rowSize = 64 * 1024;
 		long rows = mebibytes * 1024 * 1024 / rowSize;
@@ -43,7 +47,7 @@ public final class LargeDatabaseCheck {
 			try (Database database = new Database("large", DatabaseOptions.of(path), ReplicationListener.NONE,
 					Clock.systemUTC())) {
 				database.open();
-				Replica replica = new Replica(database, client, ReplicaOptions.of("file"), new Lz4FrameCodec(),
+				Replica replica = new Replica(database, client, ReplicaOptions.of("file"), codec,
 						ReplicationListener.NONE, Clock.systemUTC());
 				replica.sync(); // the generation's first snapshot: the whole database
 				insert(app, 400, rowSize); // about 25 MiB more, through the WAL
@@ -52,7 +56,7 @@ public final class LargeDatabaseCheck {
 				replica.sync();
 			}
 			Path restored = dir.resolve("restored.db");
-			RestoreResult result = new Restorer(new Lz4FrameCodec()).restore(client, RestoreOptions.latest(restored),
+			RestoreResult result = new Restorer(codec).restore(client, RestoreOptions.latest(restored),
 					RestoreProgress.NONE);
 			String expected = digest(app);
 			try (Connection check = DriverManager.getConnection("jdbc:sqlite:" + restored)) {

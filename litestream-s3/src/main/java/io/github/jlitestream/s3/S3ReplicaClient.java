@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 
+import io.github.jlitestream.core.Compression;
 import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.ObjectContent;
 import io.github.jlitestream.core.ReplicaClient;
@@ -131,9 +132,11 @@ public final class S3ReplicaClient implements ReplicaClient {
 		List<SnapshotInfo> snapshots = new ArrayList<>();
 		list(dir, true, (page) -> {
 			for (S3Object object : page.contents()) {
-				OptionalLong index = ReplicaPaths.parseSnapshotName(childName(dir, object.key()));
+				String name = childName(dir, object.key());
+				OptionalLong index = ReplicaPaths.parseSnapshotName(name);
 				if (index.isPresent()) {
-					snapshots.add(new SnapshotInfo(generation, index.getAsLong(), size(object), lastModified(object)));
+					snapshots.add(new SnapshotInfo(generation, index.getAsLong(), size(object), lastModified(object),
+							ReplicaPaths.parseCompression(name).orElseThrow()));
 				}
 			}
 		});
@@ -149,7 +152,7 @@ public final class S3ReplicaClient implements ReplicaClient {
 			for (S3Object object : page.contents()) {
 				ReplicaPaths.parseWalSegmentName(childName(dir, object.key()))
 					.ifPresent((name) -> segments.add(new WalSegmentInfo(generation, name.index(), name.offset(),
-							size(object), lastModified(object))));
+							size(object), lastModified(object), name.compression())));
 			}
 		});
 		segments.sort(WalSegmentInfo.BY_POSITION);
@@ -157,33 +160,35 @@ public final class S3ReplicaClient implements ReplicaClient {
 	}
 
 	@Override
-	public SnapshotInfo writeSnapshot(Generation generation, long index, ObjectContent content) throws IOException {
-		Instant createdAt = put(key(ReplicaPaths.snapshotKey(generation, index)), content);
-		return new SnapshotInfo(generation, index, content.length(), createdAt);
+	public SnapshotInfo writeSnapshot(Generation generation, long index, Compression compression,
+			ObjectContent content) throws IOException {
+		Instant createdAt = put(key(ReplicaPaths.snapshotKey(generation, index, compression)), content);
+		return new SnapshotInfo(generation, index, content.length(), createdAt, compression);
 	}
 
 	@Override
-	public WalSegmentInfo writeWalSegment(Generation generation, long index, long offset, ObjectContent content)
+	public WalSegmentInfo writeWalSegment(Generation generation, long index, long offset, Compression compression,
+			ObjectContent content) throws IOException {
+		Instant createdAt = put(key(ReplicaPaths.walSegmentKey(generation, index, offset, compression)), content);
+		return new WalSegmentInfo(generation, index, offset, content.length(), createdAt, compression);
+	}
+
+	@Override
+	public InputStream openSnapshot(Generation generation, long index, Compression compression) throws IOException {
+		return get(key(ReplicaPaths.snapshotKey(generation, index, compression)));
+	}
+
+	@Override
+	public InputStream openWalSegment(Generation generation, long index, long offset, Compression compression)
 			throws IOException {
-		Instant createdAt = put(key(ReplicaPaths.walSegmentKey(generation, index, offset)), content);
-		return new WalSegmentInfo(generation, index, offset, content.length(), createdAt);
-	}
-
-	@Override
-	public InputStream openSnapshot(Generation generation, long index) throws IOException {
-		return get(key(ReplicaPaths.snapshotKey(generation, index)));
-	}
-
-	@Override
-	public InputStream openWalSegment(Generation generation, long index, long offset) throws IOException {
-		return get(key(ReplicaPaths.walSegmentKey(generation, index, offset)));
+		return get(key(ReplicaPaths.walSegmentKey(generation, index, offset, compression)));
 	}
 
 	@Override
 	public void deleteSnapshots(Collection<SnapshotInfo> snapshots) throws IOException {
 		List<String> keys = new ArrayList<>(snapshots.size());
 		for (SnapshotInfo snapshot : snapshots) {
-			keys.add(key(ReplicaPaths.snapshotKey(snapshot.generation(), snapshot.index())));
+			keys.add(key(ReplicaPaths.key(snapshot)));
 		}
 		delete(keys);
 	}
@@ -192,7 +197,7 @@ public final class S3ReplicaClient implements ReplicaClient {
 	public void deleteWalSegments(Collection<WalSegmentInfo> segments) throws IOException {
 		List<String> keys = new ArrayList<>(segments.size());
 		for (WalSegmentInfo segment : segments) {
-			keys.add(key(ReplicaPaths.walSegmentKey(segment.generation(), segment.index(), segment.offset())));
+			keys.add(key(ReplicaPaths.key(segment)));
 		}
 		delete(keys);
 	}

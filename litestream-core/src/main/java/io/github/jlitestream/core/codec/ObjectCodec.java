@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
+import io.github.jlitestream.core.Compression;
+
 /**
  * The stream pipeline every replica object passes through on its way to and from a {@code ReplicaClient}. The
  * object key is given so that a layer (such as encryption) can bind the content to its name.
@@ -11,6 +13,11 @@ import java.io.OutputStream;
  * @since 0.1.0
  */
 public interface ObjectCodec {
+
+	/** How new objects are compressed, which names them ({@code .lz4}, {@code .zst}). */
+	default Compression compression() {
+		return Compression.LZ4;
+	}
 
 	/**
 	 * Returns a stream that encodes what is written to it into {@code out}. Closing it finishes the object and

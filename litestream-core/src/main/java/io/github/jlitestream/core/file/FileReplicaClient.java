@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 
+import io.github.jlitestream.core.Compression;
 import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.ObjectContent;
 import io.github.jlitestream.core.ReplicaClient;
@@ -79,7 +80,8 @@ public final class FileReplicaClient implements ReplicaClient {
 				BasicFileAttributes attributes = attributes(file);
 				if (attributes != null) {
 					snapshots.add(new SnapshotInfo(generation, index.getAsLong(), attributes.size(),
-							attributes.lastModifiedTime().toInstant()));
+							attributes.lastModifiedTime().toInstant(),
+							ReplicaPaths.parseCompression(file.getFileName().toString()).orElseThrow()));
 				}
 			}
 		}
@@ -96,7 +98,7 @@ public final class FileReplicaClient implements ReplicaClient {
 				BasicFileAttributes attributes = attributes(file);
 				if (attributes != null) {
 					segments.add(new WalSegmentInfo(generation, name.get().index(), name.get().offset(),
-							attributes.size(), attributes.lastModifiedTime().toInstant()));
+							attributes.size(), attributes.lastModifiedTime().toInstant(), name.get().compression()));
 				}
 			}
 		}
@@ -105,42 +107,44 @@ public final class FileReplicaClient implements ReplicaClient {
 	}
 
 	@Override
-	public SnapshotInfo writeSnapshot(Generation generation, long index, ObjectContent content) throws IOException {
-		Path target = this.root.resolve(ReplicaPaths.snapshotKey(generation, index));
+	public SnapshotInfo writeSnapshot(Generation generation, long index, Compression compression,
+			ObjectContent content) throws IOException {
+		Path target = this.root.resolve(ReplicaPaths.snapshotKey(generation, index, compression));
 		Instant createdAt = write(target, content);
-		return new SnapshotInfo(generation, index, content.length(), createdAt);
+		return new SnapshotInfo(generation, index, content.length(), createdAt, compression);
 	}
 
 	@Override
-	public WalSegmentInfo writeWalSegment(Generation generation, long index, long offset, ObjectContent content)
+	public WalSegmentInfo writeWalSegment(Generation generation, long index, long offset, Compression compression,
+			ObjectContent content) throws IOException {
+		Path target = this.root.resolve(ReplicaPaths.walSegmentKey(generation, index, offset, compression));
+		Instant createdAt = write(target, content);
+		return new WalSegmentInfo(generation, index, offset, content.length(), createdAt, compression);
+	}
+
+	@Override
+	public InputStream openSnapshot(Generation generation, long index, Compression compression) throws IOException {
+		return Files.newInputStream(this.root.resolve(ReplicaPaths.snapshotKey(generation, index, compression)));
+	}
+
+	@Override
+	public InputStream openWalSegment(Generation generation, long index, long offset, Compression compression)
 			throws IOException {
-		Path target = this.root.resolve(ReplicaPaths.walSegmentKey(generation, index, offset));
-		Instant createdAt = write(target, content);
-		return new WalSegmentInfo(generation, index, offset, content.length(), createdAt);
-	}
-
-	@Override
-	public InputStream openSnapshot(Generation generation, long index) throws IOException {
-		return Files.newInputStream(this.root.resolve(ReplicaPaths.snapshotKey(generation, index)));
-	}
-
-	@Override
-	public InputStream openWalSegment(Generation generation, long index, long offset) throws IOException {
-		return Files.newInputStream(this.root.resolve(ReplicaPaths.walSegmentKey(generation, index, offset)));
+		return Files.newInputStream(
+				this.root.resolve(ReplicaPaths.walSegmentKey(generation, index, offset, compression)));
 	}
 
 	@Override
 	public void deleteSnapshots(Collection<SnapshotInfo> snapshots) throws IOException {
 		for (SnapshotInfo snapshot : snapshots) {
-			Files.deleteIfExists(this.root.resolve(ReplicaPaths.snapshotKey(snapshot.generation(), snapshot.index())));
+			Files.deleteIfExists(this.root.resolve(ReplicaPaths.key(snapshot)));
 		}
 	}
 
 	@Override
 	public void deleteWalSegments(Collection<WalSegmentInfo> segments) throws IOException {
 		for (WalSegmentInfo segment : segments) {
-			Files.deleteIfExists(this.root
-				.resolve(ReplicaPaths.walSegmentKey(segment.generation(), segment.index(), segment.offset())));
+			Files.deleteIfExists(this.root.resolve(ReplicaPaths.key(segment)));
 		}
 	}
 

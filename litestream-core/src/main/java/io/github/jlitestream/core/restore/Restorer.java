@@ -73,29 +73,36 @@ public final class Restorer {
 		return restore(List.of(client), options, progress);
 	}
 
+	/** Restores from several replicas that all use this restorer's codec. */
+	public RestoreResult restore(List<ReplicaClient> clients, RestoreOptions options, RestoreProgress progress)
+			throws IOException {
+		return restoreFrom(clients.stream().map((client) -> new Source(client, this.codec)).toList(), options,
+				progress);
+	}
+
 	/**
 	 * Restores from whichever of {@code clients} holds the newest matching state (for a point in time: the one
 	 * whose chosen objects are newest), as Litestream chooses among replicas.
 	 * @throws NoBackupException when no replica holds anything that matches
 	 */
-	public RestoreResult restore(List<ReplicaClient> clients, RestoreOptions options, RestoreProgress progress)
+	public static RestoreResult restoreFrom(List<Source> sources, RestoreOptions options, RestoreProgress progress)
 			throws IOException {
 		long started = System.nanoTime();
 		Path output = options.outputPath();
 		checkOutput(output, options.overwrite());
-		ReplicaClient client = null;
+		Source source = null;
 		RestorePlan plan = null;
-		for (ReplicaClient candidate : clients) {
+		for (Source candidate : sources) {
 			RestorePlan candidatePlan = RestorePlanner
-				.plan(candidate, options.generation(), options.timestamp(), options.index())
+				.plan(candidate.client(), options.generation(), options.timestamp(), options.index())
 				.orElse(null);
 			if (candidatePlan != null && (plan == null || candidatePlan.lastChangeAt().isAfter(plan.lastChangeAt()))) {
 				plan = candidatePlan;
-				client = candidate;
+				source = candidate;
 			}
 		}
-		if (plan == null || client == null) {
-			String where = String.join(", ", clients.stream().map(ReplicaClient::location).toList());
+		if (plan == null || source == null) {
+			String where = String.join(", ", sources.stream().map((s) -> s.client().location()).toList());
 			throw new NoBackupException("No backup to restore in " + where + describeTarget(options));
 		}
 		Path work = output.resolveSibling("." + output.getFileName() + ".restore-" + UUID.randomUUID());
@@ -108,7 +115,8 @@ public final class Restorer {
 		try {
 			Path database = work.resolve("database");
 			AtomicLong downloaded = new AtomicLong();
-			Applied applied = apply(client, plan, database, work, downloads, options.parallelism(), downloaded,
+			ReplicaClient client = source.client();
+			Applied applied = apply(source, plan, database, work, downloads, options.parallelism(), downloaded,
 					progress);
 			if (options.integrityCheck()) {
 				checkIntegrity(database);
@@ -128,11 +136,11 @@ public final class Restorer {
 		}
 	}
 
-	private Applied apply(ReplicaClient client, RestorePlan plan, Path database, Path work, ExecutorService downloads,
+	private static Applied apply(Source source, RestorePlan plan, Path database, Path work, ExecutorService downloads,
 			int parallelism, AtomicLong downloaded, RestoreProgress progress) throws IOException {
 		int total = 1 + plan.segments().size();
 		Future<?> snapshot = downloads.submit(() -> {
-			downloadSnapshot(client, plan, database, downloaded);
+			downloadSnapshot(source, plan, database, downloaded);
 			return null;
 		});
 		// Segments download ahead of the applier, at most a window of them at once, so memory and disk stay bounded.
@@ -140,13 +148,13 @@ public final class Restorer {
 		int nextToSubmit = 0;
 		int windowSize = parallelism * 4;
 		for (; nextToSubmit < Math.min(windowSize, plan.segments().size()); nextToSubmit++) {
-			window.add(submitSegment(client, plan.segments().get(nextToSubmit), work, downloads, downloaded));
+			window.add(submitSegment(source, plan.segments().get(nextToSubmit), work, downloads, downloaded));
 		}
 		await(snapshot);
 		int done = 1;
 		progress.progress(done, total, downloaded.get());
 		long position = 0;
-		int pageSize = checkSnapshot(database, ReplicaPaths.snapshotKey(plan.generation(), plan.snapshot().index()));
+		int pageSize = checkSnapshot(database, ReplicaPaths.key(plan.snapshot()));
 		try (FileChannel db = FileChannel.open(database, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
 			WalApplier applier = new WalApplier(db, pageSize);
 			int i = 0;
@@ -160,10 +168,10 @@ public final class Restorer {
 					long length = 0;
 					for (; i < segments.size() && segments.get(i).index() == index; i++) {
 						WalSegmentInfo segment = segments.get(i);
-						String key = ReplicaPaths.walSegmentKey(plan.generation(), index, segment.offset());
+						String key = ReplicaPaths.key(segment);
 						Spool spool = await(window.removeFirst());
 						if (nextToSubmit < segments.size()) {
-							window.add(submitSegment(client, segments.get(nextToSubmit++), work, downloads, downloaded));
+							window.add(submitSegment(source, segments.get(nextToSubmit++), work, downloads, downloaded));
 						}
 						try {
 							if (segment.offset() != length) {
@@ -196,16 +204,17 @@ public final class Restorer {
 		}
 	}
 
-	private Future<Spool> submitSegment(ReplicaClient client, WalSegmentInfo segment, Path work,
+	private static Future<Spool> submitSegment(Source source, WalSegmentInfo segment, Path work,
 			ExecutorService downloads, AtomicLong downloaded) {
+		ReplicaClient client = source.client();
 		return downloads.submit(() -> {
-			String key = ReplicaPaths.walSegmentKey(segment.generation(), segment.index(), segment.offset());
+			String key = ReplicaPaths.key(segment);
 			Spool spool = new Spool(work, SEGMENT_MEMORY_LIMIT);
 			try {
-				try (InputStream in = open(client, key,
-						() -> client.openWalSegment(segment.generation(), segment.index(), segment.offset()));
+				try (InputStream in = open(client, key, () -> client.openWalSegment(segment.generation(),
+						segment.index(), segment.offset(), segment.compression()));
 						CountingInputStream counted = new CountingInputStream(in);
-						InputStream decoded = this.codec.decode(counted, key)) {
+						InputStream decoded = source.codec().decode(counted, key)) {
 					decoded.transferTo(spool);
 					downloaded.addAndGet(counted.count());
 				}
@@ -222,11 +231,13 @@ public final class Restorer {
 		});
 	}
 
-	private void downloadSnapshot(ReplicaClient client, RestorePlan plan, Path database, AtomicLong downloaded) {
-		String key = ReplicaPaths.snapshotKey(plan.generation(), plan.snapshot().index());
-		try (InputStream in = open(client, key, () -> client.openSnapshot(plan.generation(), plan.snapshot().index()));
+	private static void downloadSnapshot(Source source, RestorePlan plan, Path database, AtomicLong downloaded) {
+		ReplicaClient client = source.client();
+		String key = ReplicaPaths.key(plan.snapshot());
+		try (InputStream in = open(client, key, () -> client.openSnapshot(plan.generation(), plan.snapshot().index(),
+				plan.snapshot().compression()));
 				CountingInputStream counted = new CountingInputStream(in);
-				InputStream decoded = this.codec.decode(counted, key);
+				InputStream decoded = source.codec().decode(counted, key);
 				FileChannel out = FileChannel.open(database, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
 			decoded.transferTo(java.nio.channels.Channels.newOutputStream(out));
 			out.force(true);
@@ -376,6 +387,15 @@ public final class Restorer {
 		catch (IOException ex) {
 			logger.warn("could not remove restore work directory {}: {}", root, ex.getMessage());
 		}
+	}
+
+	/**
+	 * A replica to restore from, with the pipeline its objects were written through.
+	 *
+	 * @param client the store
+	 * @param codec its objects' codec (compression, encryption)
+	 */
+	public record Source(ReplicaClient client, ObjectCodec codec) {
 	}
 
 	@FunctionalInterface

@@ -12,7 +12,8 @@ import io.github.jlitestream.core.Replica;
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.ReplicaOptions;
 import io.github.jlitestream.core.ReplicationListener;
-import io.github.jlitestream.core.codec.Lz4FrameCodec;
+import io.github.jlitestream.core.codec.ObjectCodec;
+import io.github.jlitestream.core.codec.ReplicaCodec;
 import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.restore.RestoreProgress;
 import io.github.jlitestream.core.restore.RestoreResult;
@@ -31,6 +32,8 @@ public final class Harness implements AutoCloseable {
 
 	private final Clock clock;
 
+	private final ObjectCodec codec;
+
 	private Connection app;
 
 	private Database database;
@@ -38,10 +41,20 @@ public final class Harness implements AutoCloseable {
 	private Replica replica;
 
 	public Harness(Path path, ReplicaClient client, DatabaseOptions options, Clock clock) throws SQLException {
+		this(path, client, options, clock, ReplicaCodec.litestream());
+	}
+
+	public Harness(Path path, ReplicaClient client, ObjectCodec codec) throws SQLException {
+		this(path, client, DatabaseOptions.of(path), Clock.systemUTC(), codec);
+	}
+
+	public Harness(Path path, ReplicaClient client, DatabaseOptions options, Clock clock, ObjectCodec codec)
+			throws SQLException {
 		this.path = path;
 		this.client = client;
 		this.options = options;
 		this.clock = clock;
+		this.codec = codec;
 		this.app = Sql.connect(path);
 		openEngine();
 	}
@@ -54,7 +67,7 @@ public final class Harness implements AutoCloseable {
 	public void openEngine() {
 		this.database = new Database("test", this.options, ReplicationListener.NONE, this.clock);
 		this.database.open();
-		this.replica = new Replica(this.database, this.client, ReplicaOptions.of("r"), new Lz4FrameCodec(),
+		this.replica = new Replica(this.database, this.client, ReplicaOptions.of("r"), this.codec,
 				ReplicationListener.NONE, this.clock);
 	}
 
@@ -99,7 +112,7 @@ public final class Harness implements AutoCloseable {
 	}
 
 	public RestoreResult restore(RestoreOptions options) throws IOException {
-		return new Restorer(new Lz4FrameCodec()).restore(this.client, options, RestoreProgress.NONE);
+		return new Restorer(this.codec).restore(this.client, options, RestoreProgress.NONE);
 	}
 
 	@Override

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Random;
 
+import io.github.jlitestream.core.Compression;
 import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.ObjectContent;
 import io.github.jlitestream.core.ReplicaClient;
@@ -105,6 +106,25 @@ public abstract class AbstractReplicaClientContractTests {
 			assertThat(segment.size()).isEqualTo(data.length);
 		});
 		assertThat(readAll(this.client.openWalSegment(generation, 7, 4152))).isEqualTo(data);
+	}
+
+	@Test
+	void keepsCompressionInObjectNames() throws IOException {
+		Generation generation = Generation.random();
+		this.client.writeSnapshot(generation, 1, Compression.ZSTD, ObjectContent.of(bytes("zstd snapshot")));
+		this.client.writeWalSegment(generation, 1, 0, Compression.ZSTD, ObjectContent.of(bytes("zstd wal")));
+		this.client.writeWalSegment(generation, 1, 8, ObjectContent.of(bytes("lz4 wal")));
+		assertThat(this.client.snapshots(generation)).singleElement()
+			.satisfies((s) -> assertThat(s.compression()).isEqualTo(Compression.ZSTD));
+		assertThat(this.client.walSegments(generation)).extracting(WalSegmentInfo::compression)
+			.containsExactly(Compression.ZSTD, Compression.LZ4);
+		assertThat(readAll(this.client.openSnapshot(generation, 1, Compression.ZSTD))).isEqualTo(bytes("zstd snapshot"));
+		assertThat(readAll(this.client.openWalSegment(generation, 1, 0, Compression.ZSTD))).isEqualTo(bytes("zstd wal"));
+		assertThatExceptionOfType(NoSuchFileException.class).isThrownBy(() -> this.client.openSnapshot(generation, 1));
+		this.client.deleteWalSegments(this.client.walSegments(generation));
+		this.client.deleteSnapshots(this.client.snapshots(generation));
+		assertThat(this.client.walSegments(generation)).isEmpty();
+		assertThat(this.client.snapshots(generation)).isEmpty();
 	}
 
 	@Test
