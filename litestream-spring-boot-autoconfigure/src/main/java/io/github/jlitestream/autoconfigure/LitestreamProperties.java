@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.github.jlitestream.core.DatabaseOptions;
 import io.github.jlitestream.core.ReplicaOptions;
+import io.github.jlitestream.core.codec.ReplicaCodec;
 import io.github.jlitestream.core.restore.RestoreOptions;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -225,6 +226,52 @@ public class LitestreamProperties {
 	}
 
 	/**
+	 * Client-side encryption (AES-256-GCM) of a replica's objects. Keys are never logged or shown.
+	 */
+	public static class Encryption {
+
+		/**
+		 * Key that encrypts new objects: base64 of 32 random bytes (for example from an environment variable).
+		 */
+		private @Nullable String key;
+
+		/**
+		 * File holding the key (base64 of 32 bytes), instead of "key".
+		 */
+		private @Nullable String keyFile;
+
+		/**
+		 * Older keys (base64), to restore objects written before a key rotation.
+		 */
+		private List<String> keys = new ArrayList<>();
+
+		public @Nullable String getKey() {
+			return this.key;
+		}
+
+		public void setKey(@Nullable String key) {
+			this.key = key;
+		}
+
+		public @Nullable String getKeyFile() {
+			return this.keyFile;
+		}
+
+		public void setKeyFile(@Nullable String keyFile) {
+			this.keyFile = keyFile;
+		}
+
+		public List<String> getKeys() {
+			return this.keys;
+		}
+
+		public void setKeys(List<String> keys) {
+			this.keys = keys;
+		}
+
+	}
+
+	/**
 	 * When and how a database is restored at startup.
 	 */
 	public static class Restore {
@@ -325,6 +372,42 @@ public class LitestreamProperties {
 		 * How often retention runs.
 		 */
 		private Duration retentionCheckInterval = ReplicaOptions.DEFAULT_RETENTION_CHECK_INTERVAL;
+
+		/**
+		 * Compression of new objects: "lz4" (Litestream's format, readable by the litestream CLI) or "zstd"
+		 * (smaller; only this project reads it).
+		 */
+		private String compression = "lz4";
+
+		/**
+		 * zstd compression level, 1 (fastest) to 22 (smallest).
+		 */
+		private int compressionLevel = ReplicaCodec.DEFAULT_ZSTD_LEVEL;
+
+		/**
+		 * Client-side encryption of the replica's objects.
+		 */
+		private final Encryption encryption = new Encryption();
+
+		public String getCompression() {
+			return this.compression;
+		}
+
+		public void setCompression(String compression) {
+			this.compression = compression;
+		}
+
+		public int getCompressionLevel() {
+			return this.compressionLevel;
+		}
+
+		public void setCompressionLevel(int compressionLevel) {
+			this.compressionLevel = compressionLevel;
+		}
+
+		public Encryption getEncryption() {
+			return this.encryption;
+		}
 
 		public @Nullable String getUrl() {
 			return this.url;

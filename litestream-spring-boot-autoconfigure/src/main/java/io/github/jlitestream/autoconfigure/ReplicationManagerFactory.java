@@ -11,12 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.github.jlitestream.core.Compression;
 import io.github.jlitestream.core.DatabaseOptions;
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.ReplicaOptions;
 import io.github.jlitestream.core.ReplicationListener;
 import io.github.jlitestream.core.ReplicationManager;
 import io.github.jlitestream.core.ReplicationManager.ReplicaSpec;
+import io.github.jlitestream.core.codec.Encryption;
+import io.github.jlitestream.core.codec.ReplicaCodec;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -140,11 +143,70 @@ final class ReplicationManagerFactory {
 			positive(property + ".retention-check-interval", replica.getRetentionCheckInterval());
 			ReplicaOptions options = new ReplicaOptions(replicaName, replica.getSyncInterval(),
 					replica.getSnapshotInterval(), replica.getRetention(), replica.getRetentionCheckInterval());
+			ReplicaCodec codec = codec(replica, property);
 			ReplicaClient client = this.clients.create(replica, property);
 			created.add(client);
-			specs.add(new ReplicaSpec(client, options));
+			specs.add(new ReplicaSpec(client, options, codec));
 		}
 		return specs;
+	}
+
+	private static ReplicaCodec codec(LitestreamProperties.Replica replica, String property) {
+		Compression compression;
+		try {
+			compression = Compression.parse(replica.getCompression());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new LitestreamConfigurationException(property + ".compression", replica.getCompression(),
+					"unknown compression", "Use lz4 (Litestream's format) or zstd.");
+		}
+		if (replica.getCompressionLevel() < 1 || replica.getCompressionLevel() > 22) {
+			throw new LitestreamConfigurationException(property + ".compression-level", replica.getCompressionLevel(),
+					"must be 1 to 22", "Use 3 (zstd's default) or another level from 1 to 22.");
+		}
+		return new ReplicaCodec(compression, replica.getCompressionLevel(), encryption(replica.getEncryption(),
+				property + ".encryption"));
+	}
+
+	/** The replica's keys; errors name the property, never the key. */
+	private static @Nullable Encryption encryption(LitestreamProperties.Encryption properties, String property) {
+		String key = properties.getKey();
+		String keyProperty = property + ".key";
+		if (properties.getKeyFile() != null && !properties.getKeyFile().isBlank()) {
+			if (key != null && !key.isBlank()) {
+				throw new LitestreamConfigurationException(property + ".key-file", properties.getKeyFile(),
+						"both key and key-file are set", "Set only one of " + keyProperty + " and " + property
+								+ ".key-file.");
+			}
+			try {
+				key = Files.readString(Path.of(properties.getKeyFile()));
+				keyProperty = property + ".key-file";
+			}
+			catch (java.io.IOException ex) {
+				throw new LitestreamConfigurationException(property + ".key-file", properties.getKeyFile(),
+						"cannot read the key file: " + ex.getMessage(), "Check the path and its permissions.");
+			}
+		}
+		if (key == null || key.isBlank()) {
+			if (!properties.getKeys().isEmpty()) {
+				throw new LitestreamConfigurationException(keyProperty, "<not set>",
+						"older keys are set but no current key",
+						"Set " + property + ".key to the key that encrypts new objects.");
+			}
+			return null;
+		}
+		try {
+			byte[] primary = Encryption.decodeKey(key, keyProperty);
+			List<byte[]> others = new ArrayList<>();
+			for (int i = 0; i < properties.getKeys().size(); i++) {
+				others.add(Encryption.decodeKey(properties.getKeys().get(i), property + ".keys[" + i + "]"));
+			}
+			return new Encryption(primary, others);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new LitestreamConfigurationException(keyProperty, "<hidden>", ex.getMessage(),
+					"Generate a key with `openssl rand -base64 32` and pass it through an environment variable.");
+		}
 	}
 
 	/** The file of a {@code jdbc:sqlite:} URL, or null for another URL or an in-memory database. */

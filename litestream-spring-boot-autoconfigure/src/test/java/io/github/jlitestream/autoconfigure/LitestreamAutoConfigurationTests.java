@@ -247,6 +247,69 @@ class LitestreamAutoConfigurationTests {
 				"litestream.databases.app.replicas[0].endpoint", "not a valid endpoint URL", "http://127.0.0.1:9000");
 	}
 
+	@Test
+	void encryptsAndCompressesAsConfigured() throws Exception {
+		String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+		Path keyFile = this.dir.resolve("key");
+		Files.writeString(keyFile, key + "\n");
+		Path path = this.dir.resolve("app.db");
+		try (Connection app = Sql.connect(path)) {
+			Sql.execute(app, "CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('top secret value')");
+		}
+		this.runner.withPropertyValues("litestream.databases.app.path=" + path,
+				"litestream.databases.app.replicas[0].url=" + this.dir.resolve("zstd").toUri(),
+				"litestream.databases.app.replicas[0].name=zstd",
+				"litestream.databases.app.replicas[0].compression=zstd",
+				"litestream.databases.app.replicas[0].encryption.key-file=" + keyFile,
+				"litestream.databases.app.replicas[1].url=" + this.dir.resolve("lz4").toUri(),
+				"litestream.databases.app.replicas[1].name=lz4",
+				"litestream.databases.app.replicas[1].encryption.key=" + key)
+			.run((context) -> {
+				ReplicationManager manager = context.getBean(ReplicationManager.class);
+				assertThat(manager.database("app").orElseThrow().replicas()).allSatisfy((replica) -> {
+					assertThat(((io.github.jlitestream.core.codec.ReplicaCodec) replica.codec()).encrypted()).isTrue();
+				});
+				assertThat(manager.database("app").orElseThrow().replicas().get(0).codec().compression())
+					.isEqualTo(io.github.jlitestream.core.Compression.ZSTD);
+			});
+		try (var files = Files.walk(this.dir.resolve("zstd"))) {
+			List<Path> stored = files.filter(Files::isRegularFile).toList();
+			assertThat(stored).isNotEmpty().allSatisfy((file) -> {
+				assertThat(file.toString()).endsWith(".zst");
+				assertThat(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1))
+					.doesNotContain("top secret value");
+			});
+		}
+		Files.delete(path);
+		Files.deleteIfExists(Path.of(path + "-wal"));
+		Files.deleteIfExists(Path.of(path + "-shm"));
+		this.runner.withPropertyValues("litestream.databases.app.path=" + path,
+				"litestream.databases.app.replicas[0].url=" + this.dir.resolve("zstd").toUri(),
+				"litestream.databases.app.replicas[0].compression=zstd",
+				"litestream.databases.app.replicas[0].encryption.key=" + key)
+			.run((context) -> assertThat(Sql.dump(path).get("t")).containsExactly("top secret value"));
+	}
+
+	@Test
+	void rejectsBadKeysWithoutShowingThem() {
+		String shortKey = java.util.Base64.getEncoder().encodeToString(new byte[16]);
+		this.runner.withPropertyValues("litestream.databases.app.path=" + this.dir.resolve("app.db"),
+				"litestream.databases.app.replicas[0].url=" + this.dir.resolve("a").toUri(),
+				"litestream.databases.app.replicas[0].encryption.key=" + shortKey)
+			.run((context) -> {
+				FailureAnalysis analysis = new LitestreamFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription())
+					.contains("litestream.databases.app.replicas[0].encryption.key")
+					.contains("must be 32 bytes")
+					.doesNotContain(shortKey);
+				assertThat(analysis.getAction()).contains("openssl rand -base64 32");
+			});
+		assertConfigurationFailure(List.of("litestream.databases.app.path=" + this.dir.resolve("app.db"),
+				"litestream.databases.app.replicas[0].url=" + this.dir.resolve("a").toUri(),
+				"litestream.databases.app.replicas[0].compression=brotli"),
+				"litestream.databases.app.replicas[0].compression", "unknown compression", "lz4");
+	}
+
 	private void assertConfigurationFailure(List<String> properties, String property, String problem, String action) {
 		this.runner.withPropertyValues(properties.toArray(String[]::new)).run((context) -> {
 			assertThat(context).hasFailed();
