@@ -14,9 +14,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
@@ -54,6 +52,8 @@ public final class Database implements AutoCloseable {
 
 	private final Path walPath;
 
+	private final LocalState local;
+
 	private final ReentrantLock lock = new ReentrantLock();
 
 	/** Snapshots hold it shared; a checkpoint needs it exclusively, since it releases the read transaction. */
@@ -61,7 +61,7 @@ public final class Database implements AutoCloseable {
 
 	private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
 
-	private final Deque<CommitMark> pendingCommits = new ArrayDeque<>();
+	private final CommitLog commits = new CommitLog();
 
 	private @Nullable EngineConnections connections;
 
@@ -98,6 +98,7 @@ public final class Database implements AutoCloseable {
 		this.listener = listener;
 		this.clock = clock;
 		this.walPath = options.path().resolveSibling(options.path().getFileName() + "-wal");
+		this.local = new LocalState(options.metaPath());
 		this.lastChangeAt = clock.instant();
 	}
 
@@ -219,28 +220,12 @@ public final class Database implements AutoCloseable {
 	 * beyond it: the measure of a replica's lag.
 	 */
 	public @Nullable Instant oldestCommitAfter(@Nullable Position position) {
-		synchronized (this.pendingCommits) {
-			for (CommitMark mark : this.pendingCommits) {
-				if (position == null || !mark.end().generation().equals(position.generation())
-						|| mark.end().compareTo(position) > 0) {
-					return mark.noticedAt();
-				}
-			}
-			return null;
-		}
+		return this.commits.oldestAfter(position);
 	}
 
 	/** Forgets commits that every replica has made durable, up to {@code position}. */
 	public void commitsDurable(Position position) {
-		synchronized (this.pendingCommits) {
-			while (!this.pendingCommits.isEmpty()) {
-				CommitMark first = this.pendingCommits.peekFirst();
-				if (!first.end().generation().equals(position.generation()) || first.end().compareTo(position) > 0) {
-					return;
-				}
-				this.pendingCommits.removeFirst();
-			}
-		}
+		this.commits.durable(position);
 	}
 
 	/**
@@ -252,7 +237,7 @@ public final class Database implements AutoCloseable {
 			if (generation.equals(this.generation) && index == this.index && this.shadow != null) {
 				return this.shadow.size();
 			}
-			Path file = shadowPath(generation, index);
+			Path file = this.local.shadowPath(generation, index);
 			return Files.exists(file) ? Files.size(file) : -1;
 		}
 		finally {
@@ -262,7 +247,7 @@ public final class Database implements AutoCloseable {
 
 	/** Opens {@code length} bytes of a WAL index's shadow at {@code offset}, which the caller got from this. */
 	public InputStream openShadow(Generation generation, long index, long offset, long length) throws IOException {
-		Path file = shadowPath(generation, index);
+		Path file = this.local.shadowPath(generation, index);
 		FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
 		channel.position(offset);
 		return new BoundedInputStream(java.nio.channels.Channels.newInputStream(channel), length);
@@ -272,13 +257,13 @@ public final class Database implements AutoCloseable {
 	public void releaseShadowBefore(Generation generation, long index) throws IOException {
 		this.lock.lock();
 		try {
-			Path dir = walDir(generation);
+			Path dir = this.local.walDir(generation);
 			if (!generation.equals(this.generation) || !Files.isDirectory(dir)) {
 				return;
 			}
 			try (Stream<Path> files = Files.list(dir)) {
 				for (Path file : files.toList()) {
-					long fileIndex = parseShadowIndex(file.getFileName().toString());
+					long fileIndex = LocalState.parseShadowIndex(file.getFileName().toString());
 					if (fileIndex >= 0 && fileIndex < index && fileIndex < this.index) {
 						Files.deleteIfExists(file);
 					}
@@ -399,7 +384,7 @@ public final class Database implements AutoCloseable {
 			requireConnections().forceWrite(false); // SQLite writes a WAL header with the first frame
 		}
 		try (FileChannel wal = FileChannel.open(this.walPath, StandardOpenOption.READ)) {
-			WalHeader header = readHeader(wal);
+			WalHeader header = WalHeader.read(wal);
 			String reason = (this.pendingGenerationReason != null) ? this.pendingGenerationReason
 					: copyContinuing(wal, header);
 			long copied;
@@ -453,7 +438,7 @@ public final class Database implements AutoCloseable {
 		this.restartExpected = false;
 		this.resumedAfterCleanShutdown = false;
 		this.index++;
-		this.shadow = ShadowWal.create(shadowPath(this.generation, this.index), header);
+		this.shadow = ShadowWal.create(this.local.shadowPath(this.generation, this.index), header);
 		this.lastCopied += WalHeader.SIZE + this.shadow.copyFrom(wal);
 		logger.debug("db={} WAL restarted, index={}", this.name, this.index);
 		return null;
@@ -462,15 +447,15 @@ public final class Database implements AutoCloseable {
 	private long startGeneration(FileChannel wal, WalHeader header, String reason) throws IOException {
 		Generation previous = this.generation;
 		Generation next = Generation.random();
-		ShadowWal created = ShadowWal.create(shadowPath(next, 0), header);
+		ShadowWal created = ShadowWal.create(this.local.shadowPath(next, 0), header);
 		long copied = created.copyFrom(wal);
-		writeGenerationFile(next);
+		this.local.writeGenerationFile(next);
 		this.generation = next;
 		this.index = 0;
 		this.shadow = created;
 		this.restartExpected = false;
 		this.pendingGenerationReason = null;
-		removeOtherGenerations(next);
+		this.local.removeOtherGenerations(next);
 		logger.info("db={} new generation={} reason=\"{}\" previous={}", this.name, next, reason, previous);
 		this.listener.onGenerationChange(this.name, next, reason);
 		return WalHeader.SIZE + copied;
@@ -478,13 +463,13 @@ public final class Database implements AutoCloseable {
 
 	/** Picks up the local generation when the WAL provably continues where its shadow ends. */
 	private void resumeGeneration() throws IOException {
-		Generation saved = readGenerationFile();
+		Generation saved = this.local.readGenerationFile();
 		CleanShutdown shutdown = CleanShutdown.take(this.options.metaPath());
 		if (saved == null) {
 			this.pendingGenerationReason = "no generation exists";
 			return;
 		}
-		long last = lastShadowIndex(saved);
+		long last = this.local.lastShadowIndex(saved);
 		String reason = null;
 		if (last < 0) {
 			reason = "no shadow wal";
@@ -492,7 +477,8 @@ public final class Database implements AutoCloseable {
 		else if (!Files.exists(this.walPath) || Files.size(this.walPath) < WalHeader.SIZE) {
 			reason = "wal missing at start";
 			try {
-				if (resumeAfterCleanShutdown(saved, last, ShadowWal.open(shadowPath(saved, last)), shutdown)) {
+				ShadowWal candidate = ShadowWal.open(this.local.shadowPath(saved, last));
+				if (resumeAfterCleanShutdown(saved, last, candidate, shutdown)) {
 					return;
 				}
 			}
@@ -502,8 +488,8 @@ public final class Database implements AutoCloseable {
 		}
 		if (reason == null) {
 			try (FileChannel wal = FileChannel.open(this.walPath, StandardOpenOption.READ)) {
-				ShadowWal candidate = ShadowWal.open(shadowPath(saved, last));
-				WalHeader header = readHeader(wal);
+				ShadowWal candidate = ShadowWal.open(this.local.shadowPath(saved, last));
+				WalHeader header = WalHeader.read(wal);
 				if (!header.equals(candidate.header())) {
 					reason = "wal header changed while not running";
 					if (resumeAfterCleanShutdown(saved, last, candidate, shutdown)) {
@@ -581,17 +567,8 @@ public final class Database implements AutoCloseable {
 
 	private void recordCommit(Instant noticedAt, boolean generationStarted) {
 		Position end = position();
-		if (end == null) {
-			return;
-		}
-		synchronized (this.pendingCommits) {
-			Instant since = noticedAt;
-			if (generationStarted && !this.pendingCommits.isEmpty()) {
-				// changes of the old generation not yet in a replica now reach it through the new snapshot
-				since = this.pendingCommits.peekFirst().noticedAt();
-				this.pendingCommits.clear();
-			}
-			this.pendingCommits.addLast(new CommitMark(end, since));
+		if (end != null) {
+			this.commits.record(end, noticedAt, generationStarted);
 		}
 	}
 
@@ -684,91 +661,6 @@ public final class Database implements AutoCloseable {
 		}
 	}
 
-	// --- local files -------------------------------------------------------------------------------------------
-
-	private Path walDir(Generation generation) {
-		return this.options.metaPath().resolve("generations").resolve(generation.id()).resolve("wal");
-	}
-
-	private Path shadowPath(@Nullable Generation generation, long index) {
-		if (generation == null) {
-			throw new IllegalStateException("no generation");
-		}
-		return walDir(generation).resolve("%08x.wal".formatted(index));
-	}
-
-	private static long parseShadowIndex(String fileName) {
-		if (fileName.length() == 12 && fileName.endsWith(".wal")) {
-			try {
-				return Long.parseLong(fileName.substring(0, 8), 16);
-			}
-			catch (NumberFormatException ex) {
-				return -1;
-			}
-		}
-		return -1;
-	}
-
-	private long lastShadowIndex(Generation generation) throws IOException {
-		Path dir = walDir(generation);
-		if (!Files.isDirectory(dir)) {
-			return -1;
-		}
-		try (Stream<Path> files = Files.list(dir)) {
-			return files.mapToLong((file) -> parseShadowIndex(file.getFileName().toString())).max().orElse(-1);
-		}
-	}
-
-	private @Nullable Generation readGenerationFile() throws IOException {
-		Path file = this.options.metaPath().resolve("generation");
-		if (!Files.exists(file)) {
-			return null;
-		}
-		String id = Files.readString(file, StandardCharsets.UTF_8).trim();
-		return Generation.isValid(id) ? new Generation(id) : null;
-	}
-
-	private void writeGenerationFile(Generation generation) throws IOException {
-		Files.createDirectories(this.options.metaPath());
-		Path file = this.options.metaPath().resolve("generation");
-		Path tmp = this.options.metaPath().resolve("generation.tmp");
-		Files.writeString(tmp, generation.id() + "\n", StandardCharsets.UTF_8);
-		try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-			channel.force(true);
-		}
-		Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-	}
-
-	private void removeOtherGenerations(Generation keep) throws IOException {
-		Path dir = this.options.metaPath().resolve("generations");
-		if (!Files.isDirectory(dir)) {
-			return;
-		}
-		try (Stream<Path> children = Files.list(dir)) {
-			for (Path child : children.toList()) {
-				if (!child.getFileName().toString().equals(keep.id())) {
-					deleteTree(child);
-				}
-			}
-		}
-	}
-
-	private static void deleteTree(Path root) throws IOException {
-		try (Stream<Path> paths = Files.walk(root)) {
-			for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-				Files.deleteIfExists(path);
-			}
-		}
-	}
-
-	private static WalHeader readHeader(FileChannel wal) throws IOException {
-		ByteBuffer buffer = ByteBuffer.allocate(WalHeader.SIZE);
-		while (buffer.hasRemaining() && wal.read(buffer, buffer.position()) > 0) {
-			// read the whole header
-		}
-		return WalHeader.parse(Arrays.copyOf(buffer.array(), buffer.position()));
-	}
-
 	private EngineConnections requireConnections() {
 		if (this.connections == null) {
 			throw new LitestreamException("Database '" + this.name + "' is not open");
@@ -818,9 +710,6 @@ public final class Database implements AutoCloseable {
 		 */
 		T read(Position position, InputStream databaseFile) throws IOException;
 
-	}
-
-	private record CommitMark(Position end, Instant noticedAt) {
 	}
 
 }

@@ -57,6 +57,15 @@ public record WalHeader(byte[] bytes) {
 		return header;
 	}
 
+	/** Reads and checks the header at the start of a WAL file. */
+	public static WalHeader read(java.nio.channels.FileChannel wal) throws java.io.IOException {
+		ByteBuffer buffer = ByteBuffer.allocate(SIZE);
+		while (buffer.hasRemaining() && wal.read(buffer, buffer.position()) > 0) {
+			// read the whole header
+		}
+		return parse(Arrays.copyOf(buffer.array(), buffer.position()));
+	}
+
 	/** Whether checksums read big-endian words (magic 0x377f0683). */
 	public boolean bigEndianChecksums() {
 		return intAt(0) == MAGIC_BIG_ENDIAN;

@@ -1,0 +1,101 @@
+package io.github.jlitestream.core;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.stream.Stream;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The engine's local directory beside a database ({@code .<db>-litestream}, Litestream's layout): the
+ * {@code generation} file and the shadow WAL files {@code generations/<generation>/wal/<index>.wal}.
+ */
+final class LocalState {
+
+	private final Path metaPath;
+
+	LocalState(Path metaPath) {
+		this.metaPath = metaPath;
+	}
+
+	Path walDir(Generation generation) {
+		return this.metaPath.resolve("generations").resolve(generation.id()).resolve("wal");
+	}
+
+	Path shadowPath(@Nullable Generation generation, long index) {
+		if (generation == null) {
+			throw new IllegalStateException("no generation");
+		}
+		return walDir(generation).resolve("%08x.wal".formatted(index));
+	}
+
+	static long parseShadowIndex(String fileName) {
+		if (fileName.length() == 12 && fileName.endsWith(".wal")) {
+			try {
+				return Long.parseLong(fileName.substring(0, 8), 16);
+			}
+			catch (NumberFormatException ex) {
+				return -1;
+			}
+		}
+		return -1;
+	}
+
+	long lastShadowIndex(Generation generation) throws IOException {
+		Path dir = walDir(generation);
+		if (!Files.isDirectory(dir)) {
+			return -1;
+		}
+		try (Stream<Path> files = Files.list(dir)) {
+			return files.mapToLong((file) -> parseShadowIndex(file.getFileName().toString())).max().orElse(-1);
+		}
+	}
+
+	@Nullable Generation readGenerationFile() throws IOException {
+		Path file = this.metaPath.resolve("generation");
+		if (!Files.exists(file)) {
+			return null;
+		}
+		String id = Files.readString(file, StandardCharsets.UTF_8).trim();
+		return Generation.isValid(id) ? new Generation(id) : null;
+	}
+
+	void writeGenerationFile(Generation generation) throws IOException {
+		Files.createDirectories(this.metaPath);
+		Path file = this.metaPath.resolve("generation");
+		Path tmp = this.metaPath.resolve("generation.tmp");
+		Files.writeString(tmp, generation.id() + "\n", StandardCharsets.UTF_8);
+		try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+			channel.force(true);
+		}
+		Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+	}
+
+	void removeOtherGenerations(Generation keep) throws IOException {
+		Path dir = this.metaPath.resolve("generations");
+		if (!Files.isDirectory(dir)) {
+			return;
+		}
+		try (Stream<Path> children = Files.list(dir)) {
+			for (Path child : children.toList()) {
+				if (!child.getFileName().toString().equals(keep.id())) {
+					deleteTree(child);
+				}
+			}
+		}
+	}
+
+	private static void deleteTree(Path root) throws IOException {
+		try (Stream<Path> paths = Files.walk(root)) {
+			for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+				Files.deleteIfExists(path);
+			}
+		}
+	}
+
+}
