@@ -11,6 +11,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.regions.providers.AwsRegionProvider;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -75,7 +76,10 @@ final class AwsS3ReplicaClients implements S3ReplicaClients {
 		String region = configuredRegion;
 		if (region == null) {
 			AwsRegionProvider provider = this.regions.getIfAvailable();
-			if (provider != null) {
+			// With an endpoint and no region set anywhere, Litestream's rule applies (us-east-1): asking the SDK's
+			// default chain would probe EC2 instance metadata first.
+			boolean probing = endpoint != null && provider instanceof DefaultAwsRegionProviderChain;
+			if (provider != null && !probing) {
 				try {
 					region = provider.getRegion().id();
 				}
