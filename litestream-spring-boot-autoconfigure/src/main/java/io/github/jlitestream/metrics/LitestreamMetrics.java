@@ -39,6 +39,9 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 
 	private volatile @Nullable MeterRegistry registry;
 
+	/** Restores happen before the DataSource, often before meters are bound: kept until then. */
+	private final java.util.List<Runnable> beforeBinding = new java.util.ArrayList<>();
+
 	public LitestreamMetrics(Supplier<@Nullable ReplicationManager> manager, Clock clock) {
 		this.manager = manager;
 		this.clock = clock;
@@ -46,7 +49,13 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		this.registry = registry;
+		java.util.List<Runnable> pending;
+		synchronized (this.beforeBinding) {
+			this.registry = registry;
+			pending = java.util.List.copyOf(this.beforeBinding);
+			this.beforeBinding.clear();
+		}
+		pending.forEach(Runnable::run);
 		ReplicationManager replication = this.manager.get();
 		if (replication == null) {
 			return;
@@ -80,6 +89,7 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 			}
 			timer(RESTORE, "db", db, "outcome", outcome);
 		}
+		counter(RESTORE_BYTES, "db", db);
 	}
 
 	private void bindReplica(MeterRegistry registry, String db, Replica replica) {
@@ -111,6 +121,9 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 		}
 		for (String operation : new String[] { "put", "get" }) {
 			counter(REPLICA_BYTES, "db", db, "replica", name, "operation", operation);
+		}
+		for (String kind : new String[] { "generation", "snapshot", "wal" }) {
+			counter(RETENTION_DELETED, "db", db, "replica", name, "kind", kind);
 		}
 	}
 
@@ -183,6 +196,12 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 
 	@Override
 	public void onRestore(String database, long bytes, Duration duration, @Nullable Throwable failure) {
+		synchronized (this.beforeBinding) {
+			if (this.registry == null) {
+				this.beforeBinding.add(() -> onRestore(database, bytes, duration, failure));
+				return;
+			}
+		}
 		record(timer(RESTORE, "db", database, "outcome", outcome(failure)), duration);
 		Counter counter = counter(RESTORE_BYTES, "db", database);
 		if (counter != null && bytes > 0) {

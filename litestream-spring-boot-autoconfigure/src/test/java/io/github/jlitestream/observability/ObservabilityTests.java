@@ -184,6 +184,35 @@ class ObservabilityTests {
 		}
 	}
 
+	@Test
+	void restoreAtStartupIsCounted() throws Exception {
+		Path path = this.dir.resolve("app.db");
+		Path replica = this.dir.resolve("replica");
+		try (io.github.jlitestream.core.support.Harness harness = new io.github.jlitestream.core.support.Harness(path,
+				new io.github.jlitestream.core.file.FileReplicaClient(replica))) {
+			harness.execute("CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('backed up')");
+			harness.sync();
+		}
+		for (String suffix : new String[] { "", "-wal", "-shm" }) {
+			Files.deleteIfExists(Path.of(path + suffix));
+		}
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+					SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+					LitestreamAutoConfiguration.class, LitestreamMetricsAutoConfiguration.class))
+			.withPropertyValues("litestream.databases.app.path=" + path,
+					"litestream.databases.app.replicas[0].url=" + replica.toUri())
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(registry.get("litestream.restore").tags("db", "app", "outcome", "success").timer().count())
+					.isEqualTo(1);
+				assertThat(registry.get("litestream.restore.bytes").tags("db", "app").counter().count())
+					.isEqualTo(Files.size(path));
+				assertThat(registry.get("litestream.retention.deleted")
+					.tags("db", "app", "replica", "file", "kind", "wal").counter().count()).isZero();
+			});
+	}
+
 	private static double lag(MeterRegistry registry) {
 		return registry.get("litestream.replica.lag").tags("db", "app", "replica", "s3").timeGauge()
 			.value(java.util.concurrent.TimeUnit.SECONDS);
