@@ -131,6 +131,7 @@ public final class Database implements AutoCloseable {
 			this.file = DatabaseFiles.open(path);
 			this.fileKey = DatabaseFiles.fileKey(path);
 			this.connections.beginRead();
+			this.local.removeSpools();
 			resumeGeneration();
 		}
 		catch (IOException | SQLException ex) {

@@ -23,6 +23,18 @@ final class LocalState {
 		this.metaPath = metaPath;
 	}
 
+	/** Removes upload spools a crash left behind in {@code tmp/}. */
+	void removeSpools() throws IOException {
+		Path dir = this.metaPath.resolve("tmp");
+		if (Files.isDirectory(dir)) {
+			try (Stream<Path> files = Files.list(dir)) {
+				for (Path file : files.toList()) {
+					Files.deleteIfExists(file);
+				}
+			}
+		}
+	}
+
 	Path walDir(Generation generation) {
 		return this.metaPath.resolve("generations").resolve(generation.id()).resolve("wal");
 	}

@@ -41,6 +41,21 @@ class RestartTests {
 	}
 
 	@Test
+	void removesUploadSpoolsACrashLeftBehind() throws Exception {
+		Path path = this.dir.resolve("app.db");
+		try (Harness harness = new Harness(path, new FileReplicaClient(this.dir.resolve("replica")))) {
+			harness.execute("CREATE TABLE t (v TEXT)");
+			harness.sync();
+			harness.closeEngine();
+			Path spool = this.dir.resolve(".app.db-litestream/tmp/spool-123.tmp");
+			Files.createDirectories(spool.getParent());
+			Files.write(spool, new byte[1024]);
+			harness.openEngine();
+			assertThat(spool).doesNotExist();
+		}
+	}
+
+	@Test
 	void keepsGenerationWhenSqliteDeletedTheWalAfterACleanShutdown() throws Exception {
 		Path path = this.dir.resolve("app.db");
 		try (Harness harness = new Harness(path, new FileReplicaClient(this.dir.resolve("replica")))) {
