@@ -2,7 +2,6 @@ package io.github.jlitestream.core;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -552,18 +551,8 @@ public final class Database implements AutoCloseable {
 		}
 	}
 
-	private boolean lastFrameMatches(FileChannel wal, ShadowWal current) throws IOException {
-		int frameSize = current.header().frameSize();
-		if (current.size() < WalHeader.SIZE + frameSize) {
-			return true; // no frame yet: the header comparison is all there is
-		}
-		long offset = current.size() - frameSize;
-		byte[] expected = current.read(offset, frameSize);
-		ByteBuffer actual = ByteBuffer.allocate(frameSize);
-		while (actual.hasRemaining() && wal.read(actual, offset + actual.position()) > 0) {
-			// read the whole frame
-		}
-		return Arrays.equals(expected, actual.array());
+	private static boolean lastFrameMatches(FileChannel wal, ShadowWal current) throws IOException {
+		return current.lastFrameMatches(wal);
 	}
 
 	private void recordCommit(Instant noticedAt, boolean generationStarted) {
@@ -586,7 +575,11 @@ public final class Database implements AutoCloseable {
 				&& current.size() >= walBytes(pageSize, this.options.maxCheckpointPageCount())) {
 			return CheckpointMode.RESTART;
 		}
-		if (current.size() >= walBytes(pageSize, this.options.minCheckpointPageCount())) {
+		// Passive checkpoints at most once per monitor interval: under a stream of commits the WAL reaches the minimum
+		// again within milliseconds, and each checkpoint briefly holds the writers.
+		boolean recent = this.lastCheckpointAt != null && Duration.between(this.lastCheckpointAt, this.clock.instant())
+			.compareTo(this.options.monitorInterval()) < 0;
+		if (!recent && current.size() >= walBytes(pageSize, this.options.minCheckpointPageCount())) {
 			return CheckpointMode.PASSIVE;
 		}
 		boolean idle = Duration.between(this.lastChangeAt, this.clock.instant())
@@ -613,6 +606,12 @@ public final class Database implements AutoCloseable {
 		long started = System.nanoTime();
 		EngineConnections sql = requireConnections();
 		try {
+			// Most of the backfill runs without the write lock, up to a read mark at the end of what is copied, so
+			// writers wait only for the short locked phase below.
+			copyWal(this.clock.instant());
+			sql.refreshRead();
+			copyWal(this.clock.instant());
+			sql.checkpointUpToReadMark();
 			try {
 				sql.acquireWriteLock();
 			}

@@ -36,6 +36,12 @@ public final class DatabaseReplication {
 
 	private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 
+	/**
+	 * The shortest time between two copies of the WAL: under a stream of commits, notifications arrive per write,
+	 * and copying (with its fsync) after every one would cost the application's writers more than it gains.
+	 */
+	static final Duration MIN_COPY_GAP = Duration.ofMillis(10);
+
 	private final Database database;
 
 	private final List<ReplicaWorker> workers = new ArrayList<>();
@@ -49,6 +55,9 @@ public final class DatabaseReplication {
 	private volatile boolean running;
 
 	private volatile @Nullable String lastError;
+
+	private volatile Runnable beforeCopy = () -> {
+	};
 
 	private @Nullable Thread monitor;
 
@@ -110,6 +119,11 @@ public final class DatabaseReplication {
 					ex.getMessage());
 			return Optional.empty();
 		}
+	}
+
+	/** Runs before each copy of the WAL, such as re-arming a file-system watch. */
+	void beforeCopy(Runnable action) {
+		this.beforeCopy = action;
 	}
 
 	/** Wakes the monitor: the WAL may have changed. */
@@ -175,6 +189,7 @@ public final class DatabaseReplication {
 
 	private void monitorLoop() {
 		int failures = 0;
+		long lastCopy = 0;
 		while (this.running) {
 			Duration wait = (failures == 0) ? this.database.options().monitorInterval()
 					: backoff(this.database.options().monitorInterval(), failures);
@@ -182,6 +197,12 @@ public final class DatabaseReplication {
 			if (!this.running) {
 				return;
 			}
+			long sinceCopy = System.nanoTime() - lastCopy;
+			if (sinceCopy < MIN_COPY_GAP.toNanos()) {
+				sleep(Duration.ofNanos(MIN_COPY_GAP.toNanos() - sinceCopy));
+			}
+			lastCopy = System.nanoTime();
+			this.beforeCopy.run();
 			try {
 				this.database.sync();
 				trimCommits();
@@ -293,9 +314,11 @@ public final class DatabaseReplication {
 					if (!DatabaseReplication.this.running) {
 						return;
 					}
-					// At most one upload per sync interval: a busy database batches its commits.
+					// A commit after a quiet spell (no upload for a quarter of the interval) goes at once; under a
+					// stream of commits uploads come once per sync interval, each carrying everything since the last.
 					Duration sinceUpload = Duration.between(this.lastUpload, DatabaseReplication.this.clock.instant());
-					if (this.failures == 0 && sinceUpload.compareTo(options.syncInterval()) < 0) {
+					boolean quiet = sinceUpload.compareTo(options.syncInterval().dividedBy(4)) >= 0;
+					if (this.failures == 0 && !quiet && sinceUpload.compareTo(options.syncInterval()) < 0) {
 						sleep(options.syncInterval().minus(sinceUpload));
 					}
 				}
@@ -307,9 +330,12 @@ public final class DatabaseReplication {
 		private void runOnce() {
 			try {
 				Position before = this.replica.position();
+				// Stamped when the upload starts, so that under load uploads start once per interval, not once per
+				// interval plus the upload's own time.
+				Instant started = DatabaseReplication.this.clock.instant();
 				this.replica.sync();
 				if (before == null || !before.equals(this.replica.position())) {
-					this.lastUpload = DatabaseReplication.this.clock.instant();
+					this.lastUpload = started;
 				}
 				if (this.failures > 0) {
 					logger.info("db={} replica={} recovered after {} failed syncs", database.name(),

@@ -17,20 +17,25 @@ import org.sqlite.SQLiteConfig;
  */
 final class EngineConnections implements AutoCloseable {
 
-	private final Connection reader;
+	private Connection reader;
+
+	/** A second reader: the read transaction moves to it, so that the engine never holds no read mark at all. */
+	private Connection spare;
 
 	private final Connection locker;
 
 	private final int pageSize;
 
-	private EngineConnections(Connection reader, Connection locker, int pageSize) {
+	private EngineConnections(Connection reader, Connection spare, Connection locker, int pageSize) {
 		this.reader = reader;
+		this.spare = spare;
 		this.locker = locker;
 		this.pageSize = pageSize;
 	}
 
 	static EngineConnections open(Path path, Duration busyTimeout) {
 		Connection reader = null;
+		Connection spare = null;
 		Connection locker = null;
 		try {
 			reader = connect(path, busyTimeout);
@@ -65,12 +70,16 @@ final class EngineConnections implements AutoCloseable {
 				pageSize = rs.getInt(1);
 			}
 			locker = connect(path, busyTimeout);
-			try (Statement statement = locker.createStatement()) {
-				statement.execute("PRAGMA wal_autocheckpoint = 0");
+			spare = connect(path, busyTimeout);
+			for (Connection connection : new Connection[] { locker, spare }) {
+				try (Statement statement = connection.createStatement()) {
+					statement.execute("PRAGMA wal_autocheckpoint = 0");
+				}
 			}
-			return new EngineConnections(reader, locker, pageSize);
+			return new EngineConnections(reader, spare, locker, pageSize);
 		}
 		catch (SQLException ex) {
+			closeQuietly(spare);
 			closeQuietly(locker);
 			closeQuietly(reader);
 			String message = String.valueOf(ex.getMessage());
@@ -80,6 +89,7 @@ final class EngineConnections implements AutoCloseable {
 			throw new LitestreamException("Cannot open SQLite database " + path + ": " + message, ex);
 		}
 		catch (RuntimeException ex) {
+			closeQuietly(spare);
 			closeQuietly(locker);
 			closeQuietly(reader);
 			throw ex;
@@ -107,6 +117,33 @@ final class EngineConnections implements AutoCloseable {
 		try (Statement statement = this.reader.createStatement();
 				ResultSet rs = statement.executeQuery("SELECT COUNT(1) FROM _litestream_seq")) {
 			rs.next();
+		}
+	}
+
+	/**
+	 * Moves the read transaction to the WAL's current end without ever holding none: the spare connection starts
+	 * its transaction before the old one ends. While the engine holds a mark, no one can restart the WAL, so frames
+	 * it has not copied yet stay in place.
+	 */
+	void refreshRead() throws SQLException {
+		Connection previous = this.reader;
+		this.reader = this.spare;
+		this.spare = previous;
+		beginRead();
+		if (!previous.getAutoCommit()) {
+			previous.setAutoCommit(true);
+		}
+	}
+
+	/**
+	 * A passive checkpoint that runs while the engine keeps its read mark: it backfills up to that mark (everything
+	 * the engine has copied) without taking SQLite's write lock, so writers go on.
+	 */
+	int[] checkpointUpToReadMark() throws SQLException {
+		try (Statement statement = this.locker.createStatement();
+				ResultSet rs = statement.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+			rs.next();
+			return new int[] { rs.getInt(1), rs.getInt(2), rs.getInt(3) };
 		}
 	}
 
@@ -165,6 +202,7 @@ final class EngineConnections implements AutoCloseable {
 
 	@Override
 	public void close() {
+		closeQuietly(this.spare);
 		closeQuietly(this.locker);
 		closeQuietly(this.reader);
 	}

@@ -319,15 +319,19 @@ public final class Replica {
 
 	// --- upload ------------------------------------------------------------------------------------------------
 
-	/** Uploads segments from the position to the end of the shadow WAL, one per WAL index. */
+	/**
+	 * Uploads segments from the position to where the shadow WAL ends now, one per WAL index. Commits that arrive
+	 * meanwhile wait for the next sync: chasing them would turn a busy database into a stream of small uploads.
+	 */
 	private void ship() throws IOException {
+		Position end = this.database.position();
 		while (true) {
 			Position current = this.position;
-			Position end = this.database.position();
 			if (current == null || end == null || !end.generation().equals(current.generation())) {
 				return;
 			}
-			long size = this.database.shadowSize(current.generation(), current.index());
+			long size = (current.index() == end.index()) ? end.offset()
+					: this.database.shadowSize(current.generation(), current.index());
 			if (size < 0) {
 				throw new LitestreamException("Replica '" + name() + "' is at " + current
 						+ " but the local shadow WAL of that index is gone; a new snapshot is needed");

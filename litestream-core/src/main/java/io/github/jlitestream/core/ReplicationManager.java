@@ -101,7 +101,10 @@ public final class ReplicationManager implements AutoCloseable {
 				opened.add(replication);
 				if (this.watcher != null) {
 					Path wal = replication.database().options().path();
-					this.watcher.watch(wal.resolveSibling(wal.getFileName() + "-wal"), replication::walChanged);
+					Path walFile = wal.resolveSibling(wal.getFileName() + "-wal");
+					WalWatcher active = this.watcher;
+					this.watcher.watch(walFile, replication::walChanged);
+					replication.beforeCopy(() -> active.rearm(walFile));
 				}
 			}
 		}

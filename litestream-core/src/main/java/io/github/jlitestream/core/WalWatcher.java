@@ -39,19 +39,28 @@ final class WalWatcher implements AutoCloseable {
 		this.thread.start();
 	}
 
-	/** Calls {@code onChange} whenever {@code file} is created or modified. */
+	/**
+	 * Calls {@code onChange} when {@code file} is created or modified. A notification disarms the watch on the
+	 * file's directory until {@link #rearm(Path)}: a busy database writes its WAL tens of thousands of times a
+	 * second, and handling each event would cost the application's writers more than half their throughput.
+	 */
 	void watch(Path file, Runnable onChange) throws IOException {
+		this.listeners.computeIfAbsent(file.toAbsolutePath(), (f) -> new CopyOnWriteArrayList<>()).add(onChange);
+		rearm(file);
+	}
+
+	/** Watches {@code file}'s directory again after a notification; call it before looking at the file. */
+	void rearm(Path file) {
 		Path dir = file.toAbsolutePath().getParent();
 		this.keys.computeIfAbsent(dir, (d) -> {
 			try {
 				return d.register(this.service, StandardWatchEventKinds.ENTRY_CREATE,
 						StandardWatchEventKinds.ENTRY_MODIFY);
 			}
-			catch (IOException ex) {
-				throw new java.io.UncheckedIOException(ex);
+			catch (IOException | java.nio.file.ClosedWatchServiceException ex) {
+				return null; // polling at the monitor interval still finds changes
 			}
 		});
-		this.listeners.computeIfAbsent(file.toAbsolutePath(), (f) -> new CopyOnWriteArrayList<>()).add(onChange);
 	}
 
 	private void run() {
@@ -59,6 +68,9 @@ final class WalWatcher implements AutoCloseable {
 			while (true) {
 				WatchKey key = this.service.take();
 				Path dir = (Path) key.watchable();
+				// Disarm first, so that the monitors' rearm (before they copy) registers a fresh watch.
+				key.cancel();
+				this.keys.remove(dir, key);
 				for (WatchEvent<?> event : key.pollEvents()) {
 					if (event.context() instanceof Path name) {
 						List<Runnable> callbacks = this.listeners.get(dir.resolve(name));
@@ -75,7 +87,6 @@ final class WalWatcher implements AutoCloseable {
 						});
 					}
 				}
-				key.reset();
 			}
 		}
 		catch (InterruptedException | ClosedWatchServiceException ex) {

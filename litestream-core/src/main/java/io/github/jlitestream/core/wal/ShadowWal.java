@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The engine's copy of one WAL lifetime (one WAL index): the header, then only committed, validated frames, byte
  * for byte as SQLite wrote them, so offsets in it equal offsets in the real WAL. It only ever grows to a commit
@@ -24,6 +26,9 @@ public final class ShadowWal {
 	private final WalHeader header;
 
 	private FrameChain chain;
+
+	/** Reused across copies: a copy runs after every commit, so it must not allocate. */
+	private byte @Nullable [] buffer;
 
 	private ShadowWal(Path file, WalHeader header, FrameChain chain) {
 		this.file = file;
@@ -95,7 +100,11 @@ public final class ShadowWal {
 				this.chain.lastCommitSize());
 		long start = next.offset();
 		int frameSize = this.header.frameSize();
-		byte[] buffer = new byte[frameSize * FRAMES_PER_READ];
+		byte[] buffer = this.buffer;
+		if (buffer == null) {
+			buffer = new byte[frameSize * FRAMES_PER_READ];
+			this.buffer = buffer;
+		}
 		long walSize = wal.size();
 		try (FileChannel shadow = FileChannel.open(this.file, StandardOpenOption.WRITE)) {
 			boolean broken = false;
@@ -130,15 +139,23 @@ public final class ShadowWal {
 		return this.chain.offset() - start;
 	}
 
-	/** Reads {@code length} bytes at {@code offset}, such as the last frame, to compare with the real WAL. */
-	public byte[] read(long offset, int length) throws IOException {
-		byte[] bytes = new byte[length];
-		try (FileChannel channel = FileChannel.open(this.file, StandardOpenOption.READ)) {
-			if (read(channel, ByteBuffer.wrap(bytes), offset) < length) {
-				throw new IOException("shadow WAL " + this.file + " is shorter than expected");
-			}
+	/**
+	 * Whether the real WAL still holds this shadow's last frame at the same place: same salts and same cumulative
+	 * checksum, which covers every byte of every frame before it. No frame yet: true (only the header can be
+	 * compared).
+	 */
+	public boolean lastFrameMatches(FileChannel wal) throws IOException {
+		int frameSize = this.header.frameSize();
+		if (size() < WalHeader.SIZE + frameSize) {
+			return true;
 		}
-		return bytes;
+		byte[] frameHeader = new byte[WalFrame.HEADER_SIZE];
+		if (read(wal, ByteBuffer.wrap(frameHeader), size() - frameSize) < WalFrame.HEADER_SIZE) {
+			return false;
+		}
+		return WalFrame.salt1(frameHeader, 0) == this.header.salt1()
+				&& WalFrame.salt2(frameHeader, 0) == this.header.salt2()
+				&& WalFrame.checksum(frameHeader, 0).equals(this.chain.checksum());
 	}
 
 	private static void scan(FileChannel channel, FrameChain chain, long size) throws IOException {
