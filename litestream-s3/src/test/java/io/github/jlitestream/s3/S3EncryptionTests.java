@@ -4,7 +4,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.List;
 
 import io.github.jlitestream.core.Compression;
@@ -19,9 +18,8 @@ import io.github.jlitestream.core.restore.RestoreProgress;
 import io.github.jlitestream.core.restore.Restorer;
 import io.github.jlitestream.core.support.Harness;
 import io.github.jlitestream.core.support.Sql;
-import io.github.jlitestream.s3.testing.S3ProxyServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.github.jlitestream.s3.testing.S3ProxyExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -36,28 +34,11 @@ class S3EncryptionTests {
 
 	private static final String MARKER = "S3-SECRET-ROW-4d1e";
 
-	private static S3ProxyServer server;
-
-	private static S3ReplicaClientFactory factory;
-
-	private static int buckets;
+	@RegisterExtension
+	static final S3ProxyExtension s3 = new S3ProxyExtension();
 
 	@TempDir
 	Path dir;
-
-	@BeforeAll
-	static void startServer() {
-		server = S3ProxyServer.startInMemory();
-		factory = server.clientFactory().maxAttempts(3).retryBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
-			.build();
-	}
-
-	@AfterAll
-	static void stopServer() {
-		if (server != null) {
-			server.close();
-		}
-	}
 
 	@ParameterizedTest
 	@EnumSource(Compression.class)
@@ -65,9 +46,7 @@ class S3EncryptionTests {
 		byte[] key = new byte[32];
 		new SecureRandom().nextBytes(key);
 		ReplicaCodec codec = new ReplicaCodec(compression, 3, new Encryption(key, List.of()));
-		String bucket = "encrypted-" + (++buckets);
-		server.createBucket(bucket);
-		try (S3ReplicaClient client = factory.create("s3://" + bucket + "/db");
+		try (S3ReplicaClient client = s3.newClient("encrypted", "db");
 				Harness harness = new Harness(this.dir.resolve("app.db"), client, codec)) {
 			harness.execute("CREATE TABLE t (v TEXT)");
 			for (int i = 0; i < 100; i++) {

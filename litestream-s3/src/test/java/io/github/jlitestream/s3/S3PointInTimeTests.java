@@ -17,10 +17,9 @@ import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.restore.RestoreResult;
 import io.github.jlitestream.core.support.Harness;
 import io.github.jlitestream.core.support.Sql;
-import io.github.jlitestream.s3.testing.S3ProxyServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.github.jlitestream.s3.testing.S3ProxyExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,28 +32,11 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class S3PointInTimeTests {
 
-	private static S3ProxyServer server;
-
-	private static S3ReplicaClientFactory factory;
-
-	private static int buckets;
+	@RegisterExtension
+	static final S3ProxyExtension s3 = new S3ProxyExtension();
 
 	@TempDir
 	Path dir;
-
-	@BeforeAll
-	static void startServer() {
-		server = S3ProxyServer.startInMemory();
-		factory = server.clientFactory().maxAttempts(3).retryBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
-			.build();
-	}
-
-	@AfterAll
-	static void stopServer() {
-		if (server != null) {
-			server.close();
-		}
-	}
 
 	@Test
 	void restoresExactlyTheCommitsUpToATimestamp() throws Exception {
@@ -156,9 +138,7 @@ class S3PointInTimeTests {
 	}
 
 	private static S3ReplicaClient newClient() {
-		String bucket = "pitr-" + (++buckets);
-		server.createBucket(bucket);
-		return factory.create("s3://" + bucket + "/apps/app.db");
+		return s3.newClient("pitr", "apps/app.db");
 	}
 
 	/** Sleeps into the next wall-clock second (plus a margin), so later uploads are listed in a later second. */
