@@ -8,9 +8,6 @@ import java.io.OutputStream;
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4FrameInputStream;
-import net.jpountz.lz4.LZ4FrameOutputStream;
-import net.jpountz.lz4.LZ4FrameOutputStream.BLOCKSIZE;
-import net.jpountz.lz4.LZ4FrameOutputStream.FLG;
 import net.jpountz.xxhash.XXHashFactory;
 
 /**
@@ -29,8 +26,7 @@ public final class Lz4FrameCodec implements ObjectCodec {
 
 	@Override
 	public OutputStream encode(OutputStream out, String objectKey) throws IOException {
-		return new LZ4FrameOutputStream(out, BLOCKSIZE.SIZE_4MB, -1L, LZ4.fastCompressor(), XXHASH.hash32(),
-				FLG.Bits.BLOCK_INDEPENDENCE, FLG.Bits.CONTENT_CHECKSUM);
+		return new Lz4FrameWriter(out);
 	}
 
 	@Override
