@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -411,12 +410,6 @@ public final class Replica {
 			this.listener.onSnapshot(this.database.name(), name(), 0, Duration.ofNanos(System.nanoTime() - start), ex);
 			throw ex;
 		}
-	}
-
-	/** The newest snapshot of a generation in the store, or null. */
-	@Nullable SnapshotInfo latestSnapshot(Generation generation) throws IOException {
-		return this.client.snapshots(generation).stream().max(Comparator.comparing(SnapshotInfo::createdAt))
-			.orElse(null);
 	}
 
 }

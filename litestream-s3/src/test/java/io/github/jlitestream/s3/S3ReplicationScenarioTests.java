@@ -1,44 +1,21 @@
 package io.github.jlitestream.s3;
 
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.testing.AbstractReplicationScenarioTests;
-import io.github.jlitestream.s3.testing.S3ProxyServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.github.jlitestream.s3.testing.S3ProxyExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Randomised end-to-end replication to an S3 replica: S3Proxy on loopback, one fresh bucket per test.
  */
 class S3ReplicationScenarioTests extends AbstractReplicationScenarioTests {
 
-	private static final AtomicInteger buckets = new AtomicInteger();
-
-	private static S3ProxyServer server;
-
-	private static S3ReplicaClientFactory factory;
-
-	@BeforeAll
-	static void startServer() {
-		server = S3ProxyServer.startInMemory();
-		factory = server.clientFactory().maxAttempts(3).retryBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
-			.build();
-	}
-
-	@AfterAll
-	static void stopServer() {
-		if (server != null) {
-			server.close();
-		}
-	}
+	@RegisterExtension
+	static final S3ProxyExtension s3 = new S3ProxyExtension();
 
 	@Override
 	protected ReplicaClient createClient() {
-		String bucket = "scenario-" + buckets.incrementAndGet();
-		server.createBucket(bucket);
-		return factory.create("s3://" + bucket + "/apps/scenario.db");
+		return s3.newClient("scenario", "apps/scenario.db");
 	}
 
 }

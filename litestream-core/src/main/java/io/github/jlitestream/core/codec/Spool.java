@@ -2,7 +2,6 @@ package io.github.jlitestream.core.codec;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,19 +79,7 @@ public final class Spool extends OutputStream {
 			throw new IllegalStateException("Spool must be closed first");
 		}
 		if (this.file != null) {
-			Path spilled = this.file;
-			long size = this.length;
-			return new ObjectContent() {
-				@Override
-				public long length() {
-					return size;
-				}
-
-				@Override
-				public InputStream open() throws IOException {
-					return Files.newInputStream(spilled);
-				}
-			};
+			return ObjectContent.of(this.file);
 		}
 		return ObjectContent.of(this.memory.toByteArray());
 	}
