@@ -61,12 +61,18 @@ final class LagBenchmark {
 			setups.forEach((setup) -> pooled.put(setup, new Pooled()));
 			for (int rep = 0; rep < s.lagRepetitions(); rep++) {
 				for (Replicator.Setup setup : setups) {
+					if (!selected(load, setup)) {
+						continue;
+					}
 					RunResult result = runOnce(setup, load);
 					listingMillis.add(result.meanListingMillis());
 					pooled.get(setup).add(result);
 				}
 			}
 			for (Replicator.Setup setup : setups) {
+				if (!selected(load, setup)) {
+					continue;
+				}
 				Pooled p = pooled.get(setup);
 				byKey.put(load.name() + "|" + setup.label(), p);
 				Map<String, Object> row = p.json();
@@ -83,6 +89,12 @@ final class LagBenchmark {
 			}
 		}
 		Map<String, Object> json = new LinkedHashMap<>();
+		if (filtered()) {
+			this.report.table(List.of("load", "setup", "achieved tx/s", "commits", "p50 ms", "p99 ms", "max ms",
+					"WAL PUT/s", "engine thr. CPU", "unmapped/not held"), table);
+			json.put("configurations", rows);
+			return json;
+		}
 		json.put("repetitions", s.lagRepetitions());
 		json.put("pollIntervalMs", s.pollInterval().toMillis());
 		json.put("medianListingRoundTripMs", Stats.round(Stats.median(listingMillis), 2));
@@ -119,6 +131,23 @@ final class LagBenchmark {
 						Stats.fmt(fastHeavy.percentile(99), 1)),
 				fast.percentile(99) < 150);
 		return json;
+	}
+
+	/**
+	 * With {@code -Dbenchmarks.lagOnly=<load>|<setup>} (substrings of the names, e.g. {@code 10,000|100 ms}) only
+	 * matching runs happen, for profiling one case; the targets are then not judged.
+	 */
+	private static boolean filtered() {
+		return System.getProperty("benchmarks.lagOnly") != null;
+	}
+
+	private static boolean selected(Load load, Replicator.Setup setup) {
+		String only = System.getProperty("benchmarks.lagOnly");
+		if (only == null) {
+			return true;
+		}
+		String[] parts = only.split("\\|", 2);
+		return load.name().contains(parts[0]) && (parts.length < 2 || setup.label().contains(parts[1]));
 	}
 
 	RunResult runOnce(Replicator.Setup setup, Load load) throws Exception {

@@ -41,6 +41,14 @@ public final class Database implements AutoCloseable {
 	/** How long a restart or truncate checkpoint retries while readers hold back the backfill. */
 	private static final Duration READER_WAIT = Duration.ofMillis(500);
 
+	/**
+	 * How often, and how far apart, a checkpoint is tried again while another connection (the application's
+	 * auto-checkpoint) runs one: under a stream of commits that happens after almost every commit.
+	 */
+	private static final int CHECKPOINTER_RETRIES = 10;
+
+	private static final Duration CHECKPOINTER_RETRY_DELAY = Duration.ofMillis(2);
+
 	private final String name;
 
 	private final DatabaseOptions options;
@@ -611,7 +619,12 @@ public final class Database implements AutoCloseable {
 			copyWal(this.clock.instant());
 			sql.refreshRead();
 			copyWal(this.clock.instant());
-			sql.checkpointUpToReadMark();
+			int[] unlocked = sql.checkpointUpToReadMark();
+			for (int attempt = 0; attempt < CHECKPOINTER_RETRIES && checkpointerBusy(unlocked); attempt++) {
+				sleep(CHECKPOINTER_RETRY_DELAY.toMillis());
+				unlocked = sql.checkpointUpToReadMark();
+			}
+			long lockRequested = System.nanoTime();
 			try {
 				sql.acquireWriteLock();
 			}
@@ -623,11 +636,18 @@ public final class Database implements AutoCloseable {
 				logger.debug("db={} checkpoint mode={} postponed: database busy", this.name, mode);
 				return false;
 			}
+			long locked = System.nanoTime();
 			boolean backfilled;
 			try {
 				copyWal(this.clock.instant());
 				sql.endRead();
 				int[] result = sql.checkpointPassive();
+				// The application's own (auto)checkpoint may still be running after its last commit: with writers held
+				// off, it ends within milliseconds.
+				for (int attempt = 0; attempt < CHECKPOINTER_RETRIES && checkpointerBusy(result); attempt++) {
+					sleep(CHECKPOINTER_RETRY_DELAY.toMillis());
+					result = sql.checkpointPassive();
+				}
 				long deadline = System.nanoTime() + READER_WAIT.toNanos();
 				while (mode != CheckpointMode.PASSIVE && result[1] != result[2] && System.nanoTime() < deadline) {
 					sleep(20);
@@ -635,7 +655,9 @@ public final class Database implements AutoCloseable {
 				}
 				backfilled = result[0] == 0 && result[1] == result[2];
 				sql.beginRead();
-				logger.debug("db={} checkpoint mode={} result={}", this.name, mode, Arrays.toString(result));
+				logger.debug("db={} checkpoint mode={} unlocked={} locked={} (unlocked phase {} ms, lock wait {} ms)",
+						this.name, mode, Arrays.toString(unlocked), Arrays.toString(result),
+						(lockRequested - started) / 1_000_000, (locked - lockRequested) / 1_000_000);
 			}
 			finally {
 				sql.releaseWriteLock();
@@ -684,6 +706,11 @@ public final class Database implements AutoCloseable {
 			this.connections.close();
 			this.connections = null;
 		}
+	}
+
+	/** SQLite's answer when another connection is running a checkpoint: busy, and no frame counts. */
+	private static boolean checkpointerBusy(int[] result) {
+		return result[0] != 0 && result[1] < 0;
 	}
 
 	private static boolean isBusy(SQLException ex) {

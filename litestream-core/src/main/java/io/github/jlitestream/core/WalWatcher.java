@@ -5,7 +5,6 @@ import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.List;
@@ -71,22 +70,15 @@ final class WalWatcher implements AutoCloseable {
 				// Disarm first, so that the monitors' rearm (before they copy) registers a fresh watch.
 				key.cancel();
 				this.keys.remove(dir, key);
-				for (WatchEvent<?> event : key.pollEvents()) {
-					if (event.context() instanceof Path name) {
-						List<Runnable> callbacks = this.listeners.get(dir.resolve(name));
-						if (callbacks != null) {
-							callbacks.forEach(Runnable::run);
-						}
+				key.pollEvents();
+				// Every monitor of the directory is woken, whichever file the events name: the watch is gone now,
+				// and a monitor that was not woken would not re-arm it, so an event for the database file (written
+				// by a checkpoint) would leave the WAL unwatched until the next poll.
+				this.listeners.forEach((file, callbacks) -> {
+					if (file.getParent().equals(dir)) {
+						callbacks.forEach(Runnable::run);
 					}
-					else {
-						// overflow: wake everyone in that directory
-						this.listeners.forEach((file, callbacks) -> {
-							if (file.getParent().equals(dir)) {
-								callbacks.forEach(Runnable::run);
-							}
-						});
-					}
-				}
+				});
 			}
 		}
 		catch (InterruptedException | ClosedWatchServiceException ex) {
