@@ -92,6 +92,9 @@ public final class Database implements AutoCloseable {
 
 	private Instant lastChangeAt;
 
+	/** The shadow WAL's size at the last passive checkpoint of its index (which backfilled that far). */
+	private long passiveBackfilledAt;
+
 	/** Bytes the last {@link #copyContinuing} call added to the shadow WAL. */
 	private long lastCopied;
 
@@ -175,6 +178,28 @@ public final class Database implements AutoCloseable {
 				changed |= checkpoint(mode);
 			}
 			this.lastSyncAt = this.clock.instant();
+		}
+		catch (IOException | SQLException ex) {
+			throw new LitestreamException("Sync of database '" + this.name + "' failed: " + ex.getMessage(), ex);
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (changed) {
+			this.changeListeners.forEach(Runnable::run);
+		}
+	}
+
+	/**
+	 * Copies newly committed WAL frames into the shadow WAL now, without checkpointing: an upload that starts next
+	 * then carries every commit made until now, not only those the monitor has copied.
+	 */
+	public void copyNow() {
+		boolean changed;
+		this.lock.lock();
+		try {
+			requireOpen();
+			changed = copyWal(this.clock.instant());
 		}
 		catch (IOException | SQLException ex) {
 			throw new LitestreamException("Sync of database '" + this.name + "' failed: " + ex.getMessage(), ex);
@@ -447,6 +472,7 @@ public final class Database implements AutoCloseable {
 		this.resumedAfterCleanShutdown = false;
 		this.index++;
 		this.shadow = ShadowWal.create(this.local.shadowPath(this.generation, this.index), header);
+		this.passiveBackfilledAt = 0;
 		this.lastCopied += WalHeader.SIZE + this.shadow.copyFrom(wal);
 		logger.debug("db={} WAL restarted, index={}", this.name, this.index);
 		return null;
@@ -461,6 +487,7 @@ public final class Database implements AutoCloseable {
 		this.generation = next;
 		this.index = 0;
 		this.shadow = created;
+		this.passiveBackfilledAt = 0;
 		this.restartExpected = false;
 		this.pendingGenerationReason = null;
 		this.local.removeOtherGenerations(next);
@@ -511,6 +538,7 @@ public final class Database implements AutoCloseable {
 					this.generation = saved;
 					this.index = last;
 					this.shadow = candidate;
+					this.passiveBackfilledAt = 0;
 					this.pendingGenerationReason = null;
 					logger.info("db={} continuing generation={} at {}", this.name, saved, position());
 					return;
@@ -539,6 +567,7 @@ public final class Database implements AutoCloseable {
 		this.generation = saved;
 		this.index = last;
 		this.shadow = candidate;
+		this.passiveBackfilledAt = 0;
 		this.resumedAfterCleanShutdown = true;
 		this.pendingGenerationReason = null;
 		logger.info("db={} continuing generation={} after a clean shutdown at {}", this.name, saved, position());
@@ -583,17 +612,20 @@ public final class Database implements AutoCloseable {
 				&& current.size() >= walBytes(pageSize, this.options.maxCheckpointPageCount())) {
 			return CheckpointMode.RESTART;
 		}
-		// Passive checkpoints at most once per monitor interval: under a stream of commits the WAL reaches the minimum
-		// again within milliseconds, and each checkpoint briefly holds the writers.
+		// Passive checkpoints (a backfill that writers do not wait for) each time the WAL has grown by the minimum,
+		// at most once per monitor interval.
 		boolean recent = this.lastCheckpointAt != null && Duration.between(this.lastCheckpointAt, this.clock.instant())
 			.compareTo(this.options.monitorInterval()) < 0;
-		if (!recent && current.size() >= walBytes(pageSize, this.options.minCheckpointPageCount())) {
+		long grown = current.size() - Math.max(this.passiveBackfilledAt, WalHeader.SIZE) + WalHeader.SIZE;
+		if (!recent && grown >= walBytes(pageSize, this.options.minCheckpointPageCount())) {
 			return CheckpointMode.PASSIVE;
 		}
+		// An idle database's WAL restarts: nothing waits for the write lock, and its readers find every page in the
+		// database file again.
 		boolean idle = Duration.between(this.lastChangeAt, this.clock.instant())
 			.compareTo(this.options.checkpointInterval()) > 0;
 		if (idle && current.size() > walBytes(pageSize, 1)) {
-			return CheckpointMode.PASSIVE;
+			return CheckpointMode.RESTART;
 		}
 		return null;
 	}
@@ -603,8 +635,9 @@ public final class Database implements AutoCloseable {
 	}
 
 	/**
-	 * Copies the WAL's last frames while holding SQLite's write lock, backfills, takes the read transaction again
-	 * before any writer can restart the WAL, and then forces the restart, so that no committed frame can be lost.
+	 * Backfills what the shadow WAL holds without blocking writers and, except in passive mode, then copies the WAL's
+	 * last frames while holding SQLite's write lock, backfills the rest, takes the read transaction again before any
+	 * writer can restart the WAL, and forces the restart, so that no committed frame can be lost.
 	 */
 	private boolean checkpointLocked(CheckpointMode mode) throws IOException, SQLException {
 		if (!this.checkpointGuard.writeLock().tryLock()) {
@@ -623,6 +656,16 @@ public final class Database implements AutoCloseable {
 			for (int attempt = 0; attempt < CHECKPOINTER_RETRIES && checkpointerBusy(unlocked); attempt++) {
 				sleep(CHECKPOINTER_RETRY_DELAY.toMillis());
 				unlocked = sql.checkpointUpToReadMark();
+			}
+			if (mode == CheckpointMode.PASSIVE) {
+				// No restart: each one starts a WAL index, and the upload after it carries the old index's tail and
+				// the new index's start, two objects instead of one. The WAL restarts at the max page count.
+				this.passiveBackfilledAt = requireShadow().size();
+				logger.debug("db={} checkpoint mode={} unlocked={} ({} ms)", this.name, mode,
+						Arrays.toString(unlocked), (System.nanoTime() - started) / 1_000_000);
+				this.lastCheckpointAt = this.clock.instant();
+				this.listener.onCheckpoint(this.name, mode, Duration.ofNanos(System.nanoTime() - started), null);
+				return false;
 			}
 			long lockRequested = System.nanoTime();
 			try {
@@ -649,7 +692,7 @@ public final class Database implements AutoCloseable {
 					result = sql.checkpointPassive();
 				}
 				long deadline = System.nanoTime() + READER_WAIT.toNanos();
-				while (mode != CheckpointMode.PASSIVE && result[1] != result[2] && System.nanoTime() < deadline) {
+				while (result[1] != result[2] && System.nanoTime() < deadline) {
 					sleep(20);
 					result = sql.checkpointPassive();
 				}

@@ -333,6 +333,7 @@ public final class DatabaseReplication {
 				// Stamped when the upload starts, so that under load uploads start once per interval, not once per
 				// interval plus the upload's own time.
 				Instant started = DatabaseReplication.this.clock.instant();
+				copyNow();
 				this.replica.sync();
 				if (before == null || !before.equals(this.replica.position())) {
 					this.lastUpload = started;
@@ -361,6 +362,20 @@ public final class DatabaseReplication {
 					logger.warn("db={} replica={} sync failed, retrying with backoff: {}", database.name(),
 							this.replica.name(), ex.getMessage());
 				}
+			}
+		}
+
+		/**
+		 * Copies the WAL before uploading, so the upload carries every commit until now rather than until the
+		 * monitor's last copy (up to {@link #MIN_COPY_GAP} older).
+		 */
+		private void copyNow() {
+			try {
+				DatabaseReplication.this.database.copyNow();
+			}
+			catch (RuntimeException ex) {
+				// the monitor copies again, and reports and handles what failed
+				logger.debug("db={} copy before upload failed: {}", database.name(), ex.getMessage());
 			}
 		}
 

@@ -354,16 +354,20 @@ public final class Replica {
 
 	private void uploadSegment(Position at, long length) throws IOException {
 		String key = ReplicaPaths.walSegmentKey(at.generation(), at.index(), at.offset(), this.codec.compression());
+		long started = System.nanoTime();
 		Spool spool = new Spool(this.spoolDir, SPOOL_MEMORY_LIMIT);
 		try {
 			try (InputStream in = this.database.openShadow(at.generation(), at.index(), at.offset(), length);
 					OutputStream out = this.codec.encode(spool, key)) {
 				in.transferTo(out);
 			}
+			long encoded = System.nanoTime();
 			WalSegmentInfo written = this.client.writeWalSegment(at.generation(), at.index(), at.offset(),
 					this.codec.compression(), spool.content());
 			this.storage = this.storage.added(written.size(), written.createdAt(), false);
-			logger.debug("db={} replica={} uploaded segment={} bytes={}", this.database.name(), name(), key, length);
+			logger.debug("db={} replica={} uploaded segment={} bytes={} (encoded in {} us, written in {} us)",
+					this.database.name(), name(), key, length, (encoded - started) / 1000,
+					(System.nanoTime() - encoded) / 1000);
 		}
 		finally {
 			spool.discard();

@@ -49,7 +49,7 @@ class DamagedReplicaTests {
 			this.harness.execute("INSERT INTO t VALUES ('row " + i + "')");
 			this.harness.sync();
 		}
-		this.harness.database().checkpoint(CheckpointMode.PASSIVE);
+		this.harness.database().checkpoint(CheckpointMode.RESTART);
 		for (int i = 6; i < 10; i++) {
 			this.harness.execute("INSERT INTO t VALUES ('row " + i + "')");
 			this.harness.sync();

@@ -54,11 +54,11 @@ class PointInTimeRestoreTests {
 				new FileReplicaClient(this.dir.resolve("replica")))) {
 			harness.execute("CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('index 0')");
 			harness.sync();
-			assertThat(harness.database().checkpoint(CheckpointMode.PASSIVE)).isTrue();
+			assertThat(harness.database().checkpoint(CheckpointMode.RESTART)).isTrue();
 			harness.execute("INSERT INTO t VALUES ('index 1')");
 			harness.sync();
 			Map<String, List<String>> atIndex1 = Sql.dump(harness.app());
-			assertThat(harness.database().checkpoint(CheckpointMode.PASSIVE)).isTrue();
+			assertThat(harness.database().checkpoint(CheckpointMode.RESTART)).isTrue();
 			harness.execute("INSERT INTO t VALUES ('index 2')");
 			harness.sync();
 			Generation generation = harness.database().position().generation();

@@ -149,9 +149,11 @@ class RestartTests {
 			waitFor(() -> client.generations().size() == 1);
 			Generation first = client.generations().get(0);
 			app.close();
-			Files.move(other, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+			// The old file's WAL and shared memory go first: removed after the move, they could be those that the
+			// engine, quick to reopen the new file, had just created for it.
 			Files.deleteIfExists(path.resolveSibling("app.db-wal"));
 			Files.deleteIfExists(path.resolveSibling("app.db-shm"));
+			Files.move(other, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 			waitFor(() -> client.generations().size() == 2);
 			assertThat(replication.database().position().generation()).isNotEqualTo(first);
 		}

@@ -107,12 +107,12 @@ class S3PointInTimeTests {
 			harness.sync();
 			Position endOfIndex0 = harness.database().position();
 			Map<String, List<String>> atIndex0 = Sql.dump(harness.app());
-			assertThat(harness.database().checkpoint(CheckpointMode.PASSIVE)).isTrue();
+			assertThat(harness.database().checkpoint(CheckpointMode.RESTART)).isTrue();
 			harness.execute("INSERT INTO t VALUES ('index 1')", "INSERT INTO t VALUES ('index 1 again')");
 			harness.sync();
 			Position endOfIndex1 = harness.database().position();
 			Map<String, List<String>> atIndex1 = Sql.dump(harness.app());
-			assertThat(harness.database().checkpoint(CheckpointMode.PASSIVE)).isTrue();
+			assertThat(harness.database().checkpoint(CheckpointMode.RESTART)).isTrue();
 			harness.execute("INSERT INTO t VALUES ('index 2')", "DELETE FROM t WHERE v = 'index 0'");
 			harness.sync();
 			Generation generation = harness.database().position().generation();

@@ -2,6 +2,7 @@ package io.github.jlitestream.core.codec;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Arrays;
 
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;
@@ -12,14 +13,15 @@ import net.jpountz.xxhash.XXHashFactory;
  * Writes one LZ4 frame with exactly the header Litestream v0.3.13 writes ({@code 04 22 4D 18 64 70 B9}: independent
  * blocks of at most 4 MiB, content checksum, no block checksum, no content size), using lz4-java's block compressor
  * and XXH32. Unlike lz4-java's {@code LZ4FrameOutputStream}, which allocates 8 MiB of buffers per frame whatever its
- * size, its buffers grow with the content and are reused by the thread's next frame: an upload every few
- * milliseconds must not churn the heap.
+ * size, it writes blocks of 256 KiB (the header's maximum is an upper bound, any smaller block is valid) through
+ * buffers that the thread keeps for its next frame: an upload every few milliseconds must not churn the heap, and
+ * LZ4 looks back only 64 KiB, so smaller blocks cost little ratio.
  */
 final class Lz4FrameWriter extends OutputStream {
 
 	static final byte[] HEADER = { 0x04, 0x22, 0x4D, 0x18, 0x64, 0x70, (byte) 0xB9 };
 
-	private static final int BLOCK_SIZE = 4 * 1024 * 1024;
+	private static final int BLOCK_SIZE = 256 * 1024;
 
 	private static final LZ4Compressor COMPRESSOR = LZ4Factory.fastestInstance().fastCompressor();
 
@@ -111,11 +113,8 @@ final class Lz4FrameWriter extends OutputStream {
 		}
 	}
 
-	/** A thread's buffers, kept small when idle. */
+	/** A thread's buffers: they grow with the content up to one block each, and stay with the thread. */
 	private static final class Buffers {
-
-		/** Buffers larger than this are dropped after use rather than kept by the thread. */
-		private static final int KEEP = 256 * 1024;
 
 		byte[] input = new byte[0];
 
@@ -125,7 +124,7 @@ final class Lz4FrameWriter extends OutputStream {
 
 		void ensureInput(int size) {
 			if (this.input.length < size) {
-				this.input = java.util.Arrays.copyOf(this.input, Math.min(BLOCK_SIZE, Math.max(size, this.input.length * 2)));
+				this.input = Arrays.copyOf(this.input, Math.min(BLOCK_SIZE, Math.max(size, this.input.length * 2)));
 			}
 		}
 
@@ -137,12 +136,6 @@ final class Lz4FrameWriter extends OutputStream {
 
 		void release() {
 			this.inUse = false;
-			if (this.input.length > KEEP) {
-				this.input = new byte[0];
-			}
-			if (this.compressed.length > KEEP) {
-				this.compressed = new byte[0];
-			}
 		}
 
 	}
