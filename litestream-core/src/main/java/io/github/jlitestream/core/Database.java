@@ -165,8 +165,9 @@ public final class Database implements AutoCloseable {
 	/**
 	 * Copies newly committed WAL frames into the shadow WAL, starting a new generation or WAL index when needed,
 	 * then checkpoints when the WAL has grown past a threshold or the database is idle.
+	 * @return whether the shadow WAL or the generation changed
 	 */
-	public void sync() {
+	public boolean sync() {
 		Instant noticedAt = this.clock.instant();
 		boolean changed;
 		this.lock.lock();
@@ -188,6 +189,7 @@ public final class Database implements AutoCloseable {
 		if (changed) {
 			this.changeListeners.forEach(Runnable::run);
 		}
+		return changed;
 	}
 
 	/**

@@ -42,6 +42,14 @@ public final class DatabaseReplication {
 	 */
 	static final Duration MIN_COPY_GAP = Duration.ofMillis(10);
 
+	/**
+	 * The longest gap between copies under a stream of commits: each replica copies the WAL itself right before it
+	 * uploads, so the monitor's copies only need to be a small fraction of the shortest sync interval apart.
+	 */
+	static final Duration MAX_COPY_GAP = Duration.ofMillis(100);
+
+	private final Duration copyGap;
+
 	private final Database database;
 
 	private final List<ReplicaWorker> workers = new ArrayList<>();
@@ -69,6 +77,19 @@ public final class DatabaseReplication {
 			this.workers.add(new ReplicaWorker(replica));
 		}
 		database.onChange(() -> this.workers.forEach((worker) -> worker.signal.raise()));
+		this.copyGap = copyGap(replicas);
+	}
+
+	/** A tenth of the shortest sync interval, within {@link #MIN_COPY_GAP} and {@link #MAX_COPY_GAP}. */
+	static Duration copyGap(List<Replica> replicas) {
+		Duration gap = MAX_COPY_GAP;
+		for (Replica replica : replicas) {
+			Duration tenth = replica.options().syncInterval().dividedBy(10);
+			if (tenth.compareTo(gap) < 0) {
+				gap = tenth;
+			}
+		}
+		return (gap.compareTo(MIN_COPY_GAP) < 0) ? MIN_COPY_GAP : gap;
 	}
 
 	/** The database. */
@@ -190,6 +211,7 @@ public final class DatabaseReplication {
 	private void monitorLoop() {
 		int failures = 0;
 		long lastCopy = 0;
+		boolean copied = false;
 		while (this.running) {
 			Duration wait = (failures == 0) ? this.database.options().monitorInterval()
 					: backoff(this.database.options().monitorInterval(), failures);
@@ -197,14 +219,17 @@ public final class DatabaseReplication {
 			if (!this.running) {
 				return;
 			}
+			// The long gap only under a stream of commits: a commit's first notification may come before its last
+			// frame is written, and the copy that finds nothing must not delay the one that finds the commit.
+			Duration gap = copied ? this.copyGap : MIN_COPY_GAP;
 			long sinceCopy = System.nanoTime() - lastCopy;
-			if (sinceCopy < MIN_COPY_GAP.toNanos()) {
-				sleep(Duration.ofNanos(MIN_COPY_GAP.toNanos() - sinceCopy));
+			if (sinceCopy < gap.toNanos()) {
+				sleep(Duration.ofNanos(gap.toNanos() - sinceCopy));
 			}
 			lastCopy = System.nanoTime();
 			this.beforeCopy.run();
 			try {
-				this.database.sync();
+				copied = this.database.sync();
 				trimCommits();
 				failures = 0;
 				this.lastError = null;
@@ -319,11 +344,27 @@ public final class DatabaseReplication {
 					Duration sinceUpload = Duration.between(this.lastUpload, DatabaseReplication.this.clock.instant());
 					boolean quiet = sinceUpload.compareTo(options.syncInterval().dividedBy(4)) >= 0;
 					if (this.failures == 0 && !quiet && sinceUpload.compareTo(options.syncInterval()) < 0) {
-						sleep(options.syncInterval().minus(sinceUpload));
+						awaitNextUpload(options.syncInterval().minus(sinceUpload));
+						if (!DatabaseReplication.this.running) {
+							return;
+						}
 					}
 				}
 				first = false;
 				runOnce();
+			}
+		}
+
+		/** Waits this long, encoding the next segment ahead each time the monitor copies commits. */
+		private void awaitNextUpload(Duration wait) {
+			long deadline = System.nanoTime() + wait.toNanos();
+			while (DatabaseReplication.this.running) {
+				this.replica.prepare();
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					return;
+				}
+				this.signal.await(Duration.ofNanos(left));
 			}
 		}
 
@@ -367,7 +408,7 @@ public final class DatabaseReplication {
 
 		/**
 		 * Copies the WAL before uploading, so the upload carries every commit until now rather than until the
-		 * monitor's last copy (up to {@link #MIN_COPY_GAP} older).
+		 * monitor's last copy (up to the copy gap older).
 		 */
 		private void copyNow() {
 			try {

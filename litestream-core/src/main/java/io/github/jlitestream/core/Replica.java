@@ -32,6 +32,12 @@ public final class Replica {
 	/** Encoded objects up to this size are held in memory before upload; larger ones are spooled to disk. */
 	private static final int SPOOL_MEMORY_LIMIT = 8 * 1024 * 1024;
 
+	/**
+	 * Commits are encoded ahead once this much has come in: the LZ4 frame compresses blocks of this size, and
+	 * smaller steps would only cost more file reads.
+	 */
+	private static final long PREPARE_MIN_BYTES = 256 * 1024;
+
 	private final Database database;
 
 	private final ReplicaClient client;
@@ -57,6 +63,9 @@ public final class Replica {
 
 	/** Set after a failure: the position is recomputed from the store before the next upload. */
 	private boolean stale;
+
+	/** The next segment, encoded ahead; guarded by the lock. */
+	private @Nullable SegmentDraft draft;
 
 	private volatile @Nullable Instant lastSyncAt;
 
@@ -204,6 +213,7 @@ public final class Replica {
 		}
 		catch (IOException | RuntimeException ex) {
 			this.stale = true; // recompute from the store next time; keep reporting the last known position
+			discardDraft();
 			this.lastError = ex.getMessage();
 			this.listener.onSync(this.database.name(), name(), Duration.ofNanos(System.nanoTime() - start), ex);
 			throw ex;
@@ -353,24 +363,81 @@ public final class Replica {
 	}
 
 	private void uploadSegment(Position at, long length) throws IOException {
-		String key = ReplicaPaths.walSegmentKey(at.generation(), at.index(), at.offset(), this.codec.compression());
 		long started = System.nanoTime();
-		Spool spool = new Spool(this.spoolDir, SPOOL_MEMORY_LIMIT);
-		try {
-			try (InputStream in = this.database.openShadow(at.generation(), at.index(), at.offset(), length);
-					OutputStream out = this.codec.encode(spool, key)) {
-				in.transferTo(out);
+		SegmentDraft draft = this.draft;
+		this.draft = null;
+		if (draft == null || !draft.start().equals(at) || draft.end() > at.offset() + length) {
+			if (draft != null) {
+				draft.discard();
 			}
+			draft = new SegmentDraft(at, this.codec, this.spoolDir, SPOOL_MEMORY_LIMIT);
+		}
+		try {
+			long ahead = draft.end() - at.offset();
+			draft.extend(this.database, at.offset() + length);
+			ObjectContent content = draft.finish();
 			long encoded = System.nanoTime();
 			WalSegmentInfo written = this.client.writeWalSegment(at.generation(), at.index(), at.offset(),
-					this.codec.compression(), spool.content());
+					this.codec.compression(), content);
 			this.storage = this.storage.added(written.size(), written.createdAt(), false);
-			logger.debug("db={} replica={} uploaded segment={} bytes={} (encoded in {} us, written in {} us)",
-					this.database.name(), name(), key, length, (encoded - started) / 1000,
-					(System.nanoTime() - encoded) / 1000);
+			logger.debug("db={} replica={} uploaded segment={} bytes={} ({} encoded ahead; rest encoded in {} us, "
+					+ "written in {} us)", this.database.name(), name(), draft.key(), length, ahead,
+					(encoded - started) / 1000, (System.nanoTime() - encoded) / 1000);
 		}
 		finally {
-			spool.discard();
+			draft.discard();
+		}
+	}
+
+	/**
+	 * Encodes what the shadow WAL holds beyond the position into the next segment, ahead of its upload; called by
+	 * the replica's thread while it waits for the sync interval. Does nothing while an upload or snapshot runs, or
+	 * while the position is unknown.
+	 */
+	public void prepare() {
+		if (!this.lock.tryLock()) {
+			return;
+		}
+		try {
+			Position current = this.position;
+			Position end = this.database.position();
+			if (current == null || this.stale || !this.snapshotted || end == null
+					|| !end.generation().equals(current.generation())) {
+				discardDraft();
+				return;
+			}
+			long size = (current.index() == end.index()) ? end.offset()
+					: this.database.shadowSize(current.generation(), current.index());
+			SegmentDraft draft = this.draft;
+			long encoded = (draft != null && draft.start().equals(current)) ? draft.end() : current.offset();
+			if (size - encoded < PREPARE_MIN_BYTES) {
+				return;
+			}
+			if (draft != null && (!draft.start().equals(current) || draft.end() > size)) {
+				discardDraft();
+				draft = null;
+			}
+			if (draft == null) {
+				draft = new SegmentDraft(current, this.codec, this.spoolDir, SPOOL_MEMORY_LIMIT);
+				this.draft = draft;
+			}
+			draft.extend(this.database, size);
+		}
+		catch (IOException | RuntimeException ex) {
+			// the upload encodes everything itself and reports what fails
+			logger.debug("db={} replica={} encoding ahead failed: {}", this.database.name(), name(), ex.getMessage());
+			discardDraft();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void discardDraft() {
+		SegmentDraft draft = this.draft;
+		this.draft = null;
+		if (draft != null) {
+			draft.discard();
 		}
 	}
 

@@ -197,7 +197,7 @@ class S3OutageTests {
 		this.clients.add(client);
 		ReplicationManager created = new ReplicationManager();
 		created.add("app",
-				DatabaseOptions.of(path).withMonitorInterval(Duration.ofMillis(50)).withCheckpointPageCounts(50, 1000, 0),
+				DatabaseOptions.of(path).withMonitorInterval(Duration.ofMillis(50)).withCheckpointPageCounts(20, 100, 0),
 				List.of(new ReplicaSpec(client, ReplicaOptions.of("s3").withSyncInterval(Duration.ofMillis(100)))));
 		return created;
 	}
