@@ -433,6 +433,17 @@ public final class Replica {
 		}
 	}
 
+	/** The shadow WAL offset up to which the next segment is encoded ahead, or -1 (for tests). */
+	long preparedUpTo() {
+		this.lock.lock();
+		try {
+			return (this.draft != null) ? this.draft.end() : -1;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
 	private void discardDraft() {
 		SegmentDraft draft = this.draft;
 		this.draft = null;
