@@ -39,7 +39,7 @@ record Settings(String name, int throughputTransactions, int throughputRepetitio
 	static final double HEAVY_RATE = 10_000;
 
 	static Settings full() {
-		return new Settings("full", 20_000, 4, Duration.ofMillis(500), Duration.ofSeconds(12), Duration.ofSeconds(8),
+		return new Settings("full", 200_000, 4, Duration.ofMillis(500), Duration.ofSeconds(12), Duration.ofSeconds(8),
 				Duration.ofSeconds(5), 2, Duration.ofMillis(5), 10_000, Duration.ofSeconds(5), 2, 1L << 30, 20,
 				100L << 20, 50, 100, 2, 3);
 	}

@@ -700,9 +700,10 @@ public final class Database implements AutoCloseable {
 				}
 				backfilled = result[0] == 0 && result[1] == result[2];
 				sql.beginRead();
-				logger.debug("db={} checkpoint mode={} unlocked={} locked={} (unlocked phase {} ms, lock wait {} ms)",
-						this.name, mode, Arrays.toString(unlocked), Arrays.toString(result),
-						(lockRequested - started) / 1_000_000, (locked - lockRequested) / 1_000_000);
+				logger.debug("db={} checkpoint mode={} unlocked={} locked={} (unlocked phase {} ms, lock wait {} ms, "
+						+ "locked {} ms)", this.name, mode, Arrays.toString(unlocked), Arrays.toString(result),
+						(lockRequested - started) / 1_000_000, (locked - lockRequested) / 1_000_000,
+						(System.nanoTime() - locked) / 1_000_000);
 			}
 			finally {
 				sql.releaseWriteLock();

@@ -12,9 +12,11 @@ import org.jspecify.annotations.Nullable;
  * @param path the SQLite database file
  * @param metaPath the engine's local directory; {@code .<file>-litestream} beside the database by default
  * @param monitorInterval how often the WAL is polled when no file-system event arrives
- * @param checkpointInterval checkpoint (passive) an idle database after this long
- * @param minCheckpointPageCount checkpoint (passive) once the WAL holds this many pages
- * @param maxCheckpointPageCount checkpoint and wait for readers (restart) at this many pages; 0 disables
+ * @param checkpointInterval checkpoint (restart) an idle database after this long
+ * @param minCheckpointPageCount checkpoint (passive: backfill only, the WAL goes on) each time the WAL has grown by
+ * this many pages
+ * @param maxCheckpointPageCount checkpoint, wait for readers and restart the WAL (a new index) at this many pages;
+ * 0 disables
  * @param truncatePageCount checkpoint and shrink the WAL file (truncate) at this many pages; 0 disables
  * @param busyTimeout how long the engine's connections wait for SQLite's locks
  * @since 0.1.0

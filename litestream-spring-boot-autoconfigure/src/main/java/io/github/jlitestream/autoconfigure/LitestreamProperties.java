@@ -126,17 +126,19 @@ public class LitestreamProperties {
 		private Duration monitorInterval = DatabaseOptions.DEFAULT_MONITOR_INTERVAL;
 
 		/**
-		 * Checkpoint an idle database after this long.
+		 * Checkpoint an idle database after this long, restarting its WAL.
 		 */
 		private Duration checkpointInterval = DatabaseOptions.DEFAULT_CHECKPOINT_INTERVAL;
 
 		/**
-		 * WAL size in pages that triggers a passive checkpoint.
+		 * WAL growth in pages that triggers a passive checkpoint: a backfill that writers do not wait for; the WAL
+		 * goes on.
 		 */
 		private int minCheckpointPageCount = DatabaseOptions.DEFAULT_MIN_CHECKPOINT_PAGE_COUNT;
 
 		/**
-		 * WAL size in pages that triggers a checkpoint that waits for readers. 0 disables it.
+		 * WAL size in pages that triggers a checkpoint that waits for readers and restarts the WAL (a new WAL index).
+		 * 0 disables it.
 		 */
 		private int maxCheckpointPageCount = DatabaseOptions.DEFAULT_MAX_CHECKPOINT_PAGE_COUNT;
 
