@@ -95,6 +95,9 @@ public final class Database implements AutoCloseable {
 	/** The shadow WAL's size at the last passive checkpoint of its index (which backfilled that far). */
 	private long passiveBackfilledAt;
 
+	/** Set when the read transaction was taken where it may read the database file only; see markCopiedEnd. */
+	private boolean readMarkMayBeOnDatabaseFile;
+
 	/** Bytes the last {@link #copyContinuing} call added to the shadow WAL. */
 	private long lastCopied;
 
@@ -141,6 +144,7 @@ public final class Database implements AutoCloseable {
 			this.file = DatabaseFiles.open(path);
 			this.fileKey = DatabaseFiles.fileKey(path);
 			this.connections.beginRead();
+			this.readMarkMayBeOnDatabaseFile = true;
 			this.local.removeSpools();
 			resumeGeneration();
 		}
@@ -174,6 +178,7 @@ public final class Database implements AutoCloseable {
 		try {
 			requireOpen();
 			changed = copyWal(noticedAt);
+			markCopiedEnd(changed);
 			CheckpointMode mode = checkpointDue();
 			if (mode != null) {
 				changed |= checkpoint(mode);
@@ -202,6 +207,7 @@ public final class Database implements AutoCloseable {
 		try {
 			requireOpen();
 			changed = copyWal(this.clock.instant());
+			markCopiedEnd(changed);
 		}
 		catch (IOException | SQLException ex) {
 			throw new LitestreamException("Sync of database '" + this.name + "' failed: " + ex.getMessage(), ex);
@@ -437,6 +443,19 @@ public final class Database implements AutoCloseable {
 				return true;
 			}
 			return false;
+		}
+	}
+
+	/**
+	 * Moves the read transaction to the end of what was just copied when it may read the database file only:
+	 * SQLite puts a read transaction there when the WAL is fully backfilled (at open, for instance), and from there
+	 * it blocks every backfill, even of what the engine has copied, which the application's auto-checkpoint pays
+	 * for after each commit.
+	 */
+	private void markCopiedEnd(boolean copied) throws SQLException {
+		if (copied && this.readMarkMayBeOnDatabaseFile) {
+			requireConnections().refreshRead();
+			this.readMarkMayBeOnDatabaseFile = false;
 		}
 	}
 
@@ -715,6 +734,12 @@ public final class Database implements AutoCloseable {
 				long before = this.index;
 				copyWal(this.clock.instant());
 				restarted = this.index != before;
+				// The read transaction taken after the full backfill reads the database file only (SQLite's read
+				// slot 0), which let the restart happen; there it blocks every backfill, and the application's
+				// auto-checkpoint sorted the whole WAL's frames after every commit before giving up (its writes fell
+				// to a quarter of their speed). Taken again now, it marks the new WAL's copied end.
+				sql.refreshRead();
+				this.readMarkMayBeOnDatabaseFile = false;
 			}
 			this.lastCheckpointAt = this.clock.instant();
 			this.listener.onCheckpoint(this.name, mode, Duration.ofNanos(System.nanoTime() - started), null);
