@@ -22,6 +22,9 @@ import java.util.TreeMap;
  */
 final class LagBenchmark {
 
+	private static final List<String> COLUMNS = List.of("load", "setup", "achieved tx/s", "commits", "p50 ms",
+			"p99 ms", "max ms", "WAL PUT/s", "PUT/s steady", "engine thr. CPU", "unmapped/not held");
+
 	private final Env env;
 
 	private final Settings settings;
@@ -90,8 +93,7 @@ final class LagBenchmark {
 		}
 		Map<String, Object> json = new LinkedHashMap<>();
 		if (filtered()) {
-			this.report.table(List.of("load", "setup", "achieved tx/s", "commits", "p50 ms", "p99 ms", "max ms",
-					"WAL PUT/s", "PUT/s steady", "engine thr. CPU", "unmapped/not held"), table);
+			this.report.table(COLUMNS, table);
 			json.put("configurations", rows);
 			return json;
 		}
@@ -106,8 +108,7 @@ final class LagBenchmark {
 					.formatted(s.pollInterval().toMillis(), Stats.fmt(Stats.median(listingMillis), 1),
 							s.lagRepetitions())
 				+ "pooled; nearest-rank percentiles)");
-		this.report.table(List.of("load", "setup", "achieved tx/s", "commits", "p50 ms", "p99 ms", "max ms",
-				"WAL PUT/s", "PUT/s steady", "engine thr. CPU", "unmapped/not held"), table);
+		this.report.table(COLUMNS, table);
 
 		Pooled sparse = byKey.get(loads.get(0).name() + "|" + setups.get(0).label());
 		this.report.target("sparse-commit lag p99 (this engine, default 1 s)", "< 50 ms",

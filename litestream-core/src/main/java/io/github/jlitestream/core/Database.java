@@ -172,6 +172,18 @@ public final class Database implements AutoCloseable {
 	 * @return whether the shadow WAL or the generation changed
 	 */
 	public boolean sync() {
+		return copy(true);
+	}
+
+	/**
+	 * Copies newly committed WAL frames into the shadow WAL now, without checkpointing: an upload that starts next
+	 * then carries every commit made until now, not only those the monitor has copied.
+	 */
+	public void copyNow() {
+		copy(false);
+	}
+
+	private boolean copy(boolean thenCheckpoint) {
 		Instant noticedAt = this.clock.instant();
 		boolean changed;
 		this.lock.lock();
@@ -179,11 +191,13 @@ public final class Database implements AutoCloseable {
 			requireOpen();
 			changed = copyWal(noticedAt);
 			markCopiedEnd(changed);
-			CheckpointMode mode = checkpointDue();
+			CheckpointMode mode = thenCheckpoint ? checkpointDue() : null;
 			if (mode != null) {
 				changed |= checkpoint(mode);
 			}
-			this.lastSyncAt = this.clock.instant();
+			if (thenCheckpoint) {
+				this.lastSyncAt = this.clock.instant();
+			}
 		}
 		catch (IOException | SQLException ex) {
 			throw new LitestreamException("Sync of database '" + this.name + "' failed: " + ex.getMessage(), ex);
@@ -195,29 +209,6 @@ public final class Database implements AutoCloseable {
 			this.changeListeners.forEach(Runnable::run);
 		}
 		return changed;
-	}
-
-	/**
-	 * Copies newly committed WAL frames into the shadow WAL now, without checkpointing: an upload that starts next
-	 * then carries every commit made until now, not only those the monitor has copied.
-	 */
-	public void copyNow() {
-		boolean changed;
-		this.lock.lock();
-		try {
-			requireOpen();
-			changed = copyWal(this.clock.instant());
-			markCopiedEnd(changed);
-		}
-		catch (IOException | SQLException ex) {
-			throw new LitestreamException("Sync of database '" + this.name + "' failed: " + ex.getMessage(), ex);
-		}
-		finally {
-			this.lock.unlock();
-		}
-		if (changed) {
-			this.changeListeners.forEach(Runnable::run);
-		}
 	}
 
 	/**

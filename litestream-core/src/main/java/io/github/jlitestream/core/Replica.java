@@ -364,14 +364,8 @@ public final class Replica {
 
 	private void uploadSegment(Position at, long length) throws IOException {
 		long started = System.nanoTime();
-		SegmentDraft draft = this.draft;
+		SegmentDraft draft = draftAt(at, at.offset() + length);
 		this.draft = null;
-		if (draft == null || !draft.start().equals(at) || draft.end() > at.offset() + length) {
-			if (draft != null) {
-				draft.discard();
-			}
-			draft = new SegmentDraft(at, this.codec, this.spoolDir, SPOOL_MEMORY_LIMIT);
-		}
 		try {
 			long ahead = draft.end() - at.offset();
 			draft.extend(this.database, at.offset() + length);
@@ -408,20 +402,12 @@ public final class Replica {
 			}
 			long size = (current.index() == end.index()) ? end.offset()
 					: this.database.shadowSize(current.generation(), current.index());
-			SegmentDraft draft = this.draft;
-			long encoded = (draft != null && draft.start().equals(current)) ? draft.end() : current.offset();
+			SegmentDraft existing = this.draft;
+			long encoded = (existing != null && existing.start().equals(current)) ? existing.end() : current.offset();
 			if (size - encoded < PREPARE_MIN_BYTES) {
 				return;
 			}
-			if (draft != null && (!draft.start().equals(current) || draft.end() > size)) {
-				discardDraft();
-				draft = null;
-			}
-			if (draft == null) {
-				draft = new SegmentDraft(current, this.codec, this.spoolDir, SPOOL_MEMORY_LIMIT);
-				this.draft = draft;
-			}
-			draft.extend(this.database, size);
+			draftAt(current, size).extend(this.database, size);
 		}
 		catch (IOException | RuntimeException ex) {
 			// the upload encodes everything itself and reports what fails
@@ -442,6 +428,20 @@ public final class Replica {
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	/**
+	 * The draft of the segment that starts at {@code start} and ends at or before {@code limit}: the one encoded
+	 * ahead when it fits, else a new one.
+	 */
+	private SegmentDraft draftAt(Position start, long limit) throws IOException {
+		SegmentDraft existing = this.draft;
+		if (existing != null && existing.start().equals(start) && existing.end() <= limit) {
+			return existing;
+		}
+		discardDraft();
+		this.draft = new SegmentDraft(start, this.codec, this.spoolDir, SPOOL_MEMORY_LIMIT);
+		return this.draft;
 	}
 
 	private void discardDraft() {
