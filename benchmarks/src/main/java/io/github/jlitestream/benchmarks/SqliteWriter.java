@@ -33,12 +33,25 @@ final class SqliteWriter implements AutoCloseable {
 		this.insert = connection.prepareStatement("INSERT INTO t (id, payload) VALUES (?, ?)");
 	}
 
-	/** Opens (creating) the database and its table. */
+	/**
+	 * Opens (creating) the database and its table; with {@code -Dbenchmarks.noAutocheckpoint=true} the connection
+	 * leaves checkpoints to the replicator.
+	 */
 	static SqliteWriter open(Path database) throws SQLException {
+		return open(database, !Boolean.getBoolean("benchmarks.noAutocheckpoint"));
+	}
+
+	/**
+	 * Opens (creating) the database and its table.
+	 * @param autocheckpoint whether the connection checkpoints (SQLite's default, each 1,000 WAL pages); false is
+	 * Litestream's tip for write-heavy servers: {@code PRAGMA wal_autocheckpoint = 0}, checkpoints left to the
+	 * replicator
+	 */
+	static SqliteWriter open(Path database, boolean autocheckpoint) throws SQLException {
 		Connection connection = Sql.connect(database);
 		try {
 			Sql.execute(connection, "CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, payload BLOB NOT NULL)");
-			if (Boolean.getBoolean("benchmarks.noAutocheckpoint")) {
+			if (!autocheckpoint) {
 				// Litestream's tip for write-heavy servers: leave checkpoints to the replicator.
 				Sql.execute(connection, "PRAGMA wal_autocheckpoint = 0");
 			}

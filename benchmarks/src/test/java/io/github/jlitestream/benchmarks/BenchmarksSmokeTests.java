@@ -32,7 +32,7 @@ class BenchmarksSmokeTests {
 		assertThat(machine.get("os")).asString().isNotBlank();
 
 		List<Object> throughput = list(map(json, "writeThroughput"), "setups");
-		assertThat(throughput).hasSize(3);
+		assertThat(throughput).hasSize(5);
 		for (Object row : throughput) {
 			assertThat(number((Map<String, Object>) row, "medianTxPerSec")).isPositive();
 			assertThat(number((Map<String, Object>) row, "ratioVsSqliteAlone")).isPositive();
@@ -77,7 +77,7 @@ class BenchmarksSmokeTests {
 		}
 
 		List<Object> targets = (List<Object>) json.get("targets");
-		assertThat(targets).hasSize(7);
+		assertThat(targets).hasSize(8);
 		assertThat(number(json, "durationSeconds")).isPositive();
 	}
 
