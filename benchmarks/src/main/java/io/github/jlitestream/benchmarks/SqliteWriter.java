@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.locks.LockSupport;
 
 import io.github.jlitestream.core.support.Sql;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The application: one connection ({@code journal_mode=WAL}, {@code synchronous=NORMAL}, {@code busy_timeout=10000},
@@ -35,25 +36,24 @@ final class SqliteWriter implements AutoCloseable {
 
 	/**
 	 * Opens (creating) the database and its table; with {@code -Dbenchmarks.noAutocheckpoint=true} the connection
-	 * leaves checkpoints to the replicator.
+	 * leaves checkpoints to the replicator ({@code PRAGMA wal_autocheckpoint = 0}).
 	 */
 	static SqliteWriter open(Path database) throws SQLException {
-		return open(database, !Boolean.getBoolean("benchmarks.noAutocheckpoint"));
+		return open(database, Boolean.getBoolean("benchmarks.noAutocheckpoint") ? 0 : null);
 	}
 
 	/**
 	 * Opens (creating) the database and its table.
-	 * @param autocheckpoint whether the connection checkpoints (SQLite's default, each 1,000 WAL pages); false is
-	 * Litestream's tip for write-heavy servers: {@code PRAGMA wal_autocheckpoint = 0}, checkpoints left to the
-	 * replicator
+	 * @param walAutocheckpoint the connection's {@code PRAGMA wal_autocheckpoint} in pages, or null for SQLite's
+	 * default (1,000); 0 is Litestream's tip for write-heavy servers, above the replicator's max page count (the
+	 * README's advice) leaves checkpoints to the replicator while it runs
 	 */
-	static SqliteWriter open(Path database, boolean autocheckpoint) throws SQLException {
+	static SqliteWriter open(Path database, @Nullable Integer walAutocheckpoint) throws SQLException {
 		Connection connection = Sql.connect(database);
 		try {
 			Sql.execute(connection, "CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, payload BLOB NOT NULL)");
-			if (!autocheckpoint) {
-				// Litestream's tip for write-heavy servers: leave checkpoints to the replicator.
-				Sql.execute(connection, "PRAGMA wal_autocheckpoint = 0");
+			if (walAutocheckpoint != null) {
+				Sql.execute(connection, "PRAGMA wal_autocheckpoint = " + walAutocheckpoint);
 			}
 			return new SqliteWriter(connection);
 		}
