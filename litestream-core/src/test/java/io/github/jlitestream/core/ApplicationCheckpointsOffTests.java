@@ -18,10 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Litestream's tip for write-heavy services, which the README recommends with this engine too: the application's
- * connections set {@code PRAGMA wal_autocheckpoint = 0} and leave checkpoints to the engine (under a stream of commits
- * the application's own attempts, each blocked by the engine's read mark, cost its writer a tenth of its speed). The
- * engine alone must then keep the WAL bounded, and lose nothing.
+ * The README's advice for write-heavy services: the application's {@code PRAGMA wal_autocheckpoint} above the
+ * engine's max checkpoint page count, so that the engine's checkpoints are the only ones while it runs (under a stream
+ * of commits the application's own attempts, each held back by the engine's read mark, cost its writer several
+ * percent of its speed), and SQLite's take over when it stops. The engine alone must keep the WAL bounded and lose
+ * nothing (checked with the application's checkpoints off altogether, Litestream's tip), and after it stops SQLite's
+ * must.
  */
 class ApplicationCheckpointsOffTests {
 
@@ -63,6 +65,27 @@ class ApplicationCheckpointsOffTests {
 			harness.restore(RestoreOptions.latest(restored));
 			assertThat(Sql.count(restored, "t")).isEqualTo(3_000);
 			assertThat(Sql.dump(restored)).isEqualTo(Sql.dump(harness.app()));
+		}
+	}
+
+	@Test
+	void whenReplicationStopsTheApplicationsOwnCheckpointsBoundTheWal() throws Exception {
+		Path path = this.dir.resolve("app.db");
+		DatabaseOptions options = DatabaseOptions.of(path).withCheckpointPageCounts(50, MAX_PAGES, 0);
+		try (Harness harness = new Harness(path, new FileReplicaClient(this.dir.resolve("replica")), options,
+				Clock.systemUTC())) {
+			harness.execute("PRAGMA wal_autocheckpoint = " + 2 * MAX_PAGES,
+					"CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");
+			harness.sync();
+			harness.closeEngine();
+			long largestWal = 0;
+			for (int commit = 0; commit < 3_000; commit++) {
+				harness.execute("INSERT INTO t (v) VALUES (randomblob(5000))");
+				largestWal = Math.max(largestWal, Files.size(wal(path)));
+			}
+			assertThat(largestWal).as("largest WAL seen, in bytes")
+				.isLessThanOrEqualTo(32 + (24 + 4096) * (2 * MAX_PAGES + 10));
+			assertThat(Sql.count(harness.app(), "t")).isEqualTo(3_000);
 		}
 	}
 
