@@ -92,6 +92,20 @@ public final class LitestreamAutoConfiguration {
 
 	}
 
+	/** Leaves checkpoints to the engine on HikariCP pools of a replicated database. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "com.zaxxer.hikari.HikariDataSource")
+	@ConditionalOnBooleanProperty(name = "litestream.defer-application-checkpoints", matchIfMissing = true)
+	static final class ApplicationCheckpointsConfiguration {
+
+		@Bean
+		static ApplicationCheckpointsPostProcessor litestreamApplicationCheckpointsPostProcessor(
+				ObjectProvider<ReplicationManager> manager) {
+			return new ApplicationCheckpointsPostProcessor(manager);
+		}
+
+	}
+
 	/** Makes every DataSource wait for the restore. */
 	static final class DataSourceDependsOnLitestreamRestorePostProcessor
 			extends AbstractDependsOnBeanFactoryPostProcessor {

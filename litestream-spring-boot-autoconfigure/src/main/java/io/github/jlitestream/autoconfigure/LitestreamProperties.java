@@ -40,9 +40,25 @@ public class LitestreamProperties {
 	private List<Replica> replicas = new ArrayList<>();
 
 	/**
+	 * Whether HikariCP pools on a replicated database get "wal_autocheckpoint" at twice the database's
+	 * max-checkpoint-page-count (unless they set it): the engine's checkpoints are then the only ones while it runs,
+	 * and SQLite's take over if it stops. SQLite's default (1,000 pages) retries after every commit past it, held back
+	 * by the engine each time, which costs a busy writer several percent of its speed.
+	 */
+	private boolean deferApplicationCheckpoints = true;
+
+	/**
 	 * Thresholds of the health indicator.
 	 */
 	private final Health health = new Health();
+
+	public boolean isDeferApplicationCheckpoints() {
+		return this.deferApplicationCheckpoints;
+	}
+
+	public void setDeferApplicationCheckpoints(boolean deferApplicationCheckpoints) {
+		this.deferApplicationCheckpoints = deferApplicationCheckpoints;
+	}
 
 	public Health getHealth() {
 		return this.health;
