@@ -12,6 +12,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,6 +56,16 @@ class ApplicationCheckpointsTests {
 			pool.addDataSourceProperty("wal_autocheckpoint", "500");
 			return pool;
 		}).run((context) -> assertThat(autocheckpoint(context.getBean(DataSource.class))).isEqualTo(500));
+	}
+
+	@Test
+	void springBootsPoolGetsItAndKeepsAValueSetThroughItsProperties() {
+		Path path = this.dir.resolve("app.db");
+		ApplicationContextRunner boot = replicating(path, "spring.datasource.url=jdbc:sqlite:" + path)
+			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class));
+		boot.run((context) -> assertThat(autocheckpoint(context.getBean(DataSource.class))).isEqualTo(20000));
+		boot.withPropertyValues("spring.datasource.hikari.data-source-properties.wal_autocheckpoint=700")
+			.run((context) -> assertThat(autocheckpoint(context.getBean(DataSource.class))).isEqualTo(700));
 	}
 
 	@Test
