@@ -241,7 +241,7 @@ public final class Restorer {
 	}
 
 	private static void downloadSnapshot(Source source, RestorePlan plan, Path database, AtomicLong downloaded,
-			ExecutorService flusher) throws IOException {
+			ExecutorService flusher) {
 		ReplicaClient client = source.client();
 		String key = ReplicaPaths.key(plan.snapshot());
 		try (SnapshotFile out = new SnapshotFile(database, flusher);
