@@ -82,8 +82,22 @@ public final class Database implements AutoCloseable {
 
 	private @Nullable ShadowWal shadow;
 
-	/** Set after the engine's own checkpoint copied the whole WAL under the write lock: a restart is expected. */
-	private boolean restartExpected;
+	/**
+	 * Whether the read transaction was taken before the last copy of the WAL, so that the shadow WAL reaches at
+	 * least the read mark. While it holds, no writer can restart the WAL under frames the engine has not copied
+	 * (a mark on one of SQLite's read slots 1 to N blocks every restart; a mark on slot 0, taken when the WAL was
+	 * fully backfilled, blocks every backfill, so a restart can only follow the lifetime as it was copied), and the
+	 * only change of the WAL header the next copy can find is one restart: the next header that SQLite writes,
+	 * salt-1 one more. Without it (after open, or when a failure left the engine without a
+	 * read transaction) a new header is only accepted when the old lifetime's copied end is provably intact.
+	 */
+	private boolean markHeld;
+
+	/** Snapshots being read from a frozen database file: the read transaction must not move meanwhile. */
+	private int frozenReads;
+
+	/** Set by {@link #quiesce()}: the last frames are copied and the clean shutdown is recorded. */
+	private boolean quiesced;
 
 	/** Set when a clean-shutdown record proved that the database did not change while the engine was stopped. */
 	private boolean resumedAfterCleanShutdown;
@@ -130,23 +144,51 @@ public final class Database implements AutoCloseable {
 	 * the local generation continues where the WAL stands.
 	 */
 	public void open() {
+		open(null);
+	}
+
+	/**
+	 * Opens the database again after it was deleted or replaced under the engine. Unlike {@link #open()} it never
+	 * creates the file (an empty database the engine made itself would be replicated as the newest state, while the
+	 * application may still write to the deleted file), and a replaced file always starts a new generation: even
+	 * when a WAL left beside it matches the shadow WAL, it belonged to the file that was replaced.
+	 * @param reason why the database is reopened, the new generation's reason
+	 */
+	public void reopen(String reason) {
+		open(reason);
+	}
+
+	private void open(@Nullable String reopenReason) {
 		Path path = this.options.path();
 		if (!Files.isDirectory(path.getParent())) {
 			throw new LitestreamException("Cannot replicate " + path + ": directory " + path.getParent()
 					+ " does not exist");
+		}
+		if (reopenReason != null && !Files.exists(path)) {
+			throw new LitestreamException("Cannot replicate " + path + ": the database file was deleted; "
+					+ "replication resumes when a database exists at that path again (connections the application "
+					+ "still holds write to the deleted file, which no replica receives)");
 		}
 		if (Files.exists(path) && !Files.isRegularFile(path)) {
 			throw new LitestreamException("Cannot replicate " + path + ": it is not a regular file");
 		}
 		this.lock.lock();
 		try {
-			this.connections = EngineConnections.open(path, this.options.busyTimeout());
+			this.connections = EngineConnections.open(path, this.options.busyTimeout(), reopenReason == null);
 			this.file = DatabaseFiles.open(path);
 			this.fileKey = DatabaseFiles.fileKey(path);
 			this.connections.beginRead();
+			// Nothing is copied yet: until the first copy proves where the WAL stands, a new WAL header is only
+			// accepted when the old lifetime's copied end is intact (a fully backfilled WAL puts this read on slot
+			// 0, which does not stop a restart).
+			this.markHeld = false;
+			this.quiesced = false;
 			this.readMarkMayBeOnDatabaseFile = true;
 			this.local.removeSpools();
 			resumeGeneration();
+			if (reopenReason != null) {
+				this.pendingGenerationReason = reopenReason;
+			}
 		}
 		catch (IOException | SQLException ex) {
 			closeConnections();
@@ -190,7 +232,12 @@ public final class Database implements AutoCloseable {
 		try {
 			requireOpen();
 			changed = copyWal(noticedAt);
-			markCopiedEnd(changed);
+			if (!this.markHeld) {
+				changed |= takeMark(noticedAt);
+			}
+			else {
+				changed |= markCopiedEnd(changed, noticedAt);
+			}
 			CheckpointMode mode = thenCheckpoint ? checkpointDue() : null;
 			if (mode != null) {
 				changed |= checkpoint(mode);
@@ -308,23 +355,96 @@ public final class Database implements AutoCloseable {
 	}
 
 	/**
-	 * Runs {@code reader} with a consistent view of the database file: no checkpoint of the engine runs meanwhile
-	 * and the read transaction keeps others from backfilling past what the shadow WAL holds.
+	 * Runs {@code reader} on a frozen database file that holds exactly the state at the position it is given: under
+	 * SQLite's write lock the whole WAL is copied and backfilled, and the read transaction taken then keeps everyone
+	 * from backfilling anything into the file until the reader is done (writers go on, into the WAL). The snapshot
+	 * is thus restorable on its own, before any segment of its index is in the store.
+	 * @throws LitestreamException when the WAL cannot be fully backfilled now (a long-running read transaction of
+	 * the application, or writers holding the lock): the snapshot is postponed, never taken from a file that may be
+	 * half-way through a checkpoint
 	 */
 	public <T> T readSnapshot(SnapshotReader<T> reader) throws IOException {
 		this.checkpointGuard.readLock().lock();
 		try {
-			sync();
-			Position position = position();
-			DatabaseFiles.Handle handle = this.file;
-			if (position == null || handle == null) {
-				throw new LitestreamException("Database '" + this.name + "' is not open");
+			Position position = freeze();
+			try {
+				DatabaseFiles.Handle handle = this.file;
+				if (handle == null) {
+					throw new LitestreamException("Database '" + this.name + "' is not open");
+				}
+				return reader.read(position, new DatabaseFileInputStream(handle));
 			}
-			return reader.read(position, new DatabaseFileInputStream(handle));
+			finally {
+				thaw();
+			}
 		}
 		finally {
 			this.checkpointGuard.readLock().unlock();
 		}
+	}
+
+	private Position freeze() throws IOException {
+		Instant noticedAt = this.clock.instant();
+		boolean changed;
+		Position position;
+		this.lock.lock();
+		try {
+			EngineConnections sql = requireConnections();
+			changed = copyWal(noticedAt);
+			try {
+				sql.acquireWriteLock();
+			}
+			catch (SQLException ex) {
+				throw new LitestreamException("Snapshot of database '" + this.name + "' postponed: "
+						+ (isBusy(ex) ? "writers held SQLite's write lock longer than the busy timeout" : ex.getMessage()),
+						ex);
+			}
+			int[] result;
+			try {
+				long before = requireShadow().size();
+				result = backfillWholeWal(sql);
+				changed |= requireShadow().size() != before;
+			}
+			finally {
+				sql.releaseWriteLock();
+			}
+			if (!fullyBackfilled(result)) {
+				throw new LitestreamException("Snapshot of database '" + this.name + "' postponed: only " + result[2]
+						+ " of " + result[1] + " WAL frames could be checkpointed into the database file (a read "
+						+ "transaction of the application holds the rest back); it is retried");
+			}
+			this.frozenReads++;
+			this.readMarkMayBeOnDatabaseFile = true;
+			position = requirePosition();
+		}
+		catch (SQLException ex) {
+			throw new LitestreamException("Snapshot of database '" + this.name + "' failed: " + ex.getMessage(), ex);
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (changed) {
+			this.changeListeners.forEach(Runnable::run);
+		}
+		return position;
+	}
+
+	private void thaw() {
+		this.lock.lock();
+		try {
+			this.frozenReads--;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private Position requirePosition() {
+		Position position = position();
+		if (position == null) {
+			throw new LitestreamException("Database '" + this.name + "' is not open");
+		}
+		return position;
 	}
 
 	/** When the last sync completed, or null. */
@@ -365,17 +485,10 @@ public final class Database implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
+		quiesce();
 		this.checkpointGuard.writeLock().lock();
 		this.lock.lock();
 		try {
-			if (this.connections != null && this.shadow != null) {
-				try {
-					recordCleanShutdown();
-				}
-				catch (IOException | SQLException | RuntimeException ex) {
-					logger.debug("db={} no clean-shutdown record: {}", this.name, ex.getMessage());
-				}
-			}
 			closeConnections();
 		}
 		finally {
@@ -384,21 +497,65 @@ public final class Database implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Prepares the end of replication: copies the WAL's last frames and backfills the whole WAL under SQLite's
+	 * write lock, and records the database file's fingerprint, so that the next start can prove that nothing changed
+	 * meanwhile and keep the generation even though SQLite deletes the WAL when the last connection closes. The
+	 * connections stay open: the replicas upload what was copied here before {@link #close()}, so a graceful stop
+	 * loses nothing. Commits after this go to the WAL and reach the replicas at the next start. Once per open.
+	 * @return whether the shadow WAL changed
+	 */
+	public boolean quiesce() {
+		boolean changed = false;
+		this.checkpointGuard.writeLock().lock();
+		this.lock.lock();
+		try {
+			if (!this.quiesced && this.connections != null && this.shadow != null) {
+				this.quiesced = true;
+				long before = requireShadow().size();
+				Position was = position();
+				try {
+					recordCleanShutdown();
+				}
+				catch (IOException | SQLException | RuntimeException ex) {
+					logger.debug("db={} no clean-shutdown record: {}", this.name, ex.getMessage());
+				}
+				changed = !java.util.Objects.equals(was, position()) || requireShadow().size() != before;
+			}
+		}
+		finally {
+			this.lock.unlock();
+			this.checkpointGuard.writeLock().unlock();
+		}
+		if (changed) {
+			this.changeListeners.forEach(Runnable::run);
+		}
+		return changed;
+	}
+
 	private void recordCleanShutdown() throws IOException, SQLException {
 		EngineConnections sql = requireConnections();
 		sql.acquireWriteLock();
+		int[] result;
 		try {
-			copyWal(this.clock.instant());
-			sql.endRead();
-			int[] result = sql.checkpointPassive();
-			if (result[0] == 0 && result[1] == result[2]) {
-				CleanShutdown.write(this.options.metaPath(), new CleanShutdown(requireGeneration(), this.index,
-						requireShadow().header(), CleanShutdown.fingerprint(this.options.path())));
-			}
+			result = backfillWholeWal(sql);
 		}
 		finally {
 			sql.releaseWriteLock();
 		}
+		// The read transaction taken after the full backfill keeps everyone from backfilling into the database file
+		// (writers go on, into the WAL), so the fingerprint is that of the state the shadow WAL ends with.
+		if (fullyBackfilled(result)) {
+			CleanShutdown.write(this.options.metaPath(), new CleanShutdown(requireGeneration(), this.index,
+					requireShadow().header(), CleanShutdown.fingerprint(this.options.path(), requireFile())));
+		}
+	}
+
+	private DatabaseFiles.Handle requireFile() {
+		if (this.file == null) {
+			throw new LitestreamException("Database '" + this.name + "' is not open");
+		}
+		return this.file;
 	}
 
 	private Generation requireGeneration() {
@@ -443,11 +600,34 @@ public final class Database implements AutoCloseable {
 	 * it blocks every backfill, even of what the engine has copied, which the application's auto-checkpoint pays
 	 * for after each commit.
 	 */
-	private void markCopiedEnd(boolean copied) throws SQLException {
-		if (copied && this.readMarkMayBeOnDatabaseFile) {
-			requireConnections().refreshRead();
+	private boolean markCopiedEnd(boolean copied, Instant noticedAt) throws IOException, SQLException {
+		if (copied && this.readMarkMayBeOnDatabaseFile && this.frozenReads == 0) {
+			boolean more = moveMark(noticedAt);
 			this.readMarkMayBeOnDatabaseFile = false;
+			return more;
 		}
+		return false;
+	}
+
+	/**
+	 * Moves the read transaction to the WAL's current end, then copies again, so that the shadow WAL reaches the
+	 * new mark: a mark beyond the copied end would let frames between the two be backfilled and, once the engine's
+	 * read lands on slot 0, a restart overwrite them uncopied.
+	 */
+	private boolean moveMark(Instant noticedAt) throws IOException, SQLException {
+		requireConnections().refreshRead();
+		return copyWal(noticedAt);
+	}
+
+	/**
+	 * Takes the read transaction again after the engine had none (or had not copied since taking it): the copy that
+	 * follows still judges a changed WAL header strictly, then the mark holds.
+	 */
+	private boolean takeMark(Instant noticedAt) throws IOException, SQLException {
+		boolean copied = moveMark(noticedAt);
+		this.markHeld = true;
+		this.readMarkMayBeOnDatabaseFile = true;
+		return copied;
 	}
 
 	/** Copies frames within the current generation; returns why a new generation must start, or null. */
@@ -466,21 +646,30 @@ public final class Database implements AutoCloseable {
 			this.resumedAfterCleanShutdown = false;
 			return null;
 		}
-		boolean expected = this.resumedAfterCleanShutdown || (this.restartExpected
-				&& header.checkpointSequence() == current.header().checkpointSequence() + 1);
-		if (!expected) {
-			if (current.size() <= WalHeader.SIZE) {
-				return "wal header only, mismatched";
+		if (!this.resumedAfterCleanShutdown) {
+			// Each restart gives the next header salt-1 one more (walRestartHdr): anything else means the WAL
+			// restarted more than once since the last copy (a whole lifetime in no copy) or was created anew.
+			if (!header.restarts(current.header())) {
+				return "wal restarted more than once, or created anew, while not observed (salt-1 %08x to %08x)"
+					.formatted(current.header().salt1(), header.salt1());
 			}
-			if (walSize < current.size() || !lastFrameMatches(wal, current)) {
-				return "wal overwritten by another process";
+			boolean tailIntact = walSize >= current.size() && lastFrameMatches(wal, current);
+			if (tailIntact) {
+				// frames of the old lifetime beyond the new ones, still in place
+				this.lastCopied += current.copyFrom(wal);
+				if (!this.markHeld && !lastFrameMatches(wal, current)) {
+					// the new lifetime reached the old one's tail while it was being copied: frames may be lost
+					return "wal overwritten by another process while its old lifetime was copied";
+				}
 			}
-			this.lastCopied += current.copyFrom(wal); // frames of the old lifetime beyond the new ones
+			else if (!this.markHeld) {
+				return (current.size() <= WalHeader.SIZE) ? "wal header only, mismatched"
+						: "wal overwritten by another process";
+			}
 		}
 		if (this.index + 1 > Position.MAX_INDEX) {
 			return "max index exceeded";
 		}
-		this.restartExpected = false;
 		this.resumedAfterCleanShutdown = false;
 		this.index++;
 		this.shadow = ShadowWal.create(this.local.shadowPath(this.generation, this.index), header);
@@ -500,7 +689,6 @@ public final class Database implements AutoCloseable {
 		this.index = 0;
 		this.shadow = created;
 		this.passiveBackfilledAt = 0;
-		this.restartExpected = false;
 		this.pendingGenerationReason = null;
 		this.local.removeOtherGenerations(next);
 		logger.info("db={} new generation={} reason=\"{}\" previous={}", this.name, next, reason, previous);
@@ -573,7 +761,7 @@ public final class Database implements AutoCloseable {
 			@Nullable CleanShutdown shutdown) throws IOException {
 		if (shutdown == null || !shutdown.generation().equals(saved) || shutdown.index() != last
 				|| !shutdown.walHeader().equals(candidate.header())
-				|| !shutdown.fingerprint().equals(CleanShutdown.fingerprint(this.options.path()))) {
+				|| !shutdown.fingerprint().equals(CleanShutdown.fingerprint(this.options.path(), requireFile()))) {
 			return false;
 		}
 		this.generation = saved;
@@ -592,7 +780,8 @@ public final class Database implements AutoCloseable {
 			key = DatabaseFiles.fileKey(this.options.path());
 		}
 		catch (NoSuchFileException ex) {
-			throw new DatabaseReplacedException("Database file " + this.options.path() + " was deleted");
+			throw new DatabaseReplacedException("Database file " + this.options.path() + " was deleted",
+					"database file deleted");
 		}
 		if (!key.equals(this.fileKey)) {
 			throw new DatabaseReplacedException("Database file " + this.options.path()
@@ -692,24 +881,9 @@ public final class Database implements AutoCloseable {
 				return false;
 			}
 			long locked = System.nanoTime();
-			boolean backfilled;
+			int[] result;
 			try {
-				copyWal(this.clock.instant());
-				sql.endRead();
-				int[] result = sql.checkpointPassive();
-				// The application's own (auto)checkpoint may still be running after its last commit: with writers held
-				// off, it ends within milliseconds.
-				for (int attempt = 0; attempt < CHECKPOINTER_RETRIES && checkpointerBusy(result); attempt++) {
-					sleep(CHECKPOINTER_RETRY_DELAY.toMillis());
-					result = sql.checkpointPassive();
-				}
-				long deadline = System.nanoTime() + READER_WAIT.toNanos();
-				while (result[1] != result[2] && System.nanoTime() < deadline) {
-					sleep(20);
-					result = sql.checkpointPassive();
-				}
-				backfilled = result[0] == 0 && result[1] == result[2];
-				sql.beginRead();
+				result = backfillWholeWal(sql);
 				logger.debug("db={} checkpoint mode={} unlocked={} locked={} (unlocked phase {} ms, lock wait {} ms, "
 						+ "locked {} ms)", this.name, mode, Arrays.toString(unlocked), Arrays.toString(result),
 						(lockRequested - started) / 1_000_000, (locked - lockRequested) / 1_000_000,
@@ -719,8 +893,7 @@ public final class Database implements AutoCloseable {
 				sql.releaseWriteLock();
 			}
 			boolean restarted = false;
-			if (backfilled) {
-				this.restartExpected = true;
+			if (fullyBackfilled(result)) {
 				sql.forceWrite(mode == CheckpointMode.TRUNCATE);
 				long before = this.index;
 				copyWal(this.clock.instant());
@@ -729,7 +902,7 @@ public final class Database implements AutoCloseable {
 				// slot 0), which let the restart happen; there it blocks every backfill, and the application's
 				// auto-checkpoint sorted the whole WAL's frames after every commit before giving up (its writes fell
 				// to a quarter of their speed). Taken again now, it marks the new WAL's copied end.
-				sql.refreshRead();
+				moveMark(this.clock.instant());
 				this.readMarkMayBeOnDatabaseFile = false;
 			}
 			this.lastCheckpointAt = this.clock.instant();
@@ -743,6 +916,53 @@ public final class Database implements AutoCloseable {
 		finally {
 			this.checkpointGuard.writeLock().unlock();
 		}
+	}
+
+	/**
+	 * With SQLite's write lock held: copies the WAL's last frames, ends the read transaction and backfills the whole
+	 * WAL into the database file (retrying while the application's checkpoint or readers hold it back), then takes
+	 * the read transaction again, whatever failed: an engine without a read transaction cannot prove that the WAL
+	 * did not restart under frames it has not copied. Writers are held off, so the shadow WAL then holds the whole
+	 * WAL and the new read mark is at its end.
+	 * @return SQLite's result of the last checkpoint: busy flag, frames in the WAL, frames backfilled
+	 */
+	private int[] backfillWholeWal(EngineConnections sql) throws IOException, SQLException {
+		copyWal(this.clock.instant());
+		sql.endRead();
+		this.markHeld = false;
+		SQLException notRetaken = null;
+		int[] result;
+		try {
+			result = sql.checkpointPassive();
+			// The application's own (auto)checkpoint may still be running after its last commit: with writers held
+			// off, it ends within milliseconds.
+			for (int attempt = 0; attempt < CHECKPOINTER_RETRIES && checkpointerBusy(result); attempt++) {
+				sleep(CHECKPOINTER_RETRY_DELAY.toMillis());
+				result = sql.checkpointPassive();
+			}
+			long deadline = System.nanoTime() + READER_WAIT.toNanos();
+			while (result[1] != result[2] && System.nanoTime() < deadline) {
+				sleep(20);
+				result = sql.checkpointPassive();
+			}
+		}
+		finally {
+			try {
+				sql.beginRead();
+				this.markHeld = true;
+			}
+			catch (SQLException ex) {
+				notRetaken = ex;
+			}
+		}
+		if (notRetaken != null) {
+			throw notRetaken;
+		}
+		return result;
+	}
+
+	private static boolean fullyBackfilled(int[] result) {
+		return result[0] == 0 && result[1] == result[2];
 	}
 
 	private EngineConnections requireConnections() {

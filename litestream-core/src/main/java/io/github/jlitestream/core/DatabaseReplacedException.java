@@ -8,8 +8,25 @@ package io.github.jlitestream.core;
  */
 public class DatabaseReplacedException extends LitestreamException {
 
+	private final String reason;
+
 	public DatabaseReplacedException(String message) {
+		this(message, "database file replaced");
+	}
+
+	/**
+	 * Creates the exception.
+	 * @param message what happened, for the log
+	 * @param reason the short reason of the generation that the reopened database starts
+	 */
+	public DatabaseReplacedException(String message, String reason) {
 		super(message);
+		this.reason = reason;
+	}
+
+	/** The short reason of the generation that the reopened database starts. */
+	public String reason() {
+		return this.reason;
 	}
 
 }

@@ -67,6 +67,9 @@ public final class DatabaseReplication {
 	private volatile Runnable beforeCopy = () -> {
 	};
 
+	/** Why the database must be opened again (it was deleted or replaced), until that succeeds. */
+	private volatile @Nullable String reopenReason;
+
 	private @Nullable Thread monitor;
 
 	DatabaseReplication(Database database, List<Replica> replicas, Clock clock, ReplicationListener listener) {
@@ -176,6 +179,9 @@ public final class DatabaseReplication {
 		boolean complete = true;
 		try {
 			this.database.sync();
+			// The last frames are copied under SQLite's write lock before the final uploads, not after them by
+			// close(): what close() copied would reach no replica before the next start, and never on a fresh disk.
+			this.database.quiesce();
 			for (ReplicaWorker worker : this.workers) {
 				try {
 					worker.replica.sync();
@@ -228,6 +234,10 @@ public final class DatabaseReplication {
 			}
 			lastCopy = System.nanoTime();
 			this.beforeCopy.run();
+			if (this.reopenReason != null && !reopen(failures)) {
+				failures++;
+				continue;
+			}
 			try {
 				copied = this.database.sync();
 				trimCommits();
@@ -236,7 +246,8 @@ public final class DatabaseReplication {
 			}
 			catch (DatabaseReplacedException ex) {
 				logger.warn("db={} {}", this.database.name(), ex.getMessage());
-				reopen();
+				this.reopenReason = ex.reason();
+				failures = reopen(0) ? 0 : 1;
 			}
 			catch (RuntimeException ex) {
 				if (failures++ == 0) {
@@ -247,24 +258,49 @@ public final class DatabaseReplication {
 		}
 	}
 
-	private void reopen() {
+	/**
+	 * Opens the database again after it was deleted or replaced; retried with backoff until it succeeds, since a
+	 * replaced file may not be a valid database yet and a deleted one may come back.
+	 * @return whether it is open again
+	 */
+	private boolean reopen(int failures) {
+		String reason = this.reopenReason;
+		if (reason == null) {
+			return true;
+		}
 		try {
 			this.database.close();
-			this.database.open();
+			this.database.reopen(reason);
+			this.reopenReason = null;
 			this.lastError = null;
+			if (failures > 0) {
+				logger.info("db={} reopened after {} failed attempts", this.database.name(), failures);
+			}
+			return true;
 		}
 		catch (RuntimeException ex) {
 			this.lastError = ex.getMessage();
-			logger.warn("db={} cannot reopen: {}", this.database.name(), ex.getMessage());
+			if (failures == 0) {
+				logger.warn("db={} cannot reopen, retrying with backoff: {}", this.database.name(), ex.getMessage());
+			}
+			return false;
 		}
 	}
 
-	/** Forgets commits that every replica holds. */
+	/**
+	 * Forgets commits that every replica holds. A replica in another generation than the database holds none of the
+	 * current generation's commits (positions of different generations cannot be compared: generation ids are
+	 * random), so nothing is forgotten until every replica has reached the current generation.
+	 */
 	private void trimCommits() {
+		Position current = this.database.position();
+		if (current == null) {
+			return;
+		}
 		Position min = null;
 		for (ReplicaWorker worker : this.workers) {
 			Position position = worker.replica.position();
-			if (position == null) {
+			if (position == null || !position.generation().equals(current.generation())) {
 				return;
 			}
 			if (min == null || position.compareTo(min) < 0) {
@@ -273,6 +309,25 @@ public final class DatabaseReplication {
 		}
 		if (min != null) {
 			this.database.commitsDurable(min);
+		}
+	}
+
+	/**
+	 * Deletes the local shadow WAL files that no replica needs any more: those below the lowest index any replica
+	 * still has to upload. Only the replicas together can say that; one replica's position says nothing about the
+	 * others, which may be slower or failing.
+	 */
+	private void releaseShadows() throws IOException {
+		Position current = this.database.position();
+		if (current == null) {
+			return;
+		}
+		long below = current.index();
+		for (ReplicaWorker worker : this.workers) {
+			below = Math.min(below, worker.replica.neededShadowIndex(current.generation()));
+		}
+		if (below > 0) {
+			this.database.releaseShadowBefore(current.generation(), below);
 		}
 	}
 
@@ -393,10 +448,7 @@ public final class DatabaseReplication {
 					this.replica.enforceRetention();
 					this.nextRetention = now.plus(this.replica.options().retentionCheckInterval());
 				}
-				Position position = this.replica.position();
-				if (position != null) {
-					DatabaseReplication.this.database.releaseShadowBefore(position.generation(), position.index());
-				}
+				releaseShadows();
 			}
 			catch (IOException | RuntimeException ex) {
 				if (this.failures++ == 0) {

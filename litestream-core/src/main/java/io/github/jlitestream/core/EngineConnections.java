@@ -9,6 +9,7 @@ import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteOpenMode;
 
 /**
  * The engine's two SQLite connections to a database: the reader holds the long-running read transaction that stops
@@ -33,12 +34,16 @@ final class EngineConnections implements AutoCloseable {
 		this.pageSize = pageSize;
 	}
 
-	static EngineConnections open(Path path, Duration busyTimeout) {
+	/**
+	 * Opens the connections.
+	 * @param create whether SQLite may create the file when it does not exist
+	 */
+	static EngineConnections open(Path path, Duration busyTimeout, boolean create) {
 		Connection reader = null;
 		Connection spare = null;
 		Connection locker = null;
 		try {
-			reader = connect(path, busyTimeout);
+			reader = connect(path, busyTimeout, create);
 			String mode;
 			try (Statement statement = reader.createStatement();
 					ResultSet rs = statement.executeQuery("PRAGMA journal_mode = wal")) {
@@ -69,8 +74,8 @@ final class EngineConnections implements AutoCloseable {
 				rs.next();
 				pageSize = rs.getInt(1);
 			}
-			locker = connect(path, busyTimeout);
-			spare = connect(path, busyTimeout);
+			locker = connect(path, busyTimeout, false);
+			spare = connect(path, busyTimeout, false);
 			for (Connection connection : new Connection[] { locker, spare }) {
 				try (Statement statement = connection.createStatement()) {
 					statement.execute("PRAGMA wal_autocheckpoint = 0");
@@ -101,9 +106,12 @@ final class EngineConnections implements AutoCloseable {
 		return message.contains("NOTADB") || message.contains("not a database");
 	}
 
-	private static Connection connect(Path path, Duration busyTimeout) throws SQLException {
+	private static Connection connect(Path path, Duration busyTimeout, boolean create) throws SQLException {
 		SQLiteConfig config = new SQLiteConfig();
 		config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
+		if (!create) {
+			config.resetOpenMode(SQLiteOpenMode.CREATE);
+		}
 		return config.createConnection("jdbc:sqlite:" + path);
 	}
 

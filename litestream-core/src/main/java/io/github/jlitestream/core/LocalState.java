@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.stream.Stream;
 
+import io.github.jlitestream.core.io.LocalFiles;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -86,6 +87,7 @@ final class LocalState {
 			channel.force(true);
 		}
 		Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		LocalFiles.forceDirectory(this.metaPath);
 	}
 
 	void removeOtherGenerations(Generation keep) throws IOException {

@@ -64,6 +64,12 @@ public final class Replica {
 	/** Set after a failure: the position is recomputed from the store before the next upload. */
 	private boolean stale;
 
+	/**
+	 * Set when the local shadow WAL of the position's index is gone (released while this replica was behind, or
+	 * lost with the local disk): the replica goes on from a new snapshot of the current index.
+	 */
+	private volatile boolean needsSnapshot;
+
 	/** The next segment, encoded ahead; guarded by the lock. */
 	private @Nullable SegmentDraft draft;
 
@@ -114,6 +120,19 @@ public final class Replica {
 	 */
 	public @Nullable Position position() {
 		return this.snapshotted ? this.position : null;
+	}
+
+	/**
+	 * The lowest WAL index of {@code generation} whose local shadow WAL this replica still has to upload: its
+	 * position's, or 0 while its position is unknown or in another generation (what the store holds is not known
+	 * yet). A replica that writes a new snapshot first needs none below the current index.
+	 */
+	long neededShadowIndex(Generation generation) {
+		Position at = this.position;
+		if (this.needsSnapshot || (at != null && at.generation().equals(generation) && !this.snapshotted)) {
+			return Long.MAX_VALUE;
+		}
+		return (at != null && at.generation().equals(generation)) ? at.index() : 0;
 	}
 
 	/** When the last successful sync ended. */
@@ -203,8 +222,14 @@ public final class Replica {
 					reconcile();
 				}
 			}
-			if (current == null || !this.snapshotted) {
-				writeSnapshotLocked();
+			if (current != null && current.generation().equals(target.generation()) && current.index() < target.index()
+					&& this.database.shadowSize(current.generation(), current.index()) < 0) {
+				logger.warn("db={} replica={} is at {} but the local shadow WAL of that index is gone: it goes on from "
+						+ "a new snapshot of index {}", this.database.name(), name(), current, target.index());
+				this.needsSnapshot = true;
+			}
+			if (current == null || !this.snapshotted || this.needsSnapshot) {
+				writeSnapshotLocked(true);
 			}
 			ship();
 			this.lastSyncAt = this.clock.instant();
@@ -245,7 +270,7 @@ public final class Replica {
 				return false;
 			}
 			sync();
-			writeSnapshotLocked();
+			writeSnapshotLocked(false);
 			return true;
 		}
 		finally {
@@ -306,6 +331,16 @@ public final class Replica {
 		}
 		Position end = new Position(generation, last.index(), last.offset() + content.length);
 		long local = this.database.shadowSize(generation, last.index());
+		Position database = this.database.position();
+		if (local < 0 && database != null && database.generation().equals(generation)
+				&& last.index() < database.index()) {
+			// Released while this replica was behind (or lost with the disk): nothing to compare the store with, and
+			// nothing to upload from; a new snapshot of the current index continues the replica.
+			logger.warn("db={} replica={} holds {} but the local shadow WAL of index {} is gone: it goes on from a "
+					+ "new snapshot", this.database.name(), name(), end, last.index());
+			this.needsSnapshot = true;
+			return end;
+		}
 		if (local < end.offset() || !Arrays.equals(content, readShadow(generation, last.index(), last.offset(),
 				content.length))) {
 			throw new LitestreamException("Replica '" + name() + "' at " + this.client.location()
@@ -453,19 +488,30 @@ public final class Replica {
 	}
 
 	/**
-	 * Writes a snapshot of the database file at the current WAL index. The WAL up to the snapshot's position is
-	 * uploaded first, so every change the snapshot holds is also in a segment written before it: a point-in-time
-	 * restore that starts from the snapshot never mixes states.
+	 * Writes a snapshot of the database file at the current WAL index. The file is frozen at the snapshot's
+	 * position ({@link Database#readSnapshot}), so the snapshot restores on its own. A generation's first snapshot
+	 * (or one that starts the replica again at the current index) goes first: until it is in the store nothing of
+	 * the generation is, and a restore (this project's or Litestream's) picks the previous generation's newest state
+	 * instead of refusing a generation it cannot restore. A later snapshot goes after the WAL up to its position, so
+	 * that what is committed reaches the store as early as possible.
+	 * @param first whether the replica starts at the snapshot's index
 	 */
-	private void writeSnapshotLocked() throws IOException {
+	private void writeSnapshotLocked(boolean first) throws IOException {
 		long start = System.nanoTime();
 		try {
 			SnapshotInfo written = this.database.readSnapshot((position, databaseFile) -> {
 				Position current = this.position;
-				if (current == null || !current.generation().equals(position.generation())) {
-					this.position = new Position(position.generation(), position.index(), 0);
+				if (first) {
+					// Segments of the snapshot's index already in the store (checked against the local shadow WAL when
+					// the position was resolved) are kept; otherwise the index is uploaded from its start.
+					if (current == null || !current.generation().equals(position.generation())
+							|| current.index() != position.index() || this.needsSnapshot) {
+						this.position = new Position(position.generation(), position.index(), 0);
+					}
 				}
-				ship();
+				else {
+					ship();
+				}
 				String key = ReplicaPaths.snapshotKey(position.generation(), position.index(),
 						this.codec.compression());
 				Spool spool = new Spool(this.spoolDir, SPOOL_MEMORY_LIMIT);
@@ -482,6 +528,7 @@ public final class Replica {
 			});
 			this.lastSnapshotAt = this.clock.instant();
 			this.snapshotted = true;
+			this.needsSnapshot = false;
 			this.storage = this.storage.added(written.size(), written.createdAt(), true);
 			logger.info("db={} replica={} snapshot generation={} index={} bytes={}", this.database.name(), name(),
 					written.generation(), written.index(), written.size());

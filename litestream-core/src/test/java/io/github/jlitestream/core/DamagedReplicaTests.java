@@ -39,12 +39,17 @@ class DamagedReplicaTests {
 
 	private List<WalSegmentInfo> segments;
 
+	/** The WAL index the damaged segments are counted from. */
+	private static final long FIRST = 1;
+
 	@BeforeEach
 	void replicate() throws Exception {
 		this.replicaDir = this.dir.resolve("replica");
 		Files.createDirectories(this.dir.resolve("out"));
 		this.harness = new Harness(this.dir.resolve("app.db"), new FileReplicaClient(this.replicaDir));
 		this.harness.execute("CREATE TABLE t (v TEXT)");
+		this.harness.sync();
+		// The first write after the generation's snapshot restarts the fully backfilled WAL: index 1 holds the rows.
 		for (int i = 0; i < 6; i++) {
 			this.harness.execute("INSERT INTO t VALUES ('row " + i + "')");
 			this.harness.sync();
@@ -56,7 +61,7 @@ class DamagedReplicaTests {
 		}
 		this.generation = this.harness.database().position().generation();
 		this.segments = this.harness.client().walSegments(this.generation);
-		assertThat(this.segments.stream().filter((s) -> s.index() == 0)).hasSizeGreaterThan(3);
+		assertThat(this.segments.stream().filter((s) -> s.index() == FIRST)).hasSizeGreaterThan(3);
 		this.harness.close();
 	}
 
@@ -97,7 +102,7 @@ class DamagedReplicaTests {
 	@Test
 	void missingFirstSegmentOfAnIndex() throws Exception {
 		Files.delete(file(segment(1, 0)));
-		assertRestoreFails(ReplicaPaths.walSegmentKey(this.generation, 1, 0), "missing");
+		assertRestoreFails(ReplicaPaths.walSegmentKey(this.generation, FIRST + 1, 0), "missing");
 	}
 
 	@Test
@@ -180,7 +185,7 @@ class DamagedReplicaTests {
 	}
 
 	private WalSegmentInfo segment(long index, int ordinal) {
-		return this.segments.stream().filter((s) -> s.index() == index).toList().get(ordinal);
+		return this.segments.stream().filter((s) -> s.index() == FIRST + index).toList().get(ordinal);
 	}
 
 	private String key(WalSegmentInfo segment) {

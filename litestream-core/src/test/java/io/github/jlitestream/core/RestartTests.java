@@ -119,6 +119,11 @@ class RestartTests {
 				harness.execute("INSERT INTO t VALUES ('row " + i + "')");
 			}
 			harness.sync();
+			// Frames the database file does not hold yet (the first snapshot backfilled the WAL), then the cut
+			for (int i = 20; i < 40; i++) {
+				harness.execute("INSERT INTO t VALUES ('row " + i + "')");
+			}
+			harness.sync();
 			Generation before = harness.database().position().generation();
 			try (RandomAccessFile wal = new RandomAccessFile(path.resolveSibling("app.db-wal").toFile(), "rw")) {
 				wal.setLength(wal.length() / 2); // what a careless tool might do

@@ -42,10 +42,13 @@ class RetentionTests {
 			harness.execute("INSERT INTO t VALUES ('c')");
 			harness.sync();
 			Generation generation = harness.database().position().generation();
-			assertThat(client.snapshots(generation)).extracting(SnapshotInfo::index).containsExactly(0L, 1L, 2L);
+			// Each snapshot starts a WAL index (and the write after a snapshot may restart the WAL once more).
+			List<Long> indexes = client.snapshots(generation).stream().map(SnapshotInfo::index).toList();
+			assertThat(indexes).hasSize(3).first().isEqualTo(0L);
 			assertStorageMatchesStore(harness);
-			age(replicaDir, generation, 0, Duration.ofHours(30));
-			age(replicaDir, generation, 1, Duration.ofHours(25));
+			for (long index = indexes.get(0); index < indexes.get(2); index++) {
+				age(replicaDir, generation, index, Duration.ofHours((index < indexes.get(1)) ? 30 : 25));
+			}
 			// An old generation, last written two days ago.
 			Generation old = new Generation("00000000000000aa");
 			copyGeneration(replicaDir, generation, old, NOW.minus(Duration.ofDays(2)));
@@ -53,12 +56,14 @@ class RetentionTests {
 			harness.replica().enforceRetention();
 
 			assertThat(client.generations()).containsExactly(generation);
-			assertThat(client.snapshots(generation)).extracting(SnapshotInfo::index).containsExactly(1L, 2L);
+			assertThat(client.snapshots(generation)).extracting(SnapshotInfo::index)
+				.containsExactly(indexes.get(1), indexes.get(2));
 			assertStorageMatchesStore(harness);
 			assertThat(harness.replica().storage().earliestRestorableAt())
 				.isEqualTo(client.snapshots(generation).get(0).createdAt());
-			assertThat(client.walSegments(generation)).extracting(WalSegmentInfo::index).doesNotContain(0L)
-				.contains(1L, 2L);
+			assertThat(client.walSegments(generation)).extracting(WalSegmentInfo::index)
+				.allSatisfy((index) -> assertThat(index).isGreaterThanOrEqualTo(indexes.get(1)))
+				.contains(indexes.get(1), indexes.get(2));
 			// The start of the window (24 h ago) is still restorable, from snapshot 1.
 			Path atStart = this.dir.resolve("start.db");
 			harness.restore(RestoreOptions.latest(atStart).at(NOW.minus(Duration.ofHours(24))));

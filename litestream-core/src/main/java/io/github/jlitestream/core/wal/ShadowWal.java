@@ -6,7 +6,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 
+import io.github.jlitestream.core.io.LocalFiles;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,6 +32,9 @@ public final class ShadowWal {
 	/** Reused across copies: a copy runs after every commit, so it must not allocate. */
 	private byte @Nullable [] buffer;
 
+	/** The second buffer of the check after each copy, reused too. */
+	private byte @Nullable [] verifyBuffer;
+
 	private ShadowWal(Path file, WalHeader header, FrameChain chain) {
 		this.file = file;
 		this.header = header;
@@ -41,9 +46,10 @@ public final class ShadowWal {
 		Files.createDirectories(file.getParent());
 		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
 				StandardOpenOption.TRUNCATE_EXISTING)) {
-			channel.write(ByteBuffer.wrap(header.bytes()));
+			LocalFiles.writeFully(channel, ByteBuffer.wrap(header.bytes()), 0);
 			channel.force(true);
 		}
+		LocalFiles.forceDirectory(file.getParent());
 		return new ShadowWal(file, header, new FrameChain(header));
 	}
 
@@ -106,7 +112,7 @@ public final class ShadowWal {
 			this.buffer = buffer;
 		}
 		long walSize = wal.size();
-		try (FileChannel shadow = FileChannel.open(this.file, StandardOpenOption.WRITE)) {
+		try (FileChannel shadow = FileChannel.open(this.file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
 			boolean broken = false;
 			while (!broken && next.offset() + frameSize <= walSize) {
 				int frames = (int) Math.min(FRAMES_PER_READ, (walSize - next.offset()) / frameSize);
@@ -124,9 +130,16 @@ public final class ShadowWal {
 						break;
 					}
 				}
-				shadow.write(ByteBuffer.wrap(buffer, 0, accepted * frameSize), chunkStart);
+				LocalFiles.writeFully(shadow, ByteBuffer.wrap(buffer, 0, accepted * frameSize), chunkStart);
 			}
 			long end = next.lastCommitOffset();
+			if (end > start && !unchangedSinceCopied(wal, shadow, start, end)) {
+				// SQLite rewrote frames of the transaction in place while they were read: its commit frame may have
+				// been read before its checksums were rewritten, over pages read before they changed. Copied again
+				// next time, when the transaction is complete.
+				shadow.truncate(start);
+				return 0;
+			}
 			if (shadow.size() > end) {
 				shadow.truncate(end); // frames of a transaction that has not committed yet
 			}
@@ -137,6 +150,33 @@ public final class ShadowWal {
 		this.chain = new FrameChain(this.header, next.lastCommitOffset(), next.lastCommitChecksum(),
 				next.lastCommitSize());
 		return this.chain.offset() - start;
+	}
+
+	/**
+	 * Whether the real WAL still holds, byte for byte, the frames just copied into the shadow WAL. A copy reads
+	 * without SQLite's locks; committed frames never change under the engine's read mark, but a transaction that
+	 * spilled pages into the WAL before it committed rewrites them in place, appends its commit frame with checksums
+	 * over the old pages and only then rewrites the checksums (sqlite3WalFrames, walRewriteChecksums). A copy that
+	 * read a page before its rewrite and the commit frame before the checksums' rewrite sees a valid chain over a
+	 * state that never existed; reading the range again after the commit frame was read shows the change.
+	 */
+	private boolean unchangedSinceCopied(FileChannel wal, FileChannel shadow, long start, long end)
+			throws IOException {
+		byte[] walBytes = this.buffer;
+		byte[] copied = this.verifyBuffer;
+		if (copied == null) {
+			copied = new byte[walBytes.length];
+			this.verifyBuffer = copied;
+		}
+		for (long at = start; at < end; at += walBytes.length) {
+			int length = (int) Math.min(walBytes.length, end - at);
+			if (read(wal, ByteBuffer.wrap(walBytes, 0, length), at) < length
+					|| read(shadow, ByteBuffer.wrap(copied, 0, length), at) < length
+					|| !Arrays.equals(walBytes, 0, length, copied, 0, length)) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/**

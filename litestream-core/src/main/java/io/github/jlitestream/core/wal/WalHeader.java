@@ -97,6 +97,16 @@ public record WalHeader(byte[] bytes) {
 		return new WalChecksum(intAt(24), intAt(28));
 	}
 
+	/**
+	 * Whether this is the header SQLite writes when it restarts the WAL right after {@code previous}'s lifetime
+	 * (walRestartHdr in wal.c): salt-1 one more, same page size. Two restarts in a row give two more, and a WAL
+	 * created anew after its file was deleted starts with random salts. The checkpoint sequence says nothing here:
+	 * each connection counts its own, so a restart by a connection that never read a WAL header writes 1.
+	 */
+	public boolean restarts(WalHeader previous) {
+		return salt1() == previous.salt1() + 1 && pageSize() == previous.pageSize();
+	}
+
 	/** The size of one frame: 24 header bytes plus a page. */
 	public int frameSize() {
 		return WalFrame.HEADER_SIZE + pageSize();

@@ -1,0 +1,59 @@
+package io.github.jlitestream.core.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Durability on the local file system: a file's data is on disk only after it is forced, and a file created,
+ * renamed or deleted is only durable once its directory is forced too (after a power loss the new name could
+ * otherwise be missing although the engine went on as if it existed).
+ *
+ * @since 0.2.0
+ */
+public final class LocalFiles {
+
+	private LocalFiles() {
+	}
+
+	/** Forces a file's content and metadata to disk. */
+	public static void force(Path file) throws IOException {
+		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+			channel.force(true);
+		}
+	}
+
+	/**
+	 * Forces a directory's entries to disk, so that files created, renamed or deleted in it stay so after a power
+	 * loss. Platforms that cannot open a directory (Windows) make entries durable with the rename itself.
+	 */
+	public static void forceDirectory(Path dir) throws IOException {
+		FileChannel channel;
+		try {
+			channel = FileChannel.open(dir, StandardOpenOption.READ);
+		}
+		catch (IOException ex) {
+			if (System.getProperty("os.name", "").startsWith("Windows")) {
+				return;
+			}
+			throw ex;
+		}
+		try (channel) {
+			channel.force(true);
+		}
+	}
+
+	/**
+	 * Writes every byte of {@code buffer} at {@code position}: a single write may write fewer (a full disk, a
+	 * signal), and a short write left unnoticed would leave a hole the next write goes past.
+	 */
+	public static void writeFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+		long at = position;
+		while (buffer.hasRemaining()) {
+			at += channel.write(buffer, at);
+		}
+	}
+
+}

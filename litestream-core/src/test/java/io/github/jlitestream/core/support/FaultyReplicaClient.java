@@ -1,0 +1,147 @@
+package io.github.jlitestream.core.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.jlitestream.core.Compression;
+import io.github.jlitestream.core.Generation;
+import io.github.jlitestream.core.ObjectContent;
+import io.github.jlitestream.core.ReplicaClient;
+import io.github.jlitestream.core.SnapshotInfo;
+import io.github.jlitestream.core.WalSegmentInfo;
+
+/**
+ * A store that fails on demand, as an unreachable store or a process killed in the middle of an upload would: while
+ * {@link #down} is set every call throws; {@link #failWritesAfter(int)} lets that many more uploads through and
+ * fails every one after them without writing anything (what a kill during the upload leaves in an S3 bucket).
+ */
+public final class FaultyReplicaClient implements ReplicaClient {
+
+	private final ReplicaClient delegate;
+
+	/** Every call fails while set. */
+	public volatile boolean down;
+
+	private final AtomicInteger writesLeft = new AtomicInteger(Integer.MAX_VALUE);
+
+	private final AtomicInteger snapshotsWritten = new AtomicInteger();
+
+	private final AtomicInteger segmentsWritten = new AtomicInteger();
+
+	public FaultyReplicaClient(ReplicaClient delegate) {
+		this.delegate = delegate;
+	}
+
+	/** Lets {@code count} more uploads through, then fails every upload. */
+	public void failWritesAfter(int count) {
+		this.writesLeft.set(count);
+	}
+
+	/** Lets every upload through again. */
+	public void heal() {
+		this.writesLeft.set(Integer.MAX_VALUE);
+		this.down = false;
+	}
+
+	public int snapshotsWritten() {
+		return this.snapshotsWritten.get();
+	}
+
+	public int segmentsWritten() {
+		return this.segmentsWritten.get();
+	}
+
+	private void check(String operation) throws IOException {
+		if (this.down) {
+			throw new IOException("store unreachable (injected) during " + operation);
+		}
+	}
+
+	private void checkWrite(String key) throws IOException {
+		check("write of " + key);
+		if (this.writesLeft.getAndUpdate((left) -> (left == Integer.MAX_VALUE) ? left : Math.max(0, left - 1)) <= 0) {
+			throw new IOException("upload of " + key + " failed (injected)");
+		}
+	}
+
+	@Override
+	public String type() {
+		return this.delegate.type();
+	}
+
+	@Override
+	public String location() {
+		return this.delegate.location();
+	}
+
+	@Override
+	public List<Generation> generations() throws IOException {
+		check("list");
+		return this.delegate.generations();
+	}
+
+	@Override
+	public List<SnapshotInfo> snapshots(Generation generation) throws IOException {
+		check("list");
+		return this.delegate.snapshots(generation);
+	}
+
+	@Override
+	public List<WalSegmentInfo> walSegments(Generation generation) throws IOException {
+		check("list");
+		return this.delegate.walSegments(generation);
+	}
+
+	@Override
+	public SnapshotInfo writeSnapshot(Generation generation, long index, Compression compression,
+			ObjectContent content) throws IOException {
+		checkWrite("snapshot " + generation + "/" + index);
+		SnapshotInfo written = this.delegate.writeSnapshot(generation, index, compression, content);
+		this.snapshotsWritten.incrementAndGet();
+		return written;
+	}
+
+	@Override
+	public WalSegmentInfo writeWalSegment(Generation generation, long index, long offset, Compression compression,
+			ObjectContent content) throws IOException {
+		checkWrite("segment " + generation + "/" + index + ":" + offset);
+		WalSegmentInfo written = this.delegate.writeWalSegment(generation, index, offset, compression, content);
+		this.segmentsWritten.incrementAndGet();
+		return written;
+	}
+
+	@Override
+	public InputStream openSnapshot(Generation generation, long index, Compression compression) throws IOException {
+		check("read");
+		return this.delegate.openSnapshot(generation, index, compression);
+	}
+
+	@Override
+	public InputStream openWalSegment(Generation generation, long index, long offset, Compression compression)
+			throws IOException {
+		check("read");
+		return this.delegate.openWalSegment(generation, index, offset, compression);
+	}
+
+	@Override
+	public void deleteSnapshots(Collection<SnapshotInfo> snapshots) throws IOException {
+		check("delete");
+		this.delegate.deleteSnapshots(snapshots);
+	}
+
+	@Override
+	public void deleteWalSegments(Collection<WalSegmentInfo> segments) throws IOException {
+		check("delete");
+		this.delegate.deleteWalSegments(segments);
+	}
+
+	@Override
+	public void deleteGeneration(Generation generation) throws IOException {
+		check("delete");
+		this.delegate.deleteGeneration(generation);
+	}
+
+}
