@@ -933,6 +933,7 @@ public final class Database implements AutoCloseable {
 		SQLException notRetaken = null;
 		int[] result;
 		try {
+			Failpoints.hit(Failpoints.CHECKPOINT_BACKFILL);
 			result = sql.checkpointPassive();
 			// The application's own (auto)checkpoint may still be running after its last commit: with writers held
 			// off, it ends within milliseconds.
@@ -948,6 +949,7 @@ public final class Database implements AutoCloseable {
 		}
 		finally {
 			try {
+				Failpoints.hit(Failpoints.CHECKPOINT_RETAKE_READ);
 				sql.beginRead();
 				this.markHeld = true;
 			}

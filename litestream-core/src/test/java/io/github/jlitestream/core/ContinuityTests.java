@@ -1,0 +1,132 @@
+package io.github.jlitestream.core;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import io.github.jlitestream.core.file.FileReplicaClient;
+import io.github.jlitestream.core.restore.RestoreOptions;
+import io.github.jlitestream.core.support.Harness;
+import io.github.jlitestream.core.support.Sql;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * How the engine proves that the WAL it copies continues what it copied before: it always holds a read
+ * transaction taken before its last copy, so the application can restart the WAL at most once between two copies,
+ * and a WAL that restarted more often than that starts a new generation instead of silently skipping a lifetime.
+ */
+class ContinuityTests {
+
+	@TempDir
+	Path dir;
+
+	@AfterEach
+	void removeFailpoints() {
+		Failpoints.set(null);
+	}
+
+	/**
+	 * Audit finding 2: a failure inside the locked phase of a checkpoint left the engine without a read
+	 * transaction; the application then restarted the WAL twice and the restored database lacked the middle
+	 * lifetime, with every check passing.
+	 */
+	@Test
+	void aFailureInsideTheLockedCheckpointKeepsTheReadTransaction() throws Exception {
+		Path path = this.dir.resolve("app.db");
+		try (Harness harness = new Harness(path, new FileReplicaClient(this.dir.resolve("replica")))) {
+			harness.execute("CREATE TABLE t (v TEXT)", "CREATE TABLE u (v TEXT)", "CREATE TABLE w (v TEXT)");
+			for (int i = 0; i < 50; i++) {
+				harness.execute("INSERT INTO t VALUES ('t" + i + "')");
+			}
+			harness.sync();
+			Failpoints.set(failOnce(Failpoints.CHECKPOINT_BACKFILL, "disk I/O error (injected)"));
+			assertThatExceptionOfType(LitestreamException.class)
+				.isThrownBy(() -> harness.database().checkpoint(CheckpointMode.RESTART))
+				.withMessageContaining("injected");
+			Failpoints.set(null);
+			applicationRestartsTheWalTwice(harness);
+			harness.sync();
+			Map<String, List<String>> restored = restore(harness);
+			assertThat(restored).isEqualTo(Sql.dump(harness.app()));
+			assertThat(restored.get("u")).containsExactly("lifetime 2");
+		}
+	}
+
+	/**
+	 * Audit finding 2, the second half: when the engine really had no read transaction (taking it again failed),
+	 * two restarts of the WAL before the next copy start a new generation rather than skip a lifetime.
+	 */
+	@Test
+	void twoRestartsWhileTheEngineHadNoReadTransactionStartANewGeneration() throws Exception {
+		Path path = this.dir.resolve("app.db");
+		try (Harness harness = new Harness(path, new FileReplicaClient(this.dir.resolve("replica")))) {
+			harness.execute("CREATE TABLE t (v TEXT)", "CREATE TABLE u (v TEXT)", "CREATE TABLE w (v TEXT)");
+			for (int i = 0; i < 50; i++) {
+				harness.execute("INSERT INTO t VALUES ('t" + i + "')");
+			}
+			harness.sync();
+			Generation before = harness.database().position().generation();
+			Failpoints.set(failOnce(Failpoints.CHECKPOINT_RETAKE_READ, "cannot take the read lock (injected)"));
+			assertThatExceptionOfType(RuntimeException.class)
+				.isThrownBy(() -> harness.database().checkpoint(CheckpointMode.RESTART));
+			Failpoints.set(null);
+			applicationRestartsTheWalTwice(harness);
+			harness.sync();
+			assertThat(harness.database().position().generation()).as("continuity could not be proven")
+				.isNotEqualTo(before);
+			Map<String, List<String>> restored = restore(harness);
+			assertThat(restored).isEqualTo(Sql.dump(harness.app()));
+			assertThat(restored.get("u")).containsExactly("lifetime 2");
+		}
+	}
+
+	/**
+	 * One restart by the application between two copies is the next WAL index of the same generation: a snapshot
+	 * backfills the whole WAL, and the application's next write restarts it.
+	 */
+	@Test
+	void oneRestartByTheApplicationContinuesTheGeneration() throws Exception {
+		Path path = this.dir.resolve("app.db");
+		try (Harness harness = new Harness(path, new FileReplicaClient(this.dir.resolve("replica")))) {
+			harness.execute("CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('a')");
+			harness.sync();
+			Position before = harness.database().position();
+			harness.execute("INSERT INTO t VALUES ('b')");
+			harness.sync();
+			Position after = harness.database().position();
+			assertThat(after.generation()).isEqualTo(before.generation());
+			assertThat(after.index()).as("the application restarted the WAL").isEqualTo(before.index() + 1);
+			assertThat(restore(harness)).isEqualTo(Sql.dump(harness.app()));
+		}
+	}
+
+	private static void applicationRestartsTheWalTwice(Harness harness) throws Exception {
+		// A short busy timeout: while the engine holds its read transaction these checkpoints wait for it, then give
+		// up without restarting the WAL.
+		harness.execute("PRAGMA busy_timeout = 200", "PRAGMA wal_checkpoint(RESTART)",
+				"INSERT INTO u VALUES ('lifetime 2')", "PRAGMA wal_checkpoint(RESTART)",
+				"INSERT INTO w VALUES ('lifetime 3')", "PRAGMA busy_timeout = 10000");
+	}
+
+	private Map<String, List<String>> restore(Harness harness) throws Exception {
+		Path out = this.dir.resolve("restored-" + System.nanoTime() + ".db");
+		harness.restore(RestoreOptions.latest(out));
+		return Sql.dump(out);
+	}
+
+	private static java.util.function.Consumer<String> failOnce(String failpoint, String message) {
+		boolean[] failed = { false };
+		return (name) -> {
+			if (name.equals(failpoint) && !failed[0]) {
+				failed[0] = true;
+				throw new LitestreamException(message);
+			}
+		};
+	}
+
+}
