@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * A replica in a local directory, laid out as Litestream v0.3's file replica. An object is written to a temporary
  * file of its own ({@code <name>.<random>.tmp}, which no listing takes for an object), forced to disk, and then
  * linked under its name only if that name is free, so a reader never sees half an object and an object is never
- * replaced.
+ * replaced. The directory is forced to disk too (and so are the parents of directories the write created), so the
+ * new name survives a power loss of the replica's host.
  *
  * @since 0.1.0
  */
@@ -49,13 +50,24 @@ public final class FileReplicaClient implements ReplicaClient {
 
 	private static final SecureRandom random = new SecureRandom();
 
+	private static final boolean DIRECTORIES_CANNOT_BE_FORCED = System.getProperty("os.name", "")
+		.startsWith("Windows");
+
 	private final Path root;
+
+	private final DirectorySync directorySync;
 
 	/** Cleared once the file system refused a hard link: every later write uses the move instead. */
 	private volatile boolean hardLinks = true;
 
 	public FileReplicaClient(Path root) {
+		this(root, FileReplicaClient::forceDirectory);
+	}
+
+	/** A client whose directory fsyncs go through {@code directorySync}, for tests that watch them. */
+	FileReplicaClient(Path root, DirectorySync directorySync) {
 		this.root = root.toAbsolutePath().normalize();
+		this.directorySync = directorySync;
 	}
 
 	/** The replica's root directory. */
@@ -185,7 +197,7 @@ public final class FileReplicaClient implements ReplicaClient {
 	private Instant write(String key, ObjectContent content) throws IOException {
 		Path target = this.root.resolve(key);
 		Path dir = target.getParent();
-		Files.createDirectories(dir);
+		List<Path> created = createDirectories(dir);
 		Path tmp = dir.resolve("%s.%016x.tmp".formatted(target.getFileName(), random.nextLong()));
 		try {
 			try (InputStream in = content.open();
@@ -209,6 +221,12 @@ public final class FileReplicaClient implements ReplicaClient {
 				ex.addSuppressed(cleanup);
 			}
 			throw ex;
+		}
+		// The new name survives a power loss only once the directory holding it is on disk, and a directory this
+		// write created only once its parent is, up to the first directory that existed.
+		this.directorySync.force(dir);
+		for (Path createdDir : created) {
+			this.directorySync.force(createdDir.getParent());
 		}
 		return Files.getLastModifiedTime(target).toInstant();
 	}
@@ -283,6 +301,32 @@ public final class FileReplicaClient implements ReplicaClient {
 				|| reason.contains("not implemented") || reason.contains("incorrect function");
 	}
 
+	/** Creates {@code dir} and its missing parents; returns the directories that were missing, deepest first. */
+	private static List<Path> createDirectories(Path dir) throws IOException {
+		List<Path> missing = new ArrayList<>();
+		for (Path candidate = dir; candidate != null && !Files.isDirectory(candidate);
+				candidate = candidate.getParent()) {
+			missing.add(candidate);
+		}
+		if (!missing.isEmpty()) {
+			Files.createDirectories(dir);
+		}
+		return missing;
+	}
+
+	/** Forces a directory's entries to disk (fsync of the directory). */
+	static void forceDirectory(Path dir) throws IOException {
+		try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+			channel.force(true);
+		}
+		catch (IOException ex) {
+			// Windows cannot open a directory to force it; there the name's durability is the file system's affair.
+			if (!DIRECTORIES_CANNOT_BE_FORCED) {
+				throw ex;
+			}
+		}
+	}
+
 	private static List<Path> list(Path dir) throws IOException {
 		List<Path> result = new ArrayList<>();
 		try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
@@ -301,6 +345,14 @@ public final class FileReplicaClient implements ReplicaClient {
 		catch (NoSuchFileException ex) {
 			return null; // deleted between listing and reading: not there any more
 		}
+	}
+
+	/** Forces a directory's entries to disk. */
+	@FunctionalInterface
+	interface DirectorySync {
+
+		void force(Path dir) throws IOException;
+
 	}
 
 }

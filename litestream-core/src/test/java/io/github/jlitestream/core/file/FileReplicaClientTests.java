@@ -2,6 +2,8 @@ package io.github.jlitestream.core.file;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.ObjectContent;
@@ -48,6 +50,39 @@ class FileReplicaClientTests extends AbstractReplicaClientContractTests {
 		Files.writeString(generations.resolve(generation.id()).resolve("snapshots/README"), "x");
 		assertThat(this.client.generations()).containsExactly(generation);
 		assertThat(this.client.snapshots(generation)).hasSize(1);
+	}
+
+	@Test
+	void forcesTheDirectoryOfANewObjectAndTheDirectoriesTheWriteCreated() throws Exception {
+		// The real fsync runs; the test only watches which directories it is called for, and when.
+		List<String> forced = new ArrayList<>();
+		List<Path> expectedNames = new ArrayList<>();
+		Path root = this.dir.resolve("synced/replica");
+		FileReplicaClient.DirectorySync watching = (directory) -> {
+			assertThat(expectedNames).allSatisfy((name) -> assertThat(name).exists());
+			forced.add(this.dir.relativize(directory).toString().replace('\\', '/'));
+			FileReplicaClient.forceDirectory(directory);
+		};
+		Generation generation = new Generation("0123456789abcdef");
+		Path generationDir = root.resolve("generations/0123456789abcdef");
+		try (FileReplicaClient client = new FileReplicaClient(root, watching)) {
+			expectedNames.add(generationDir.resolve("wal/00000001_00000000.wal.lz4"));
+			client.writeWalSegment(generation, 1, 0, ObjectContent.of(bytes("a")));
+			assertThat(forced).containsExactly("synced/replica/generations/0123456789abcdef/wal",
+					"synced/replica/generations/0123456789abcdef", "synced/replica/generations", "synced/replica",
+					"synced", "");
+
+			forced.clear();
+			expectedNames.add(generationDir.resolve("wal/00000001_00000001.wal.lz4"));
+			client.writeWalSegment(generation, 1, 1, ObjectContent.of(bytes("b")));
+			assertThat(forced).containsExactly("synced/replica/generations/0123456789abcdef/wal");
+
+			forced.clear();
+			expectedNames.add(generationDir.resolve("snapshots/00000001.snapshot.lz4"));
+			client.writeSnapshot(generation, 1, ObjectContent.of(bytes("s")));
+			assertThat(forced).containsExactly("synced/replica/generations/0123456789abcdef/snapshots",
+					"synced/replica/generations/0123456789abcdef");
+		}
 	}
 
 }
