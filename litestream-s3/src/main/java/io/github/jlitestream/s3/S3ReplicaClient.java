@@ -45,7 +45,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * so memory stays bounded. They are conditional ({@code If-None-Match: *}): an object that exists already is never
  * replaced, the store answers {@code 412 Precondition Failed}, and the write fails with a
  * {@link java.nio.file.FileAlreadyExistsException}. That includes an SDK retry of an upload whose first attempt the
- * store completed but whose response was lost; the engine then reads the store again and compares. Failures become
+ * store completed but whose response was lost; the engine then reads the store again and compares. (A store that
+ * answers 412 before it has read a large body and drops the connection, as S3Proxy does, can leave the client with a
+ * broken pipe instead: the write then fails as an ordinary {@link S3OperationException}, still replacing nothing.)
+ * A store that ignores {@code If-None-Match} replaces objects as before. Failures become
  * {@link IOException}s naming the operation, bucket and key ({@link S3OperationException}); a missing object becomes a
  * {@link java.nio.file.NoSuchFileException}.
  * <p>
