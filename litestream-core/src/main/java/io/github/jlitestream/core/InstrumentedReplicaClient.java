@@ -9,7 +9,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reports every store operation of a replica to the listener, with its duration, bytes and outcome.
+ * Reports every store operation of a replica to the listener, with its duration, bytes and outcome. Failures pass
+ * through unchanged, the {@link java.nio.file.FileAlreadyExistsException} of a write whose object exists included
+ * (reported as a failed put).
  */
 final class InstrumentedReplicaClient implements ReplicaClient {
 

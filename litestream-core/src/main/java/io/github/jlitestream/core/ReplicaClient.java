@@ -2,6 +2,7 @@ package io.github.jlitestream.core;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.util.Collection;
 import java.util.List;
@@ -10,6 +11,11 @@ import java.util.List;
  * The storage seam of a replica: lists, writes, reads and deletes the objects of the Litestream v0.3 layout
  * ({@code generations/<generation>/snapshots/...} and {@code .../wal/...}). Objects are stored as given: encoding
  * (LZ4, encryption) happens before a client sees them. Implementations are thread-safe.
+ * <p>
+ * Objects are created, never replaced: a write of a name that exists fails with a
+ * {@link FileAlreadyExistsException} and leaves the stored object as it was. A late copy of an upload that timed out
+ * (and was written again, longer, since) can then never shorten what the store holds; the caller reads the store
+ * again to find out where it stands. Only a delete frees a name.
  *
  * @since 0.1.0
  */
@@ -30,11 +36,19 @@ public interface ReplicaClient extends AutoCloseable {
 	/** Lists the WAL segments of a generation, sorted by index and offset; empty when it does not exist. */
 	List<WalSegmentInfo> walSegments(Generation generation) throws IOException;
 
-	/** Writes (or replaces) the snapshot of {@code index}, compressed as {@code compression} says. */
+	/**
+	 * Creates the snapshot of {@code index}, compressed as {@code compression} says.
+	 * @throws FileAlreadyExistsException when that snapshot exists; its message names the object's key and the
+	 * replica's {@link #location()}, and the stored snapshot is unchanged
+	 */
 	SnapshotInfo writeSnapshot(Generation generation, long index, Compression compression, ObjectContent content)
 			throws IOException;
 
-	/** Writes the WAL segment at {@code index} and {@code offset}, compressed as {@code compression} says. */
+	/**
+	 * Creates the WAL segment at {@code index} and {@code offset}, compressed as {@code compression} says.
+	 * @throws FileAlreadyExistsException when that segment exists; its message names the object's key and the
+	 * replica's {@link #location()}, and the stored segment is unchanged
+	 */
 	WalSegmentInfo writeWalSegment(Generation generation, long index, long offset, Compression compression,
 			ObjectContent content) throws IOException;
 
@@ -51,12 +65,18 @@ public interface ReplicaClient extends AutoCloseable {
 	InputStream openWalSegment(Generation generation, long index, long offset, Compression compression)
 			throws IOException;
 
-	/** Writes (or replaces) the LZ4 snapshot of {@code index}. */
+	/**
+	 * Creates the LZ4 snapshot of {@code index}.
+	 * @throws FileAlreadyExistsException when that snapshot exists
+	 */
 	default SnapshotInfo writeSnapshot(Generation generation, long index, ObjectContent content) throws IOException {
 		return writeSnapshot(generation, index, Compression.LZ4, content);
 	}
 
-	/** Writes the LZ4 WAL segment at {@code index} and {@code offset}. */
+	/**
+	 * Creates the LZ4 WAL segment at {@code index} and {@code offset}.
+	 * @throws FileAlreadyExistsException when that segment exists
+	 */
 	default WalSegmentInfo writeWalSegment(Generation generation, long index, long offset, ObjectContent content)
 			throws IOException {
 		return writeWalSegment(generation, index, offset, Compression.LZ4, content);

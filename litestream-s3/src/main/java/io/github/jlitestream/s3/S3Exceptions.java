@@ -3,6 +3,7 @@ package io.github.jlitestream.s3;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 
 import org.jspecify.annotations.Nullable;
@@ -37,6 +38,30 @@ final class S3Exceptions {
 				throw new IOException(unchecked.getMessage(), unchecked.getCause());
 			}
 			throw ex;
+		}
+	}
+
+	/**
+	 * Runs a conditional PutObject ({@code If-None-Match: *}) of {@code key}, translating its failure; the store's
+	 * {@code 412 Precondition Failed} becomes a {@link FileAlreadyExistsException} naming the key and the replica.
+	 * A {@code 409 ConditionalRequestConflict} (another conditional write of the key was in progress) stays an
+	 * ordinary {@link S3OperationException}: nothing is known to exist, and the next attempt may succeed.
+	 */
+	static <T> T create(String bucket, String key, String location, SdkCall<T> call) throws IOException {
+		try {
+			return call("PutObject", bucket, key, call);
+		}
+		catch (S3OperationException ex) {
+			if (ex.statusCode() != 412) {
+				throw ex;
+			}
+			String reason = ("object '%s' exists already in replica %s, and replica objects are never replaced "
+					+ "(S3 PutObject with If-None-Match: *, %s, HTTP 412, request id %s)")
+				.formatted(key, location, (ex.errorCode() != null) ? ex.errorCode() : "no error code", requestId(ex));
+			FileAlreadyExistsException exists = new FileAlreadyExistsException("s3://" + bucket + "/" + key, null,
+					reason);
+			exists.initCause(ex);
+			throw exists;
 		}
 	}
 
@@ -79,6 +104,10 @@ final class S3Exceptions {
 		}
 		String message = "S3 %s failed for %s: %s".formatted(operation, target, ex.getMessage());
 		return new S3OperationException(message, operation, bucket, key, 0, null, ex);
+	}
+
+	private static @Nullable String requestId(S3OperationException ex) {
+		return (ex.getCause() instanceof AwsServiceException service) ? service.requestId() : null;
 	}
 
 	private static <E extends Throwable> @Nullable E findCause(Throwable ex, Class<E> type) {

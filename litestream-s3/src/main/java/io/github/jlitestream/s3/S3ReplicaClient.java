@@ -42,8 +42,15 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * Every request goes through the given {@link S3Client}, whose retry strategy retries transient failures (see
  * {@link S3ReplicaClientFactory}). Uploads are single PutObject requests (objects up to
  * {@value #MAX_OBJECT_SIZE} bytes) streamed from {@link ObjectContent#open()}, which is opened again for each attempt,
- * so memory stays bounded. Failures become {@link IOException}s naming the operation, bucket and key ({@link
- * S3OperationException}); a missing object becomes a {@link java.nio.file.NoSuchFileException}.
+ * so memory stays bounded. They are conditional ({@code If-None-Match: *}): an object that exists already is never
+ * replaced, the store answers {@code 412 Precondition Failed}, and the write fails with a
+ * {@link java.nio.file.FileAlreadyExistsException}. That includes an SDK retry of an upload whose first attempt the
+ * store completed but whose response was lost; the engine then reads the store again and compares. (A store that
+ * answers 412 before it has read a large body and drops the connection, as S3Proxy does, can leave the client with a
+ * broken pipe instead: the write then fails as an ordinary {@link S3OperationException}, still replacing nothing.)
+ * A store that ignores {@code If-None-Match} replaces objects as before. Failures become
+ * {@link IOException}s naming the operation, bucket and key ({@link S3OperationException}); a missing object becomes a
+ * {@link java.nio.file.NoSuchFileException}.
  * <p>
  * The {@code createdAt} of a written object is the client's clock when the upload started, as in Litestream; listings
  * report the store's {@code LastModified}, which S3 gives to the second.
@@ -236,8 +243,14 @@ public final class S3ReplicaClient implements ReplicaClient {
 		}
 		Instant createdAt = this.options.clock().instant();
 		try (ObjectContentProvider provider = new ObjectContentProvider(content, "s3://" + this.bucket + "/" + key)) {
-			S3Exceptions.call("PutObject", this.bucket, key, () -> this.s3.putObject(
-					(request) -> request.bucket(this.bucket).key(key).contentLength(length).contentType(CONTENT_TYPE),
+			// If-None-Match: * makes the store refuse the upload when the key exists: a timed-out PUT that the store
+			// completes late can then never replace the longer segment a retry wrote under the same key since.
+			S3Exceptions.create(this.bucket, key, location(), () -> this.s3.putObject(
+					(request) -> request.bucket(this.bucket)
+						.key(key)
+						.ifNoneMatch("*")
+						.contentLength(length)
+						.contentType(CONTENT_TYPE),
 					RequestBody.fromContentProvider(provider, length, CONTENT_TYPE)));
 		}
 		logger.debug("Uploaded object location={} key={} bytes={}", location(), key, length);

@@ -3,19 +3,24 @@ package io.github.jlitestream.core.file;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 
@@ -27,19 +32,42 @@ import io.github.jlitestream.core.SnapshotInfo;
 import io.github.jlitestream.core.WalSegmentInfo;
 import io.github.jlitestream.core.layout.ReplicaPaths;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A replica in a local directory, laid out as Litestream v0.3's file replica. Objects are written to a
- * {@code .tmp} file, forced to disk and renamed, so a reader never sees half an object.
+ * A replica in a local directory, laid out as Litestream v0.3's file replica. An object is written to a temporary
+ * file of its own ({@code <name>.<random>.tmp}, which no listing takes for an object), forced to disk, and then
+ * linked under its name only if that name is free, so a reader never sees half an object and an object is never
+ * replaced. The directory is forced to disk too (and so are the parents of directories the write created), so the
+ * new name survives a power loss of the replica's host.
  *
  * @since 0.1.0
  */
 public final class FileReplicaClient implements ReplicaClient {
 
+	private static final Logger logger = LoggerFactory.getLogger(FileReplicaClient.class);
+
+	private static final SecureRandom random = new SecureRandom();
+
+	private static final boolean DIRECTORIES_CANNOT_BE_FORCED = System.getProperty("os.name", "")
+		.startsWith("Windows");
+
 	private final Path root;
 
+	private final DirectorySync directorySync;
+
+	/** Cleared once the file system refused a hard link: every later write uses the move instead. */
+	private volatile boolean hardLinks = true;
+
 	public FileReplicaClient(Path root) {
+		this(root, FileReplicaClient::forceDirectory);
+	}
+
+	/** A client whose directory fsyncs go through {@code directorySync}, for tests that watch them. */
+	FileReplicaClient(Path root, DirectorySync directorySync) {
 		this.root = root.toAbsolutePath().normalize();
+		this.directorySync = directorySync;
 	}
 
 	/** The replica's root directory. */
@@ -109,16 +137,16 @@ public final class FileReplicaClient implements ReplicaClient {
 	@Override
 	public SnapshotInfo writeSnapshot(Generation generation, long index, Compression compression,
 			ObjectContent content) throws IOException {
-		Path target = this.root.resolve(ReplicaPaths.snapshotKey(generation, index, compression));
-		Instant createdAt = write(target, content);
+		String key = ReplicaPaths.snapshotKey(generation, index, compression);
+		Instant createdAt = write(key, content);
 		return new SnapshotInfo(generation, index, content.length(), createdAt, compression);
 	}
 
 	@Override
 	public WalSegmentInfo writeWalSegment(Generation generation, long index, long offset, Compression compression,
 			ObjectContent content) throws IOException {
-		Path target = this.root.resolve(ReplicaPaths.walSegmentKey(generation, index, offset, compression));
-		Instant createdAt = write(target, content);
+		String key = ReplicaPaths.walSegmentKey(generation, index, offset, compression);
+		Instant createdAt = write(key, content);
 		return new WalSegmentInfo(generation, index, offset, content.length(), createdAt, compression);
 	}
 
@@ -161,26 +189,142 @@ public final class FileReplicaClient implements ReplicaClient {
 		}
 	}
 
-	private Instant write(Path target, ObjectContent content) throws IOException {
-		Files.createDirectories(target.getParent());
-		Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-		try (InputStream in = content.open();
-				FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-						StandardOpenOption.TRUNCATE_EXISTING);
-				OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
-			long copied = in.transferTo(out);
-			if (copied != content.length()) {
-				throw new IOException("Object content for " + target + " had " + copied + " bytes, expected "
-						+ content.length());
+	/**
+	 * Creates the object {@code key}: the content goes to a temporary file of this write alone (two writers of the
+	 * same key, in one process or two, never share one), forced to disk, which then becomes the object only if no
+	 * object of that name exists.
+	 */
+	private Instant write(String key, ObjectContent content) throws IOException {
+		Path target = this.root.resolve(key);
+		Path dir = target.getParent();
+		List<Path> created = createDirectories(dir);
+		Path tmp = dir.resolve("%s.%016x.tmp".formatted(target.getFileName(), random.nextLong()));
+		try {
+			try (InputStream in = content.open();
+					FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW,
+							StandardOpenOption.WRITE);
+					OutputStream out = Channels.newOutputStream(channel)) {
+				long copied = in.transferTo(out);
+				if (copied != content.length()) {
+					throw new IOException("Object content for " + target + " had " + copied + " bytes, expected "
+							+ content.length());
+				}
+				channel.force(true);
 			}
+			createFrom(tmp, target, key);
+		}
+		catch (IOException | RuntimeException ex) {
+			try {
+				Files.deleteIfExists(tmp);
+			}
+			catch (IOException cleanup) {
+				ex.addSuppressed(cleanup);
+			}
+			throw ex;
+		}
+		// The new name survives a power loss only once the directory holding it is on disk, and a directory this
+		// write created only once its parent is, up to the first directory that existed.
+		this.directorySync.force(dir);
+		for (Path createdDir : created) {
+			this.directorySync.force(createdDir.getParent());
+		}
+		return Files.getLastModifiedTime(target).toInstant();
+	}
+
+	/**
+	 * Gives the content of {@code tmp} the name {@code target} if that name is free, and removes {@code tmp}.
+	 * @throws FileAlreadyExistsException when the target exists; it is left as it was
+	 */
+	private void createFrom(Path tmp, Path target, String key) throws IOException {
+		if (this.hardLinks) {
+			try {
+				// link(2) creates the name atomically or fails when it exists: no window for another writer.
+				Files.createLink(target, tmp);
+				try {
+					Files.delete(tmp);
+				}
+				catch (IOException ex) {
+					// The object is complete; a stray temporary file is never listed as an object.
+					logger.warn("Cannot delete temporary file location={} file={}: {}", location(), tmp,
+							ex.toString());
+				}
+				return;
+			}
+			catch (FileAlreadyExistsException ex) {
+				throw alreadyExists(target, key, ex);
+			}
+			catch (UnsupportedOperationException ex) {
+				linksUnsupported(ex);
+			}
+			catch (FileSystemException ex) {
+				if (!isUnsupported(ex)) {
+					throw ex;
+				}
+				linksUnsupported(ex);
+			}
+		}
+		try {
+			// Check-then-act: without REPLACE_EXISTING the move fails when the target exists, but the check and
+			// the rename are two steps, so a writer of the same key in between would be replaced. Only used where
+			// the file system has no hard links.
+			Files.move(tmp, target);
+		}
+		catch (FileAlreadyExistsException ex) {
+			throw alreadyExists(target, key, ex);
+		}
+	}
+
+	private void linksUnsupported(Exception ex) {
+		if (this.hardLinks) {
+			this.hardLinks = false;
+			logger.warn("The file system of replica location={} has no hard links ({}); objects are created with a "
+					+ "move that cannot rule out a concurrent writer of the same name", location(), ex.toString());
+		}
+	}
+
+	private FileAlreadyExistsException alreadyExists(Path target, String key, FileAlreadyExistsException cause) {
+		FileAlreadyExistsException ex = new FileAlreadyExistsException(target.toString(), null, "object '" + key
+				+ "' exists already in replica " + location() + ", and replica objects are never replaced");
+		ex.initCause(cause);
+		return ex;
+	}
+
+	/** Whether the file system refused a hard link because it has none (FAT, some network and FUSE mounts). */
+	private static boolean isUnsupported(FileSystemException ex) {
+		if (ex instanceof AccessDeniedException || ex instanceof NoSuchFileException) {
+			return false;
+		}
+		String reason = (ex.getReason() != null) ? ex.getReason().toLowerCase(Locale.ROOT) : "";
+		// EPERM, EOPNOTSUPP/ENOTSUP and ENOSYS on POSIX systems; ERROR_NOT_SUPPORTED and ERROR_INVALID_FUNCTION on
+		// Windows.
+		return reason.contains("not permitted") || reason.contains("not supported")
+				|| reason.contains("not implemented") || reason.contains("incorrect function");
+	}
+
+	/** Creates {@code dir} and its missing parents; returns the directories that were missing, deepest first. */
+	private static List<Path> createDirectories(Path dir) throws IOException {
+		List<Path> missing = new ArrayList<>();
+		for (Path candidate = dir; candidate != null && !Files.isDirectory(candidate);
+				candidate = candidate.getParent()) {
+			missing.add(candidate);
+		}
+		if (!missing.isEmpty()) {
+			Files.createDirectories(dir);
+		}
+		return missing;
+	}
+
+	/** Forces a directory's entries to disk (fsync of the directory). */
+	static void forceDirectory(Path dir) throws IOException {
+		try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
 			channel.force(true);
 		}
 		catch (IOException ex) {
-			Files.deleteIfExists(tmp);
-			throw ex;
+			// Windows cannot open a directory to force it; there the name's durability is the file system's affair.
+			if (!DIRECTORIES_CANNOT_BE_FORCED) {
+				throw ex;
+			}
 		}
-		Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-		return Files.getLastModifiedTime(target).toInstant();
 	}
 
 	private static List<Path> list(Path dir) throws IOException {
@@ -201,6 +345,14 @@ public final class FileReplicaClient implements ReplicaClient {
 		catch (NoSuchFileException ex) {
 			return null; // deleted between listing and reading: not there any more
 		}
+	}
+
+	/** Forces a directory's entries to disk. */
+	@FunctionalInterface
+	interface DirectorySync {
+
+		void force(Path dir) throws IOException;
+
 	}
 
 }

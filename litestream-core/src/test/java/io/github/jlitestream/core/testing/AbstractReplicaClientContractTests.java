@@ -3,8 +3,10 @@ package io.github.jlitestream.core.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -14,6 +16,7 @@ import io.github.jlitestream.core.ObjectContent;
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.SnapshotInfo;
 import io.github.jlitestream.core.WalSegmentInfo;
+import io.github.jlitestream.core.layout.ReplicaPaths;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,13 +73,47 @@ public abstract class AbstractReplicaClientContractTests {
 	}
 
 	@Test
-	void replacesSnapshotOfSameIndex() throws IOException {
+	void refusesToReplaceSnapshotOfSameIndex() throws IOException {
 		Generation generation = Generation.random();
 		this.client.writeSnapshot(generation, 3, ObjectContent.of(bytes("first")));
-		this.client.writeSnapshot(generation, 3, ObjectContent.of(bytes("second, longer")));
+		assertThatExceptionOfType(FileAlreadyExistsException.class)
+			.isThrownBy(() -> this.client.writeSnapshot(generation, 3, ObjectContent.of(bytes("second, longer"))))
+			.withMessageContaining(ReplicaPaths.snapshotKey(generation, 3, Compression.LZ4))
+			.withMessageContaining(this.client.location());
 		assertThat(this.client.snapshots(generation)).singleElement()
-			.satisfies((snapshot) -> assertThat(snapshot.size()).isEqualTo(14));
-		assertThat(readAll(this.client.openSnapshot(generation, 3))).isEqualTo(bytes("second, longer"));
+			.satisfies((snapshot) -> assertThat(snapshot.size()).isEqualTo(5));
+		assertThat(readAll(this.client.openSnapshot(generation, 3))).isEqualTo(bytes("first"));
+	}
+
+	@Test
+	void refusesToReplaceWalSegment() throws IOException {
+		// A late copy of a shorter upload must not replace a longer segment written under the same key since.
+		Generation generation = Generation.random();
+		byte[] longer = randomBytes(4_000, 5);
+		this.client.writeWalSegment(generation, 2, 4152, ObjectContent.of(longer));
+		assertThatExceptionOfType(FileAlreadyExistsException.class)
+			.isThrownBy(() -> this.client.writeWalSegment(generation, 2, 4152,
+					ObjectContent.of(Arrays.copyOf(longer, 100))))
+			.withMessageContaining(ReplicaPaths.walSegmentKey(generation, 2, 4152, Compression.LZ4))
+			.withMessageContaining(this.client.location());
+		assertThatExceptionOfType(FileAlreadyExistsException.class)
+			.isThrownBy(() -> this.client.writeWalSegment(generation, 2, 4152, ObjectContent.of(longer)));
+		assertThat(this.client.walSegments(generation)).singleElement()
+			.satisfies((segment) -> assertThat(segment.size()).isEqualTo(longer.length));
+		assertThat(readAll(this.client.openWalSegment(generation, 2, 4152))).isEqualTo(longer);
+	}
+
+	@Test
+	void writesSameIndexAgainAfterDelete() throws IOException {
+		Generation generation = Generation.random();
+		this.client.writeWalSegment(generation, 0, 0, ObjectContent.of(bytes("first")));
+		this.client.writeSnapshot(generation, 0, ObjectContent.of(bytes("first")));
+		this.client.deleteWalSegments(this.client.walSegments(generation));
+		this.client.deleteSnapshots(this.client.snapshots(generation));
+		this.client.writeWalSegment(generation, 0, 0, ObjectContent.of(bytes("second")));
+		this.client.writeSnapshot(generation, 0, ObjectContent.of(bytes("second")));
+		assertThat(readAll(this.client.openWalSegment(generation, 0, 0))).isEqualTo(bytes("second"));
+		assertThat(readAll(this.client.openSnapshot(generation, 0))).isEqualTo(bytes("second"));
 	}
 
 	@Test
