@@ -656,6 +656,7 @@ public final class Database implements AutoCloseable {
 			boolean tailIntact = walSize >= current.size() && lastFrameMatches(wal, current);
 			if (tailIntact) {
 				// frames of the old lifetime beyond the new ones, still in place
+				Failpoints.hit(Failpoints.COPY_OLD_TAIL);
 				this.lastCopied += current.copyFrom(wal);
 				if (!this.markHeld && !lastFrameMatches(wal, current)) {
 					// the new lifetime reached the old one's tail while it was being copied: frames may be lost

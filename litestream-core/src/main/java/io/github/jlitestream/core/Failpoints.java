@@ -17,6 +17,9 @@ final class Failpoints {
 	/** Where the read transaction is taken again after a full backfill. */
 	static final String CHECKPOINT_RETAKE_READ = "checkpoint.retake-read";
 
+	/** Before the frames of an old WAL lifetime beyond the shadow WAL are copied, after a restart was found. */
+	static final String COPY_OLD_TAIL = "copy.old-tail";
+
 	private static volatile @Nullable Consumer<String> hook;
 
 	private Failpoints() {

@@ -86,6 +86,56 @@ class ContinuityTests {
 	}
 
 	/**
+	 * Audit finding 11: without a read transaction of its own (after open, or after a failure), the engine copies
+	 * the old lifetime's frames beyond its shadow WAL after a restart; when the new lifetime overtook them during that
+	 * copy, the copy stopped early and the rest of the old lifetime was skipped without notice.
+	 */
+	@Test
+	void aRestartThatOvertakesTheOldLifetimeWhileItIsCopiedStartsANewGeneration() throws Exception {
+		Path path = this.dir.resolve("app.db");
+		try (Harness harness = new Harness(path, new FileReplicaClient(this.dir.resolve("replica")));
+				java.sql.Connection reader = Sql.connect(path)) {
+			harness.execute("CREATE TABLE t (v TEXT)");
+			for (int i = 0; i < 30; i++) {
+				harness.execute("INSERT INTO t VALUES ('copied " + i + "')");
+			}
+			harness.sync();
+			Generation before = harness.database().position().generation();
+			// An application reader keeps the WAL from restarting, the engine loses its read transaction.
+			reader.setAutoCommit(false);
+			Sql.execute(reader, "SELECT COUNT(*) FROM t");
+			Failpoints.set(failOnce(Failpoints.CHECKPOINT_RETAKE_READ, "cannot take the read lock (injected)"));
+			assertThatExceptionOfType(RuntimeException.class)
+				.isThrownBy(() -> harness.database().checkpoint(CheckpointMode.RESTART));
+			Failpoints.set(null);
+			for (int i = 0; i < 30; i++) {
+				harness.execute("INSERT INTO t VALUES ('old lifetime, not copied " + i + "')");
+			}
+			reader.commit();
+			// The application backfills and restarts the WAL; while the engine copies the old lifetime's tail, the
+			// new lifetime grows over it.
+			harness.execute("PRAGMA wal_checkpoint(PASSIVE)", "INSERT INTO t VALUES ('new lifetime')");
+			Failpoints.set((name) -> {
+				if (name.equals(Failpoints.COPY_OLD_TAIL)) {
+					Failpoints.set(null);
+					try {
+						for (int i = 0; i < 200; i++) {
+							harness.execute("INSERT INTO t VALUES ('" + "n".repeat(3000) + "')");
+						}
+					}
+					catch (java.sql.SQLException ex) {
+						throw new IllegalStateException(ex);
+					}
+				}
+			});
+			harness.sync();
+			assertThat(harness.database().position().generation()).as("continuity could not be proven")
+				.isNotEqualTo(before);
+			assertThat(restore(harness)).isEqualTo(Sql.dump(harness.app()));
+		}
+	}
+
+	/**
 	 * One restart by the application between two copies is the next WAL index of the same generation: a snapshot
 	 * backfills the whole WAL, and the application's next write restarts it.
 	 */
