@@ -1,0 +1,57 @@
+package io.github.jlitestream.core;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.github.jlitestream.core.file.FileReplicaClient;
+import io.github.jlitestream.core.support.Harness;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A snapshot is read from a frozen database file that holds exactly the state at its position, so it restores on
+ * its own, before any segment of its index is in the store.
+ */
+class SnapshotTests {
+
+	@TempDir
+	Path dir;
+
+	/**
+	 * Audit finding 16 and the ground for writing a generation's first snapshot before its WAL: the application's
+	 * checkpoints must not write into the database file while a snapshot reads it.
+	 */
+	@Test
+	void theDatabaseFileDoesNotChangeWhileASnapshotReadsIt() throws Exception {
+		Path path = this.dir.resolve("app.db");
+		try (Harness harness = new Harness(path, new FileReplicaClient(this.dir.resolve("replica")))) {
+			harness.execute("PRAGMA wal_autocheckpoint = 0", "CREATE TABLE t (v TEXT)");
+			harness.sync();
+			for (int i = 0; i < 200; i++) {
+				harness.execute("INSERT INTO t VALUES ('" + "r".repeat(500) + i + "')");
+			}
+			harness.database().sync(); // copied, not yet in the database file
+			byte[][] seen = new byte[2][];
+			harness.database().readSnapshot((position, databaseFile) -> {
+				ByteArrayOutputStream read = new ByteArrayOutputStream();
+				databaseFile.transferTo(read);
+				seen[0] = read.toByteArray();
+				try {
+					// The application writes and checkpoints meanwhile.
+					harness.execute("INSERT INTO t VALUES ('during the snapshot')", "PRAGMA wal_checkpoint(PASSIVE)");
+				}
+				catch (java.sql.SQLException ex) {
+					throw new IllegalStateException(ex);
+				}
+				seen[1] = Files.readAllBytes(path);
+				return null;
+			});
+			assertThat(seen[1]).as("the database file while the snapshot was read").isEqualTo(seen[0]);
+			assertThat(new String(seen[0], java.nio.charset.StandardCharsets.ISO_8859_1)).contains("r".repeat(500) + 199);
+		}
+	}
+
+}
