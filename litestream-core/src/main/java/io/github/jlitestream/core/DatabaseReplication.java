@@ -131,12 +131,24 @@ public final class DatabaseReplication {
 	 * as a new generation and, after the retention period, erase the real backup
 	 */
 	public Optional<RestoreResult> restoreIfMissing(int parallelism, RestoreProgress progress) throws IOException {
+		return restoreIfMissing(parallelism, null, progress);
+	}
+
+	/**
+	 * Restores the latest state of one generation, or of the newest when {@code generation} is null, when the
+	 * database file does not exist: an operator names an older generation when the newest cannot be restored.
+	 * @return the result, or empty when the file exists or no replica holds a backup (a first start)
+	 * @throws LitestreamException when a backup exists but cannot be restored
+	 */
+	public Optional<RestoreResult> restoreIfMissing(int parallelism, @Nullable Generation generation,
+			RestoreProgress progress) throws IOException {
 		Path path = this.database.options().path();
 		if (Files.exists(path)) {
 			return Optional.empty();
 		}
 		try {
-			return Optional.of(restore(RestoreOptions.latest(path).withParallelism(parallelism), progress));
+			return Optional.of(restore(RestoreOptions.latest(path).fromGeneration(generation)
+				.withParallelism(parallelism), progress));
 		}
 		catch (NoBackupException ex) {
 			logger.info("db={} no backup in any replica, starting with an empty database: {}", this.database.name(),

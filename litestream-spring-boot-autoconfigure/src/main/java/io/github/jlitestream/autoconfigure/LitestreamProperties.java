@@ -305,6 +305,20 @@ public class LitestreamProperties {
 		 */
 		private int parallelism = RestoreOptions.DEFAULT_PARALLELISM;
 
+		/**
+		 * The generation to restore at startup (16 hex digits, as the endpoint and "litestream generations" list
+		 * them), for a replica whose newest generation cannot be restored; the newest when unset.
+		 */
+		private @Nullable String generation;
+
+		public @Nullable String getGeneration() {
+			return this.generation;
+		}
+
+		public void setGeneration(@Nullable String generation) {
+			this.generation = generation;
+		}
+
 		public RestoreMode getMode() {
 			return this.mode;
 		}

@@ -7,8 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.github.jlitestream.core.DatabaseReplication;
+import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.ReplicationManager;
 import io.github.jlitestream.core.restore.RestoreResult;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
@@ -45,14 +47,17 @@ public class LitestreamRestoreInitializer implements InitializingBean {
 				logger.info("db={} {} exists, no restore needed", name, path);
 				continue;
 			}
-			restore(name, replication, path, database.getRestore().getParallelism());
+			String generation = database.getRestore().getGeneration();
+			restore(name, replication, path, database.getRestore().getParallelism(),
+					(generation == null || generation.isBlank()) ? null : new Generation(generation.trim()));
 		}
 	}
 
-	private void restore(String name, DatabaseReplication replication, Path path, int parallelism) {
+	private void restore(String name, DatabaseReplication replication, Path path, int parallelism,
+			@Nullable Generation generation) {
 		try {
 			Files.createDirectories(path.getParent());
-			Optional<RestoreResult> result = replication.restoreIfMissing(parallelism,
+			Optional<RestoreResult> result = replication.restoreIfMissing(parallelism, generation,
 					(done, total, bytes) -> logger.debug("db={} restore {}/{} objects, {} bytes", name, done, total,
 							bytes));
 			if (result.isPresent()) {

@@ -13,6 +13,7 @@ import java.util.Set;
 
 import io.github.jlitestream.core.Compression;
 import io.github.jlitestream.core.DatabaseOptions;
+import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.ReplicaOptions;
 import io.github.jlitestream.core.ReplicationListener;
@@ -106,6 +107,13 @@ final class ReplicationManagerFactory {
 		if (database.getRestore().getParallelism() < 1) {
 			throw new LitestreamConfigurationException(prefix + ".restore.parallelism",
 					database.getRestore().getParallelism(), "must be at least 1", "Use a value such as 8.");
+		}
+		String generation = database.getRestore().getGeneration();
+		if (generation != null && !generation.isBlank() && !Generation.isValid(generation.trim())) {
+			throw new LitestreamConfigurationException(prefix + ".restore.generation", generation,
+					"is not a generation id (16 lowercase hex digits)",
+					"Use an id that /actuator/litestream/{database} lists, such as 0a1b2c3d4e5f6071, or remove it to "
+							+ "restore the newest generation.");
 		}
 		Path metaPath = (database.getMetaPath() != null) ? Path.of(database.getMetaPath()) : null;
 		return new DatabaseOptions(file, metaPath, database.getMonitorInterval(), database.getCheckpointInterval(),

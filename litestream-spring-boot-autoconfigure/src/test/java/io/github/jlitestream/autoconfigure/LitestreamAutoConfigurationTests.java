@@ -130,6 +130,42 @@ class LitestreamAutoConfigurationTests {
 	}
 
 	@Test
+	void restoresTheGenerationThePropertyNames() throws Exception {
+		Path path = this.dir.resolve("app.db");
+		Path replica = this.dir.resolve("replica");
+		String older;
+		try (Harness harness = new Harness(path, new FileReplicaClient(replica))) {
+			harness.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)",
+					"INSERT INTO notes (text) VALUES ('older generation')");
+			harness.sync();
+			older = harness.database().position().generation().id();
+			harness.closeEngine();
+			harness.execute("INSERT INTO notes (text) VALUES ('newer generation')", "PRAGMA wal_checkpoint(TRUNCATE)");
+			harness.openEngine();
+			harness.sync();
+			assertThat(harness.database().position().generation().id()).isNotEqualTo(older);
+		}
+		for (String suffix : new String[] { "", "-wal", "-shm" }) {
+			Files.deleteIfExists(Path.of(path + suffix));
+		}
+		this.runner.withPropertyValues("litestream.databases.app.path=" + path,
+				"litestream.databases.app.replicas[0].url=" + replica.toUri(),
+				"litestream.databases.app.restore.generation=" + older)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(Sql.dump(path).get("notes")).containsExactly("1|older generation");
+			});
+	}
+
+	@Test
+	void rejectsAGenerationThatIsNoGenerationId() {
+		assertConfigurationFailure(List.of("litestream.databases.app.path=" + this.dir.resolve("app.db"),
+				"litestream.databases.app.replicas[0].url=" + this.dir.resolve("a").toUri(),
+				"litestream.databases.app.restore.generation=latest"),
+				"litestream.databases.app.restore.generation", "is not a generation id", "0a1b2c3d4e5f6071");
+	}
+
+	@Test
 	void startsEmptyWhenNoReplicaHasABackup() {
 		Path path = this.dir.resolve("data/app.db");
 		this.runner.withPropertyValues("litestream.databases.app.path=" + path,

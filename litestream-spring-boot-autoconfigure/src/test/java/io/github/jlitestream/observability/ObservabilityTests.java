@@ -38,6 +38,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Metrics, health and the endpoint against a real S3 store (S3Proxy on loopback) that the tests cut off and bring
@@ -135,7 +136,7 @@ class ObservabilityTests {
 				Thread.sleep(1200);
 				double before = snapshotAge(registry);
 				assertThat(before).isGreaterThan(1.0);
-				context.getBean(LitestreamEndpoint.class).action("app", "snapshot", null, null);
+				context.getBean(LitestreamEndpoint.class).action("app", "snapshot", null, null, null);
 				assertThat(snapshotAge(registry)).isLessThan(before).isLessThan(1.0);
 				assertThat(registry.get("litestream.wal.bytes").tags("db", "app").counter().count()).isPositive();
 				assertThat(registry.get("litestream.replica.bytes").tags("db", "app", "replica", "s3", "operation", "put")
@@ -153,11 +154,11 @@ class ObservabilityTests {
 			runner("endpoint").run((context) -> {
 				LitestreamEndpoint endpoint = context.getBean(LitestreamEndpoint.class);
 				Sql.execute(app, "INSERT INTO t VALUES ('early')");
-				endpoint.action("app", "sync", null, null);
+				endpoint.action("app", "sync", null, null, null);
 				Thread.sleep(2100); // S3 times have whole seconds
 				Instant between = Instant.now().minusMillis(1000);
 				Sql.execute(app, "INSERT INTO t VALUES ('late')");
-				endpoint.action("app", "sync", null, null);
+				endpoint.action("app", "sync", null, null, null);
 
 				LitestreamEndpoint.LitestreamDescriptor status = endpoint.status();
 				LitestreamEndpoint.ReplicaDescriptor replica = status.databases().get("app").replicas().get("s3");
@@ -176,8 +177,15 @@ class ObservabilityTests {
 				assertThat(endpoint.database("nope")).isNull();
 
 				LitestreamEndpoint.ActionResultDescriptor result = endpoint.action("app", "restore", between.toString(),
-						restored.toString());
+						restored.toString(), null);
 				assertThat(result.restore().path()).isEqualTo(restored.toString());
+				assertThatIllegalArgumentException()
+					.isThrownBy(() -> endpoint.action("app", "restore", null, restored + ".other", "newest"))
+					.withMessageContaining("not a generation id");
+				String generation = result.restore().position().substring(0, 16);
+				Path named = this.dir.resolve("named-generation.db");
+				assertThat(endpoint.action("app", "restore", null, named.toString(), generation).restore().position())
+					.startsWith(generation);
 				assertThat(Sql.dump(restored).get("t")).containsExactly("early");
 				assertThat(Sql.dump(app).get("t")).containsExactly("early", "late");
 			});

@@ -87,11 +87,12 @@ public class LitestreamEndpoint {
 	 * @param action {@code sync}, {@code snapshot} or {@code restore}
 	 * @param timestamp for restore: an ISO-8601 instant such as 2026-11-24T10:15:30Z; the latest state when absent
 	 * @param path for restore: the file to create, which must not exist
+	 * @param generation for restore: the generation to restore from (16 hex digits), the newest when absent
 	 * @return what was done
 	 */
 	@WriteOperation
 	public @Nullable ActionResultDescriptor action(@Selector String name, String action, @Nullable String timestamp,
-			@Nullable String path) throws IOException {
+			@Nullable String path, @Nullable String generation) throws IOException {
 		DatabaseReplication replication = this.manager.database(name).orElse(null);
 		if (replication == null) {
 			return null;
@@ -99,7 +100,7 @@ public class LitestreamEndpoint {
 		return switch (action.toLowerCase(java.util.Locale.ROOT)) {
 			case "sync" -> sync(replication);
 			case "snapshot" -> snapshot(replication);
-			case "restore" -> restore(replication, timestamp, path);
+			case "restore" -> restore(replication, timestamp, path, generation);
 			default -> throw new IllegalArgumentException(
 					"Unknown action '" + action + "': use sync, snapshot or restore");
 		};
@@ -121,7 +122,7 @@ public class LitestreamEndpoint {
 	}
 
 	private ActionResultDescriptor restore(DatabaseReplication replication, @Nullable String timestamp,
-			@Nullable String path) throws IOException {
+			@Nullable String path, @Nullable String generation) throws IOException {
 		if (path == null || path.isBlank()) {
 			throw new IllegalArgumentException("restore needs 'path': a new file to restore into");
 		}
@@ -135,6 +136,13 @@ public class LitestreamEndpoint {
 			throw new IllegalArgumentException(output + " exists: restore writes a new file");
 		}
 		RestoreOptions options = RestoreOptions.latest(output);
+		if (generation != null && !generation.isBlank()) {
+			if (!Generation.isValid(generation.trim())) {
+				throw new IllegalArgumentException("generation '" + generation
+						+ "' is not a generation id (16 lowercase hex digits, as this endpoint lists them)");
+			}
+			options = options.fromGeneration(new Generation(generation.trim()));
+		}
 		if (timestamp != null && !timestamp.isBlank()) {
 			try {
 				options = options.at(Instant.parse(timestamp));
