@@ -202,7 +202,7 @@ public final class Restorer {
 					position = length;
 				}
 				boolean last = i >= segments.size();
-				applier.apply(wal, parts, last && plan.cutShort());
+				applier.apply(index, wal, parts, last && plan.cutShort());
 				Files.delete(wal);
 				lastIndex = index;
 			}

@@ -2,6 +2,7 @@ package io.github.jlitestream.core.wal;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.OptionalInt;
 
 /**
  * The 32-byte header of a SQLite WAL file. All fields are big-endian; the magic number says in which byte order the
@@ -20,6 +21,13 @@ public record WalHeader(byte[] bytes) {
 	static final int MAGIC_BIG_ENDIAN = 0x377f0683;
 
 	static final int FORMAT_VERSION = 3007000;
+
+	/**
+	 * The most restarts {@link #restartsSince(WalHeader)} accepts as proof of descent. A WAL created anew counts
+	 * from 0 again and draws salt-1 at random, which must not pass for an advance by chance; no database restarts
+	 * its WAL this often between two lifetimes anyone compares.
+	 */
+	static final int MAX_PROVABLE_RESTARTS = 1 << 16;
 
 	public WalHeader {
 		if (bytes.length != SIZE) {
@@ -95,6 +103,25 @@ public record WalHeader(byte[] bytes) {
 	/** The header's checksum, which seeds the frames' checksum chain. */
 	public WalChecksum checksum() {
 		return new WalChecksum(intAt(24), intAt(28));
+	}
+
+	/**
+	 * How many times SQLite restarted the WAL between {@code earlier} and this header, when this header provably
+	 * descends from it. Each restart ({@code walRestartHdr} in SQLite's {@code wal.c}) adds one to the checkpoint
+	 * sequence and to salt-1 and draws a new salt-2, so both have advanced by the same count (in unsigned 32-bit
+	 * arithmetic). A WAL deleted and created anew starts over at checkpoint sequence 0 with random salts and does
+	 * not descend from anything.
+	 * @param earlier the header of an earlier lifetime of the same WAL
+	 * @return the number of restarts (1 for the next lifetime, 0 for the same checkpoint sequence and salt-1), or
+	 * empty when this header does not descend from {@code earlier}
+	 */
+	public OptionalInt restartsSince(WalHeader earlier) {
+		int sequence = checkpointSequence() - earlier.checkpointSequence();
+		int salt = salt1() - earlier.salt1();
+		if (sequence != salt || Integer.compareUnsigned(sequence, MAX_PROVABLE_RESTARTS) >= 0) {
+			return OptionalInt.empty();
+		}
+		return OptionalInt.of(sequence);
 	}
 
 	/** The size of one frame: 24 header bytes plus a page. */
