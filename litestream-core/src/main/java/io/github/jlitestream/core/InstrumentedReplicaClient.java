@@ -3,8 +3,10 @@ package io.github.jlitestream.core;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
 
@@ -103,6 +105,22 @@ final class InstrumentedReplicaClient implements ReplicaClient {
 			this.delegate.deleteGeneration(generation);
 			return null;
 		}, (result) -> 0);
+	}
+
+	@Override
+	public Duration listedTimeResolution(Instant listedAt) {
+		return this.delegate.listedTimeResolution(listedAt);
+	}
+
+	// Reading an object's metadata is a read of the object, as stores bill it (S3 counts HEAD among GETs).
+	@Override
+	public Optional<Instant> exactCreatedAt(SnapshotInfo snapshot) throws IOException {
+		return call("get", () -> this.delegate.exactCreatedAt(snapshot), (result) -> 0);
+	}
+
+	@Override
+	public Optional<Instant> exactCreatedAt(WalSegmentInfo segment) throws IOException {
+		return call("get", () -> this.delegate.exactCreatedAt(segment), (result) -> 0);
 	}
 
 	@Override

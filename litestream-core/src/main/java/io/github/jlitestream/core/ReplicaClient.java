@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The storage seam of a replica: lists, writes, reads and deletes the objects of the Litestream v0.3 layout
@@ -100,6 +103,40 @@ public interface ReplicaClient extends AutoCloseable {
 
 	/** Deletes every object of a generation. */
 	void deleteGeneration(Generation generation) throws IOException;
+
+	/**
+	 * How coarse a time in this store's listings is: an object listed at {@code listedAt} (the {@code createdAt} of
+	 * {@link #snapshots} and {@link #walSegments}) was created before {@code listedAt} plus the returned duration.
+	 * A point-in-time restore asks for the exact creation time of an object listed this close before its target,
+	 * since the listing cannot tell whether it was created before or after it.
+	 * @param listedAt a time from a listing of this store
+	 * @return the resolution; {@link Duration#ZERO}, the default, when listed times are the creation times
+	 */
+	default Duration listedTimeResolution(Instant listedAt) {
+		return Duration.ZERO;
+	}
+
+	/**
+	 * The exact creation time its writer recorded with a snapshot, the {@code createdAt} that
+	 * {@link #writeSnapshot} returned, when the store keeps one. This is one request per call.
+	 * @return the time, or empty when the store keeps none (the default) or the object has none (written by
+	 * Litestream, or by a version of this library that did not record it)
+	 * @throws NoSuchFileException when the snapshot does not exist
+	 */
+	default Optional<Instant> exactCreatedAt(SnapshotInfo snapshot) throws IOException {
+		return Optional.empty();
+	}
+
+	/**
+	 * The exact creation time its writer recorded with a WAL segment, the {@code createdAt} that
+	 * {@link #writeWalSegment} returned, when the store keeps one. This is one request per call.
+	 * @return the time, or empty when the store keeps none (the default) or the object has none (written by
+	 * Litestream, or by a version of this library that did not record it)
+	 * @throws NoSuchFileException when the segment does not exist
+	 */
+	default Optional<Instant> exactCreatedAt(WalSegmentInfo segment) throws IOException {
+		return Optional.empty();
+	}
 
 	@Override
 	default void close() throws IOException {

@@ -84,7 +84,8 @@ final class S3Exceptions {
 			String detail = (details != null && details.errorMessage() != null) ? details.errorMessage()
 					: service.getMessage();
 			int status = service.statusCode();
-			if ("NoSuchKey".equals(code) || (code == null && status == 404 && operation.equals("GetObject"))) {
+			if ("NoSuchKey".equals(code) || (code == null && status == 404
+					&& (operation.equals("GetObject") || operation.equals("HeadObject")))) {
 				NoSuchFileException missing = new NoSuchFileException("s3://" + bucket + "/" + key, null,
 						"no such object (S3 " + operation + ")");
 				missing.initCause(ex);

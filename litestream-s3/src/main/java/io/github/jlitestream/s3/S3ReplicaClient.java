@@ -3,12 +3,19 @@ package io.github.jlitestream.s3;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 
@@ -29,6 +36,7 @@ import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
@@ -53,7 +61,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * {@link java.nio.file.NoSuchFileException}.
  * <p>
  * The {@code createdAt} of a written object is the client's clock when the upload started, as in Litestream; listings
- * report the store's {@code LastModified}, which S3 gives to the second.
+ * report the store's {@code LastModified}, which S3 gives to the second. The exact {@code createdAt} is stored with
+ * the object as the user metadata {@value #CREATED_AT_METADATA} ({@code x-amz-meta-litestream-created-at}) in UTC
+ * with nine fraction digits, such as {@code 2026-12-02T04:34:37.399359157Z}, and read back by
+ * {@link #exactCreatedAt(SnapshotInfo)} (HeadObject), so that a point-in-time restore can decide an object listed
+ * in the target's second.
  *
  * @since 0.1.0
  */
@@ -65,9 +77,24 @@ public final class S3ReplicaClient implements ReplicaClient {
 	/** The most keys a DeleteObjects request may name. */
 	public static final int MAX_DELETE_BATCH_SIZE = 1000;
 
+	/**
+	 * The user metadata (header {@code x-amz-meta-litestream-created-at}) that holds a written object's exact
+	 * {@code createdAt}.
+	 */
+	public static final String CREATED_AT_METADATA = "litestream-created-at";
+
+	/** How coarse S3's {@code LastModified} is. */
+	public static final Duration LISTED_TIME_RESOLUTION = Duration.ofSeconds(1);
+
 	private static final Logger logger = LoggerFactory.getLogger(S3ReplicaClient.class);
 
 	private static final String CONTENT_TYPE = "application/octet-stream";
+
+	/** The one form of {@link #CREATED_AT_METADATA}: UTC, fixed width, nanoseconds. */
+	private static final DateTimeFormatter CREATED_AT_FORMAT = DateTimeFormatter
+		.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'")
+		.withZone(ZoneOffset.UTC)
+		.withResolverStyle(ResolverStyle.STRICT);
 
 	private final S3Client s3;
 
@@ -218,6 +245,24 @@ public final class S3ReplicaClient implements ReplicaClient {
 		logger.debug("Deleted generation location={} generation={} objects={}", location(), generation, keys.size());
 	}
 
+	/** S3 lists {@code LastModified} in whole seconds. */
+	@Override
+	public Duration listedTimeResolution(Instant listedAt) {
+		return LISTED_TIME_RESOLUTION;
+	}
+
+	/** Reads {@link #CREATED_AT_METADATA} with a HeadObject request. */
+	@Override
+	public Optional<Instant> exactCreatedAt(SnapshotInfo snapshot) throws IOException {
+		return createdAt(key(ReplicaPaths.key(snapshot)));
+	}
+
+	/** Reads {@link #CREATED_AT_METADATA} with a HeadObject request. */
+	@Override
+	public Optional<Instant> exactCreatedAt(WalSegmentInfo segment) throws IOException {
+		return createdAt(key(ReplicaPaths.key(segment)));
+	}
+
 	/** Closes the {@link S3Client} if {@link Options#closeS3Client()} says this client owns it. */
 	@Override
 	public void close() {
@@ -250,7 +295,8 @@ public final class S3ReplicaClient implements ReplicaClient {
 						.key(key)
 						.ifNoneMatch("*")
 						.contentLength(length)
-						.contentType(CONTENT_TYPE),
+						.contentType(CONTENT_TYPE)
+						.metadata(Map.of(CREATED_AT_METADATA, CREATED_AT_FORMAT.format(createdAt))),
 					RequestBody.fromContentProvider(provider, length, CONTENT_TYPE)));
 		}
 		logger.debug("Uploaded object location={} key={} bytes={}", location(), key, length);
@@ -261,6 +307,28 @@ public final class S3ReplicaClient implements ReplicaClient {
 		ResponseInputStream<GetObjectResponse> response = S3Exceptions.call("GetObject", this.bucket, key,
 				() -> this.s3.getObject((request) -> request.bucket(this.bucket).key(key)));
 		return new S3ObjectInputStream(response, this.bucket, key);
+	}
+
+	private Optional<Instant> createdAt(String key) throws IOException {
+		HeadObjectResponse response = S3Exceptions.call("HeadObject", this.bucket, key,
+				() -> this.s3.headObject((request) -> request.bucket(this.bucket).key(key)));
+		@Nullable String value = null;
+		for (Map.Entry<String, String> entry : response.metadata().entrySet()) {
+			if (CREATED_AT_METADATA.equalsIgnoreCase(entry.getKey())) {
+				value = entry.getValue();
+			}
+		}
+		if (value == null) {
+			return Optional.empty();
+		}
+		try {
+			return Optional.of(Instant.from(CREATED_AT_FORMAT.parse(value)));
+		}
+		catch (DateTimeParseException ex) {
+			// Not what this client writes: as good as no time, which leaves the object out at the boundary.
+			logger.warn("Ignoring unreadable {} '{}' of s3://{}/{}", CREATED_AT_METADATA, value, this.bucket, key);
+			return Optional.empty();
+		}
 	}
 
 	private void list(String dir, boolean delimited, Consumer<ListObjectsV2Response> pages) throws IOException {

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,6 +22,7 @@ import io.github.jlitestream.core.ReplicaOptions;
 import io.github.jlitestream.core.ReplicationListener;
 import io.github.jlitestream.core.WalSegmentInfo;
 import io.github.jlitestream.core.codec.Lz4FrameCodec;
+import io.github.jlitestream.core.layout.ReplicaPaths;
 import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.restore.RestoreProgress;
 import io.github.jlitestream.core.restore.RestoreResult;
@@ -184,6 +187,68 @@ class S3LitestreamInteropTests {
 		}
 	}
 
+	/**
+	 * Litestream records no exact creation time with its objects, so a point-in-time restore to a target in the second
+	 * its newest segments are listed in leaves them out (the DELETE after the target with them) and says that the
+	 * target was rounded down.
+	 */
+	@Test
+	void pointInTimeRestoreLeavesOutLitestreamSegmentsListedInTheTargetsSecond() throws Exception {
+		String bucket = newBucket();
+		Path path = this.dir.resolve("theirs.db");
+		Path config = writeConfig(path, bucket, "    monitor-interval: 100ms\n");
+		Path log = this.dir.resolve("litestream.log");
+		try (S3ReplicaClient client = factory.create("s3://" + bucket + "/" + PREFIX);
+				Connection app = Sql.connect(path)) {
+			Sql.execute(app, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)", "INSERT INTO t (v) VALUES ('one')");
+			Process litestream = LitestreamBinary.start(this.dir, log, "replicate", "-config", config.toString());
+			Generation generation;
+			Instant target;
+			List<WalSegmentInfo> beforeTwo;
+			List<WalSegmentInfo> withTwo;
+			List<WalSegmentInfo> withDelete;
+			try {
+				generation = awaitGeneration(client, litestream, log);
+				beforeTwo = awaitSettled(client, generation, litestream, log);
+				Instant now = Instant.now();
+				Thread.sleep(Duration.between(now, now.truncatedTo(ChronoUnit.SECONDS).plusMillis(1050)).toMillis());
+				Sql.execute(app, "INSERT INTO t (v) VALUES ('two')");
+				withTwo = awaitMoreSegments(client, generation, beforeTwo.size(), litestream, log);
+				target = Instant.now();
+				Thread.sleep(100);
+				Sql.execute(app, "DELETE FROM t");
+				withDelete = awaitMoreSegments(client, generation, withTwo.size(), litestream, log);
+			}
+			finally {
+				litestream.destroy();
+				assertThat(litestream.waitFor(30, TimeUnit.SECONDS)).isTrue();
+			}
+			Instant targetsSecond = target.truncatedTo(ChronoUnit.SECONDS);
+			WalSegmentInfo two = withTwo.get(beforeTwo.size());
+			WalSegmentInfo delete = withDelete.get(withDelete.size() - 1);
+			assertThat(two.createdAt()).as("the segment of 'two' is listed in the target's second")
+				.isEqualTo(targetsSecond);
+			assertThat(delete.createdAt()).as("the DELETE's segment is listed in the target's second")
+				.isEqualTo(targetsSecond);
+			assertThat(client.exactCreatedAt(delete)).as("Litestream records no creation time").isEmpty();
+
+			Path restored = this.dir.resolve("at.db");
+			RestoreResult result = new Restorer(new Lz4FrameCodec()).restore(client,
+					RestoreOptions.latest(restored).at(target), RestoreProgress.NONE);
+			assertThat(Sql.dump(restored).get("t")).containsExactly("1|one");
+			assertThat(result.roundedDown()).isNotNull();
+			assertThat(result.roundedDown().objectKey()).isEqualTo(ReplicaPaths.key(two));
+			assertThat(result.roundedDown().listedAt()).isEqualTo(targetsSecond);
+
+			// a second later the listing alone puts both before the target
+			Path later = this.dir.resolve("later.db");
+			RestoreResult afterwards = new Restorer(new Lz4FrameCodec()).restore(client,
+					RestoreOptions.latest(later).at(targetsSecond.plusSeconds(1)), RestoreProgress.NONE);
+			assertThat(Sql.dump(later).get("t")).isEmpty();
+			assertThat(afterwards.roundedDown()).isNull();
+		}
+	}
+
 	private static String newBucket() {
 		String bucket = "interop-" + buckets.incrementAndGet();
 		server.createBucket(bucket);
@@ -224,6 +289,42 @@ class S3LitestreamInteropTests {
 		}
 		throw new AssertionError("Litestream wrote no generation to S3Proxy (alive: " + litestream.isAlive()
 				+ "); its log:\n" + Files.readString(log, StandardCharsets.UTF_8));
+	}
+
+	/** Waits until Litestream wrote nothing new for half a second. */
+	private static List<WalSegmentInfo> awaitSettled(S3ReplicaClient client, Generation generation,
+			Process litestream, Path log) throws Exception {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+		List<WalSegmentInfo> seen = client.walSegments(generation);
+		long quietSince = System.nanoTime();
+		while (System.nanoTime() < deadline && litestream.isAlive()) {
+			Thread.sleep(50);
+			List<WalSegmentInfo> now = client.walSegments(generation);
+			if (!now.equals(seen)) {
+				seen = now;
+				quietSince = System.nanoTime();
+			}
+			else if (System.nanoTime() - quietSince > TimeUnit.MILLISECONDS.toNanos(500)) {
+				return seen;
+			}
+		}
+		throw new AssertionError("Litestream did not settle (alive: " + litestream.isAlive() + ", segments: " + seen
+				+ "); its log:\n" + Files.readString(log, StandardCharsets.UTF_8));
+	}
+
+	/** Waits until Litestream wrote more than {@code count} segments of the generation. */
+	private static List<WalSegmentInfo> awaitMoreSegments(S3ReplicaClient client, Generation generation, int count,
+			Process litestream, Path log) throws Exception {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+		while (System.nanoTime() < deadline && litestream.isAlive()) {
+			List<WalSegmentInfo> now = client.walSegments(generation);
+			if (now.size() > count) {
+				return now;
+			}
+			Thread.sleep(10);
+		}
+		throw new AssertionError("Litestream wrote no new segment (alive: " + litestream.isAlive() + "); its log:\n"
+				+ Files.readString(log, StandardCharsets.UTF_8));
 	}
 
 	/** Waits until Litestream wrote a second WAL index and then nothing new for a while. */

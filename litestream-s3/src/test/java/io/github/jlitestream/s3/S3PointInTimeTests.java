@@ -4,8 +4,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.jlitestream.core.CheckpointMode;
 import io.github.jlitestream.core.Generation;
@@ -26,14 +28,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Point-in-time and up-to-index restores from an S3 replica. The times a restore compares with are the store's
- * {@code LastModified} from listings, which S3 gives to the second; the commits are therefore placed in different
- * seconds, and the target times are taken from the listings.
+ * Point-in-time and up-to-index restores from an S3 replica. Listings give the store's {@code LastModified}, which S3
+ * (and S3Proxy) gives to the second; the commits are placed in different seconds and the target times taken from the
+ * listings, except where a test is about an object listed in the target's second.
  */
 class S3PointInTimeTests {
 
 	@RegisterExtension
 	static final S3ProxyExtension s3 = new S3ProxyExtension();
+
+	private static final AtomicInteger counted = new AtomicInteger();
 
 	@TempDir
 	Path dir;
@@ -75,11 +79,20 @@ class S3PointInTimeTests {
 			assertThat(atFirst.position()).isEqualTo(afterFirst);
 			assertThat(rows(atFirst)).containsExactly("first");
 
-			// inclusive: a segment listed exactly at the target time is part of the restore
+			// inclusive: a segment created exactly at the target time is part of the restore
+			Instant secondCreated = client.exactCreatedAt(second).orElseThrow();
 			RestoreResult atSecond = restore(harness,
-					RestoreOptions.latest(this.dir.resolve("at2.db")).at(second.createdAt()));
+					RestoreOptions.latest(this.dir.resolve("at2.db")).at(secondCreated));
 			assertThat(atSecond.position()).isEqualTo(afterSecond);
 			assertThat(rows(atSecond)).containsExactly("first", "second");
+			assertThat(atSecond.roundedDown()).isNull();
+
+			// its listed time is the start of the second it was stored in, before its upload started
+			assertThat(second.createdAt()).isBefore(secondCreated);
+			RestoreResult atListed = restore(harness,
+					RestoreOptions.latest(this.dir.resolve("at2l.db")).at(second.createdAt()));
+			assertThat(atListed.position()).isEqualTo(afterFirst);
+			assertThat(atListed.roundedDown()).isNull();
 
 			Instant beforeThird = third.createdAt().truncatedTo(ChronoUnit.SECONDS).minusMillis(1);
 			RestoreResult atSecondAgain = restore(harness,
@@ -96,6 +109,138 @@ class S3PointInTimeTests {
 				.isThrownBy(() -> restore(harness, RestoreOptions.latest(none).at(beforeSnapshot)))
 				.withMessageContaining("at or before " + beforeSnapshot);
 			assertThat(none).doesNotExist();
+		}
+	}
+
+	/**
+	 * Audit finding #4: the DELETE is uploaded in the same second as the target, after it, so its segment is listed
+	 * at or before the target. The restore asks for the exact times of the segments listed in that second only.
+	 */
+	@Test
+	void restoresToJustBeforeACommitListedInTheTargetsSecond() throws Exception {
+		RequestCounter counter = new RequestCounter();
+		try (S3ReplicaClient client = newClient(counter);
+				Harness harness = new Harness(this.dir.resolve("app.db"), client)) {
+			harness.execute("CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('one')");
+			harness.sync();
+			sleepIntoNextSecond(Duration.ofMillis(50));
+			harness.execute("INSERT INTO t VALUES ('two')");
+			harness.sync();
+			Instant target = Instant.now();
+			Thread.sleep(100);
+			harness.execute("DELETE FROM t");
+			harness.sync();
+
+			List<WalSegmentInfo> segments = client.walSegments(harness.database().position().generation());
+			Instant targetsSecond = target.truncatedTo(ChronoUnit.SECONDS);
+			assertThat(segments.get(segments.size() - 1).createdAt())
+				.as("the DELETE's segment is listed in the target's second, at or before the target")
+				.isEqualTo(targetsSecond);
+			long inTheTargetsSecond = segments.stream().filter((s) -> s.createdAt().equals(targetsSecond)).count();
+			counter.reset();
+			RestoreResult result = restore(harness, RestoreOptions.latest(this.dir.resolve("at.db")).at(target));
+			assertThat(rows(result)).containsExactly("one", "two");
+			assertThat(result.roundedDown()).isNull();
+			assertThat(counter.calls("HeadObject")).isPositive().isLessThanOrEqualTo((int) inTheTargetsSecond);
+		}
+	}
+
+	/** The snapshot after the target holds the DELETE, and its listed time alone would choose it. */
+	@Test
+	void aSnapshotWrittenInTheTargetsSecondAfterTheTargetIsNotUsed() throws Exception {
+		try (S3ReplicaClient client = newClient();
+				Harness harness = new Harness(this.dir.resolve("app.db"), client)) {
+			harness.execute("CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('one')");
+			harness.sync();
+			sleepIntoNextSecond(Duration.ofMillis(50));
+			harness.execute("INSERT INTO t VALUES ('two')");
+			harness.sync();
+			Instant target = Instant.now();
+			Thread.sleep(100);
+			harness.execute("DELETE FROM t");
+			assertThat(harness.replica().snapshot()).isTrue();
+
+			List<SnapshotInfo> snapshots = client.snapshots(harness.database().position().generation());
+			assertThat(snapshots).hasSize(2);
+			assertThat(snapshots.get(1).createdAt()).as("the new snapshot is listed in the target's second")
+				.isEqualTo(target.truncatedTo(ChronoUnit.SECONDS));
+			RestoreResult result = restore(harness, RestoreOptions.latest(this.dir.resolve("at.db")).at(target));
+			assertThat(result.snapshotIndex()).isEqualTo(snapshots.get(0).index());
+			assertThat(rows(result)).containsExactly("one", "two");
+			assertThat(result.roundedDown()).isNull();
+		}
+	}
+
+	/** The generation started after the target holds the DELETE, and its listed start alone would choose it. */
+	@Test
+	void aGenerationStartedInTheTargetsSecondAfterTheTargetIsNotChosen() throws Exception {
+		try (S3ReplicaClient client = newClient();
+				Harness harness = new Harness(this.dir.resolve("app.db"), client)) {
+			harness.execute("CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('one')");
+			harness.sync();
+			Generation first = harness.database().position().generation();
+			sleepIntoNextSecond(Duration.ofMillis(50));
+			harness.execute("INSERT INTO t VALUES ('two')");
+			harness.sync();
+			Instant target = Instant.now();
+			Thread.sleep(100);
+			// a change the engine did not see: the next start begins a new generation
+			harness.closeEngine();
+			harness.execute("DELETE FROM t");
+			harness.closeApp();
+			harness.reopenApp();
+			harness.openEngine();
+			harness.sync();
+
+			Generation second = harness.database().position().generation();
+			assertThat(second).isNotEqualTo(first);
+			assertThat(client.snapshots(second).get(0).createdAt())
+				.as("the new generation's snapshot is listed in the target's second")
+				.isEqualTo(target.truncatedTo(ChronoUnit.SECONDS));
+			RestoreResult result = restore(harness, RestoreOptions.latest(this.dir.resolve("at.db")).at(target));
+			assertThat(result.position().generation()).isEqualTo(first);
+			assertThat(rows(result)).containsExactly("one", "two");
+			RestoreResult latest = restore(harness, RestoreOptions.latest(this.dir.resolve("latest.db")));
+			assertThat(latest.position().generation()).isEqualTo(second);
+			assertThat(rows(latest)).isEmpty();
+		}
+	}
+
+	@Test
+	void asksForAFewExactTimesWhenManySegmentsShareTheTargetsSecond() throws Exception {
+		RequestCounter counter = new RequestCounter();
+		try (S3ReplicaClient client = newClient(counter);
+				Harness harness = new Harness(this.dir.resolve("app.db"), client)) {
+			harness.execute("CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('before')");
+			harness.sync();
+			sleepIntoNextSecond(Duration.ofMillis(20));
+			Instant started = Instant.now();
+			List<String> expected = new ArrayList<>(List.of("before"));
+			// one segment each, as many as fit in well under half a second
+			for (int i = 0; i < 30 && Duration.between(started, Instant.now()).toMillis() < 400; i++) {
+				harness.execute("INSERT INTO t VALUES ('row " + i + "')");
+				harness.sync();
+				expected.add("row " + i);
+			}
+			Instant target = Instant.now();
+			Thread.sleep(20);
+			harness.execute("DELETE FROM t");
+			harness.sync();
+
+			Instant targetsSecond = target.truncatedTo(ChronoUnit.SECONDS);
+			long inTheTargetsSecond = client.walSegments(harness.database().position().generation())
+				.stream()
+				.filter((s) -> s.createdAt().equals(targetsSecond))
+				.count();
+			assertThat(inTheTargetsSecond).as("segments listed in the target's second, the DELETE's among them")
+				.isEqualTo(expected.size());
+			assertThat(inTheTargetsSecond).isGreaterThanOrEqualTo(8);
+			counter.reset();
+			RestoreResult result = restore(harness, RestoreOptions.latest(this.dir.resolve("at.db")).at(target));
+			assertThat(rows(result)).containsExactlyInAnyOrderElementsOf(expected);
+			// by halves: at most one request per halving of the segments listed in that second, not one each
+			int halvings = 64 - Long.numberOfLeadingZeros(inTheTargetsSecond);
+			assertThat(counter.calls("HeadObject")).isPositive().isLessThanOrEqualTo(halvings);
 		}
 	}
 
@@ -141,10 +286,25 @@ class S3PointInTimeTests {
 		return s3.newClient("pitr", "apps/app.db");
 	}
 
+	/** A client on a new bucket whose requests {@code counter} counts. */
+	private static S3ReplicaClient newClient(RequestCounter counter) {
+		String bucket = "pitr-counted-" + counted.incrementAndGet();
+		s3.server().createBucket(bucket);
+		return s3.server()
+			.clientFactory()
+			.customizer((builder) -> builder.overrideConfiguration((o) -> o.addExecutionInterceptor(counter)))
+			.build()
+			.create("s3://" + bucket + "/apps/app.db");
+	}
+
 	/** Sleeps into the next wall-clock second (plus a margin), so later uploads are listed in a later second. */
 	private static void sleepIntoNextSecond() throws InterruptedException {
+		sleepIntoNextSecond(Duration.ofMillis(150));
+	}
+
+	private static void sleepIntoNextSecond(Duration margin) throws InterruptedException {
 		Instant now = Instant.now();
-		Instant target = now.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1).plusMillis(150);
+		Instant target = now.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1).plus(margin);
 		Thread.sleep(Duration.between(now, target).toMillis());
 	}
 

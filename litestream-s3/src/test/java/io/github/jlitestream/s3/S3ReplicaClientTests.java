@@ -3,8 +3,12 @@ package io.github.jlitestream.s3;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.jlitestream.core.Generation;
@@ -12,6 +16,7 @@ import io.github.jlitestream.core.ObjectContent;
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.SnapshotInfo;
 import io.github.jlitestream.core.WalSegmentInfo;
+import io.github.jlitestream.core.layout.ReplicaPaths;
 import io.github.jlitestream.core.testing.AbstractReplicaClientContractTests;
 import io.github.jlitestream.s3.testing.S3ProxyServer;
 import org.junit.jupiter.api.AfterAll;
@@ -185,6 +190,45 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 			.isThrownBy(() -> this.client.openWalSegment(generation, 2, 4152))
 			.withMessageContaining("s3://" + this.bucket + "/" + PREFIX
 					+ "/generations/0123456789abcdef/wal/00000002_00001038.wal.lz4");
+	}
+
+	@Test
+	void recordsTheExactCreationTimeWithEachObject() throws IOException {
+		Instant createdAt = Instant.parse("2026-03-01T12:00:00.000000001Z");
+		try (S3ReplicaClient fixed = new S3ReplicaClient(s3, this.bucket, "dated",
+				S3ReplicaClient.Options.DEFAULTS.withClock(Clock.fixed(createdAt, ZoneOffset.UTC)));
+				S3ReplicaClient dated = factory.create("s3://" + this.bucket + "/dated")) {
+			Generation generation = new Generation("0123456789abcdef");
+			SnapshotInfo snapshot = fixed.writeSnapshot(generation, 1, ObjectContent.of(bytes("s")));
+			WalSegmentInfo segment = fixed.writeWalSegment(generation, 1, 0, ObjectContent.of(bytes("w")));
+			assertThat(snapshot.createdAt()).isEqualTo(createdAt);
+			assertThat(segment.createdAt()).isEqualTo(createdAt);
+			assertThat(s3.headObject((r) -> r.bucket(this.bucket).key("dated/" + ReplicaPaths.key(segment)))
+				.metadata()).containsEntry(S3ReplicaClient.CREATED_AT_METADATA, "2026-03-01T12:00:00.000000001Z");
+
+			// read back through the listing's entries, by another client of the same replica
+			assertThat(dated.exactCreatedAt(dated.snapshots(generation).get(0))).hasValue(createdAt);
+			assertThat(dated.exactCreatedAt(dated.walSegments(generation).get(0))).hasValue(createdAt);
+			assertThat(dated.listedTimeResolution(dated.walSegments(generation).get(0).createdAt()))
+				.isEqualTo(Duration.ofSeconds(1));
+		}
+	}
+
+	@Test
+	void objectsWrittenWithoutTheTimeHaveNoExactCreationTime() throws IOException {
+		// as Litestream and earlier builds of this library write them: a plain PutObject
+		Generation generation = new Generation("0123456789abcdef");
+		s3.putObject((r) -> r.bucket(this.bucket).key(PREFIX + "/" + ReplicaPaths.walSegmentKey(generation, 0, 0)),
+				RequestBody.fromBytes(bytes("w")));
+		s3.putObject((r) -> r.bucket(this.bucket)
+			.key(PREFIX + "/" + ReplicaPaths.walSegmentKey(generation, 0, 1))
+			.metadata(Map.of(S3ReplicaClient.CREATED_AT_METADATA, "yesterday")), RequestBody.fromBytes(bytes("w")));
+		List<WalSegmentInfo> segments = this.client.walSegments(generation);
+		assertThat(this.client.exactCreatedAt(segments.get(0))).isEmpty();
+		assertThat(this.client.exactCreatedAt(segments.get(1))).as("unreadable").isEmpty();
+		WalSegmentInfo gone = new WalSegmentInfo(generation, 0, 2, 1, Instant.now());
+		assertThatExceptionOfType(NoSuchFileException.class).isThrownBy(() -> this.client.exactCreatedAt(gone))
+			.withMessageContaining(ReplicaPaths.key(gone));
 	}
 
 	@Test

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -52,6 +53,19 @@ public final class FileReplicaClient implements ReplicaClient {
 
 	private static final boolean DIRECTORIES_CANNOT_BE_FORCED = System.getProperty("os.name", "")
 		.startsWith("Windows");
+
+	/**
+	 * How far a file's modification time can lag the precise clock: kernels date writes with a coarse clock,
+	 * updated once a timer tick (10 ms at Linux's lowest common rate of 100 Hz, 15.6 ms on Windows); twice the
+	 * longest tick leaves room for a late one.
+	 */
+	public static final Duration COARSE_CLOCK_LAG = Duration.ofMillis(32);
+
+	/**
+	 * The resolution of a time without a fraction of a second: file systems that keep whole seconds (ext3, HFS+,
+	 * several FUSE and network file systems) or two (FAT), plus the coarse clock's lag.
+	 */
+	public static final Duration WHOLE_SECONDS = Duration.ofSeconds(2).plus(COARSE_CLOCK_LAG);
 
 	private final Path root;
 
@@ -187,6 +201,18 @@ public final class FileReplicaClient implements ReplicaClient {
 				Files.deleteIfExists(path);
 			}
 		}
+	}
+
+	/**
+	 * Listed times are the files' modification times: an object was written before its time plus the kernel's
+	 * coarse clock lag ({@link #COARSE_CLOCK_LAG}), or, for a time of whole seconds, which a file system
+	 * that keeps only seconds gives (on one that keeps nanoseconds, once in a billion files), before its time plus
+	 * two seconds and that lag. Nothing more exact is recorded, so a point-in-time restore leaves out an object this
+	 * close before its target.
+	 */
+	@Override
+	public Duration listedTimeResolution(Instant listedAt) {
+		return (listedAt.getNano() == 0) ? WHOLE_SECONDS : COARSE_CLOCK_LAG;
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.util.List;
 import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.SnapshotInfo;
 import io.github.jlitestream.core.WalSegmentInfo;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The objects a restore reads: a snapshot and the WAL segments after it, in order.
@@ -16,10 +17,17 @@ import io.github.jlitestream.core.WalSegmentInfo;
  * @param cutShort whether segments exist beyond the target (time or index), so the last one may end inside a
  * transaction that is not part of the target state
  * @param updatedAt the newest object time of the generation in the store
+ * @param roundedDown why a point-in-time plan stops short of its target, or null when it does not
  * @since 0.1.0
  */
 public record RestorePlan(Generation generation, SnapshotInfo snapshot, List<WalSegmentInfo> segments,
-		boolean cutShort, Instant updatedAt) {
+		boolean cutShort, Instant updatedAt, @Nullable RoundedDown roundedDown) {
+
+	/** A plan that reaches its target. */
+	public RestorePlan(Generation generation, SnapshotInfo snapshot, List<WalSegmentInfo> segments, boolean cutShort,
+			Instant updatedAt) {
+		this(generation, snapshot, segments, cutShort, updatedAt, null);
+	}
 
 	/** The store time of the newest object the restore uses. */
 	public Instant lastChangeAt() {

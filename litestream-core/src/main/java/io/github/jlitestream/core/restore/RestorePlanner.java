@@ -13,15 +13,27 @@ import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.SnapshotInfo;
 import io.github.jlitestream.core.WalSegmentInfo;
 import io.github.jlitestream.core.layout.ReplicaPaths;
+import io.github.jlitestream.core.restore.TargetTime.Listed;
+import io.github.jlitestream.core.restore.TargetTime.Verdict;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Chooses what to restore from a replica's listing: the generation, the snapshot and the segments after it, and
  * checks the shape of the listing (every index present, each starting at offset 0).
+ * <p>
+ * At a point in time, every object used was created at or before the target, so no commit after it is restored.
+ * Listed times decide alone unless one is within the store's resolution before the target; such an object is asked
+ * for its exact creation time, and one without it is left out and the target rounded down ({@link RoundedDown}). A
+ * generation's uploads are sequential in position order, so the segments listed within the resolution are searched
+ * by halves: a restore asks for a few exact times, not one per object.
  *
  * @since 0.1.0
  */
 public final class RestorePlanner {
+
+	private static final Logger logger = LoggerFactory.getLogger(RestorePlanner.class);
 
 	private RestorePlanner() {
 	}
@@ -36,10 +48,12 @@ public final class RestorePlanner {
 	 */
 	public static Optional<RestorePlan> plan(ReplicaClient client, @Nullable Generation generation,
 			@Nullable Instant timestamp, @Nullable Long index) throws IOException {
+		@Nullable TargetTime target = (timestamp != null) ? new TargetTime(client, timestamp) : null;
 		List<Candidate> candidates = new ArrayList<>();
 		List<Generation> generations = (generation != null) ? List.of(generation) : client.generations();
 		@Nullable Generation newestWithoutSnapshot = null;
 		Instant newestWithoutSnapshotAt = Instant.MIN;
+		@Nullable SnapshotInfo uncertainStart = null;
 		for (Generation candidate : generations) {
 			List<SnapshotInfo> snapshots = client.snapshots(candidate);
 			List<WalSegmentInfo> segments = client.walSegments(candidate);
@@ -52,9 +66,21 @@ public final class RestorePlanner {
 				}
 				continue;
 			}
-			Instant started = snapshots.stream().map(SnapshotInfo::createdAt).min(Comparator.naturalOrder()).get();
-			if (timestamp != null && started.isAfter(timestamp)) {
-				continue;
+			SnapshotInfo first = snapshots.stream()
+				.min(Comparator.comparing(SnapshotInfo::createdAt).thenComparingLong(SnapshotInfo::index))
+				.get();
+			Instant started = first.createdAt();
+			Instant startedExactly = started;
+			if (target != null) {
+				Verdict verdict = target.verdict(first);
+				if (verdict == Verdict.UNKNOWN && (uncertainStart == null
+						|| first.createdAt().isAfter(uncertainStart.createdAt()))) {
+					uncertainStart = first;
+				}
+				if (verdict != Verdict.BEFORE) {
+					continue;
+				}
+				startedExactly = target.knownExact(ReplicaPaths.key(first)).orElse(started);
 			}
 			Instant updated = started;
 			for (SnapshotInfo snapshot : snapshots) {
@@ -63,10 +89,12 @@ public final class RestorePlanner {
 			for (WalSegmentInfo segment : segments) {
 				updated = later(updated, segment.createdAt());
 			}
-			candidates.add(new Candidate(candidate, snapshots, segments, started, updated));
+			candidates.add(new Candidate(candidate, snapshots, segments, started, startedExactly, updated));
 		}
-		// At a time: the generation that started last before it; otherwise the one changed last.
-		Comparator<Candidate> order = (timestamp != null) ? Comparator.comparing(Candidate::started)
+		// At a time: the generation that started last before it (the store's clock first, then the writer's
+		// within one listed second); otherwise the one changed last.
+		Comparator<Candidate> order = (timestamp != null)
+				? Comparator.comparing(Candidate::started).thenComparing(Candidate::startedExactly)
 				: Comparator.comparing(Candidate::updated);
 		Optional<Candidate> chosen = candidates.stream().max(order.thenComparing(Candidate::generation));
 		if (timestamp == null && index == null && newestWithoutSnapshot != null
@@ -76,40 +104,93 @@ public final class RestorePlanner {
 							+ "(deleted, or its first snapshot is still being uploaded); restoring an older generation "
 							+ "would lose its changes. Retry later, or name an older generation explicitly");
 		}
+		// A generation left out for want of an exact time rounds the target down if it would have been chosen.
+		@Nullable RoundedDown rounded = null;
+		if (target != null && uncertainStart != null
+				&& (chosen.isEmpty() || uncertainStart.createdAt().isAfter(chosen.get().started()))) {
+			rounded = roundedDown(target, ReplicaPaths.key(uncertainStart), uncertainStart.createdAt());
+		}
 		if (chosen.isEmpty()) {
+			if (rounded != null) {
+				logger.warn(rounded.describe(target.target()));
+			}
 			return Optional.empty();
 		}
-		return plan(chosen.get(), timestamp, index);
+		Optional<RestorePlan> plan = plan(chosen.get(), target, index, rounded);
+		if (target != null) {
+			logger.debug("planned restore of {} to {}: {} exact creation time(s) asked for", client.location(),
+					target.target(), target.lookups());
+		}
+		return plan;
 	}
 
-	private static Optional<RestorePlan> plan(Candidate candidate, @Nullable Instant timestamp, @Nullable Long index) {
-		SnapshotInfo snapshot = candidate.snapshots()
-			.stream()
-			.filter((s) -> (index == null || s.index() <= index)
-					&& (timestamp == null || !s.createdAt().isAfter(timestamp)))
-			.max(Comparator.comparingLong(SnapshotInfo::index))
-			.orElse(null);
+	private static Optional<RestorePlan> plan(Candidate candidate, @Nullable TargetTime target, @Nullable Long index,
+			@Nullable RoundedDown generationRounded) throws IOException {
+		List<SnapshotInfo> byIndex = new ArrayList<>(candidate.snapshots());
+		byIndex.sort(Comparator.comparingLong(SnapshotInfo::index).reversed());
+		SnapshotInfo snapshot = null;
+		for (SnapshotInfo s : byIndex) {
+			if ((index == null || s.index() <= index) && (target == null || target.verdict(s) == Verdict.BEFORE)) {
+				snapshot = s;
+				break;
+			}
+		}
 		if (snapshot == null) {
 			return Optional.empty();
 		}
-		List<WalSegmentInfo> segments = new ArrayList<>();
-		boolean cutShort = false;
-		List<WalSegmentInfo> ordered = new ArrayList<>(candidate.segments());
-		ordered.sort(WalSegmentInfo.BY_POSITION);
-		for (WalSegmentInfo segment : ordered) {
-			if (segment.index() < snapshot.index()) {
-				continue;
+		List<WalSegmentInfo> ordered = new ArrayList<>();
+		for (WalSegmentInfo segment : candidate.segments()) {
+			if (segment.index() >= snapshot.index()) {
+				ordered.add(segment);
 			}
+		}
+		ordered.sort(WalSegmentInfo.BY_POSITION);
+		// The listing alone cuts at the first segment beyond the target index or stored after the target time.
+		int end = ordered.size();
+		for (int i = 0; i < ordered.size(); i++) {
+			WalSegmentInfo segment = ordered.get(i);
 			if ((index != null && segment.index() > index)
-					|| (timestamp != null && segment.createdAt().isAfter(timestamp))) {
-				cutShort = true;
+					|| (target != null && target.listed(segment.createdAt()) == Listed.AFTER)) {
+				end = i;
 				break;
 			}
-			segments.add(segment);
 		}
+		@Nullable RoundedDown rounded = generationRounded;
+		if (target != null) {
+			// A segment was uploaded after every one before it, so all before one created at or before the target
+			// were too, and all after one created after it were too: between the last segment the listing puts
+			// before the target and the cut, every segment is listed within the resolution and the boundary is
+			// found by halves, asking for the exact times of a few.
+			int lastBefore = -1;
+			for (int i = 0; i < end; i++) {
+				if (target.listed(ordered.get(i).createdAt()) == Listed.BEFORE) {
+					lastBefore = i;
+				}
+			}
+			int low = lastBefore + 1;
+			int high = end;
+			while (low < high) {
+				int middle = (low + high) >>> 1;
+				if (target.verdict(ordered.get(middle)) == Verdict.BEFORE) {
+					low = middle + 1;
+				}
+				else {
+					high = middle;
+				}
+			}
+			if (low < end && rounded == null && target.verdict(ordered.get(low)) == Verdict.UNKNOWN) {
+				rounded = roundedDown(target, ReplicaPaths.key(ordered.get(low)), ordered.get(low).createdAt());
+			}
+			end = low;
+		}
+		List<WalSegmentInfo> segments = List.copyOf(ordered.subList(0, end));
 		checkShape(candidate.generation(), snapshot, segments);
-		return Optional.of(new RestorePlan(candidate.generation(), snapshot, List.copyOf(segments), cutShort,
-				candidate.updated()));
+		return Optional.of(new RestorePlan(candidate.generation(), snapshot, segments, end < ordered.size(),
+				candidate.updated(), rounded));
+	}
+
+	private static RoundedDown roundedDown(TargetTime target, String key, Instant listedAt) {
+		return new RoundedDown(key, listedAt, target.resolution(listedAt));
 	}
 
 	/** Every index from the snapshot's to the last must be there, each starting at offset 0. */
@@ -139,7 +220,7 @@ public final class RestorePlanner {
 	}
 
 	private record Candidate(Generation generation, List<SnapshotInfo> snapshots, List<WalSegmentInfo> segments,
-			Instant started, Instant updated) {
+			Instant started, Instant startedExactly, Instant updated) {
 	}
 
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 import io.github.jlitestream.core.Position;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a restore produced.
@@ -17,8 +18,17 @@ import io.github.jlitestream.core.Position;
  * @param downloadedBytes the bytes read from the store
  * @param lastChangeAt the store time of the newest object used
  * @param duration how long it took
+ * @param roundedDown why a point-in-time restore stopped short of its target (an object at the boundary has no
+ * exact creation time), or null when it restored the state at the target
  * @since 0.1.0
  */
 public record RestoreResult(Path path, Position position, long snapshotIndex, int segments, long databaseBytes,
-		long downloadedBytes, Instant lastChangeAt, Duration duration) {
+		long downloadedBytes, Instant lastChangeAt, Duration duration, @Nullable RoundedDown roundedDown) {
+
+	/** The result of a restore that reached its target. */
+	public RestoreResult(Path path, Position position, long snapshotIndex, int segments, long databaseBytes,
+			long downloadedBytes, Instant lastChangeAt, Duration duration) {
+		this(path, position, snapshotIndex, segments, databaseBytes, downloadedBytes, lastChangeAt, duration, null);
+	}
+
 }

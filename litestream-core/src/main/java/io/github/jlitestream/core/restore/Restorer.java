@@ -116,6 +116,9 @@ public final class Restorer {
 			String where = String.join(", ", sources.stream().map((s) -> s.client().location()).toList());
 			throw new NoBackupException("No backup to restore in " + where + describeTarget(options));
 		}
+		if (plan.roundedDown() != null && options.timestamp() != null) {
+			logger.warn(plan.roundedDown().describe(options.timestamp()));
+		}
 		Path work = output.resolveSibling("." + output.getFileName() + ".restore-" + UUID.randomUUID());
 		Files.createDirectories(work);
 		ExecutorService downloads = Executors.newFixedThreadPool(options.parallelism(), daemon("litestream-restore"));
@@ -132,7 +135,8 @@ public final class Restorer {
 			moveIntoPlace(database, output, options.overwrite());
 			Duration duration = Duration.ofNanos(System.nanoTime() - started);
 			RestoreResult result = new RestoreResult(output, applied.position(), plan.snapshot().index(),
-					plan.segments().size(), Files.size(output), downloaded.get(), plan.lastChangeAt(), duration);
+					plan.segments().size(), Files.size(output), downloaded.get(), plan.lastChangeAt(), duration,
+					plan.roundedDown());
 			logger.info("restored {} from {} generation={} position={} bytes={} downloaded={} in {} ms", output,
 					client.location(), plan.generation(), applied.position(), result.databaseBytes(),
 					result.downloadedBytes(), duration.toMillis());
@@ -202,7 +206,7 @@ public final class Restorer {
 					position = length;
 				}
 				boolean last = i >= segments.size();
-				applier.apply(wal, parts, last && plan.cutShort());
+				applier.apply(index, wal, parts, last && plan.cutShort());
 				Files.delete(wal);
 				lastIndex = index;
 			}

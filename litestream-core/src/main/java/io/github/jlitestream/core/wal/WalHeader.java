@@ -2,6 +2,7 @@ package io.github.jlitestream.core.wal;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.OptionalInt;
 
 /**
  * The 32-byte header of a SQLite WAL file. All fields are big-endian; the magic number says in which byte order the
@@ -20,6 +21,13 @@ public record WalHeader(byte[] bytes) {
 	static final int MAGIC_BIG_ENDIAN = 0x377f0683;
 
 	static final int FORMAT_VERSION = 3007000;
+
+	/**
+	 * The most restarts {@link #restartsSince(WalHeader)} accepts as proof of descent. A WAL created anew draws
+	 * salt-1 at random, which must not pass for an advance by chance; between two copies the engine sees at most a
+	 * few restarts it did not observe.
+	 */
+	static final int MAX_PROVABLE_RESTARTS = 16;
 
 	public WalHeader {
 		if (bytes.length != SIZE) {
@@ -105,6 +113,25 @@ public record WalHeader(byte[] bytes) {
 	 */
 	public boolean restarts(WalHeader previous) {
 		return salt1() == previous.salt1() + 1 && pageSize() == previous.pageSize();
+	}
+
+	/**
+	 * How many times SQLite restarted the WAL between {@code earlier} and this header, when this header provably
+	 * descends from it. Each restart ({@code walRestartHdr} in SQLite's {@code wal.c}) adds one to salt-1 and draws a
+	 * new salt-2, so salt-1 advanced by the count (in unsigned 32-bit arithmetic). The checkpoint sequence cannot
+	 * tell: each connection counts its own, so restarts by different connections may leave it unchanged. A WAL
+	 * deleted and created anew draws salt-1 at random and descends from nothing; the bound keeps a random salt from
+	 * passing for a few restarts (a chance of 2^-28).
+	 * @param earlier the header of an earlier lifetime of the same WAL
+	 * @return the number of restarts (1 for the next lifetime, 0 for the same salt-1), or empty when this header
+	 * does not descend from {@code earlier}
+	 */
+	public OptionalInt restartsSince(WalHeader earlier) {
+		int salt = salt1() - earlier.salt1();
+		if (Integer.compareUnsigned(salt, MAX_PROVABLE_RESTARTS) >= 0 || pageSize() != earlier.pageSize()) {
+			return OptionalInt.empty();
+		}
+		return OptionalInt.of(salt);
 	}
 
 	/** The size of one frame: 24 header bytes plus a page. */
