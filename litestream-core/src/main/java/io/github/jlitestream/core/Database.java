@@ -646,7 +646,17 @@ public final class Database implements AutoCloseable {
 			this.resumedAfterCleanShutdown = false;
 			return null;
 		}
-		if (!this.resumedAfterCleanShutdown) {
+		if (this.resumedAfterCleanShutdown) {
+			// The whole WAL was backfilled at the clean shutdown and the database file is unchanged since, so any WAL
+			// now continues it: one created anew (random salts) or restarted once. Restarted more often (an
+			// application truncating the WAL twice) loses nothing either, but a restore cannot tell that from a
+			// skipped lifetime, so the generation ends there.
+			java.util.OptionalInt restarts = header.restartsSince(current.header());
+			if (restarts.isPresent() && restarts.getAsInt() != 1) {
+				return "wal restarted " + restarts.getAsInt() + " times while not running";
+			}
+		}
+		else {
 			// Each restart gives the next header salt-1 one more (walRestartHdr): anything else means the WAL
 			// restarted more than once since the last copy (a whole lifetime in no copy) or was created anew.
 			if (!header.restarts(current.header())) {

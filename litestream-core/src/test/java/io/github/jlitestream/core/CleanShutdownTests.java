@@ -101,6 +101,27 @@ class CleanShutdownTests {
 	}
 
 	/**
+	 * The application truncated the WAL twice while the engine was stopped: nothing is lost, but the next index would
+	 * look like one that skipped a lifetime, and a restore refuses that; the generation ends there instead.
+	 */
+	@Test
+	void aWalTruncatedTwiceWhileStoppedStartsANewGenerationThatRestores() throws Exception {
+		Path path = this.dir.resolve("app.db");
+		try (Harness harness = new Harness(path, new FileReplicaClient(this.dir.resolve("replica")))) {
+			harness.execute("CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('a')");
+			harness.sync();
+			harness.closeEngine();
+			harness.execute("PRAGMA wal_checkpoint(TRUNCATE)", "PRAGMA wal_checkpoint(TRUNCATE)",
+					"INSERT INTO t VALUES ('b')");
+			harness.openEngine();
+			harness.sync();
+			Path restored = this.dir.resolve("restored.db");
+			harness.restore(RestoreOptions.latest(restored));
+			assertThat(Sql.dump(restored)).isEqualTo(Sql.dump(harness.app()));
+		}
+	}
+
+	/**
 	 * Audit finding 15: the last frames were copied by close() after the final upload, so a stop that reported
 	 * every replica complete left commits in the local shadow WAL only (lost with an ephemeral disk).
 	 */

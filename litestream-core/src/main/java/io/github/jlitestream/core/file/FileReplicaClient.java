@@ -3,8 +3,10 @@ package io.github.jlitestream.core.file;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -14,6 +16,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +25,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 
@@ -60,6 +64,9 @@ public final class FileReplicaClient implements ReplicaClient {
 	 * longest tick leaves room for a late one.
 	 */
 	public static final Duration COARSE_CLOCK_LAG = Duration.ofMillis(32);
+
+	/** The user extended attribute holding an object's exact creation time (ISO-8601). */
+	static final String CREATED_AT_ATTRIBUTE = "litestream.created-at";
 
 	/**
 	 * The resolution of a time without a fraction of a second: file systems that keep whole seconds (ext3, HFS+,
@@ -207,12 +214,63 @@ public final class FileReplicaClient implements ReplicaClient {
 	 * Listed times are the files' modification times: an object was written before its time plus the kernel's
 	 * coarse clock lag ({@link #COARSE_CLOCK_LAG}), or, for a time of whole seconds, which a file system
 	 * that keeps only seconds gives (on one that keeps nanoseconds, once in a billion files), before its time plus
-	 * two seconds and that lag. Nothing more exact is recorded, so a point-in-time restore leaves out an object this
-	 * close before its target.
+	 * two seconds and that lag. Where the file system keeps extended attributes, the exact time is recorded in one
+	 * ({@link #exactCreatedAt(SnapshotInfo)}); elsewhere a point-in-time restore leaves out an object this close
+	 * before its target.
 	 */
 	@Override
 	public Duration listedTimeResolution(Instant listedAt) {
 		return (listedAt.getNano() == 0) ? WHOLE_SECONDS : COARSE_CLOCK_LAG;
+	}
+
+	@Override
+	public Optional<Instant> exactCreatedAt(SnapshotInfo snapshot) throws IOException {
+		return readCreatedAt(this.root.resolve(ReplicaPaths.key(snapshot)));
+	}
+
+	@Override
+	public Optional<Instant> exactCreatedAt(WalSegmentInfo segment) throws IOException {
+		return readCreatedAt(this.root.resolve(ReplicaPaths.key(segment)));
+	}
+
+	/**
+	 * Records when the write started in a user extended attribute of the file: a modification time says less on a
+	 * file system that keeps whole seconds, and which of two generations written within one such second is the
+	 * newest depends on it. Where extended attributes are not supported nothing is recorded.
+	 */
+	private static void recordCreatedAt(Path file, Instant startedAt) {
+		UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
+		if (view == null) {
+			return;
+		}
+		try {
+			view.write(CREATED_AT_ATTRIBUTE, StandardCharsets.US_ASCII.encode(startedAt.toString()));
+		}
+		catch (IOException | UnsupportedOperationException ex) {
+			logger.trace("No creation time recorded for {}: {}", file, ex.getMessage());
+		}
+	}
+
+	private static Optional<Instant> readCreatedAt(Path file) throws IOException {
+		if (!Files.exists(file)) {
+			throw new NoSuchFileException(file.toString());
+		}
+		UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
+		if (view == null) {
+			return Optional.empty();
+		}
+		try {
+			if (!view.list().contains(CREATED_AT_ATTRIBUTE)) {
+				return Optional.empty();
+			}
+			ByteBuffer buffer = ByteBuffer.allocate(view.size(CREATED_AT_ATTRIBUTE));
+			view.read(CREATED_AT_ATTRIBUTE, buffer);
+			buffer.flip();
+			return Optional.of(Instant.parse(StandardCharsets.US_ASCII.decode(buffer)));
+		}
+		catch (IOException | UnsupportedOperationException | java.time.format.DateTimeParseException ex) {
+			return Optional.empty(); // not recorded here, or by another writer: the listed time stands
+		}
 	}
 
 	/**
@@ -225,6 +283,7 @@ public final class FileReplicaClient implements ReplicaClient {
 		Path dir = target.getParent();
 		List<Path> created = createDirectories(dir);
 		Path tmp = dir.resolve("%s.%016x.tmp".formatted(target.getFileName(), random.nextLong()));
+		Instant startedAt = Instant.now();
 		try {
 			try (InputStream in = content.open();
 					FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW,
@@ -235,6 +294,7 @@ public final class FileReplicaClient implements ReplicaClient {
 					throw new IOException("Object content for " + target + " had " + copied + " bytes, expected "
 							+ content.length());
 				}
+				recordCreatedAt(tmp, startedAt);
 				channel.force(true);
 			}
 			createFrom(tmp, target, key);

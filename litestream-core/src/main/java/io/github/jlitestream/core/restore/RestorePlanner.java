@@ -1,6 +1,7 @@
 package io.github.jlitestream.core.restore;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -96,7 +97,8 @@ public final class RestorePlanner {
 		Comparator<Candidate> order = (timestamp != null)
 				? Comparator.comparing(Candidate::started).thenComparing(Candidate::startedExactly)
 				: Comparator.comparing(Candidate::updated);
-		Optional<Candidate> chosen = candidates.stream().max(order.thenComparing(Candidate::generation));
+		Optional<Candidate> chosen = (timestamp == null) ? newest(client, candidates)
+				: candidates.stream().max(order.thenComparing(Candidate::generation));
 		if (timestamp == null && index == null && newestWithoutSnapshot != null
 				&& (chosen.isEmpty() || newestWithoutSnapshotAt.isAfter(chosen.get().updated()))) {
 			throw new CorruptReplicaException(ReplicaPaths.snapshotsDir(newestWithoutSnapshot) + "/",
@@ -187,6 +189,68 @@ public final class RestorePlanner {
 		checkShape(candidate.generation(), snapshot, segments);
 		return Optional.of(new RestorePlan(candidate.generation(), snapshot, segments, end < ordered.size(),
 				candidate.updated(), rounded));
+	}
+
+	/**
+	 * The generation changed last. Listed times within the store's resolution of each other cannot tell which,
+	 * and the random ids say nothing: generations follow one another, so the newest is then the one whose first
+	 * snapshot was created last, by the exact times their writers recorded. Without them the choice is refused
+	 * rather than guessed: the other generation may hold the newest state.
+	 */
+	private static Optional<Candidate> newest(ReplicaClient client, List<Candidate> candidates) throws IOException {
+		Optional<Candidate> byListing = candidates.stream()
+			.max(Comparator.comparing(Candidate::updated).thenComparing(Candidate::generation));
+		if (byListing.isEmpty()) {
+			return byListing;
+		}
+		Candidate best = byListing.get();
+		List<Candidate> tied = candidates.stream()
+			.filter((c) -> c != best && withinResolution(client, c.updated(), best.updated()))
+			.toList();
+		if (tied.isEmpty()) {
+			return byListing;
+		}
+		Candidate winner = best;
+		Instant winnerStarted = exactStart(client, best);
+		for (Candidate other : tied) {
+			Instant otherStarted = exactStart(client, other);
+			if (winnerStarted == null || otherStarted == null) {
+				Candidate unknown = (otherStarted == null) ? other : winner;
+				throw new CorruptReplicaException(ReplicaPaths.snapshotsDir(unknown.generation()) + "/",
+						"generations " + winner.generation() + " and " + other.generation() + " were both last "
+								+ "written within the store's timestamp resolution (" + client.listedTimeResolution(
+										best.updated()).toMillis() + " ms) and " + unknown.generation()
+								+ " records no exact time, so which one holds the newest state cannot be told; "
+								+ "name the generation to restore");
+			}
+			if (otherStarted.isAfter(winnerStarted)) {
+				winner = other;
+				winnerStarted = otherStarted;
+			}
+		}
+		if (winner != best) {
+			logger.debug("generation {} is the newest by its exact start, not {} by the listing", winner.generation(),
+					best.generation());
+		}
+		return Optional.of(winner);
+	}
+
+	private static boolean withinResolution(ReplicaClient client, Instant a, Instant b) {
+		Duration resolution = client.listedTimeResolution(a);
+		Duration other = client.listedTimeResolution(b);
+		Duration longest = (other.compareTo(resolution) > 0) ? other : resolution;
+		return a.equals(b) || Duration.between(a, b).abs().compareTo(longest) < 0;
+	}
+
+	private static @Nullable Instant exactStart(ReplicaClient client, Candidate candidate) throws IOException {
+		SnapshotInfo first = candidate.snapshots().stream()
+			.min(Comparator.comparing(SnapshotInfo::createdAt).thenComparingLong(SnapshotInfo::index))
+			.orElseThrow();
+		Optional<Instant> exact = client.exactCreatedAt(first);
+		if (exact.isPresent()) {
+			return exact.get();
+		}
+		return client.listedTimeResolution(first.createdAt()).isZero() ? first.createdAt() : null;
 	}
 
 	private static RoundedDown roundedDown(TargetTime target, String key, Instant listedAt) {

@@ -112,7 +112,7 @@ public record WalHeader(byte[] bytes) {
 	 * each connection counts its own, so a restart by a connection that never read a WAL header writes 1.
 	 */
 	public boolean restarts(WalHeader previous) {
-		return salt1() == previous.salt1() + 1 && pageSize() == previous.pageSize();
+		return restartsSince(previous).orElse(-1) == 1;
 	}
 
 	/**
