@@ -17,7 +17,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 
 import io.github.jlitestream.core.wal.InvalidWalException;
@@ -63,8 +62,12 @@ public final class Database implements AutoCloseable {
 
 	private final ReentrantLock lock = new ReentrantLock();
 
-	/** Snapshots hold it shared; a checkpoint needs it exclusively, since it releases the read transaction. */
-	private final ReentrantReadWriteLock checkpointGuard = new ReentrantReadWriteLock();
+	/**
+	 * Held by a snapshot while it reads the frozen database file, by a checkpoint (which ends the read transaction
+	 * and backfills) and by the stop: one at a time, since a second snapshot's backfill would change the file the
+	 * first one is reading.
+	 */
+	private final ReentrantLock checkpointGuard = new ReentrantLock();
 
 	private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
 
@@ -364,7 +367,7 @@ public final class Database implements AutoCloseable {
 	 * half-way through a checkpoint
 	 */
 	public <T> T readSnapshot(SnapshotReader<T> reader) throws IOException {
-		this.checkpointGuard.readLock().lock();
+		this.checkpointGuard.lock();
 		try {
 			Position position = freeze();
 			try {
@@ -379,7 +382,7 @@ public final class Database implements AutoCloseable {
 			}
 		}
 		finally {
-			this.checkpointGuard.readLock().unlock();
+			this.checkpointGuard.unlock();
 		}
 	}
 
@@ -486,14 +489,14 @@ public final class Database implements AutoCloseable {
 	@Override
 	public void close() {
 		quiesce();
-		this.checkpointGuard.writeLock().lock();
+		this.checkpointGuard.lock();
 		this.lock.lock();
 		try {
 			closeConnections();
 		}
 		finally {
 			this.lock.unlock();
-			this.checkpointGuard.writeLock().unlock();
+			this.checkpointGuard.unlock();
 		}
 	}
 
@@ -507,7 +510,7 @@ public final class Database implements AutoCloseable {
 	 */
 	public boolean quiesce() {
 		boolean changed = false;
-		this.checkpointGuard.writeLock().lock();
+		this.checkpointGuard.lock();
 		this.lock.lock();
 		try {
 			if (!this.quiesced && this.connections != null && this.shadow != null) {
@@ -525,7 +528,7 @@ public final class Database implements AutoCloseable {
 		}
 		finally {
 			this.lock.unlock();
-			this.checkpointGuard.writeLock().unlock();
+			this.checkpointGuard.unlock();
 		}
 		if (changed) {
 			this.changeListeners.forEach(Runnable::run);
@@ -657,9 +660,14 @@ public final class Database implements AutoCloseable {
 			}
 		}
 		else {
-			// Each restart gives the next header salt-1 one more (walRestartHdr): anything else means the WAL
-			// restarted more than once since the last copy (a whole lifetime in no copy) or was created anew.
-			if (!header.restarts(current.header())) {
+			// Each restart gives the next header salt-1 one more (walRestartHdr). Two or more mean restarts the
+			// engine did not see, which a restore cannot tell from a skipped lifetime. A header that does not descend
+			// at all comes from a connection that never restarted the WAL itself writing after another one's
+			// TRUNCATE checkpoint (it draws new salts): with the mark held that can only follow a lifetime copied
+			// whole, without it nothing proves what came between.
+			java.util.OptionalInt restarts = header.restartsSince(current.header());
+			boolean next = restarts.isPresent() ? restarts.getAsInt() == 1 : this.markHeld;
+			if (!next) {
 				return "wal restarted more than once, or created anew, while not observed (salt-1 %08x to %08x)"
 					.formatted(current.header().salt1(), header.salt1());
 			}
@@ -701,6 +709,7 @@ public final class Database implements AutoCloseable {
 		this.shadow = created;
 		this.passiveBackfilledAt = 0;
 		this.pendingGenerationReason = null;
+		this.resumedAfterCleanShutdown = false;
 		this.local.removeOtherGenerations(next);
 		logger.info("db={} new generation={} reason=\"{}\" previous={}", this.name, next, reason, previous);
 		this.listener.onGenerationChange(this.name, next, reason);
@@ -852,7 +861,7 @@ public final class Database implements AutoCloseable {
 	 * writer can restart the WAL, and forces the restart, so that no committed frame can be lost.
 	 */
 	private boolean checkpointLocked(CheckpointMode mode) throws IOException, SQLException {
-		if (!this.checkpointGuard.writeLock().tryLock()) {
+		if (!this.checkpointGuard.tryLock()) {
 			logger.debug("db={} checkpoint skipped: a snapshot is being read", this.name);
 			return false;
 		}
@@ -925,7 +934,7 @@ public final class Database implements AutoCloseable {
 			throw ex;
 		}
 		finally {
-			this.checkpointGuard.writeLock().unlock();
+			this.checkpointGuard.unlock();
 		}
 	}
 

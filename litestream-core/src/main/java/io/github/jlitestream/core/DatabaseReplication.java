@@ -190,24 +190,25 @@ public final class DatabaseReplication {
 		}
 		boolean complete = true;
 		try {
-			this.database.sync();
 			// The last frames are copied under SQLite's write lock before the final uploads, not after them by
 			// close(): what close() copied would reach no replica before the next start, and never on a fresh disk.
+			this.database.copyNow();
 			this.database.quiesce();
-			for (ReplicaWorker worker : this.workers) {
-				try {
-					worker.replica.sync();
-				}
-				catch (IOException | RuntimeException ex) {
-					complete = false;
-					logger.warn("db={} replica={} final sync failed, changes since {} are not in it: {}",
-							this.database.name(), worker.replica.name(), worker.replica.position(), ex.getMessage());
-				}
-			}
 		}
 		catch (RuntimeException ex) {
 			complete = false;
-			logger.warn("db={} final sync failed: {}", this.database.name(), ex.getMessage());
+			logger.warn("db={} final copy failed: {}", this.database.name(), ex.getMessage());
+		}
+		// What the shadow WAL holds goes up even when the last copy failed.
+		for (ReplicaWorker worker : this.workers) {
+			try {
+				worker.replica.sync();
+			}
+			catch (IOException | RuntimeException ex) {
+				complete = false;
+				logger.warn("db={} replica={} final sync failed, changes since {} are not in it: {}",
+						this.database.name(), worker.replica.name(), worker.replica.position(), ex.getMessage());
+			}
 		}
 		return complete;
 	}
@@ -400,9 +401,14 @@ public final class DatabaseReplication {
 			boolean first = true;
 			while (DatabaseReplication.this.running) {
 				if (!first) {
-					Duration wait = (this.failures == 0) ? options.syncInterval()
-							: backoff(options.syncInterval(), this.failures);
-					this.signal.await(wait);
+					if (this.failures == 0) {
+						this.signal.await(options.syncInterval());
+					}
+					else {
+						// The whole backoff, whatever commits come meanwhile: each of them wakes the thread, and a
+						// store that is down would otherwise be asked again every few milliseconds.
+						awaitBackoff(backoff(options.syncInterval(), this.failures));
+					}
 					if (!DatabaseReplication.this.running) {
 						return;
 					}
@@ -419,6 +425,14 @@ public final class DatabaseReplication {
 				}
 				first = false;
 				runOnce();
+			}
+		}
+
+		private void awaitBackoff(Duration wait) {
+			long deadline = System.nanoTime() + wait.toNanos();
+			long left;
+			while (DatabaseReplication.this.running && (left = deadline - System.nanoTime()) > 0) {
+				this.signal.await(Duration.ofNanos(left));
 			}
 		}
 

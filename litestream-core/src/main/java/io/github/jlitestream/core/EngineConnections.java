@@ -137,7 +137,23 @@ final class EngineConnections implements AutoCloseable {
 		Connection previous = this.reader;
 		this.reader = this.spare;
 		this.spare = previous;
-		beginRead();
+		try {
+			beginRead();
+		}
+		catch (SQLException ex) {
+			// the old read transaction, still held, stays the engine's
+			Connection failed = this.reader;
+			this.reader = previous;
+			this.spare = failed;
+			try {
+				failed.rollback();
+				failed.setAutoCommit(true);
+			}
+			catch (SQLException cleanup) {
+				ex.addSuppressed(cleanup);
+			}
+			throw ex;
+		}
 		if (!previous.getAutoCommit()) {
 			previous.setAutoCommit(true);
 		}

@@ -323,6 +323,15 @@ public final class Replica {
 			return (index >= 0) ? new Position(generation, index, 0) : null;
 		}
 		WalSegmentInfo last = segments.stream().max(WalSegmentInfo.BY_POSITION).get();
+		long snapshotIndex = snapshots.stream().mapToLong(SnapshotInfo::index).max().orElse(-1);
+		if (snapshotIndex > last.index() && this.database.shadowSize(generation, snapshotIndex) >= 0) {
+			// A snapshot that started the replica again at its index (its shadow WAL of the index before was gone),
+			// whose first segment did not reach the store: the replica goes on from the snapshot's index.
+			Position resumed = new Position(generation, snapshotIndex, 0);
+			logger.info("db={} replica={} resumes at position={} (after its snapshot)", this.database.name(), name(),
+					resumed);
+			return resumed;
+		}
 		byte[] content;
 		try (InputStream in = this.codec.decode(
 				this.client.openWalSegment(generation, last.index(), last.offset(), last.compression()),

@@ -155,6 +155,27 @@ class ContinuityTests {
 		}
 	}
 
+	/**
+	 * After a TRUNCATE checkpoint by one connection of the application, the next write by another connection (one
+	 * that never restarted the WAL itself) draws new salts instead of salt-1 plus one; with the engine's mark held
+	 * that is still the next lifetime of the same generation.
+	 */
+	@Test
+	void aTruncateByOneConnectionAndAWriteByAnotherContinueTheGeneration() throws Exception {
+		Path path = this.dir.resolve("app.db");
+		try (Harness harness = new Harness(path, new FileReplicaClient(this.dir.resolve("replica")));
+				java.sql.Connection other = Sql.connect(path)) {
+			harness.execute("CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('a')");
+			harness.sync(); // the snapshot leaves the WAL backfilled and the engine's read on slot 0
+			Generation before = harness.database().position().generation();
+			harness.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+			Sql.execute(other, "INSERT INTO t VALUES ('b')");
+			harness.sync();
+			assertThat(harness.database().position().generation()).isEqualTo(before);
+			assertThat(restore(harness)).isEqualTo(Sql.dump(harness.app()));
+		}
+	}
+
 	private static void applicationRestartsTheWalTwice(Harness harness) throws Exception {
 		// A short busy timeout: while the engine holds its read transaction these checkpoints wait for it, then give
 		// up without restarting the WAL.

@@ -54,4 +54,50 @@ class SnapshotTests {
 		}
 	}
 
+	/**
+	 * Two replicas snapshot at once (both start a generation, or their schedules coincide): the second snapshot's
+	 * backfill must not change the file the first one is reading.
+	 */
+	@Test
+	void aSecondSnapshotWaitsUntilTheFirstHasReadTheFile() throws Exception {
+		Path path = this.dir.resolve("app.db");
+		try (Harness harness = new Harness(path, new FileReplicaClient(this.dir.resolve("replica")))) {
+			harness.execute("PRAGMA wal_autocheckpoint = 0", "CREATE TABLE t (v TEXT)");
+			harness.sync();
+			byte[][] seen = new byte[2][];
+			Thread[] second = new Thread[1];
+			harness.database().readSnapshot((position, databaseFile) -> {
+				seen[0] = Files.readAllBytes(path);
+				try {
+					// The application writes (a new WAL lifetime), then another replica's snapshot starts.
+					for (int i = 0; i < 100; i++) {
+						harness.execute("INSERT INTO t VALUES ('" + "s".repeat(500) + i + "')");
+					}
+				}
+				catch (java.sql.SQLException ex) {
+					throw new IllegalStateException(ex);
+				}
+				second[0] = new Thread(() -> {
+					try {
+						harness.database().readSnapshot((p, in) -> null);
+					}
+					catch (java.io.IOException ex) {
+						throw new java.io.UncheckedIOException(ex);
+					}
+				});
+				second[0].start();
+				try {
+					second[0].join(1000);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				seen[1] = Files.readAllBytes(path);
+				return null;
+			});
+			second[0].join(10_000);
+			assertThat(seen[1]).as("the database file while the first snapshot was read").isEqualTo(seen[0]);
+		}
+	}
+
 }
