@@ -97,8 +97,8 @@ public final class RestorePlanner {
 		Comparator<Candidate> order = (timestamp != null)
 				? Comparator.comparing(Candidate::started).thenComparing(Candidate::startedExactly)
 				: Comparator.comparing(Candidate::updated);
-		Optional<Candidate> chosen = (timestamp == null) ? newest(client, candidates)
-				: candidates.stream().max(order.thenComparing(Candidate::generation));
+		Optional<Candidate> chosen = newest(client, candidates, order,
+				(timestamp == null) ? Candidate::updated : Candidate::started);
 		if (timestamp == null && index == null && newestWithoutSnapshot != null
 				&& (chosen.isEmpty() || newestWithoutSnapshotAt.isAfter(chosen.get().updated()))) {
 			throw new CorruptReplicaException(ReplicaPaths.snapshotsDir(newestWithoutSnapshot) + "/",
@@ -192,47 +192,58 @@ public final class RestorePlanner {
 	}
 
 	/**
-	 * The generation changed last. Listed times within the store's resolution of each other cannot tell which,
-	 * and the random ids say nothing: generations follow one another, so the newest is then the one whose first
-	 * snapshot was created last, by the exact times their writers recorded. Without them the choice is refused
-	 * rather than guessed: the other generation may hold the newest state.
+	 * The last generation in {@code order} (changed last; at a point in time, started last before it). Listed times
+	 * within the store's resolution of each other cannot tell, and the random ids say nothing: generations follow
+	 * one another, so the later is then the one whose first snapshot was created later, by the exact times their
+	 * writers recorded. One known exact start after the other's listed time plus its resolution decides too.
+	 * Otherwise the choice is refused rather than guessed: the other generation may hold the newest state.
 	 */
-	private static Optional<Candidate> newest(ReplicaClient client, List<Candidate> candidates) throws IOException {
-		Optional<Candidate> byListing = candidates.stream()
-			.max(Comparator.comparing(Candidate::updated).thenComparing(Candidate::generation));
+	private static Optional<Candidate> newest(ReplicaClient client, List<Candidate> candidates,
+			Comparator<Candidate> order, java.util.function.Function<Candidate, Instant> listed) throws IOException {
+		Optional<Candidate> byListing = candidates.stream().max(order.thenComparing(Candidate::generation));
 		if (byListing.isEmpty()) {
 			return byListing;
 		}
 		Candidate best = byListing.get();
 		List<Candidate> tied = candidates.stream()
-			.filter((c) -> c != best && withinResolution(client, c.updated(), best.updated()))
+			.filter((c) -> c != best && withinResolution(client, listed.apply(c), listed.apply(best)))
 			.toList();
-		if (tied.isEmpty()) {
-			return byListing;
-		}
 		Candidate winner = best;
-		Instant winnerStarted = exactStart(client, best);
+		@Nullable Instant winnerStarted = tied.isEmpty() ? null : exactStart(client, best);
 		for (Candidate other : tied) {
-			Instant otherStarted = exactStart(client, other);
-			if (winnerStarted == null || otherStarted == null) {
-				Candidate unknown = (otherStarted == null) ? other : winner;
-				throw new CorruptReplicaException(ReplicaPaths.snapshotsDir(unknown.generation()) + "/",
-						"generations " + winner.generation() + " and " + other.generation() + " were both last "
-								+ "written within the store's timestamp resolution (" + client.listedTimeResolution(
-										best.updated()).toMillis() + " ms) and " + unknown.generation()
-								+ " records no exact time, so which one holds the newest state cannot be told; "
-								+ "name the generation to restore");
+			@Nullable Instant otherStarted = exactStart(client, other);
+			if (winnerStarted != null && otherStarted != null) {
+				if (otherStarted.isAfter(winnerStarted)) {
+					winner = other;
+					winnerStarted = otherStarted;
+				}
 			}
-			if (otherStarted.isAfter(winnerStarted)) {
+			else if (winnerStarted != null && clearlyAfter(client, winnerStarted, listed.apply(other))) {
+				continue;
+			}
+			else if (otherStarted != null && clearlyAfter(client, otherStarted, listed.apply(winner))) {
 				winner = other;
 				winnerStarted = otherStarted;
 			}
+			else {
+				Candidate unknown = (otherStarted == null) ? other : winner;
+				throw new CorruptReplicaException(ReplicaPaths.snapshotsDir(unknown.generation()) + "/",
+						"generations " + winner.generation() + " and " + other.generation() + " are listed within "
+								+ "the store's timestamp resolution (" + client.listedTimeResolution(listed.apply(best))
+									.toMillis()
+								+ " ms) of each other and " + unknown.generation() + " records no exact time, so "
+								+ "which one holds the state asked for cannot be told; name the generation to restore");
+			}
 		}
 		if (winner != best) {
-			logger.debug("generation {} is the newest by its exact start, not {} by the listing", winner.generation(),
+			logger.debug("generation {} chosen by its exact start, not {} by the listing", winner.generation(),
 					best.generation());
 		}
 		return Optional.of(winner);
+	}
+
+	private static boolean clearlyAfter(ReplicaClient client, Instant exact, Instant listed) {
+		return exact.isAfter(listed.plus(client.listedTimeResolution(listed)));
 	}
 
 	private static boolean withinResolution(ReplicaClient client, Instant a, Instant b) {
