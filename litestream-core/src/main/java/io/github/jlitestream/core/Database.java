@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
@@ -371,11 +373,7 @@ public final class Database implements AutoCloseable {
 		try {
 			Position position = freeze();
 			try {
-				DatabaseFiles.Handle handle = this.file;
-				if (handle == null) {
-					throw new LitestreamException("Database '" + this.name + "' is not open");
-				}
-				return reader.read(position, new DatabaseFileInputStream(handle));
+				return reader.read(position, new DatabaseFileInputStream(requireFile()));
 			}
 			finally {
 				thaw();
@@ -515,7 +513,6 @@ public final class Database implements AutoCloseable {
 		try {
 			if (!this.quiesced && this.connections != null && this.shadow != null) {
 				this.quiesced = true;
-				long before = requireShadow().size();
 				Position was = position();
 				try {
 					recordCleanShutdown();
@@ -523,7 +520,7 @@ public final class Database implements AutoCloseable {
 				catch (IOException | SQLException | RuntimeException ex) {
 					logger.debug("db={} no clean-shutdown record: {}", this.name, ex.getMessage());
 				}
-				changed = !java.util.Objects.equals(was, position()) || requireShadow().size() != before;
+				changed = !Objects.equals(was, position());
 			}
 		}
 		finally {
@@ -649,12 +646,12 @@ public final class Database implements AutoCloseable {
 			this.resumedAfterCleanShutdown = false;
 			return null;
 		}
+		OptionalInt restarts = header.restartsSince(current.header());
 		if (this.resumedAfterCleanShutdown) {
 			// The whole WAL was backfilled at the clean shutdown and the database file is unchanged since, so any WAL
 			// now continues it: one created anew (random salts) or restarted once. Restarted more often (an
 			// application truncating the WAL twice) loses nothing either, but a restore cannot tell that from a
 			// skipped lifetime, so the generation ends there.
-			java.util.OptionalInt restarts = header.restartsSince(current.header());
 			if (restarts.isPresent() && restarts.getAsInt() != 1) {
 				return "wal restarted " + restarts.getAsInt() + " times while not running";
 			}
@@ -665,7 +662,6 @@ public final class Database implements AutoCloseable {
 			// at all comes from a connection that never restarted the WAL itself writing after another one's
 			// TRUNCATE checkpoint (it draws new salts): with the mark held that can only follow a lifetime copied
 			// whole, without it nothing proves what came between.
-			java.util.OptionalInt restarts = header.restartsSince(current.header());
 			boolean next = restarts.isPresent() ? restarts.getAsInt() == 1 : this.markHeld;
 			if (!next) {
 				return "wal restarted more than once, or created anew, while not observed (salt-1 %08x to %08x)"

@@ -39,11 +39,7 @@ class ContinuityTests {
 	void aFailureInsideTheLockedCheckpointKeepsTheReadTransaction() throws Exception {
 		Path path = this.dir.resolve("app.db");
 		try (Harness harness = new Harness(path, new FileReplicaClient(this.dir.resolve("replica")))) {
-			harness.execute("CREATE TABLE t (v TEXT)", "CREATE TABLE u (v TEXT)", "CREATE TABLE w (v TEXT)");
-			for (int i = 0; i < 50; i++) {
-				harness.execute("INSERT INTO t VALUES ('t" + i + "')");
-			}
-			harness.sync();
+			replicateFirstLifetime(harness);
 			Failpoints.set(failOnce(Failpoints.CHECKPOINT_BACKFILL, "disk I/O error (injected)"));
 			assertThatExceptionOfType(LitestreamException.class)
 				.isThrownBy(() -> harness.database().checkpoint(CheckpointMode.RESTART))
@@ -65,11 +61,7 @@ class ContinuityTests {
 	void twoRestartsWhileTheEngineHadNoReadTransactionStartANewGeneration() throws Exception {
 		Path path = this.dir.resolve("app.db");
 		try (Harness harness = new Harness(path, new FileReplicaClient(this.dir.resolve("replica")))) {
-			harness.execute("CREATE TABLE t (v TEXT)", "CREATE TABLE u (v TEXT)", "CREATE TABLE w (v TEXT)");
-			for (int i = 0; i < 50; i++) {
-				harness.execute("INSERT INTO t VALUES ('t" + i + "')");
-			}
-			harness.sync();
+			replicateFirstLifetime(harness);
 			Generation before = harness.database().position().generation();
 			Failpoints.set(failOnce(Failpoints.CHECKPOINT_RETAKE_READ, "cannot take the read lock (injected)"));
 			assertThatExceptionOfType(RuntimeException.class)
@@ -174,6 +166,15 @@ class ContinuityTests {
 			assertThat(harness.database().position().generation()).isEqualTo(before);
 			assertThat(restore(harness)).isEqualTo(Sql.dump(harness.app()));
 		}
+	}
+
+	/** Three tables, rows in the first, all of it copied and uploaded. */
+	private static void replicateFirstLifetime(Harness harness) throws Exception {
+		harness.execute("CREATE TABLE t (v TEXT)", "CREATE TABLE u (v TEXT)", "CREATE TABLE w (v TEXT)");
+		for (int i = 0; i < 50; i++) {
+			harness.execute("INSERT INTO t VALUES ('t" + i + "')");
+		}
+		harness.sync();
 	}
 
 	private static void applicationRestartsTheWalTwice(Harness harness) throws Exception {

@@ -52,9 +52,7 @@ class MultiReplicaTests {
 				assertThat(replica.position()).isEqualTo(status.position());
 				assertThat(replica.lastError()).isNull();
 			});
-			Map<String, List<String>> expected = Sql.dump(app);
-			assertThat(restore(a, "from-a.db")).isEqualTo(expected);
-			assertThat(restore(b, "from-b.db")).isEqualTo(expected);
+			assertEachRestoresTo(Sql.dump(app), a, b);
 		}
 		finally {
 			manager.stop();
@@ -85,9 +83,7 @@ class MultiReplicaTests {
 			b.heal();
 			awaitCaughtUp(manager);
 			assertThat(manager.stop()).isTrue();
-			Map<String, List<String>> expected = Sql.dump(app);
-			assertThat(restore(a, "from-a.db")).isEqualTo(expected);
-			assertThat(restore(b, "from-b.db")).isEqualTo(expected);
+			assertEachRestoresTo(Sql.dump(app), a, b);
 		}
 		finally {
 			manager.stop();
@@ -141,6 +137,12 @@ class MultiReplicaTests {
 				List.of(new ReplicaSpec(a, ReplicaOptions.of("a").withSyncInterval(Duration.ofMillis(200))),
 						new ReplicaSpec(b, ReplicaOptions.of("b").withSyncInterval(Duration.ofMillis(200)))));
 		return manager;
+	}
+
+	private void assertEachRestoresTo(Map<String, List<String>> expected, ReplicaClient... clients) throws Exception {
+		for (int i = 0; i < clients.length; i++) {
+			assertThat(restore(clients[i], "from-" + i + ".db")).as("restored from replica %d", i).isEqualTo(expected);
+		}
 	}
 
 	private Map<String, List<String>> restore(ReplicaClient client, String name) throws Exception {

@@ -35,6 +35,7 @@ import io.github.jlitestream.core.ObjectContent;
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.SnapshotInfo;
 import io.github.jlitestream.core.WalSegmentInfo;
+import io.github.jlitestream.core.io.LocalFiles;
 import io.github.jlitestream.core.layout.ReplicaPaths;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -54,9 +55,6 @@ public final class FileReplicaClient implements ReplicaClient {
 	private static final Logger logger = LoggerFactory.getLogger(FileReplicaClient.class);
 
 	private static final SecureRandom random = new SecureRandom();
-
-	private static final boolean DIRECTORIES_CANNOT_BE_FORCED = System.getProperty("os.name", "")
-		.startsWith("Windows");
 
 	/**
 	 * How far a file's modification time can lag the precise clock: kernels date writes with a coarse clock,
@@ -82,7 +80,7 @@ public final class FileReplicaClient implements ReplicaClient {
 	private volatile boolean hardLinks = true;
 
 	public FileReplicaClient(Path root) {
-		this(root, FileReplicaClient::forceDirectory);
+		this(root, LocalFiles::forceDirectory);
 	}
 
 	/** A client whose directory fsyncs go through {@code directorySync}, for tests that watch them. */
@@ -398,19 +396,6 @@ public final class FileReplicaClient implements ReplicaClient {
 			Files.createDirectories(dir);
 		}
 		return missing;
-	}
-
-	/** Forces a directory's entries to disk (fsync of the directory). */
-	static void forceDirectory(Path dir) throws IOException {
-		try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-			channel.force(true);
-		}
-		catch (IOException ex) {
-			// Windows cannot open a directory to force it; there the name's durability is the file system's affair.
-			if (!DIRECTORIES_CANNOT_BE_FORCED) {
-				throw ex;
-			}
-		}
 	}
 
 	private static List<Path> list(Path dir) throws IOException {

@@ -106,16 +106,6 @@ public record WalHeader(byte[] bytes) {
 	}
 
 	/**
-	 * Whether this is the header SQLite writes when it restarts the WAL right after {@code previous}'s lifetime
-	 * (walRestartHdr in wal.c): salt-1 one more, same page size. Two restarts in a row give two more, and a WAL
-	 * created anew after its file was deleted starts with random salts. The checkpoint sequence says nothing here:
-	 * each connection counts its own, so a restart by a connection that never read a WAL header writes 1.
-	 */
-	public boolean restarts(WalHeader previous) {
-		return restartsSince(previous).orElse(-1) == 1;
-	}
-
-	/**
 	 * How many times SQLite restarted the WAL between {@code earlier} and this header, when this header provably
 	 * descends from it. Each restart ({@code walRestartHdr} in SQLite's {@code wal.c}) adds one to salt-1 and draws a
 	 * new salt-2, so salt-1 advanced by the count (in unsigned 32-bit arithmetic). The checkpoint sequence cannot

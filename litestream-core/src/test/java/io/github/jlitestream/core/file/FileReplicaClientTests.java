@@ -25,6 +25,7 @@ import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.ObjectContent;
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.WalSegmentInfo;
+import io.github.jlitestream.core.io.LocalFiles;
 import io.github.jlitestream.core.testing.AbstractReplicaClientContractTests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,7 +80,7 @@ class FileReplicaClientTests extends AbstractReplicaClientContractTests {
 		FileReplicaClient.DirectorySync watching = (directory) -> {
 			assertThat(expectedNames).allSatisfy((name) -> assertThat(name).exists());
 			forced.add(this.dir.relativize(directory).toString().replace('\\', '/'));
-			FileReplicaClient.forceDirectory(directory);
+			LocalFiles.forceDirectory(directory);
 		};
 		Generation generation = new Generation("0123456789abcdef");
 		Path generationDir = root.resolve("generations/0123456789abcdef");

@@ -16,7 +16,8 @@ import io.github.jlitestream.core.WalSegmentInfo;
 /**
  * A store that fails on demand, as an unreachable store or a process killed in the middle of an upload would: while
  * {@link #down} is set every call throws; {@link #failWritesAfter(int)} lets that many more uploads through and
- * fails every one after them without writing anything (what a kill during the upload leaves in an S3 bucket).
+ * fails every one after them without writing anything (what a kill during the upload leaves in an S3 bucket);
+ * {@link #refuseSnapshots} fails snapshot uploads only.
  */
 public final class FaultyReplicaClient implements ReplicaClient {
 
@@ -24,6 +25,9 @@ public final class FaultyReplicaClient implements ReplicaClient {
 
 	/** Every call fails while set. */
 	public volatile boolean down;
+
+	/** Snapshot uploads fail ("snapshot refused") while set. */
+	public volatile boolean refuseSnapshots;
 
 	private final AtomicInteger writesLeft = new AtomicInteger(Integer.MAX_VALUE);
 
@@ -44,6 +48,7 @@ public final class FaultyReplicaClient implements ReplicaClient {
 	public void heal() {
 		this.writesLeft.set(Integer.MAX_VALUE);
 		this.down = false;
+		this.refuseSnapshots = false;
 	}
 
 	public int snapshotsWritten() {
@@ -99,6 +104,9 @@ public final class FaultyReplicaClient implements ReplicaClient {
 	public SnapshotInfo writeSnapshot(Generation generation, long index, Compression compression,
 			ObjectContent content) throws IOException {
 		checkWrite("snapshot " + generation + "/" + index);
+		if (this.refuseSnapshots) {
+			throw new IOException("snapshot refused (injected)");
+		}
 		SnapshotInfo written = this.delegate.writeSnapshot(generation, index, compression, content);
 		this.snapshotsWritten.incrementAndGet();
 		return written;

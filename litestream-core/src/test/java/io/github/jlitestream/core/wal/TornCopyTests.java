@@ -2,16 +2,14 @@ package io.github.jlitestream.core.wal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.util.Arrays;
 
+import io.github.jlitestream.core.support.FileChannelAdapter;
 import io.github.jlitestream.core.support.Sql;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,11 +56,13 @@ class TornCopyTests {
 
 		Path shadowFile = this.dir.resolve("shadow.wal");
 		ShadowWal shadow = ShadowWal.create(shadowFile, header);
-		try (FileChannel wal = new SwitchingWal(torn, after)) {
+		Path committedWal = this.dir.resolve("committed.wal");
+		Files.write(committedWal, after);
+		try (FileChannel wal = new SwitchingWal(torn, committedWal)) {
 			shadow.copyFrom(wal);
 		}
 		assertThat(shadow.size()).as("nothing of the torn view accepted").isEqualTo(WalHeader.SIZE);
-		try (FileChannel wal = new SwitchingWal(after, after)) {
+		try (FileChannel wal = new SwitchingWal(after, committedWal)) {
 			shadow.copyFrom(wal);
 		}
 		assertThat(Files.readAllBytes(shadowFile)).as("the next copy takes the committed frames")
@@ -112,111 +112,36 @@ class TornCopyTests {
 
 	/**
 	 * A WAL seen by a reader without locks while SQLite commits: it reads {@code first} until a read reaches the
-	 * last frame, and {@code then} afterwards.
+	 * last frame, and the real file afterwards.
 	 */
-	private static final class SwitchingWal extends FileChannel {
+	private static final class SwitchingWal extends FileChannelAdapter {
 
 		private final byte[] first;
 
-		private final byte[] then;
-
 		private boolean switched;
 
-		SwitchingWal(byte[] first, byte[] then) {
+		SwitchingWal(byte[] first, Path then) throws IOException {
+			super(FileChannel.open(then, StandardOpenOption.READ));
 			this.first = first;
-			this.then = then;
 		}
 
 		@Override
-		public int read(ByteBuffer dst, long position) {
-			byte[] content = this.switched ? this.then : this.first;
-			if (position >= content.length) {
+		public int read(ByteBuffer dst, long position) throws IOException {
+			if (this.switched) {
+				return this.delegate.read(dst, position);
+			}
+			if (position >= this.first.length) {
 				return -1;
 			}
-			int n = (int) Math.min(dst.remaining(), content.length - position);
-			dst.put(content, (int) position, n);
-			if (position + n >= this.first.length) {
-				this.switched = true;
-			}
+			int n = (int) Math.min(dst.remaining(), this.first.length - position);
+			dst.put(this.first, (int) position, n);
+			this.switched = position + n >= this.first.length;
 			return n;
 		}
 
 		@Override
 		public long size() {
 			return this.first.length;
-		}
-
-		@Override
-		public int read(ByteBuffer dst) {
-			throw new UnsupportedOperationException();
-		}
-
-		@Override
-		public long read(ByteBuffer[] dsts, int offset, int length) {
-			throw new UnsupportedOperationException();
-		}
-
-		@Override
-		public int write(ByteBuffer src) {
-			throw new UnsupportedOperationException();
-		}
-
-		@Override
-		public long write(ByteBuffer[] srcs, int offset, int length) {
-			throw new UnsupportedOperationException();
-		}
-
-		@Override
-		public long position() {
-			return 0;
-		}
-
-		@Override
-		public FileChannel position(long newPosition) {
-			throw new UnsupportedOperationException();
-		}
-
-		@Override
-		public FileChannel truncate(long size) {
-			throw new UnsupportedOperationException();
-		}
-
-		@Override
-		public void force(boolean metaData) {
-		}
-
-		@Override
-		public long transferTo(long position, long count, WritableByteChannel target) {
-			throw new UnsupportedOperationException();
-		}
-
-		@Override
-		public long transferFrom(ReadableByteChannel src, long position, long count) {
-			throw new UnsupportedOperationException();
-		}
-
-		@Override
-		public int write(ByteBuffer src, long position) {
-			throw new UnsupportedOperationException();
-		}
-
-		@Override
-		public MappedByteBuffer map(MapMode mode, long position, long size) {
-			throw new UnsupportedOperationException();
-		}
-
-		@Override
-		public FileLock lock(long position, long size, boolean shared) {
-			throw new UnsupportedOperationException();
-		}
-
-		@Override
-		public FileLock tryLock(long position, long size, boolean shared) {
-			throw new UnsupportedOperationException();
-		}
-
-		@Override
-		protected void implCloseChannel() throws IOException {
 		}
 
 	}

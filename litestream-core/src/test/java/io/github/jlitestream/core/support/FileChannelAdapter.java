@@ -1,4 +1,4 @@
-package io.github.jlitestream.core.io;
+package io.github.jlitestream.core.support;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,11 +9,11 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 
 /** A {@link FileChannel} that passes everything to another one, for tests that change one call. */
-class FileChannelAdapter extends FileChannel {
+public class FileChannelAdapter extends FileChannel {
 
 	protected final FileChannel delegate;
 
-	FileChannelAdapter(FileChannel delegate) {
+	public FileChannelAdapter(FileChannel delegate) {
 		this.delegate = delegate;
 	}
 
