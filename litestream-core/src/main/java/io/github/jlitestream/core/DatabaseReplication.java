@@ -13,11 +13,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import io.github.jlitestream.core.capture.Database;
+import io.github.jlitestream.core.capture.DatabaseReplacedException;
 import io.github.jlitestream.core.restore.NoBackupException;
 import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.restore.RestoreProgress;
 import io.github.jlitestream.core.restore.RestoreResult;
 import io.github.jlitestream.core.restore.Restorer;
+import io.github.jlitestream.core.ship.Replica;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -11,8 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.github.jlitestream.core.codec.ReplicaCodec;
+import io.github.jlitestream.core.capture.Database;
 import io.github.jlitestream.core.codec.ObjectCodec;
+import io.github.jlitestream.core.codec.ReplicaCodec;
+import io.github.jlitestream.core.ship.Replica;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -5,12 +5,13 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Clock;
 
+import io.github.jlitestream.core.capture.Database;
+import io.github.jlitestream.core.codec.Lz4FrameCodec;
 import io.github.jlitestream.core.file.FileReplicaClient;
 import io.github.jlitestream.core.restore.NoBackupException;
 import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.restore.RestoreProgress;
 import io.github.jlitestream.core.restore.Restorer;
-import io.github.jlitestream.core.codec.Lz4FrameCodec;
 import io.github.jlitestream.core.support.Harness;
 import io.github.jlitestream.core.support.Sql;
 import org.junit.jupiter.api.Test;

@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.util.HexFormat;
 
+import io.github.jlitestream.core.capture.Database;
 import io.github.jlitestream.core.codec.Encryption;
 import io.github.jlitestream.core.codec.ReplicaCodec;
 import io.github.jlitestream.core.file.FileReplicaClient;
@@ -18,6 +19,7 @@ import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.restore.RestoreProgress;
 import io.github.jlitestream.core.restore.RestoreResult;
 import io.github.jlitestream.core.restore.Restorer;
+import io.github.jlitestream.core.ship.Replica;
 import io.github.jlitestream.core.support.Sql;
 
 /**

@@ -7,12 +7,14 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.github.jlitestream.core.capture.Database;
 import io.github.jlitestream.core.codec.Lz4FrameCodec;
 import io.github.jlitestream.core.file.FileReplicaClient;
 import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.restore.RestoreProgress;
 import io.github.jlitestream.core.restore.RestoreResult;
 import io.github.jlitestream.core.restore.Restorer;
+import io.github.jlitestream.core.ship.Replica;
 import io.github.jlitestream.core.support.Sql;
 import io.github.jlitestream.core.testing.LitestreamBinary;
 import org.junit.jupiter.api.Test;

@@ -35,7 +35,7 @@ import io.github.jlitestream.core.ObjectContent;
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.SnapshotInfo;
 import io.github.jlitestream.core.WalSegmentInfo;
-import io.github.jlitestream.core.io.LocalFiles;
+import io.github.jlitestream.core.util.LocalFiles;
 import io.github.jlitestream.core.layout.ReplicaPaths;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;

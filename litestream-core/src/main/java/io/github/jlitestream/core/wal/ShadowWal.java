@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
-import io.github.jlitestream.core.io.LocalFiles;
+import io.github.jlitestream.core.util.LocalFiles;
 import org.jspecify.annotations.Nullable;
 
 /**

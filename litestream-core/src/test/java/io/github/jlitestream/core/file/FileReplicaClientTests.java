@@ -25,7 +25,7 @@ import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.ObjectContent;
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.WalSegmentInfo;
-import io.github.jlitestream.core.io.LocalFiles;
+import io.github.jlitestream.core.util.LocalFiles;
 import io.github.jlitestream.core.testing.AbstractReplicaClientContractTests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

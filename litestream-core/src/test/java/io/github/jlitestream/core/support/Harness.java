@@ -6,18 +6,18 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 
-import io.github.jlitestream.core.Database;
 import io.github.jlitestream.core.DatabaseOptions;
-import io.github.jlitestream.core.Replica;
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.ReplicaOptions;
 import io.github.jlitestream.core.ReplicationListener;
+import io.github.jlitestream.core.capture.Database;
 import io.github.jlitestream.core.codec.ObjectCodec;
 import io.github.jlitestream.core.codec.ReplicaCodec;
 import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.restore.RestoreProgress;
 import io.github.jlitestream.core.restore.RestoreResult;
 import io.github.jlitestream.core.restore.Restorer;
+import io.github.jlitestream.core.ship.Replica;
 
 /**
  * A database under replication to one replica, driven step by step by a test (no background threads).

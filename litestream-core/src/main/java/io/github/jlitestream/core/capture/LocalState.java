@@ -1,4 +1,4 @@
-package io.github.jlitestream.core;
+package io.github.jlitestream.core.capture;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -9,7 +9,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.stream.Stream;
 
-import io.github.jlitestream.core.io.LocalFiles;
+import io.github.jlitestream.core.Generation;
+import io.github.jlitestream.core.util.LocalFiles;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,10 +1,13 @@
-package io.github.jlitestream.core;
+package io.github.jlitestream.core.ship;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 
+import io.github.jlitestream.core.ObjectContent;
+import io.github.jlitestream.core.Position;
+import io.github.jlitestream.core.capture.Database;
 import io.github.jlitestream.core.codec.ObjectCodec;
 import io.github.jlitestream.core.codec.Spool;
 import io.github.jlitestream.core.layout.ReplicaPaths;

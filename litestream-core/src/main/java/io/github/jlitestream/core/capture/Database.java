@@ -1,4 +1,4 @@
-package io.github.jlitestream.core;
+package io.github.jlitestream.core.capture;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +21,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
+import io.github.jlitestream.core.CheckpointMode;
+import io.github.jlitestream.core.DatabaseOptions;
+import io.github.jlitestream.core.Generation;
+import io.github.jlitestream.core.LitestreamException;
+import io.github.jlitestream.core.Position;
+import io.github.jlitestream.core.ReplicationListener;
 import io.github.jlitestream.core.wal.InvalidWalException;
 import io.github.jlitestream.core.wal.ShadowWal;
 import io.github.jlitestream.core.wal.WalHeader;

@@ -1,4 +1,4 @@
-package io.github.jlitestream.core;
+package io.github.jlitestream.core.capture;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;

@@ -1,4 +1,4 @@
-package io.github.jlitestream.core;
+package io.github.jlitestream.core.ship;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,6 +7,11 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 
+import io.github.jlitestream.core.CheckpointMode;
+import io.github.jlitestream.core.Compression;
+import io.github.jlitestream.core.DatabaseOptions;
+import io.github.jlitestream.core.Position;
+import io.github.jlitestream.core.WalSegmentInfo;
 import io.github.jlitestream.core.codec.Encryption;
 import io.github.jlitestream.core.codec.ObjectCodec;
 import io.github.jlitestream.core.codec.ReplicaCodec;

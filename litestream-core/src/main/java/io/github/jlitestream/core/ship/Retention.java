@@ -1,4 +1,4 @@
-package io.github.jlitestream.core;
+package io.github.jlitestream.core.ship;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -6,6 +6,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
+import io.github.jlitestream.core.Generation;
+import io.github.jlitestream.core.ReplicaClient;
+import io.github.jlitestream.core.SnapshotInfo;
+import io.github.jlitestream.core.WalSegmentInfo;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,4 +1,4 @@
-package io.github.jlitestream.core;
+package io.github.jlitestream.core.capture;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 
+import io.github.jlitestream.core.LitestreamException;
 import org.jspecify.annotations.Nullable;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;

@@ -1,9 +1,10 @@
-package io.github.jlitestream.core;
+package io.github.jlitestream.core.capture;
 
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
+import io.github.jlitestream.core.Position;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,4 +1,4 @@
-package io.github.jlitestream.core;
+package io.github.jlitestream.core.ship;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +8,13 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
+import io.github.jlitestream.core.Compression;
+import io.github.jlitestream.core.Generation;
+import io.github.jlitestream.core.ObjectContent;
+import io.github.jlitestream.core.ReplicaClient;
+import io.github.jlitestream.core.ReplicationListener;
+import io.github.jlitestream.core.SnapshotInfo;
+import io.github.jlitestream.core.WalSegmentInfo;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,4 +1,6 @@
-package io.github.jlitestream.core;
+package io.github.jlitestream.core.capture;
+
+import io.github.jlitestream.core.LitestreamException;
 
 /**
  * The database file was deleted or replaced by another file while it was replicated; the engine reopens it and

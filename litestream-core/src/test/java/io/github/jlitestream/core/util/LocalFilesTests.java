@@ -1,4 +1,4 @@
-package io.github.jlitestream.core.io;
+package io.github.jlitestream.core.util;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

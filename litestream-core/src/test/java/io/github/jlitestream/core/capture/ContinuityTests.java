@@ -1,9 +1,13 @@
-package io.github.jlitestream.core;
+package io.github.jlitestream.core.capture;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import io.github.jlitestream.core.CheckpointMode;
+import io.github.jlitestream.core.Generation;
+import io.github.jlitestream.core.LitestreamException;
+import io.github.jlitestream.core.Position;
 import io.github.jlitestream.core.file.FileReplicaClient;
 import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.support.Harness;

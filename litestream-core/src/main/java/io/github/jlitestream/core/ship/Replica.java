@@ -1,4 +1,4 @@
-package io.github.jlitestream.core;
+package io.github.jlitestream.core.ship;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +11,18 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
+import io.github.jlitestream.core.CheckpointMode;
+import io.github.jlitestream.core.Generation;
+import io.github.jlitestream.core.LitestreamException;
+import io.github.jlitestream.core.ObjectContent;
+import io.github.jlitestream.core.Position;
+import io.github.jlitestream.core.ReplicaClient;
+import io.github.jlitestream.core.ReplicaOptions;
+import io.github.jlitestream.core.ReplicaStorage;
+import io.github.jlitestream.core.ReplicationListener;
+import io.github.jlitestream.core.SnapshotInfo;
+import io.github.jlitestream.core.WalSegmentInfo;
+import io.github.jlitestream.core.capture.Database;
 import io.github.jlitestream.core.codec.ObjectCodec;
 import io.github.jlitestream.core.codec.Spool;
 import io.github.jlitestream.core.layout.ReplicaPaths;
@@ -127,7 +139,7 @@ public final class Replica {
 	 * position's, or 0 while its position is unknown or in another generation (what the store holds is not known
 	 * yet). A replica that writes a new snapshot first needs none below the current index.
 	 */
-	long neededShadowIndex(Generation generation) {
+	public long neededShadowIndex(Generation generation) {
 		Position at = this.position;
 		if (this.needsSnapshot || (at != null && at.generation().equals(generation) && !this.snapshotted)) {
 			return Long.MAX_VALUE;

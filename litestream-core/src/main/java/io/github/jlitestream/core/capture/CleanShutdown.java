@@ -1,4 +1,4 @@
-package io.github.jlitestream.core;
+package io.github.jlitestream.core.capture;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +8,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.HexFormat;
 import java.util.List;
 
-import io.github.jlitestream.core.io.LocalFiles;
+import io.github.jlitestream.core.Generation;
+import io.github.jlitestream.core.util.LocalFiles;
 import io.github.jlitestream.core.wal.WalHeader;
 import net.jpountz.xxhash.StreamingXXHash64;
 import net.jpountz.xxhash.XXHashFactory;
