@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 
 import io.github.jlitestream.core.Compression;
 import io.github.jlitestream.core.Generation;
+import io.github.jlitestream.core.Position;
 import io.github.jlitestream.core.SnapshotInfo;
 import io.github.jlitestream.core.WalSegmentInfo;
 
@@ -134,7 +135,7 @@ public final class ReplicaPaths {
 	}
 
 	private static void checkIndex(long index) {
-		if (index < 0 || index > 0x7FFFFFFFL) {
+		if (index < 0 || index > Position.MAX_INDEX) {
 			throw new IllegalArgumentException("WAL index out of range: " + index);
 		}
 	}

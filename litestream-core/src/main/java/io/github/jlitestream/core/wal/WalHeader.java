@@ -1,6 +1,8 @@
 package io.github.jlitestream.core.wal;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.Arrays;
 import java.util.OptionalInt;
 
@@ -55,7 +57,7 @@ public record WalHeader(byte[] bytes) {
 			throw new InvalidWalException("unsupported WAL format version " + header.intAt(4));
 		}
 		int pageSize = header.pageSize();
-		if (pageSize < 512 || pageSize > 65536 || Integer.bitCount(pageSize) != 1) {
+		if (!isValidPageSize(pageSize)) {
 			throw new InvalidWalException("invalid page size " + pageSize + " in WAL header");
 		}
 		WalChecksum checksum = WalChecksum.ZERO.update(header.bigEndianChecksums(), header.bytes, 0, 24);
@@ -66,7 +68,7 @@ public record WalHeader(byte[] bytes) {
 	}
 
 	/** Reads and checks the header at the start of a WAL file. */
-	public static WalHeader read(java.nio.channels.FileChannel wal) throws java.io.IOException {
+	public static WalHeader read(FileChannel wal) throws IOException {
 		ByteBuffer buffer = ByteBuffer.allocate(SIZE);
 		while (buffer.hasRemaining() && wal.read(buffer, buffer.position()) > 0) {
 			// read the whole header
@@ -81,8 +83,20 @@ public record WalHeader(byte[] bytes) {
 
 	/** The database page size. */
 	public int pageSize() {
-		int raw = intAt(8);
+		return decodePageSize(intAt(8));
+	}
+
+	/**
+	 * The page size a page-size field means: the database header stores 65536, which does not fit its two bytes, as
+	 * 1, and a WAL header's 1 is read the same way.
+	 */
+	public static int decodePageSize(int raw) {
 		return (raw == 1) ? 65536 : raw;
+	}
+
+	/** Whether {@code pageSize} is one SQLite can use: a power of two from 512 to 65536. */
+	public static boolean isValidPageSize(int pageSize) {
+		return pageSize >= 512 && pageSize <= 65536 && Integer.bitCount(pageSize) == 1;
 	}
 
 	/** The checkpoint sequence number. */
