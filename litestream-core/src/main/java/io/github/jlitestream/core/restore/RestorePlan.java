@@ -23,12 +23,6 @@ import org.jspecify.annotations.Nullable;
 public record RestorePlan(Generation generation, SnapshotInfo snapshot, List<WalSegmentInfo> segments,
 		boolean cutShort, Instant updatedAt, @Nullable RoundedDown roundedDown) {
 
-	/** A plan that reaches its target. */
-	public RestorePlan(Generation generation, SnapshotInfo snapshot, List<WalSegmentInfo> segments, boolean cutShort,
-			Instant updatedAt) {
-		this(generation, snapshot, segments, cutShort, updatedAt, null);
-	}
-
 	/** The store time of the newest object the restore uses. */
 	public Instant lastChangeAt() {
 		Instant last = this.snapshot.createdAt();

@@ -126,6 +126,21 @@ public final class RestorePlanner {
 		return plan;
 	}
 
+	/** The target of {@code options}, as the end of a sentence that says no backup matches it. */
+	static String describeTarget(RestoreOptions options) {
+		StringBuilder target = new StringBuilder();
+		if (options.generation() != null) {
+			target.append(" for generation ").append(options.generation());
+		}
+		if (options.timestamp() != null) {
+			target.append(" at or before ").append(options.timestamp());
+		}
+		if (options.index() != null) {
+			target.append(" up to WAL index %08x".formatted(options.index()));
+		}
+		return target.append(" (no generation with a snapshot)").toString();
+	}
+
 	private static Optional<RestorePlan> plan(Candidate candidate, @Nullable TargetTime target, @Nullable Long index,
 			@Nullable RoundedDown generationRounded) throws IOException {
 		List<SnapshotInfo> byIndex = new ArrayList<>(candidate.snapshots());
