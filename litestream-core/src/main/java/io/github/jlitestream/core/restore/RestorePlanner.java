@@ -29,10 +29,8 @@ import org.slf4j.LoggerFactory;
  * for its exact creation time, and one without it is left out and the target rounded down ({@link RoundedDown}). A
  * generation's uploads are sequential in position order, so the segments listed within the resolution are searched
  * by halves: a restore asks for a few exact times, not one per object.
- *
- * @since 0.1.0
  */
-public final class RestorePlanner {
+final class RestorePlanner {
 
 	private static final Logger logger = LoggerFactory.getLogger(RestorePlanner.class);
 
@@ -47,7 +45,7 @@ public final class RestorePlanner {
 	 * @param index the last WAL index to restore, or null
 	 * @return the plan, or empty when the replica has nothing that matches
 	 */
-	public static Optional<RestorePlan> plan(ReplicaClient client, @Nullable Generation generation,
+	static Optional<RestorePlan> plan(ReplicaClient client, @Nullable Generation generation,
 			@Nullable Instant timestamp, @Nullable Long index) throws IOException {
 		@Nullable TargetTime target = (timestamp != null) ? new TargetTime(client, timestamp) : null;
 		List<Candidate> candidates = new ArrayList<>();
