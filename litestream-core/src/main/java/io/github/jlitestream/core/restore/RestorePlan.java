@@ -18,19 +18,12 @@ import org.jspecify.annotations.Nullable;
  * transaction that is not part of the target state
  * @param updatedAt the newest object time of the generation in the store
  * @param roundedDown why a point-in-time plan stops short of its target, or null when it does not
- * @since 0.1.0
  */
-public record RestorePlan(Generation generation, SnapshotInfo snapshot, List<WalSegmentInfo> segments,
+record RestorePlan(Generation generation, SnapshotInfo snapshot, List<WalSegmentInfo> segments,
 		boolean cutShort, Instant updatedAt, @Nullable RoundedDown roundedDown) {
 
-	/** A plan that reaches its target. */
-	public RestorePlan(Generation generation, SnapshotInfo snapshot, List<WalSegmentInfo> segments, boolean cutShort,
-			Instant updatedAt) {
-		this(generation, snapshot, segments, cutShort, updatedAt, null);
-	}
-
 	/** The store time of the newest object the restore uses. */
-	public Instant lastChangeAt() {
+	Instant lastChangeAt() {
 		Instant last = this.snapshot.createdAt();
 		for (WalSegmentInfo segment : this.segments) {
 			last = segment.createdAt().isAfter(last) ? segment.createdAt() : last;

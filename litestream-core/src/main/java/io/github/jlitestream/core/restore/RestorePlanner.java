@@ -1,7 +1,6 @@
 package io.github.jlitestream.core.restore;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,10 +28,8 @@ import org.slf4j.LoggerFactory;
  * for its exact creation time, and one without it is left out and the target rounded down ({@link RoundedDown}). A
  * generation's uploads are sequential in position order, so the segments listed within the resolution are searched
  * by halves: a restore asks for a few exact times, not one per object.
- *
- * @since 0.1.0
  */
-public final class RestorePlanner {
+final class RestorePlanner {
 
 	private static final Logger logger = LoggerFactory.getLogger(RestorePlanner.class);
 
@@ -47,10 +44,10 @@ public final class RestorePlanner {
 	 * @param index the last WAL index to restore, or null
 	 * @return the plan, or empty when the replica has nothing that matches
 	 */
-	public static Optional<RestorePlan> plan(ReplicaClient client, @Nullable Generation generation,
+	static Optional<RestorePlan> plan(ReplicaClient client, @Nullable Generation generation,
 			@Nullable Instant timestamp, @Nullable Long index) throws IOException {
 		@Nullable TargetTime target = (timestamp != null) ? new TargetTime(client, timestamp) : null;
-		List<Candidate> candidates = new ArrayList<>();
+		List<GenerationCandidate> candidates = new ArrayList<>();
 		List<Generation> generations = (generation != null) ? List.of(generation) : client.generations();
 		@Nullable Generation newestWithoutSnapshot = null;
 		Instant newestWithoutSnapshotAt = Instant.MIN;
@@ -90,15 +87,15 @@ public final class RestorePlanner {
 			for (WalSegmentInfo segment : segments) {
 				updated = later(updated, segment.createdAt());
 			}
-			candidates.add(new Candidate(candidate, snapshots, segments, started, startedExactly, updated));
+			candidates.add(new GenerationCandidate(candidate, snapshots, segments, started, startedExactly, updated));
 		}
 		// At a time: the generation that started last before it (the store's clock first, then the writer's
 		// within one listed second); otherwise the one changed last.
-		Comparator<Candidate> order = (timestamp != null)
-				? Comparator.comparing(Candidate::started).thenComparing(Candidate::startedExactly)
-				: Comparator.comparing(Candidate::updated);
-		Optional<Candidate> chosen = newest(client, candidates, order,
-				(timestamp == null) ? Candidate::updated : Candidate::started);
+		Comparator<GenerationCandidate> order = (timestamp != null)
+				? Comparator.comparing(GenerationCandidate::started).thenComparing(GenerationCandidate::startedExactly)
+				: Comparator.comparing(GenerationCandidate::updated);
+		Optional<GenerationCandidate> chosen = GenerationCandidate.newest(client, candidates, order,
+				(timestamp == null) ? GenerationCandidate::updated : GenerationCandidate::started);
 		if (timestamp == null && index == null && newestWithoutSnapshot != null
 				&& (chosen.isEmpty() || newestWithoutSnapshotAt.isAfter(chosen.get().updated()))) {
 			throw new CorruptReplicaException(ReplicaPaths.snapshotsDir(newestWithoutSnapshot) + "/",
@@ -126,8 +123,23 @@ public final class RestorePlanner {
 		return plan;
 	}
 
-	private static Optional<RestorePlan> plan(Candidate candidate, @Nullable TargetTime target, @Nullable Long index,
-			@Nullable RoundedDown generationRounded) throws IOException {
+	/** The target of {@code options}, as the end of a sentence that says no backup matches it. */
+	static String describeTarget(RestoreOptions options) {
+		StringBuilder target = new StringBuilder();
+		if (options.generation() != null) {
+			target.append(" for generation ").append(options.generation());
+		}
+		if (options.timestamp() != null) {
+			target.append(" at or before ").append(options.timestamp());
+		}
+		if (options.index() != null) {
+			target.append(" up to WAL index %08x".formatted(options.index()));
+		}
+		return target.append(" (no generation with a snapshot)").toString();
+	}
+
+	private static Optional<RestorePlan> plan(GenerationCandidate candidate, @Nullable TargetTime target,
+			@Nullable Long index, @Nullable RoundedDown generationRounded) throws IOException {
 		List<SnapshotInfo> byIndex = new ArrayList<>(candidate.snapshots());
 		byIndex.sort(Comparator.comparingLong(SnapshotInfo::index).reversed());
 		SnapshotInfo snapshot = null;
@@ -191,79 +203,6 @@ public final class RestorePlanner {
 				candidate.updated(), rounded));
 	}
 
-	/**
-	 * The last generation in {@code order} (changed last; at a point in time, started last before it). Listed times
-	 * within the store's resolution of each other cannot tell, and the random ids say nothing: generations follow
-	 * one another, so the later is then the one whose first snapshot was created later, by the exact times their
-	 * writers recorded. One known exact start after the other's listed time plus its resolution decides too.
-	 * Otherwise the choice is refused rather than guessed: the other generation may hold the newest state.
-	 */
-	private static Optional<Candidate> newest(ReplicaClient client, List<Candidate> candidates,
-			Comparator<Candidate> order, java.util.function.Function<Candidate, Instant> listed) throws IOException {
-		Optional<Candidate> byListing = candidates.stream().max(order.thenComparing(Candidate::generation));
-		if (byListing.isEmpty()) {
-			return byListing;
-		}
-		Candidate best = byListing.get();
-		List<Candidate> tied = candidates.stream()
-			.filter((c) -> c != best && withinResolution(client, listed.apply(c), listed.apply(best)))
-			.toList();
-		Candidate winner = best;
-		@Nullable Instant winnerStarted = tied.isEmpty() ? null : exactStart(client, best);
-		for (Candidate other : tied) {
-			@Nullable Instant otherStarted = exactStart(client, other);
-			if (winnerStarted != null && otherStarted != null) {
-				if (otherStarted.isAfter(winnerStarted)) {
-					winner = other;
-					winnerStarted = otherStarted;
-				}
-			}
-			else if (winnerStarted != null && clearlyAfter(client, winnerStarted, listed.apply(other))) {
-				continue;
-			}
-			else if (otherStarted != null && clearlyAfter(client, otherStarted, listed.apply(winner))) {
-				winner = other;
-				winnerStarted = otherStarted;
-			}
-			else {
-				Candidate unknown = (otherStarted == null) ? other : winner;
-				throw new CorruptReplicaException(ReplicaPaths.snapshotsDir(unknown.generation()) + "/",
-						"generations " + winner.generation() + " and " + other.generation() + " are listed within "
-								+ "the store's timestamp resolution (" + client.listedTimeResolution(listed.apply(best))
-									.toMillis()
-								+ " ms) of each other and " + unknown.generation() + " records no exact time, so "
-								+ "which one holds the state asked for cannot be told; name the generation to restore");
-			}
-		}
-		if (winner != best) {
-			logger.debug("generation {} chosen by its exact start, not {} by the listing", winner.generation(),
-					best.generation());
-		}
-		return Optional.of(winner);
-	}
-
-	private static boolean clearlyAfter(ReplicaClient client, Instant exact, Instant listed) {
-		return exact.isAfter(listed.plus(client.listedTimeResolution(listed)));
-	}
-
-	private static boolean withinResolution(ReplicaClient client, Instant a, Instant b) {
-		Duration resolution = client.listedTimeResolution(a);
-		Duration other = client.listedTimeResolution(b);
-		Duration longest = (other.compareTo(resolution) > 0) ? other : resolution;
-		return a.equals(b) || Duration.between(a, b).abs().compareTo(longest) < 0;
-	}
-
-	private static @Nullable Instant exactStart(ReplicaClient client, Candidate candidate) throws IOException {
-		SnapshotInfo first = candidate.snapshots().stream()
-			.min(Comparator.comparing(SnapshotInfo::createdAt).thenComparingLong(SnapshotInfo::index))
-			.orElseThrow();
-		Optional<Instant> exact = client.exactCreatedAt(first);
-		if (exact.isPresent()) {
-			return exact.get();
-		}
-		return client.listedTimeResolution(first.createdAt()).isZero() ? first.createdAt() : null;
-	}
-
 	private static RoundedDown roundedDown(TargetTime target, String key, Instant listedAt) {
 		return new RoundedDown(key, listedAt, target.resolution(listedAt));
 	}
@@ -292,10 +231,6 @@ public final class RestorePlanner {
 
 	private static Instant later(Instant a, Instant b) {
 		return b.isAfter(a) ? b : a;
-	}
-
-	private record Candidate(Generation generation, List<SnapshotInfo> snapshots, List<WalSegmentInfo> segments,
-			Instant started, Instant startedExactly, Instant updated) {
 	}
 
 }

@@ -24,11 +24,4 @@ import org.jspecify.annotations.Nullable;
  */
 public record RestoreResult(Path path, Position position, long snapshotIndex, int segments, long databaseBytes,
 		long downloadedBytes, Instant lastChangeAt, Duration duration, @Nullable RoundedDown roundedDown) {
-
-	/** The result of a restore that reached its target. */
-	public RestoreResult(Path path, Position position, long snapshotIndex, int segments, long databaseBytes,
-			long downloadedBytes, Instant lastChangeAt, Duration duration) {
-		this(path, position, snapshotIndex, segments, databaseBytes, downloadedBytes, lastChangeAt, duration, null);
-	}
-
 }
