@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 
 import io.github.jlitestream.core.CorruptReplicaException;
 import io.github.jlitestream.core.LitestreamException;
+import io.github.jlitestream.core.wal.WalHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,9 +78,8 @@ final class RestoredDatabase {
 				throw new CorruptReplicaException(key, "not a SQLite database: bad header");
 			}
 		}
-		int pageSize = ((header[16] & 0xff) << 8) | (header[17] & 0xff);
-		pageSize = (pageSize == 1) ? 65536 : pageSize;
-		if (pageSize < 512 || Integer.bitCount(pageSize) != 1 || size % pageSize != 0) {
+		int pageSize = WalHeader.decodePageSize(((header[16] & 0xff) << 8) | (header[17] & 0xff));
+		if (!WalHeader.isValidPageSize(pageSize) || size % pageSize != 0) {
 			throw new CorruptReplicaException(key, "snapshot of " + size + " bytes is not whole pages of " + pageSize);
 		}
 		return pageSize;
