@@ -1,12 +1,9 @@
 package io.github.jlitestream.core.capture;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.stream.Stream;
 
 import io.github.jlitestream.core.Generation;
@@ -81,14 +78,8 @@ final class LocalState {
 
 	void writeGenerationFile(Generation generation) throws IOException {
 		Files.createDirectories(this.metaPath);
-		Path file = this.metaPath.resolve("generation");
-		Path tmp = this.metaPath.resolve("generation.tmp");
-		Files.writeString(tmp, generation.id() + "\n", StandardCharsets.UTF_8);
-		try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-			channel.force(true);
-		}
-		Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-		LocalFiles.forceDirectory(this.metaPath);
+		LocalFiles.writeAtomically(this.metaPath.resolve("generation"),
+				(tmp) -> Files.writeString(tmp, generation.id() + "\n", StandardCharsets.UTF_8), true);
 	}
 
 	void removeOtherGenerations(Generation keep) throws IOException {
@@ -99,16 +90,8 @@ final class LocalState {
 		try (Stream<Path> children = Files.list(dir)) {
 			for (Path child : children.toList()) {
 				if (!child.getFileName().toString().equals(keep.id())) {
-					deleteTree(child);
+					LocalFiles.deleteTree(child);
 				}
-			}
-		}
-	}
-
-	private static void deleteTree(Path root) throws IOException {
-		try (Stream<Path> paths = Files.walk(root)) {
-			for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-				Files.deleteIfExists(path);
 			}
 		}
 	}
