@@ -13,7 +13,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -403,10 +402,11 @@ public final class Database implements AutoCloseable {
 			}
 			catch (SQLException ex) {
 				throw new LitestreamException("Snapshot of database '" + this.name + "' postponed: "
-						+ (isBusy(ex) ? "writers held SQLite's write lock longer than the busy timeout" : ex.getMessage()),
+						+ (SqliteErrors.isBusy(ex) ? "writers held SQLite's write lock longer than the busy timeout"
+								: ex.getMessage()),
 						ex);
 			}
-			int[] result;
+			CheckpointResult result;
 			try {
 				long before = requireShadow().size();
 				result = backfillWholeWal(sql);
@@ -415,9 +415,10 @@ public final class Database implements AutoCloseable {
 			finally {
 				sql.releaseWriteLock();
 			}
-			if (!fullyBackfilled(result)) {
-				throw new LitestreamException("Snapshot of database '" + this.name + "' postponed: only " + result[2]
-						+ " of " + result[1] + " WAL frames could be checkpointed into the database file (a read "
+			if (!result.fullyBackfilled()) {
+				throw new LitestreamException("Snapshot of database '" + this.name + "' postponed: only "
+						+ result.checkpointedFrames() + " of " + result.walFrames()
+						+ " WAL frames could be checkpointed into the database file (a read "
 						+ "transaction of the application holds the rest back); it is retried");
 			}
 			this.frozenReads++;
@@ -542,7 +543,7 @@ public final class Database implements AutoCloseable {
 	private void recordCleanShutdown() throws IOException, SQLException {
 		EngineConnections sql = requireConnections();
 		sql.acquireWriteLock();
-		int[] result;
+		CheckpointResult result;
 		try {
 			result = backfillWholeWal(sql);
 		}
@@ -551,7 +552,7 @@ public final class Database implements AutoCloseable {
 		}
 		// The read transaction taken after the full backfill keeps everyone from backfilling into the database file
 		// (writers go on, into the WAL), so the fingerprint is that of the state the shadow WAL ends with.
-		if (fullyBackfilled(result)) {
+		if (result.fullyBackfilled()) {
 			CleanShutdown.write(this.options.metaPath(), new CleanShutdown(requireGeneration(), this.index,
 					requireShadow().header(), CleanShutdown.fingerprint(this.options.path(), requireFile())));
 		}
@@ -875,8 +876,8 @@ public final class Database implements AutoCloseable {
 			copyWal(this.clock.instant());
 			sql.refreshRead();
 			copyWal(this.clock.instant());
-			int[] unlocked = sql.checkpointUpToReadMark();
-			for (int attempt = 0; attempt < CHECKPOINTER_RETRIES && checkpointerBusy(unlocked); attempt++) {
+			CheckpointResult unlocked = sql.checkpointUpToReadMark();
+			for (int attempt = 0; attempt < CHECKPOINTER_RETRIES && unlocked.otherCheckpointerRunning(); attempt++) {
 				sleep(CHECKPOINTER_RETRY_DELAY.toMillis());
 				unlocked = sql.checkpointUpToReadMark();
 			}
@@ -885,7 +886,7 @@ public final class Database implements AutoCloseable {
 				// the new index's start, two objects instead of one. The WAL restarts at the max page count.
 				this.passiveBackfilledAt = requireShadow().size();
 				logger.debug("db={} checkpoint mode={} unlocked={} ({} ms)", this.name, mode,
-						Arrays.toString(unlocked), (System.nanoTime() - started) / 1_000_000);
+						unlocked, (System.nanoTime() - started) / 1_000_000);
 				this.lastCheckpointAt = this.clock.instant();
 				this.listener.onCheckpoint(this.name, mode, Duration.ofNanos(System.nanoTime() - started), null);
 				return false;
@@ -895,7 +896,7 @@ public final class Database implements AutoCloseable {
 				sql.acquireWriteLock();
 			}
 			catch (SQLException ex) {
-				if (!isBusy(ex)) {
+				if (!SqliteErrors.isBusy(ex)) {
 					throw ex;
 				}
 				// Writers held the lock longer than the busy timeout: try again at the next sync.
@@ -903,11 +904,11 @@ public final class Database implements AutoCloseable {
 				return false;
 			}
 			long locked = System.nanoTime();
-			int[] result;
+			CheckpointResult result;
 			try {
 				result = backfillWholeWal(sql);
 				logger.debug("db={} checkpoint mode={} unlocked={} locked={} (unlocked phase {} ms, lock wait {} ms, "
-						+ "locked {} ms)", this.name, mode, Arrays.toString(unlocked), Arrays.toString(result),
+						+ "locked {} ms)", this.name, mode, unlocked, result,
 						(lockRequested - started) / 1_000_000, (locked - lockRequested) / 1_000_000,
 						(System.nanoTime() - locked) / 1_000_000);
 			}
@@ -915,7 +916,7 @@ public final class Database implements AutoCloseable {
 				sql.releaseWriteLock();
 			}
 			boolean restarted = false;
-			if (fullyBackfilled(result)) {
+			if (result.fullyBackfilled()) {
 				sql.forceWrite(mode == CheckpointMode.TRUNCATE);
 				long before = this.index;
 				copyWal(this.clock.instant());
@@ -946,25 +947,25 @@ public final class Database implements AutoCloseable {
 	 * the read transaction again, whatever failed: an engine without a read transaction cannot prove that the WAL
 	 * did not restart under frames it has not copied. Writers are held off, so the shadow WAL then holds the whole
 	 * WAL and the new read mark is at its end.
-	 * @return SQLite's result of the last checkpoint: busy flag, frames in the WAL, frames backfilled
+	 * @return SQLite's result of the last checkpoint
 	 */
-	private int[] backfillWholeWal(EngineConnections sql) throws IOException, SQLException {
+	private CheckpointResult backfillWholeWal(EngineConnections sql) throws IOException, SQLException {
 		copyWal(this.clock.instant());
 		sql.endRead();
 		this.markHeld = false;
 		SQLException notRetaken = null;
-		int[] result;
+		CheckpointResult result;
 		try {
 			Failpoints.hit(Failpoints.CHECKPOINT_BACKFILL);
 			result = sql.checkpointPassive();
 			// The application's own (auto)checkpoint may still be running after its last commit: with writers held
 			// off, it ends within milliseconds.
-			for (int attempt = 0; attempt < CHECKPOINTER_RETRIES && checkpointerBusy(result); attempt++) {
+			for (int attempt = 0; attempt < CHECKPOINTER_RETRIES && result.otherCheckpointerRunning(); attempt++) {
 				sleep(CHECKPOINTER_RETRY_DELAY.toMillis());
 				result = sql.checkpointPassive();
 			}
 			long deadline = System.nanoTime() + READER_WAIT.toNanos();
-			while (result[1] != result[2] && System.nanoTime() < deadline) {
+			while (result.walFrames() != result.checkpointedFrames() && System.nanoTime() < deadline) {
 				sleep(20);
 				result = sql.checkpointPassive();
 			}
@@ -983,10 +984,6 @@ public final class Database implements AutoCloseable {
 			throw notRetaken;
 		}
 		return result;
-	}
-
-	private static boolean fullyBackfilled(int[] result) {
-		return result[0] == 0 && result[1] == result[2];
 	}
 
 	private EngineConnections requireConnections() {
@@ -1012,16 +1009,6 @@ public final class Database implements AutoCloseable {
 			this.connections.close();
 			this.connections = null;
 		}
-	}
-
-	/** SQLite's answer when another connection is running a checkpoint: busy, and no frame counts. */
-	private static boolean checkpointerBusy(int[] result) {
-		return result[0] != 0 && result[1] < 0;
-	}
-
-	private static boolean isBusy(SQLException ex) {
-		String message = String.valueOf(ex.getMessage());
-		return message.contains("SQLITE_BUSY") || message.contains("database is locked");
 	}
 
 	private static void sleep(long millis) {
