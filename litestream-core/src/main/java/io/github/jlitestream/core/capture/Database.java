@@ -18,7 +18,6 @@ import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 
 import io.github.jlitestream.core.CheckpointMode;
 import io.github.jlitestream.core.DatabaseOptions;
@@ -26,6 +25,7 @@ import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.LitestreamException;
 import io.github.jlitestream.core.Position;
 import io.github.jlitestream.core.ReplicationListener;
+import io.github.jlitestream.core.util.SqliteFiles;
 import io.github.jlitestream.core.wal.InvalidWalException;
 import io.github.jlitestream.core.wal.ShadowWal;
 import io.github.jlitestream.core.wal.WalHeader;
@@ -134,7 +134,7 @@ public final class Database implements AutoCloseable {
 		this.options = options;
 		this.listener = listener;
 		this.clock = clock;
-		this.walPath = options.path().resolveSibling(options.path().getFileName() + "-wal");
+		this.walPath = SqliteFiles.walPath(options.path());
 		this.local = new LocalState(options.metaPath());
 		this.lastChangeAt = clock.instant();
 	}
@@ -326,8 +326,7 @@ public final class Database implements AutoCloseable {
 			if (generation.equals(this.generation) && index == this.index && this.shadow != null) {
 				return this.shadow.size();
 			}
-			Path file = this.local.shadowPath(generation, index);
-			return Files.exists(file) ? Files.size(file) : -1;
+			return this.local.shadowSize(generation, index);
 		}
 		finally {
 			this.lock.unlock();
@@ -336,27 +335,16 @@ public final class Database implements AutoCloseable {
 
 	/** Opens {@code length} bytes of a WAL index's shadow at {@code offset}, which the caller got from this. */
 	public InputStream openShadow(Generation generation, long index, long offset, long length) throws IOException {
-		Path file = this.local.shadowPath(generation, index);
-		FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-		channel.position(offset);
-		return new BoundedInputStream(java.nio.channels.Channels.newInputStream(channel), length);
+		return this.local.openShadow(generation, index, offset, length);
 	}
 
 	/** Deletes local shadow WAL files of the current generation below {@code index}: every replica has them. */
 	public void releaseShadowBefore(Generation generation, long index) throws IOException {
 		this.lock.lock();
 		try {
-			Path dir = this.local.walDir(generation);
-			if (!generation.equals(this.generation) || !Files.isDirectory(dir)) {
-				return;
-			}
-			try (Stream<Path> files = Files.list(dir)) {
-				for (Path file : files.toList()) {
-					long fileIndex = LocalState.parseShadowIndex(file.getFileName().toString());
-					if (fileIndex >= 0 && fileIndex < index && fileIndex < this.index) {
-						Files.deleteIfExists(file);
-					}
-				}
+			if (generation.equals(this.generation)) {
+				// the current index's shadow is still being written
+				this.local.deleteShadowsBelow(generation, Math.min(index, this.index));
 			}
 		}
 		finally {
