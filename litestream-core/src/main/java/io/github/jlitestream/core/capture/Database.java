@@ -67,6 +67,8 @@ public final class Database implements AutoCloseable {
 
 	private final LocalState local;
 
+	private final CheckpointPolicy policy;
+
 	private final ReentrantLock lock = new ReentrantLock();
 
 	/**
@@ -136,6 +138,7 @@ public final class Database implements AutoCloseable {
 		this.clock = clock;
 		this.walPath = SqliteFiles.walPath(options.path());
 		this.local = new LocalState(options.metaPath());
+		this.policy = new CheckpointPolicy(options);
 		this.lastChangeAt = clock.instant();
 	}
 
@@ -815,35 +818,9 @@ public final class Database implements AutoCloseable {
 
 	private @Nullable CheckpointMode checkpointDue() throws IOException {
 		ShadowWal current = requireShadow();
-		int pageSize = current.header().pageSize();
 		long walSize = Files.exists(this.walPath) ? Files.size(this.walPath) : 0;
-		if (this.options.truncatePageCount() > 0 && walSize >= walBytes(pageSize, this.options.truncatePageCount())) {
-			return CheckpointMode.TRUNCATE;
-		}
-		if (this.options.maxCheckpointPageCount() > 0
-				&& current.size() >= walBytes(pageSize, this.options.maxCheckpointPageCount())) {
-			return CheckpointMode.RESTART;
-		}
-		// Passive checkpoints (a backfill that writers do not wait for) each time the WAL has grown by the minimum,
-		// at most once per monitor interval.
-		boolean recent = this.lastCheckpointAt != null && Duration.between(this.lastCheckpointAt, this.clock.instant())
-			.compareTo(this.options.monitorInterval()) < 0;
-		long grown = current.size() - Math.max(this.passiveBackfilledAt, WalHeader.SIZE) + WalHeader.SIZE;
-		if (!recent && grown >= walBytes(pageSize, this.options.minCheckpointPageCount())) {
-			return CheckpointMode.PASSIVE;
-		}
-		// An idle database's WAL restarts: nothing waits for the write lock, and its readers find every page in the
-		// database file again.
-		boolean idle = Duration.between(this.lastChangeAt, this.clock.instant())
-			.compareTo(this.options.checkpointInterval()) > 0;
-		if (idle && current.size() > walBytes(pageSize, 1)) {
-			return CheckpointMode.RESTART;
-		}
-		return null;
-	}
-
-	private static long walBytes(int pageSize, int pages) {
-		return WalHeader.SIZE + (long) (24 + pageSize) * pages;
+		return this.policy.due(walSize, current.size(), current.header().pageSize(), this.passiveBackfilledAt,
+				this.lastCheckpointAt, this.lastChangeAt, this.clock.instant());
 	}
 
 	/**
