@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -57,12 +56,9 @@ record CleanShutdown(Generation generation, long index, WalHeader walHeader, Str
 
 	static void write(Path metaPath, CleanShutdown record) throws IOException {
 		Files.createDirectories(metaPath);
-		Path tmp = metaPath.resolve(FILE + ".tmp");
-		Files.write(tmp, List.of(record.generation().id(), Long.toString(record.index()),
-				HexFormat.of().formatHex(record.walHeader().bytes()), record.fingerprint()), StandardCharsets.UTF_8);
-		LocalFiles.force(tmp);
-		Files.move(tmp, metaPath.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-		LocalFiles.forceDirectory(metaPath);
+		LocalFiles.writeAtomically(metaPath.resolve(FILE), (tmp) -> Files.write(tmp, List.of(record.generation().id(),
+				Long.toString(record.index()), HexFormat.of().formatHex(record.walHeader().bytes()),
+				record.fingerprint()), StandardCharsets.UTF_8), true);
 	}
 
 	/** Reads and deletes the record; null when there is none or it cannot be read. */

@@ -12,7 +12,7 @@ public class DatabaseReplacedException extends LitestreamException {
 
 	private final String reason;
 
-	public DatabaseReplacedException(String message) {
+	DatabaseReplacedException(String message) {
 		this(message, "database file replaced");
 	}
 
@@ -21,7 +21,7 @@ public class DatabaseReplacedException extends LitestreamException {
 	 * @param message what happened, for the log
 	 * @param reason the short reason of the generation that the reopened database starts
 	 */
-	public DatabaseReplacedException(String message, String reason) {
+	DatabaseReplacedException(String message, String reason) {
 		super(message);
 		this.reason = reason;
 	}

@@ -51,7 +51,7 @@ final class EngineConnections implements AutoCloseable {
 				mode = rs.next() ? rs.getString(1) : "unknown";
 			}
 			catch (SQLException ex) {
-				if (isNotADatabase(ex)) {
+				if (SqliteErrors.isNotADatabase(ex)) {
 					throw ex;
 				}
 				throw new LitestreamException("Cannot switch " + path + " to WAL mode, which replication needs: "
@@ -89,7 +89,7 @@ final class EngineConnections implements AutoCloseable {
 			closeQuietly(locker);
 			closeQuietly(reader);
 			String message = String.valueOf(ex.getMessage());
-			if (isNotADatabase(ex)) {
+			if (SqliteErrors.isNotADatabase(ex)) {
 				throw new LitestreamException(path + " is not a SQLite database (" + message + ")", ex);
 			}
 			throw new LitestreamException("Cannot open SQLite database " + path + ": " + message, ex);
@@ -100,11 +100,6 @@ final class EngineConnections implements AutoCloseable {
 			closeQuietly(reader);
 			throw ex;
 		}
-	}
-
-	private static boolean isNotADatabase(SQLException ex) {
-		String message = String.valueOf(ex.getMessage());
-		return message.contains("NOTADB") || message.contains("not a database");
 	}
 
 	private static Connection connect(Path path, Duration busyTimeout, boolean create) throws SQLException {
@@ -164,12 +159,8 @@ final class EngineConnections implements AutoCloseable {
 	 * A passive checkpoint that runs while the engine keeps its read mark: it backfills up to that mark (everything
 	 * the engine has copied) without taking SQLite's write lock, so writers go on.
 	 */
-	int[] checkpointUpToReadMark() throws SQLException {
-		try (Statement statement = this.locker.createStatement();
-				ResultSet rs = statement.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
-			rs.next();
-			return new int[] { rs.getInt(1), rs.getInt(2), rs.getInt(3) };
-		}
+	CheckpointResult checkpointUpToReadMark() throws SQLException {
+		return passiveCheckpoint(this.locker);
 	}
 
 	void endRead() throws SQLException {
@@ -196,15 +187,16 @@ final class EngineConnections implements AutoCloseable {
 		this.locker.setAutoCommit(true);
 	}
 
-	/**
-	 * Runs a passive checkpoint outside any transaction of the reader.
-	 * @return SQLite's result: busy flag, frames in the WAL, frames backfilled
-	 */
-	int[] checkpointPassive() throws SQLException {
-		try (Statement statement = this.reader.createStatement();
+	/** Runs a passive checkpoint outside any transaction of the reader. */
+	CheckpointResult checkpointPassive() throws SQLException {
+		return passiveCheckpoint(this.reader);
+	}
+
+	private static CheckpointResult passiveCheckpoint(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
 				ResultSet rs = statement.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
 			rs.next();
-			return new int[] { rs.getInt(1), rs.getInt(2), rs.getInt(3) };
+			return new CheckpointResult(rs.getInt(1) != 0, rs.getInt(2), rs.getInt(3));
 		}
 	}
 

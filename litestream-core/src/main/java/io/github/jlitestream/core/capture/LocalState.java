@@ -1,11 +1,12 @@
 package io.github.jlitestream.core.capture;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.stream.Stream;
 
@@ -37,7 +38,7 @@ final class LocalState {
 		}
 	}
 
-	Path walDir(Generation generation) {
+	private Path walDir(Generation generation) {
 		return this.metaPath.resolve("generations").resolve(generation.id()).resolve("wal");
 	}
 
@@ -48,7 +49,7 @@ final class LocalState {
 		return walDir(generation).resolve("%08x.wal".formatted(index));
 	}
 
-	static long parseShadowIndex(String fileName) {
+	private static long parseShadowIndex(String fileName) {
 		if (fileName.length() == 12 && fileName.endsWith(".wal")) {
 			try {
 				return Long.parseLong(fileName.substring(0, 8), 16);
@@ -58,6 +59,36 @@ final class LocalState {
 			}
 		}
 		return -1;
+	}
+
+	/** The committed size of a WAL index's shadow file, or -1 when there is none. */
+	long shadowSize(Generation generation, long index) throws IOException {
+		Path file = shadowPath(generation, index);
+		return Files.exists(file) ? Files.size(file) : -1;
+	}
+
+	/** Opens {@code length} bytes of a WAL index's shadow file at {@code offset}. */
+	InputStream openShadow(Generation generation, long index, long offset, long length) throws IOException {
+		Path file = shadowPath(generation, index);
+		FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+		channel.position(offset);
+		return new BoundedInputStream(Channels.newInputStream(channel), length);
+	}
+
+	/** Deletes a generation's shadow WAL files below {@code index}. */
+	void deleteShadowsBelow(Generation generation, long index) throws IOException {
+		Path dir = walDir(generation);
+		if (!Files.isDirectory(dir)) {
+			return;
+		}
+		try (Stream<Path> files = Files.list(dir)) {
+			for (Path file : files.toList()) {
+				long fileIndex = parseShadowIndex(file.getFileName().toString());
+				if (fileIndex >= 0 && fileIndex < index) {
+					Files.deleteIfExists(file);
+				}
+			}
+		}
 	}
 
 	long lastShadowIndex(Generation generation) throws IOException {
@@ -81,14 +112,8 @@ final class LocalState {
 
 	void writeGenerationFile(Generation generation) throws IOException {
 		Files.createDirectories(this.metaPath);
-		Path file = this.metaPath.resolve("generation");
-		Path tmp = this.metaPath.resolve("generation.tmp");
-		Files.writeString(tmp, generation.id() + "\n", StandardCharsets.UTF_8);
-		try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-			channel.force(true);
-		}
-		Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-		LocalFiles.forceDirectory(this.metaPath);
+		LocalFiles.writeAtomically(this.metaPath.resolve("generation"),
+				(tmp) -> Files.writeString(tmp, generation.id() + "\n", StandardCharsets.UTF_8), true);
 	}
 
 	void removeOtherGenerations(Generation keep) throws IOException {
@@ -99,16 +124,8 @@ final class LocalState {
 		try (Stream<Path> children = Files.list(dir)) {
 			for (Path child : children.toList()) {
 				if (!child.getFileName().toString().equals(keep.id())) {
-					deleteTree(child);
+					LocalFiles.deleteTree(child);
 				}
-			}
-		}
-	}
-
-	private static void deleteTree(Path root) throws IOException {
-		try (Stream<Path> paths = Files.walk(root)) {
-			for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-				Files.deleteIfExists(path);
 			}
 		}
 	}

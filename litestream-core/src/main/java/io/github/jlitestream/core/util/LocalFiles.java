@@ -3,8 +3,12 @@ package io.github.jlitestream.core.util;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * Durability on the local file system: a file's data is on disk only after it is forced, and a file created,
@@ -54,6 +58,43 @@ public final class LocalFiles {
 		while (buffer.hasRemaining()) {
 			at += channel.write(buffer, at);
 		}
+	}
+
+	/**
+	 * Replaces {@code file} with what {@code content} writes, atomically: a reader (or a restart after a crash)
+	 * finds the old content or the new one, never part of it. The content goes to {@code <file>.tmp} first, which
+	 * is renamed over the file.
+	 * @param durable whether the temporary file is forced before the rename and the directory after it, so that
+	 * the new content survives a power loss
+	 */
+	public static void writeAtomically(Path file, Content content, boolean durable) throws IOException {
+		Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+		content.writeTo(tmp);
+		if (durable) {
+			force(tmp);
+		}
+		Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		if (durable) {
+			forceDirectory(file.getParent());
+		}
+	}
+
+	/** Deletes {@code root} and everything below it, children before their directory; missing paths are skipped. */
+	public static void deleteTree(Path root) throws IOException {
+		try (Stream<Path> paths = Files.walk(root)) {
+			for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+				Files.deleteIfExists(path);
+			}
+		}
+	}
+
+	/** Writes a file's whole content; see {@link #writeAtomically}. */
+	@FunctionalInterface
+	public interface Content {
+
+		/** Writes the content into {@code file}, creating or replacing it. */
+		void writeTo(Path file) throws IOException;
+
 	}
 
 }

@@ -43,6 +43,34 @@ class LocalFilesTests {
 		LocalFiles.forceDirectory(this.dir);
 	}
 
+	@Test
+	void replacesAFileAtomicallyThroughATemporaryFileBesideIt() throws IOException {
+		Path file = this.dir.resolve("generation");
+		Files.writeString(file, "old");
+		for (boolean durable : new boolean[] { true, false }) {
+			LocalFiles.writeAtomically(file, (tmp) -> {
+				assertThat(tmp).isEqualTo(this.dir.resolve("generation.tmp"));
+				assertThat(file).hasContent("old");
+				Files.writeString(tmp, "new");
+			}, durable);
+			assertThat(file).hasContent("new");
+			assertThat(this.dir.resolve("generation.tmp")).doesNotExist();
+			Files.writeString(file, "old");
+		}
+	}
+
+	@Test
+	void deletesATreeWithEverythingBelowIt() throws IOException {
+		Path root = this.dir.resolve("generations");
+		Files.createDirectories(root.resolve("a/wal"));
+		Files.writeString(root.resolve("a/wal/00000000.wal"), "x");
+		Files.writeString(root.resolve("a/generation"), "y");
+		Files.createDirectories(this.dir.resolve("kept"));
+		LocalFiles.deleteTree(root);
+		assertThat(root).doesNotExist();
+		assertThat(this.dir.resolve("kept")).isDirectory();
+	}
+
 	/** Writes at most {@code limit} bytes per call, as a write interrupted or short of space may. */
 	private static final class ShortWritesChannel extends FileChannelAdapter {
 
