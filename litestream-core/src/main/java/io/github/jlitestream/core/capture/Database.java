@@ -118,18 +118,7 @@ public final class Database implements AutoCloseable {
 
 	private void open(@Nullable String reopenReason) {
 		Path path = this.options.path();
-		if (!Files.isDirectory(path.getParent())) {
-			throw new LitestreamException("Cannot replicate " + path + ": directory " + path.getParent()
-					+ " does not exist");
-		}
-		if (reopenReason != null && !Files.exists(path)) {
-			throw new LitestreamException("Cannot replicate " + path + ": the database file was deleted; "
-					+ "replication resumes when a database exists at that path again (connections the application "
-					+ "still holds write to the deleted file, which no replica receives)");
-		}
-		if (Files.exists(path) && !Files.isRegularFile(path)) {
-			throw new LitestreamException("Cannot replicate " + path + ": it is not a regular file");
-		}
+		DatabaseFiles.requireReplicable(path, reopenReason != null);
 		this.lock.lock();
 		try {
 			this.connections = EngineConnections.open(path, this.options.busyTimeout(), reopenReason == null);
@@ -180,11 +169,8 @@ public final class Database implements AutoCloseable {
 
 	private boolean copy(boolean thenCheckpoint) {
 		Instant noticedAt = this.clock.instant();
-		boolean changed;
-		this.lock.lock();
-		try {
-			EngineConnections sql = requireConnections();
-			changed = this.copier.copy(sql, noticedAt);
+		return changeLocked("Sync of database '", (sql) -> {
+			boolean changed = this.copier.copy(sql, noticedAt);
 			changed |= this.mark.afterCopy(sql, changed, noticedAt);
 			CheckpointMode mode = thenCheckpoint ? this.checkpointer.due() : null;
 			if (mode != null) {
@@ -193,17 +179,8 @@ public final class Database implements AutoCloseable {
 			if (thenCheckpoint) {
 				this.lastSyncAt = this.clock.instant();
 			}
-		}
-		catch (IOException | SQLException ex) {
-			throw new LitestreamException("Sync of database '" + this.name + "' failed: " + ex.getMessage(), ex);
-		}
-		finally {
-			this.lock.unlock();
-		}
-		if (changed) {
-			this.changeListeners.forEach(Runnable::run);
-		}
-		return changed;
+			return changed;
+		});
 	}
 
 	/**
@@ -211,15 +188,25 @@ public final class Database implements AutoCloseable {
 	 * @return whether a new WAL index started
 	 */
 	public boolean checkpoint(CheckpointMode mode) {
+		return changeLocked("Checkpoint of database '", (sql) -> {
+			this.copier.copy(sql, this.clock.instant());
+			return checkpointLocked(mode);
+		});
+	}
+
+	/**
+	 * Runs {@code change} under the lock, then tells the change listeners when it changed the shadow WAL or the
+	 * generation: outside the lock, since they wake replica threads that take it.
+	 * @param failure the start of the message of a failure, followed by the name and the cause
+	 */
+	private boolean changeLocked(String failure, LockedChange change) {
 		boolean changed;
 		this.lock.lock();
 		try {
-			EngineConnections sql = requireConnections();
-			this.copier.copy(sql, this.clock.instant());
-			changed = checkpointLocked(mode);
+			changed = change.run(requireConnections());
 		}
 		catch (IOException | SQLException ex) {
-			throw new LitestreamException("Checkpoint of database '" + this.name + "' failed: " + ex.getMessage(), ex);
+			throw new LitestreamException(failure + this.name + "' failed: " + ex.getMessage(), ex);
 		}
 		finally {
 			this.lock.unlock();
@@ -366,30 +353,24 @@ public final class Database implements AutoCloseable {
 
 	/** The size of the database file in bytes. */
 	public long databaseSize() {
-		try {
-			return Files.size(this.options.path());
-		}
-		catch (IOException ex) {
-			return 0;
-		}
+		return sizeOrZero(this.options.path());
 	}
 
 	/** The size of the WAL file in bytes. */
 	public long walSize() {
+		return sizeOrZero(this.walPath);
+	}
+
+	private static long sizeOrZero(Path file) {
 		try {
-			return Files.size(this.walPath);
+			return Files.size(file);
 		}
 		catch (IOException ex) {
 			return 0;
 		}
 	}
 
-	/**
-	 * Closes the engine's connections. When it can, it first copies the last frames and backfills the whole WAL
-	 * under SQLite's write lock, and records the database file's fingerprint, so that the next start can prove that
-	 * nothing changed meanwhile and keep the generation even though SQLite deletes the WAL when the last connection
-	 * closes.
-	 */
+	/** Closes the engine's connections, after a {@link #quiesce()} when it can. */
 	@Override
 	public void close() {
 		quiesce();
@@ -477,6 +458,13 @@ public final class Database implements AutoCloseable {
 			this.connections.close();
 			this.connections = null;
 		}
+	}
+
+	@FunctionalInterface
+	private interface LockedChange {
+
+		boolean run(EngineConnections sql) throws IOException, SQLException;
+
 	}
 
 	/** Reads a snapshot of the database file. */

@@ -8,6 +8,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.github.jlitestream.core.LitestreamException;
+
 /**
  * One read handle per database file (per inode) for the life of the process. Closing any descriptor of a file drops
  * every POSIX lock the process holds on it, SQLite's included, so the engine opens the database file once and never
@@ -22,6 +24,25 @@ final class DatabaseFiles {
 	}
 
 	/** Returns the identity of the file at {@code path} (device and inode where the platform has them). */
+	/**
+	 * Refuses a path the engine cannot replicate: its directory is missing, it is not a regular file, or, when the
+	 * engine opens it again after it was deleted or replaced, no file is there (the engine never creates it then).
+	 */
+	static void requireReplicable(Path path, boolean reopening) {
+		if (!Files.isDirectory(path.getParent())) {
+			throw new LitestreamException("Cannot replicate " + path + ": directory " + path.getParent()
+					+ " does not exist");
+		}
+		if (reopening && !Files.exists(path)) {
+			throw new LitestreamException("Cannot replicate " + path + ": the database file was deleted; "
+					+ "replication resumes when a database exists at that path again (connections the application "
+					+ "still holds write to the deleted file, which no replica receives)");
+		}
+		if (Files.exists(path) && !Files.isRegularFile(path)) {
+			throw new LitestreamException("Cannot replicate " + path + ": it is not a regular file");
+		}
+	}
+
 	static Object fileKey(Path path) throws IOException {
 		BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
 		Object key = attributes.fileKey();
