@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 
 import io.github.jlitestream.core.CorruptReplicaException;
 import io.github.jlitestream.core.LitestreamException;
+import io.github.jlitestream.core.util.SqliteFiles;
 import io.github.jlitestream.core.wal.WalHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -136,11 +137,9 @@ final class RestoredDatabase {
 
 	void moveIntoPlace(Path output, boolean overwrite) throws IOException {
 		// A WAL or shared-memory file left from an earlier database would be replayed onto the restored one.
-		for (String suffix : new String[] { "-wal", "-shm" }) {
-			Path stale = output.resolveSibling(output.getFileName() + suffix);
+		for (Path stale : List.of(SqliteFiles.walPath(output), SqliteFiles.shmPath(output))) {
 			if (Files.exists(stale)) {
-				Path aside = output.resolveSibling(output.getFileName() + suffix + ".stale-" + Instant.now()
-					.toEpochMilli());
+				Path aside = stale.resolveSibling(stale.getFileName() + ".stale-" + Instant.now().toEpochMilli());
 				Files.move(stale, aside);
 				logger.warn("moved stale {} aside to {} before restoring {}", stale, aside, output);
 			}

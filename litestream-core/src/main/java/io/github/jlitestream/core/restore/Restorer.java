@@ -4,18 +4,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
-import java.util.stream.Stream;
 
 import io.github.jlitestream.core.CorruptReplicaException;
 import io.github.jlitestream.core.Position;
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.codec.ObjectCodec;
+import io.github.jlitestream.core.util.LocalFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,10 +108,8 @@ public final class Restorer {
 	}
 
 	private static void deleteTree(Path root) {
-		try (Stream<Path> paths = Files.walk(root)) {
-			for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-				Files.deleteIfExists(path);
-			}
+		try {
+			LocalFiles.deleteTree(root);
 		}
 		catch (IOException ex) {
 			logger.warn("could not remove restore work directory {}: {}", root, ex.getMessage());
