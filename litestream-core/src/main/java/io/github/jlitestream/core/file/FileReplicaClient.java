@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.stream.Stream;
 
 import io.github.jlitestream.core.Compression;
 import io.github.jlitestream.core.Generation;
@@ -201,11 +200,7 @@ public final class FileReplicaClient implements ReplicaClient {
 		if (!Files.exists(dir)) {
 			return;
 		}
-		try (Stream<Path> paths = Files.walk(dir)) {
-			for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-				Files.deleteIfExists(path);
-			}
-		}
+		LocalFiles.deleteTree(dir);
 	}
 
 	/**
