@@ -22,8 +22,6 @@ import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
 
-import static io.github.jlitestream.metrics.LitestreamMetricNames.*;
-
 /**
  * Micrometer meters of replication: gauges read the engine's status (lag, snapshot age, storage, sizes, positions)
  * and the engine's events feed the timers and counters. Meters of every configured database and replica exist from
@@ -70,60 +68,60 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 
 	private void bindDatabase(MeterRegistry registry, DatabaseReplication replication) {
 		String db = replication.database().name();
-		Gauge.builder(DB_SIZE, replication, (r) -> r.database().databaseSize())
+		Gauge.builder(LitestreamMetricNames.DB_SIZE, replication, (r) -> r.database().databaseSize())
 			.baseUnit(BaseUnits.BYTES).tag("db", db).description("Size of the database file")
 			.strongReference(true).register(registry);
-		Gauge.builder(WAL_SIZE, replication, (r) -> r.database().walSize())
+		Gauge.builder(LitestreamMetricNames.WAL_SIZE, replication, (r) -> r.database().walSize())
 			.baseUnit(BaseUnits.BYTES).tag("db", db).description("Size of the WAL file")
 			.strongReference(true).register(registry);
-		Gauge.builder(POSITION_INDEX, replication, (r) -> index(r.database().position()))
+		Gauge.builder(LitestreamMetricNames.POSITION_INDEX, replication, (r) -> index(r.database().position()))
 			.tag("db", db).description("WAL index of the database's replication position")
 			.strongReference(true).register(registry);
-		Gauge.builder(POSITION_OFFSET, replication, (r) -> offset(r.database().position()))
+		Gauge.builder(LitestreamMetricNames.POSITION_OFFSET, replication, (r) -> offset(r.database().position()))
 			.baseUnit(BaseUnits.BYTES).tag("db", db).description("Offset in the WAL index of the database's position")
 			.strongReference(true).register(registry);
-		counter(WAL_BYTES, "db", db);
+		counter(LitestreamMetricNames.WAL_BYTES, "db", db);
 		for (String outcome : new String[] { "success", "failure" }) {
 			for (CheckpointMode mode : CheckpointMode.values()) {
-				timer(CHECKPOINT, "db", db, "mode", mode.name().toLowerCase(), "outcome", outcome);
+				timer(LitestreamMetricNames.CHECKPOINT, "db", db, "mode", mode.name().toLowerCase(), "outcome", outcome);
 			}
-			timer(RESTORE, "db", db, "outcome", outcome);
+			timer(LitestreamMetricNames.RESTORE, "db", db, "outcome", outcome);
 		}
-		counter(RESTORE_BYTES, "db", db);
+		counter(LitestreamMetricNames.RESTORE_BYTES, "db", db);
 	}
 
 	private void bindReplica(MeterRegistry registry, String db, Replica replica) {
 		String name = replica.name();
-		TimeGauge.builder(REPLICA_LAG, replica, TimeUnit.NANOSECONDS, (r) -> r.lag().toNanos())
+		TimeGauge.builder(LitestreamMetricNames.REPLICA_LAG, replica, TimeUnit.NANOSECONDS, (r) -> r.lag().toNanos())
 			.tags("db", db, "replica", name).description("Age of the oldest committed change not yet in the replica")
 			.strongReference(true).register(registry);
-		TimeGauge.builder(SNAPSHOT_AGE, replica, TimeUnit.NANOSECONDS, this::snapshotAgeNanos)
+		TimeGauge.builder(LitestreamMetricNames.SNAPSHOT_AGE, replica, TimeUnit.NANOSECONDS, this::snapshotAgeNanos)
 			.tags("db", db, "replica", name).description("Time since the newest snapshot of the current generation")
 			.strongReference(true).register(registry);
-		Gauge.builder(REPLICA_STORAGE, replica, (r) -> r.storage().bytes())
+		Gauge.builder(LitestreamMetricNames.REPLICA_STORAGE, replica, (r) -> r.storage().bytes())
 			.baseUnit(BaseUnits.BYTES).tags("db", db, "replica", name).description("Bytes stored in the replica")
 			.strongReference(true).register(registry);
-		Gauge.builder(REPLICA_OBJECTS, replica, (r) -> r.storage().objects())
+		Gauge.builder(LitestreamMetricNames.REPLICA_OBJECTS, replica, (r) -> r.storage().objects())
 			.tags("db", db, "replica", name).description("Objects stored in the replica")
 			.strongReference(true).register(registry);
-		Gauge.builder(REPLICA_POSITION_INDEX, replica, (r) -> index(r.position()))
+		Gauge.builder(LitestreamMetricNames.REPLICA_POSITION_INDEX, replica, (r) -> index(r.position()))
 			.tags("db", db, "replica", name).description("WAL index of the replica's position")
 			.strongReference(true).register(registry);
-		Gauge.builder(REPLICA_POSITION_OFFSET, replica, (r) -> offset(r.position()))
+		Gauge.builder(LitestreamMetricNames.REPLICA_POSITION_OFFSET, replica, (r) -> offset(r.position()))
 			.baseUnit(BaseUnits.BYTES).tags("db", db, "replica", name).description("Offset of the replica's position")
 			.strongReference(true).register(registry);
 		for (String outcome : new String[] { "success", "failure" }) {
-			timer(SYNC, "db", db, "replica", name, "outcome", outcome);
-			timer(SNAPSHOT, "db", db, "replica", name, "outcome", outcome);
+			timer(LitestreamMetricNames.SYNC, "db", db, "replica", name, "outcome", outcome);
+			timer(LitestreamMetricNames.SNAPSHOT, "db", db, "replica", name, "outcome", outcome);
 			for (String operation : new String[] { "put", "get", "list", "delete" }) {
-				timer(REPLICA_OPERATIONS, "db", db, "replica", name, "operation", operation, "outcome", outcome);
+				timer(LitestreamMetricNames.REPLICA_OPERATIONS, "db", db, "replica", name, "operation", operation, "outcome", outcome);
 			}
 		}
 		for (String operation : new String[] { "put", "get" }) {
-			counter(REPLICA_BYTES, "db", db, "replica", name, "operation", operation);
+			counter(LitestreamMetricNames.REPLICA_BYTES, "db", db, "replica", name, "operation", operation);
 		}
 		for (String kind : new String[] { "generation", "snapshot", "wal" }) {
-			counter(RETENTION_DELETED, "db", db, "replica", name, "kind", kind);
+			counter(LitestreamMetricNames.RETENTION_DELETED, "db", db, "replica", name, "kind", kind);
 		}
 	}
 
@@ -142,7 +140,7 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 
 	@Override
 	public void onWalCopied(String database, long bytes) {
-		Counter counter = counter(WAL_BYTES, "db", database);
+		Counter counter = counter(LitestreamMetricNames.WAL_BYTES, "db", database);
 		if (counter != null) {
 			counter.increment(bytes);
 		}
@@ -150,13 +148,13 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 
 	@Override
 	public void onCheckpoint(String database, CheckpointMode mode, Duration duration, @Nullable Throwable failure) {
-		record(timer(CHECKPOINT, "db", database, "mode", mode.name().toLowerCase(), "outcome", outcome(failure)),
+		record(timer(LitestreamMetricNames.CHECKPOINT, "db", database, "mode", mode.name().toLowerCase(), "outcome", outcome(failure)),
 				duration);
 	}
 
 	@Override
 	public void onGenerationChange(String database, Generation generation, String reason) {
-		Counter counter = counter(GENERATION_CHANGES, "db", database, "reason", reason);
+		Counter counter = counter(LitestreamMetricNames.GENERATION_CHANGES, "db", database, "reason", reason);
 		if (counter != null) {
 			counter.increment();
 		}
@@ -164,16 +162,16 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 
 	@Override
 	public void onSync(String database, String replica, Duration duration, @Nullable Throwable failure) {
-		record(timer(SYNC, "db", database, "replica", replica, "outcome", outcome(failure)), duration);
+		record(timer(LitestreamMetricNames.SYNC, "db", database, "replica", replica, "outcome", outcome(failure)), duration);
 	}
 
 	@Override
 	public void onReplicaOperation(String database, String replica, String operation, long bytes, Duration duration,
 			@Nullable Throwable failure) {
-		record(timer(REPLICA_OPERATIONS, "db", database, "replica", replica, "operation", operation, "outcome",
+		record(timer(LitestreamMetricNames.REPLICA_OPERATIONS, "db", database, "replica", replica, "operation", operation, "outcome",
 				outcome(failure)), duration);
 		if (bytes > 0) {
-			Counter counter = counter(REPLICA_BYTES, "db", database, "replica", replica, "operation", operation);
+			Counter counter = counter(LitestreamMetricNames.REPLICA_BYTES, "db", database, "replica", replica, "operation", operation);
 			if (counter != null) {
 				counter.increment(bytes);
 			}
@@ -183,12 +181,12 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 	@Override
 	public void onSnapshot(String database, String replica, long bytes, Duration duration,
 			@Nullable Throwable failure) {
-		record(timer(SNAPSHOT, "db", database, "replica", replica, "outcome", outcome(failure)), duration);
+		record(timer(LitestreamMetricNames.SNAPSHOT, "db", database, "replica", replica, "outcome", outcome(failure)), duration);
 	}
 
 	@Override
 	public void onRetentionDeleted(String database, String replica, String kind, int count) {
-		Counter counter = counter(RETENTION_DELETED, "db", database, "replica", replica, "kind", kind);
+		Counter counter = counter(LitestreamMetricNames.RETENTION_DELETED, "db", database, "replica", replica, "kind", kind);
 		if (counter != null) {
 			counter.increment(count);
 		}
@@ -202,8 +200,8 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 				return;
 			}
 		}
-		record(timer(RESTORE, "db", database, "outcome", outcome(failure)), duration);
-		Counter counter = counter(RESTORE_BYTES, "db", database);
+		record(timer(LitestreamMetricNames.RESTORE, "db", database, "outcome", outcome(failure)), duration);
+		Counter counter = counter(LitestreamMetricNames.RESTORE_BYTES, "db", database);
 		if (counter != null && bytes > 0) {
 			counter.increment(bytes);
 		}
@@ -230,7 +228,7 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 			return null;
 		}
 		Counter.Builder builder = Counter.builder(name).tags(tags);
-		if (name.equals(WAL_BYTES) || name.equals(REPLICA_BYTES) || name.equals(RESTORE_BYTES)) {
+		if (name.equals(LitestreamMetricNames.WAL_BYTES) || name.equals(LitestreamMetricNames.REPLICA_BYTES) || name.equals(LitestreamMetricNames.RESTORE_BYTES)) {
 			builder.baseUnit(BaseUnits.BYTES);
 		}
 		return builder.register(current);

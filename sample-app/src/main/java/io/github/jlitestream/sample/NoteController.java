@@ -30,27 +30,32 @@ public class NoteController {
 		this.notes = notes;
 	}
 
+	/** Every note, oldest first. */
 	@GetMapping
 	public List<Note> list() {
 		return this.notes.findAll();
 	}
 
+	/** One note; 404 when there is none with that id. */
 	@GetMapping("/{id}")
 	public Note get(@PathVariable long id) {
 		return this.notes.findById(id).orElseThrow(() -> notFound(id));
 	}
 
+	/** Creates a note; 201 with its location. */
 	@PostMapping
 	public ResponseEntity<Note> create(@RequestBody NoteRequest request) {
 		Note note = this.notes.create(title(request), body(request));
 		return ResponseEntity.created(URI.create("/notes/" + note.id())).body(note);
 	}
 
+	/** Replaces a note's title and body; 404 when there is none with that id. */
 	@PutMapping("/{id}")
 	public Note update(@PathVariable long id, @RequestBody NoteRequest request) {
 		return this.notes.update(id, title(request), body(request)).orElseThrow(() -> notFound(id));
 	}
 
+	/** Deletes a note; 204, or 404 when there is none with that id. */
 	@DeleteMapping("/{id}")
 	public ResponseEntity<Void> delete(@PathVariable long id) {
 		if (!this.notes.delete(id)) {

@@ -26,10 +26,12 @@ public class NoteRepository {
 		this.jdbc = jdbc;
 	}
 
+	/** Every note, in id order. */
 	public List<Note> findAll() {
 		return this.jdbc.sql("SELECT " + COLUMNS + " FROM notes ORDER BY id").query(NoteRepository::note).list();
 	}
 
+	/** The note with that id, if any. */
 	public Optional<Note> findById(long id) {
 		return this.jdbc.sql("SELECT " + COLUMNS + " FROM notes WHERE id = ?")
 			.param(id)
@@ -37,6 +39,7 @@ public class NoteRepository {
 			.optional();
 	}
 
+	/** Inserts a note and returns it as stored. */
 	public Note create(String title, String body) {
 		String now = Instant.now().toString();
 		return this.jdbc
@@ -46,6 +49,7 @@ public class NoteRepository {
 			.single();
 	}
 
+	/** Updates a note's title and body; empty when there is none with that id. */
 	public Optional<Note> update(long id, String title, String body) {
 		return this.jdbc
 			.sql("UPDATE notes SET title = ?, body = ?, updated_at = ? WHERE id = ? RETURNING " + COLUMNS)
@@ -54,6 +58,7 @@ public class NoteRepository {
 			.optional();
 	}
 
+	/** Deletes a note; whether one was there. */
 	public boolean delete(long id) {
 		return this.jdbc.sql("DELETE FROM notes WHERE id = ?").param(id).update() > 0;
 	}

@@ -212,7 +212,7 @@ final class Checkpointer {
 	 * the read transaction again, whatever failed: an engine without a read transaction cannot prove that the WAL
 	 * did not restart under frames it has not copied. Writers are held off, so the shadow WAL then holds the whole
 	 * WAL and the new read mark is at its end.
-	 * @return SQLite's result of the last checkpoint
+	 * @return the result of SQLite's last checkpoint
 	 */
 	private CheckpointResult backfillWholeWal(EngineConnections sql) throws IOException, SQLException {
 		this.copier.copy(sql, this.clock.instant());

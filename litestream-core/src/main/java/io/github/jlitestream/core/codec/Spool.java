@@ -32,6 +32,7 @@ public final class Spool extends OutputStream {
 	private boolean closed;
 
 	/**
+	 * Creates an empty spool.
 	 * @param tempDir where to spill
 	 * @param memoryLimit the largest content held in memory
 	 */

@@ -58,6 +58,7 @@ final class RestoreRun {
 	private final AtomicLong downloaded = new AtomicLong();
 
 	/**
+	 * Prepares one restore of {@code plan}.
 	 * @param work the work directory: the database is built in it, and segments wait in it to be applied
 	 * @param downloads where objects are downloaded, {@code parallelism} at once
 	 * @param flusher where the database is forced to disk, beside the downloads

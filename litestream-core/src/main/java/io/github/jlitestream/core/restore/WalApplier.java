@@ -42,13 +42,17 @@ final class WalApplier {
 
 	private long previousIndex = -1;
 
-	/** @param pageSize the snapshot's page size, or 0 when the snapshot was empty */
+	/**
+	 * Applies WAL indexes onto a database built from a snapshot.
+	 * @param pageSize the snapshot's page size, or 0 when the snapshot was empty
+	 */
 	WalApplier(FileChannel database, int pageSize) {
 		this.database = database;
 		this.pageSize = pageSize;
 	}
 
 	/**
+	 * Verifies one WAL index whole, then writes its committed pages into the database.
 	 * @param index the WAL index, one more than the previous call's
 	 * @param wal the index's WAL: its segments' decoded content, concatenated
 	 * @param segments the segments' keys and start offsets in the file, in order
