@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.github.jlitestream.core.util.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +34,7 @@ final class WalWatcher implements AutoCloseable {
 
 	WalWatcher() throws IOException {
 		this.service = FileSystems.getDefault().newWatchService();
-		this.thread = new Thread(this::run, "litestream-wal-watcher");
-		this.thread.setDaemon(true);
-		this.thread.start();
+		this.thread = Threads.startDaemon("litestream-wal-watcher", this::run);
 	}
 
 	/**

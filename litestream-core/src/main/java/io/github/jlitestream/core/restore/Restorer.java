@@ -8,13 +8,13 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 
 import io.github.jlitestream.core.CorruptReplicaException;
 import io.github.jlitestream.core.Position;
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.codec.ObjectCodec;
 import io.github.jlitestream.core.util.LocalFiles;
+import io.github.jlitestream.core.util.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,10 +75,10 @@ public final class Restorer {
 		}
 		Path work = output.resolveSibling("." + output.getFileName() + ".restore-" + UUID.randomUUID());
 		Files.createDirectories(work);
-		ExecutorService downloads = Executors.newFixedThreadPool(options.parallelism(), daemon("litestream-restore"));
+		ExecutorService downloads = Executors.newFixedThreadPool(options.parallelism(), Threads.daemonFactory("litestream-restore"));
 		// Forces to disk run beside the downloads, and in their own thread, so that waiting for one never waits for
 		// a download queued behind it.
-		ExecutorService flusher = Executors.newSingleThreadExecutor(daemon("litestream-restore-flush"));
+		ExecutorService flusher = Executors.newSingleThreadExecutor(Threads.daemonFactory("litestream-restore-flush"));
 		try {
 			RestoreRun run = new RestoreRun(source, plan, work, downloads, flusher, options.parallelism(), progress);
 			Position position = run.apply();
@@ -97,14 +97,6 @@ public final class Restorer {
 			flusher.shutdownNow();
 			deleteTree(work);
 		}
-	}
-
-	private static ThreadFactory daemon(String name) {
-		return (runnable) -> {
-			Thread thread = new Thread(runnable, name);
-			thread.setDaemon(true);
-			return thread;
-		};
 	}
 
 	private static void deleteTree(Path root) {

@@ -107,17 +107,12 @@ public class LitestreamEndpoint {
 	}
 
 	private ActionResultDescriptor sync(DatabaseReplication replication) throws IOException {
-		replication.database().sync();
-		for (Replica replica : replication.replicas()) {
-			replica.sync();
-		}
+		replication.syncNow();
 		return new ActionResultDescriptor("sync", describe(replication.status()), null);
 	}
 
 	private ActionResultDescriptor snapshot(DatabaseReplication replication) throws IOException {
-		for (Replica replica : replication.replicas()) {
-			replica.snapshot();
-		}
+		replication.snapshotNow();
 		return new ActionResultDescriptor("snapshot", describe(replication.status()), null);
 	}
 

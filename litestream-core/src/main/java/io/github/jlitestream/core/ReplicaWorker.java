@@ -1,0 +1,195 @@
+package io.github.jlitestream.core;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+
+import io.github.jlitestream.core.capture.Database;
+import io.github.jlitestream.core.ship.Replica;
+import io.github.jlitestream.core.util.Threads;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thread {@code litestream-replica-<db>-<replica>}: uploads for one replica when the database signals a change,
+ * paced by its {@link UploadPacer}, writes scheduled snapshots and enforces retention.
+ */
+final class ReplicaWorker {
+
+	private static final Logger logger = LoggerFactory.getLogger(DatabaseReplication.class);
+
+	private final Replica replica;
+
+	private final Database database;
+
+	private final Clock clock;
+
+	private final UploadPacer pacer;
+
+	private final BooleanSupplier running;
+
+	private final AfterSync afterSync;
+
+	private final Signal signal = new Signal();
+
+	private volatile int failures;
+
+	private @Nullable Thread thread;
+
+	private Instant lastUpload = Instant.EPOCH;
+
+	private @Nullable Instant nextSnapshot;
+
+	private @Nullable Instant nextRetention;
+
+	/**
+	 * @param running whether replication still runs; the thread ends when it does not
+	 * @param afterSync local housekeeping after each successful sync (releasing shadow WAL files)
+	 */
+	ReplicaWorker(Replica replica, Database database, Clock clock, BooleanSupplier running, AfterSync afterSync) {
+		this.replica = replica;
+		this.database = database;
+		this.clock = clock;
+		this.pacer = new UploadPacer(replica.options().syncInterval());
+		this.running = running;
+		this.afterSync = afterSync;
+	}
+
+	Replica replica() {
+		return this.replica;
+	}
+
+	/** Failed syncs in the current streak. */
+	int failures() {
+		return this.failures;
+	}
+
+	/** Wakes the thread: the shadow WAL or the generation changed, or replication stops. */
+	void wake() {
+		this.signal.raise();
+	}
+
+	void start() {
+		this.thread = Threads.startDaemon("litestream-replica-" + this.database.name() + "-" + this.replica.name(),
+				this::loop);
+	}
+
+	void join(Duration timeout) {
+		this.signal.raise();
+		Threads.join(this.thread, timeout);
+	}
+
+	private void loop() {
+		ReplicaOptions options = this.replica.options();
+		Instant now = this.clock.instant();
+		this.nextSnapshot = options.snapshotInterval().isZero() ? null : now.plus(options.snapshotInterval());
+		this.nextRetention = options.retention().isZero() ? null : now.plus(options.retentionCheckInterval());
+		boolean first = true;
+		while (this.running.getAsBoolean()) {
+			if (!first) {
+				Duration wait = this.pacer.waitForChange(this.failures);
+				if (this.pacer.waitsOutBackoff(this.failures)) {
+					awaitBackoff(wait);
+				}
+				else {
+					this.signal.await(wait);
+				}
+				if (!this.running.getAsBoolean()) {
+					return;
+				}
+				Duration sinceUpload = Duration.between(this.lastUpload, this.clock.instant());
+				Duration beforeUpload = this.pacer.waitBeforeUpload(sinceUpload, this.failures);
+				if (!beforeUpload.isZero()) {
+					awaitNextUpload(beforeUpload);
+					if (!this.running.getAsBoolean()) {
+						return;
+					}
+				}
+			}
+			first = false;
+			runOnce();
+		}
+	}
+
+	private void awaitBackoff(Duration wait) {
+		long deadline = System.nanoTime() + wait.toNanos();
+		long left;
+		while (this.running.getAsBoolean() && (left = deadline - System.nanoTime()) > 0) {
+			this.signal.await(Duration.ofNanos(left));
+		}
+	}
+
+	/** Waits this long, encoding the next segment ahead each time the monitor copies commits. */
+	private void awaitNextUpload(Duration wait) {
+		long deadline = System.nanoTime() + wait.toNanos();
+		while (this.running.getAsBoolean()) {
+			this.replica.prepare();
+			long left = deadline - System.nanoTime();
+			if (left <= 0) {
+				return;
+			}
+			this.signal.await(Duration.ofNanos(left));
+		}
+	}
+
+	private void runOnce() {
+		try {
+			Position before = this.replica.position();
+			// Stamped when the upload starts, so that under load uploads start once per interval, not once per
+			// interval plus the upload's own time.
+			Instant started = this.clock.instant();
+			copyNow();
+			this.replica.sync();
+			if (before == null || !before.equals(this.replica.position())) {
+				this.lastUpload = started;
+			}
+			if (this.failures > 0) {
+				logger.info("db={} replica={} recovered after {} failed syncs", this.database.name(),
+						this.replica.name(), this.failures);
+				this.failures = 0;
+			}
+			Instant now = this.clock.instant();
+			if (this.nextSnapshot != null && !now.isBefore(this.nextSnapshot)) {
+				this.replica.snapshot();
+				this.nextSnapshot = now.plus(this.replica.options().snapshotInterval());
+			}
+			if (this.nextRetention != null && !now.isBefore(this.nextRetention)) {
+				this.replica.enforceRetention();
+				this.nextRetention = now.plus(this.replica.options().retentionCheckInterval());
+			}
+			this.afterSync.run();
+		}
+		catch (IOException | RuntimeException ex) {
+			if (this.failures++ == 0) {
+				logger.warn("db={} replica={} sync failed, retrying with backoff: {}", this.database.name(),
+						this.replica.name(), ex.getMessage());
+			}
+		}
+	}
+
+	/**
+	 * Copies the WAL before uploading, so the upload carries every commit until now rather than until the
+	 * monitor's last copy (up to the copy gap older).
+	 */
+	private void copyNow() {
+		try {
+			this.database.copyNow();
+		}
+		catch (RuntimeException ex) {
+			// the monitor copies again, and reports and handles what failed
+			logger.debug("db={} copy before upload failed: {}", this.database.name(), ex.getMessage());
+		}
+	}
+
+	/** Local housekeeping after a replica's successful sync. */
+	@FunctionalInterface
+	interface AfterSync {
+
+		void run() throws IOException;
+
+	}
+
+}
