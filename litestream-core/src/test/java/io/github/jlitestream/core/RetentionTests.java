@@ -66,7 +66,7 @@ class RetentionTests {
 				.contains(indexes.get(1), indexes.get(2));
 			// The start of the window (24 h ago) is still restorable, from snapshot 1.
 			Path atStart = this.dir.resolve("start.db");
-			harness.restore(RestoreOptions.latest(atStart).at(NOW.minus(Duration.ofHours(24))));
+			harness.restore(RestoreOptions.builder(atStart).timestamp(NOW.minus(Duration.ofHours(24))).build());
 			assertThat(Sql.dump(atStart).get("t")).containsExactly("a", "b");
 			Path latest = this.dir.resolve("latest.db");
 			harness.restore(RestoreOptions.latest(latest));
