@@ -154,7 +154,10 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 	@Test
 	void listsAndDeletesPageByPage() throws IOException {
 		RequestCounter counter = new RequestCounter();
-		S3ReplicaClient.Options options = S3ReplicaClient.Options.DEFAULTS.withListPageSize(10).withDeleteBatchSize(10);
+		S3ReplicaClient.Options options = S3ReplicaClient.Options.builder()
+			.listPageSize(10)
+			.deleteBatchSize(10)
+			.build();
 		try (S3ReplicaClient paged = server.clientFactory()
 			.options(options)
 			.customizer((builder) -> builder.overrideConfiguration((o) -> o.addExecutionInterceptor(counter)))
@@ -196,7 +199,7 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 	void recordsTheExactCreationTimeWithEachObject() throws IOException {
 		Instant createdAt = Instant.parse("2026-03-01T12:00:00.000000001Z");
 		try (S3ReplicaClient fixed = new S3ReplicaClient(s3, this.bucket, "dated",
-				S3ReplicaClient.Options.DEFAULTS.withClock(Clock.fixed(createdAt, ZoneOffset.UTC)));
+				S3ReplicaClient.Options.builder().clock(Clock.fixed(createdAt, ZoneOffset.UTC)).build());
 				S3ReplicaClient dated = factory.create("s3://" + this.bucket + "/dated")) {
 			Generation generation = new Generation("0123456789abcdef");
 			SnapshotInfo snapshot = fixed.writeSnapshot(generation, 1, ObjectContent.of(bytes("s")));
