@@ -12,6 +12,7 @@ import io.github.jlitestream.core.layout.ReplicaPaths;
 import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.support.Harness;
 import io.github.jlitestream.core.support.Sql;
+import io.github.jlitestream.core.testing.Lz4Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,7 +113,7 @@ class RetentionTests {
 	/** Moves the modification time of every object of a WAL index (snapshot and segments) into the past. */
 	private static void age(Path replicaDir, Generation generation, long index, Duration age) throws Exception {
 		FileTime time = FileTime.from(NOW.minus(age));
-		Path snapshot = replicaDir.resolve(ReplicaPaths.snapshotKey(generation, index));
+		Path snapshot = replicaDir.resolve(Lz4Objects.snapshotKey(generation, index));
 		if (Files.exists(snapshot)) {
 			Files.setLastModifiedTime(snapshot, time);
 		}
