@@ -42,13 +42,14 @@ public final class EngineProcess {
 			// S3Proxy rejects the SDK's default trailing checksums over plain HTTP (see S3ProxyServer).
 			.customizer((builder) -> builder.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED))
 			.build();
-		ReplicaOptions options = ReplicaOptions.of("s3");
+		ReplicaOptions.Builder options = ReplicaOptions.builder("s3");
 		if (!args[6].equals("default")) {
-			options = options.withSyncInterval(Duration.ofMillis(Long.parseLong(args[6])));
+			options.syncInterval(Duration.ofMillis(Long.parseLong(args[6])));
 		}
 		S3ReplicaClient client = factory.create("s3://" + args[4] + "/" + args[5]);
 		ReplicationManager manager = new ReplicationManager();
-		manager.add("bench", DatabaseOptions.of(database), List.of(new ReplicationManager.ReplicaSpec(client, options)));
+		manager.add("bench", DatabaseOptions.of(database),
+				List.of(new ReplicationManager.ReplicaSpec(client, options.build())));
 		manager.start();
 		System.out.println("started");
 		System.out.flush();

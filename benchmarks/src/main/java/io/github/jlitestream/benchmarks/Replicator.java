@@ -123,14 +123,14 @@ interface Replicator extends AutoCloseable {
 
 		static InProcessEngine start(Env env, Env.Run run, @Nullable Duration syncInterval) {
 			S3ReplicaClient client = env.factory().create(run.url());
-			ReplicaOptions options = ReplicaOptions.of("s3");
+			ReplicaOptions.Builder options = ReplicaOptions.builder("s3");
 			if (syncInterval != null) {
-				options = options.withSyncInterval(syncInterval);
+				options.syncInterval(syncInterval);
 			}
 			ReplicationManager manager = new ReplicationManager();
 			try {
 				manager.add("bench", DatabaseOptions.of(run.database()),
-						List.of(new ReplicationManager.ReplicaSpec(client, options)));
+						List.of(new ReplicationManager.ReplicaSpec(client, options.build())));
 				manager.start();
 			}
 			catch (RuntimeException ex) {

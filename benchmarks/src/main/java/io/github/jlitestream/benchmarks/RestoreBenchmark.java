@@ -155,8 +155,8 @@ final class RestoreBenchmark {
 		}
 		else {
 			try (S3ReplicaClient client = this.env.factory().create(run.url())) {
-				new Restorer(new Lz4FrameCodec()).restore(client,
-						RestoreOptions.latest(output).checkingIntegrity(tool == Tool.ENGINE), RestoreProgress.NONE);
+				RestoreOptions options = RestoreOptions.builder(output).integrityCheck(tool == Tool.ENGINE).build();
+				new Restorer(new Lz4FrameCodec()).restore(client, options, RestoreProgress.NONE);
 			}
 		}
 		double seconds = (System.nanoTime() - started) / 1e9;

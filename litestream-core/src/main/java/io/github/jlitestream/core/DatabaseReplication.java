@@ -104,8 +104,9 @@ public final class DatabaseReplication {
 			return Optional.empty();
 		}
 		try {
-			return Optional.of(restore(RestoreOptions.latest(path).fromGeneration(generation)
-				.withParallelism(parallelism), progress));
+			return Optional.of(restore(RestoreOptions.builder(path).generation(generation)
+				.parallelism(parallelism)
+				.build(), progress));
 		}
 		catch (NoBackupException ex) {
 			logger.info("db={} no backup in any replica, starting with an empty database: {}", this.database.name(),

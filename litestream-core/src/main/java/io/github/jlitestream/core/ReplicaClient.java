@@ -68,33 +68,6 @@ public interface ReplicaClient extends AutoCloseable {
 	InputStream openWalSegment(Generation generation, long index, long offset, Compression compression)
 			throws IOException;
 
-	/**
-	 * Creates the LZ4 snapshot of {@code index}.
-	 * @throws FileAlreadyExistsException when that snapshot exists
-	 */
-	default SnapshotInfo writeSnapshot(Generation generation, long index, ObjectContent content) throws IOException {
-		return writeSnapshot(generation, index, Compression.LZ4, content);
-	}
-
-	/**
-	 * Creates the LZ4 WAL segment at {@code index} and {@code offset}.
-	 * @throws FileAlreadyExistsException when that segment exists
-	 */
-	default WalSegmentInfo writeWalSegment(Generation generation, long index, long offset, ObjectContent content)
-			throws IOException {
-		return writeWalSegment(generation, index, offset, Compression.LZ4, content);
-	}
-
-	/** Opens an LZ4 snapshot. */
-	default InputStream openSnapshot(Generation generation, long index) throws IOException {
-		return openSnapshot(generation, index, Compression.LZ4);
-	}
-
-	/** Opens an LZ4 WAL segment. */
-	default InputStream openWalSegment(Generation generation, long index, long offset) throws IOException {
-		return openWalSegment(generation, index, offset, Compression.LZ4);
-	}
-
 	/** Deletes snapshots; missing ones are ignored. */
 	void deleteSnapshots(Collection<SnapshotInfo> snapshots) throws IOException;
 

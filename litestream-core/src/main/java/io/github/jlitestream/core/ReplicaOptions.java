@@ -26,10 +26,7 @@ public record ReplicaOptions(String name, Duration syncInterval, Duration snapsh
 	public static final Duration DEFAULT_RETENTION_CHECK_INTERVAL = Duration.ofHours(1);
 
 	public ReplicaOptions {
-		Objects.requireNonNull(name, "'name' must not be null");
-		if (name.isBlank()) {
-			throw new IllegalArgumentException("A replica name must not be blank");
-		}
+		requireName(name);
 		DatabaseOptions.requirePositive(syncInterval, "syncInterval");
 		requireNotNegative(snapshotInterval, "snapshotInterval");
 		requireNotNegative(retention, "retention");
@@ -38,31 +35,118 @@ public record ReplicaOptions(String name, Duration syncInterval, Duration snapsh
 
 	/** Options with every default. */
 	public static ReplicaOptions of(String name) {
-		return new ReplicaOptions(name, DEFAULT_SYNC_INTERVAL, DEFAULT_SNAPSHOT_INTERVAL, DEFAULT_RETENTION,
-				DEFAULT_RETENTION_CHECK_INTERVAL);
+		return builder(name).build();
 	}
 
-	/** Returns a copy with another sync interval. */
-	public ReplicaOptions withSyncInterval(Duration interval) {
-		return new ReplicaOptions(this.name, interval, this.snapshotInterval, this.retention,
-				this.retentionCheckInterval);
+	/**
+	 * Starts options for the replica {@code name}, with every default. The name is checked by {@link Builder#build()},
+	 * after the values the setters check, so that the starter still reports a wrong interval before a blank name.
+	 * @param name the replica's name, unique per database
+	 * @return the builder
+	 */
+	public static Builder builder(String name) {
+		return new Builder(name);
 	}
 
-	/** Returns a copy with another snapshot interval. */
-	public ReplicaOptions withSnapshotInterval(Duration interval) {
-		return new ReplicaOptions(this.name, this.syncInterval, interval, this.retention, this.retentionCheckInterval);
+	/** Starts a builder with these options, to change some of them. */
+	public Builder toBuilder() {
+		return new Builder(this.name).syncInterval(this.syncInterval)
+			.snapshotInterval(this.snapshotInterval)
+			.retention(this.retention)
+			.retentionCheckInterval(this.retentionCheckInterval);
 	}
 
-	/** Returns a copy with another retention and retention check interval. */
-	public ReplicaOptions withRetention(Duration retention, Duration checkInterval) {
-		return new ReplicaOptions(this.name, this.syncInterval, this.snapshotInterval, retention, checkInterval);
+	private static void requireName(String name) {
+		Objects.requireNonNull(name, "'name' must not be null");
+		if (name.isBlank()) {
+			throw new IllegalArgumentException("A replica name must not be blank");
+		}
 	}
 
-	private static void requireNotNegative(Duration duration, String name) {
+	private static Duration requireNotNegative(Duration duration, String name) {
 		Objects.requireNonNull(duration, "'" + name + "' must not be null");
 		if (duration.isNegative()) {
 			throw new IllegalArgumentException(name + " must not be negative, was " + duration);
 		}
+		return duration;
+	}
+
+	/**
+	 * Builds {@link ReplicaOptions}: each setter checks its own value, by the rule the record's constructor applies.
+	 *
+	 * @since 0.1.0
+	 */
+	public static final class Builder {
+
+		private final String name;
+
+		private Duration syncInterval = DEFAULT_SYNC_INTERVAL;
+
+		private Duration snapshotInterval = DEFAULT_SNAPSHOT_INTERVAL;
+
+		private Duration retention = DEFAULT_RETENTION;
+
+		private Duration retentionCheckInterval = DEFAULT_RETENTION_CHECK_INTERVAL;
+
+		private Builder(String name) {
+			this.name = name;
+		}
+
+		/**
+		 * The longest time between uploads while commits wait.
+		 * @param interval a positive duration
+		 * @return this builder
+		 * @throws IllegalArgumentException when {@code interval} is zero or negative
+		 */
+		public Builder syncInterval(Duration interval) {
+			this.syncInterval = DatabaseOptions.requirePositive(interval, "syncInterval");
+			return this;
+		}
+
+		/**
+		 * How often a new snapshot is written.
+		 * @param interval a duration; zero disables scheduled snapshots
+		 * @return this builder
+		 * @throws IllegalArgumentException when {@code interval} is negative
+		 */
+		public Builder snapshotInterval(Duration interval) {
+			this.snapshotInterval = requireNotNegative(interval, "snapshotInterval");
+			return this;
+		}
+
+		/**
+		 * How long snapshots and WAL are kept for point-in-time restore.
+		 * @param retention a duration; zero keeps everything
+		 * @return this builder
+		 * @throws IllegalArgumentException when {@code retention} is negative
+		 */
+		public Builder retention(Duration retention) {
+			this.retention = requireNotNegative(retention, "retention");
+			return this;
+		}
+
+		/**
+		 * How often retention runs.
+		 * @param interval a positive duration
+		 * @return this builder
+		 * @throws IllegalArgumentException when {@code interval} is zero or negative
+		 */
+		public Builder retentionCheckInterval(Duration interval) {
+			this.retentionCheckInterval = DatabaseOptions.requirePositive(interval, "retentionCheckInterval");
+			return this;
+		}
+
+		/**
+		 * Builds the options.
+		 * @return the options
+		 * @throws NullPointerException when the name is null
+		 * @throws IllegalArgumentException when the name is blank
+		 */
+		public ReplicaOptions build() {
+			return new ReplicaOptions(this.name, this.syncInterval, this.snapshotInterval, this.retention,
+					this.retentionCheckInterval);
+		}
+
 	}
 
 }

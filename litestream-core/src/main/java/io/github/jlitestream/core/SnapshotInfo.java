@@ -22,9 +22,4 @@ public record SnapshotInfo(Generation generation, long index, long size, Instant
 		Objects.requireNonNull(compression, "'compression' must not be null");
 	}
 
-	/** An LZ4 snapshot, as Litestream writes them. */
-	public SnapshotInfo(Generation generation, long index, long size, Instant createdAt) {
-		this(generation, index, size, createdAt, Compression.LZ4);
-	}
-
 }

@@ -28,11 +28,6 @@ public record WalSegmentInfo(Generation generation, long index, long offset, lon
 		Objects.requireNonNull(compression, "'compression' must not be null");
 	}
 
-	/** An LZ4 segment, as Litestream writes them. */
-	public WalSegmentInfo(Generation generation, long index, long offset, long size, Instant createdAt) {
-		this(generation, index, offset, size, createdAt, Compression.LZ4);
-	}
-
 	/** Returns the position of the segment's first byte. */
 	public Position position() {
 		return new Position(this.generation, this.index, this.offset);

@@ -35,9 +35,12 @@ class ApplicationCheckpointsOffTests {
 	@Test
 	void theEngineAloneKeepsTheWalBoundedAndEveryRowRestores() throws Exception {
 		Path path = this.dir.resolve("app.db");
-		DatabaseOptions options = DatabaseOptions.of(path)
-			.withMonitorInterval(Duration.ofMillis(1))
-			.withCheckpointPageCounts(50, MAX_PAGES, 0);
+		DatabaseOptions options = DatabaseOptions.builder(path)
+			.monitorInterval(Duration.ofMillis(1))
+			.minCheckpointPageCount(50)
+			.maxCheckpointPageCount(MAX_PAGES)
+			.truncatePageCount(0)
+			.build();
 		try (Harness harness = new Harness(path, new FileReplicaClient(this.dir.resolve("replica")), options,
 				Clock.systemUTC())) {
 			harness.execute("PRAGMA wal_autocheckpoint = 0", "CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");
@@ -71,7 +74,11 @@ class ApplicationCheckpointsOffTests {
 	@Test
 	void whenReplicationStopsTheApplicationsOwnCheckpointsBoundTheWal() throws Exception {
 		Path path = this.dir.resolve("app.db");
-		DatabaseOptions options = DatabaseOptions.of(path).withCheckpointPageCounts(50, MAX_PAGES, 0);
+		DatabaseOptions options = DatabaseOptions.builder(path)
+			.minCheckpointPageCount(50)
+			.maxCheckpointPageCount(MAX_PAGES)
+			.truncatePageCount(0)
+			.build();
 		try (Harness harness = new Harness(path, new FileReplicaClient(this.dir.resolve("replica")), options,
 				Clock.systemUTC())) {
 			harness.execute("PRAGMA wal_autocheckpoint = " + 2 * MAX_PAGES,

@@ -94,7 +94,7 @@ class BadInputTests {
 				.isThrownBy(() -> harness.restore(RestoreOptions.latest(output)))
 				.withMessageContaining(output + ": the file exists");
 			assertThat(output).hasContent("precious");
-			harness.restore(RestoreOptions.latest(output).overwriting(true));
+			harness.restore(RestoreOptions.builder(output).overwrite(true).build());
 			assertThat(Sql.count(output, "t")).isZero();
 		}
 	}

@@ -132,8 +132,9 @@ class CleanShutdownTests {
 		CommitDuringFinalSync listener = new CommitDuringFinalSync();
 		ReplicationManager manager = new ReplicationManager(listener, java.time.Clock.systemUTC());
 		DatabaseReplication replication = manager.add("app",
-				DatabaseOptions.of(path).withMonitorInterval(Duration.ofMillis(50)),
-				List.of(new ReplicaSpec(client, ReplicaOptions.of("r").withSyncInterval(Duration.ofMillis(50)))));
+				DatabaseOptions.builder(path).monitorInterval(Duration.ofMillis(50)).build(),
+				List.of(new ReplicaSpec(client,
+						ReplicaOptions.builder("r").syncInterval(Duration.ofMillis(50)).build())));
 		try (Connection app = Sql.connect(path)) {
 			listener.app = app;
 			Sql.execute(app, "CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('a')");

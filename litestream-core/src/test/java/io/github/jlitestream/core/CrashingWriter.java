@@ -24,9 +24,14 @@ public final class CrashingWriter {
 		Path path = Path.of(args[0]);
 		ReplicationManager manager = new ReplicationManager();
 		DatabaseReplication replication = manager.add("crash",
-				DatabaseOptions.of(path).withMonitorInterval(Duration.ofMillis(50)).withCheckpointPageCounts(50, 500, 0),
+				DatabaseOptions.builder(path)
+					.monitorInterval(Duration.ofMillis(50))
+					.minCheckpointPageCount(50)
+					.maxCheckpointPageCount(500)
+					.truncatePageCount(0)
+					.build(),
 				List.of(new ReplicaSpec(new FileReplicaClient(Path.of(args[1])),
-						ReplicaOptions.of("file").withSyncInterval(Duration.ofMillis(50)))));
+						ReplicaOptions.builder("file").syncInterval(Duration.ofMillis(50)).build())));
 		try (Connection app = Sql.connect(path)) {
 			Sql.execute(app, "CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v TEXT)");
 			long start = Sql.count(app, "t");

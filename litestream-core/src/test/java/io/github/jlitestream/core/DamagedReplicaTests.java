@@ -16,6 +16,7 @@ import io.github.jlitestream.core.layout.ReplicaPaths;
 import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.support.Harness;
 import io.github.jlitestream.core.support.Sql;
+import io.github.jlitestream.core.testing.Lz4Objects;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,7 +103,7 @@ class DamagedReplicaTests {
 	@Test
 	void missingFirstSegmentOfAnIndex() throws Exception {
 		Files.delete(file(segment(1, 0)));
-		assertRestoreFails(ReplicaPaths.walSegmentKey(this.generation, FIRST + 1, 0), "missing");
+		assertRestoreFails(Lz4Objects.walSegmentKey(this.generation, FIRST + 1, 0), "missing");
 	}
 
 	@Test
@@ -154,11 +155,11 @@ class DamagedReplicaTests {
 
 	@Test
 	void flippedByteInSnapshot() throws Exception {
-		Path snapshot = this.replicaDir.resolve(ReplicaPaths.snapshotKey(this.generation, 0));
+		Path snapshot = this.replicaDir.resolve(Lz4Objects.snapshotKey(this.generation, 0));
 		byte[] bytes = Files.readAllBytes(snapshot);
 		bytes[bytes.length - 5] ^= 0x10;
 		Files.write(snapshot, bytes);
-		assertRestoreFails(ReplicaPaths.snapshotKey(this.generation, 0), "damaged");
+		assertRestoreFails(Lz4Objects.snapshotKey(this.generation, 0), "damaged");
 	}
 
 	@Test
@@ -189,7 +190,7 @@ class DamagedReplicaTests {
 	}
 
 	private String key(WalSegmentInfo segment) {
-		return ReplicaPaths.walSegmentKey(segment.generation(), segment.index(), segment.offset());
+		return Lz4Objects.walSegmentKey(segment.generation(), segment.index(), segment.offset());
 	}
 
 	private Path file(WalSegmentInfo segment) {

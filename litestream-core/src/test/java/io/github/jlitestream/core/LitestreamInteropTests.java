@@ -38,8 +38,12 @@ class LitestreamInteropTests {
 		try (Connection app = Sql.connect(path)) {
 			Sql.execute(app, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, b BLOB)");
 			try (Database database = new Database("ours",
-					DatabaseOptions.of(path).withCheckpointPageCounts(20, 100, 0), ReplicationListener.NONE,
-					Clock.systemUTC())) {
+					DatabaseOptions.builder(path)
+						.minCheckpointPageCount(20)
+						.maxCheckpointPageCount(100)
+						.truncatePageCount(0)
+						.build(),
+					ReplicationListener.NONE, Clock.systemUTC())) {
 				database.open();
 				Replica replica = new Replica(database, client, ReplicaOptions.of("file"), new Lz4FrameCodec(),
 						ReplicationListener.NONE, Clock.systemUTC());

@@ -131,11 +131,14 @@ class MultiReplicaTests {
 
 	private ReplicationManager manager(Path path, ReplicaClient a, ReplicaClient b) {
 		ReplicationManager manager = new ReplicationManager();
-		manager.add("app", DatabaseOptions.of(path)
-			.withMonitorInterval(Duration.ofMillis(50))
-			.withCheckpointPageCounts(5, 20, 0),
-				List.of(new ReplicaSpec(a, ReplicaOptions.of("a").withSyncInterval(Duration.ofMillis(200))),
-						new ReplicaSpec(b, ReplicaOptions.of("b").withSyncInterval(Duration.ofMillis(200)))));
+		manager.add("app", DatabaseOptions.builder(path)
+			.monitorInterval(Duration.ofMillis(50))
+			.minCheckpointPageCount(5)
+			.maxCheckpointPageCount(20)
+			.truncatePageCount(0)
+			.build(),
+				List.of(new ReplicaSpec(a, ReplicaOptions.builder("a").syncInterval(Duration.ofMillis(200)).build()),
+						new ReplicaSpec(b, ReplicaOptions.builder("b").syncInterval(Duration.ofMillis(200)).build())));
 		return manager;
 	}
 

@@ -43,13 +43,14 @@ class PointInTimeRestoreTests {
 			harness.execute("INSERT INTO t VALUES ('third')", "DELETE FROM t WHERE v = 'first'");
 			harness.sync();
 
-			assertThat(rows(harness, RestoreOptions.latest(this.dir.resolve("at1.db")).at(between)))
+			assertThat(rows(harness, RestoreOptions.builder(this.dir.resolve("at1.db")).timestamp(between).build()))
 				.containsExactly("first");
-			assertThat(rows(harness, RestoreOptions.latest(this.dir.resolve("at2.db"))
-				.at(lastSegmentTime(harness).minusMillis(500)))).containsExactly("first", "second");
+			assertThat(rows(harness, RestoreOptions.builder(this.dir.resolve("at2.db"))
+				.timestamp(lastSegmentTime(harness).minusMillis(500)).build())).containsExactly("first", "second");
 			// a file's time lags its write by up to a kernel timer tick: a target that close leaves it out (below)
 			Thread.sleep(2 * FileReplicaClient.COARSE_CLOCK_LAG.toMillis());
-			assertThat(rows(harness, RestoreOptions.latest(this.dir.resolve("now.db")).at(Instant.now())))
+			assertThat(rows(harness,
+					RestoreOptions.builder(this.dir.resolve("now.db")).timestamp(Instant.now()).build()))
 				.containsExactly("second", "third");
 		}
 	}
@@ -71,10 +72,11 @@ class PointInTimeRestoreTests {
 			assertThat(harness.database().position().index()).isEqualTo(2);
 
 			Path restored = this.dir.resolve("index1.db");
-			RestoreResult result = harness.restore(RestoreOptions.latest(restored).upToIndex(generation, 1));
+			RestoreResult result = harness
+				.restore(RestoreOptions.builder(restored).generation(generation).index(1L).build());
 			assertThat(result.position().index()).isEqualTo(1);
 			assertThat(Sql.dump(restored)).isEqualTo(atIndex1);
-			assertThat(rows(harness, RestoreOptions.latest(this.dir.resolve("index0.db")).upToIndex(null, 0)))
+			assertThat(rows(harness, RestoreOptions.builder(this.dir.resolve("index0.db")).index(0L).build()))
 				.containsExactly("index 0");
 		}
 	}
@@ -108,7 +110,7 @@ class PointInTimeRestoreTests {
 					List<String> expected = new ArrayList<>(Sql.dump(harness.app()).get("t"));
 					expected.remove("after " + attempts);
 					Path restored = this.dir.resolve("at.db");
-					RestoreResult result = harness.restore(RestoreOptions.latest(restored).at(target));
+					RestoreResult result = harness.restore(RestoreOptions.builder(restored).timestamp(target).build());
 					assertThat(Sql.dump(restored).get("t")).containsExactlyInAnyOrderElementsOf(expected)
 						.contains("kept " + attempts);
 					if (client.exactCreatedAt(after).isPresent()) {
@@ -144,7 +146,8 @@ class PointInTimeRestoreTests {
 			harness.execute("CREATE TABLE t (v TEXT)");
 			harness.sync();
 			assertThatExceptionOfType(NoBackupException.class)
-				.isThrownBy(() -> harness.restore(RestoreOptions.latest(this.dir.resolve("x.db")).at(before)))
+				.isThrownBy(() -> harness
+					.restore(RestoreOptions.builder(this.dir.resolve("x.db")).timestamp(before).build()))
 				.withMessageContaining("at or before " + before);
 			assertThat(this.dir.resolve("x.db")).doesNotExist();
 		}

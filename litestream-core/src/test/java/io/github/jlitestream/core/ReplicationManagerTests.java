@@ -126,7 +126,7 @@ class ReplicationManagerTests {
 
 	private ReplicationManager manager(Path path) {
 		ReplicationManager manager = new ReplicationManager();
-		manager.add("app", DatabaseOptions.of(path).withMonitorInterval(Duration.ofMillis(100)),
+		manager.add("app", DatabaseOptions.builder(path).monitorInterval(Duration.ofMillis(100)).build(),
 				List.of(new ReplicaSpec(new FileReplicaClient(this.dir.resolve("a")), ReplicaOptions.of("a")),
 						new ReplicaSpec(new FileReplicaClient(this.dir.resolve("b")), ReplicaOptions.of("b"))));
 		return manager;

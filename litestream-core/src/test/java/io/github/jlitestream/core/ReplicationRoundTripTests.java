@@ -42,8 +42,12 @@ class ReplicationRoundTripTests {
 		FileReplicaClient client = new FileReplicaClient(this.dir.resolve("replica"));
 		try (Connection app = Sql.connect(path)) {
 			Sql.execute(app, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
-			this.database = new Database("app", DatabaseOptions.of(path).withCheckpointPageCounts(10, 50, 0),
-					ReplicationListener.NONE, Clock.systemUTC());
+			DatabaseOptions options = DatabaseOptions.builder(path)
+				.minCheckpointPageCount(10)
+				.maxCheckpointPageCount(50)
+				.truncatePageCount(0)
+				.build();
+			this.database = new Database("app", options, ReplicationListener.NONE, Clock.systemUTC());
 			this.database.open();
 			Replica replica = new Replica(this.database, client, ReplicaOptions.of("file"), new Lz4FrameCodec(),
 					ReplicationListener.NONE, Clock.systemUTC());

@@ -147,9 +147,9 @@ class RestartTests {
 		try (Connection app = Sql.connect(path)) {
 			Sql.execute(app, "CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('original')");
 			DatabaseReplication replication = manager.add("app",
-					DatabaseOptions.of(path).withMonitorInterval(java.time.Duration.ofMillis(50)),
+					DatabaseOptions.builder(path).monitorInterval(java.time.Duration.ofMillis(50)).build(),
 					java.util.List.of(new ReplicationManager.ReplicaSpec(client,
-							ReplicaOptions.of("r").withSyncInterval(java.time.Duration.ofMillis(50)))));
+							ReplicaOptions.builder("r").syncInterval(java.time.Duration.ofMillis(50)).build())));
 			manager.start();
 			waitFor(() -> client.generations().size() == 1);
 			Generation first = client.generations().get(0);

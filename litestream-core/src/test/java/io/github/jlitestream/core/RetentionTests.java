@@ -12,6 +12,7 @@ import io.github.jlitestream.core.layout.ReplicaPaths;
 import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.support.Harness;
 import io.github.jlitestream.core.support.Sql;
+import io.github.jlitestream.core.testing.Lz4Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,7 +67,7 @@ class RetentionTests {
 				.contains(indexes.get(1), indexes.get(2));
 			// The start of the window (24 h ago) is still restorable, from snapshot 1.
 			Path atStart = this.dir.resolve("start.db");
-			harness.restore(RestoreOptions.latest(atStart).at(NOW.minus(Duration.ofHours(24))));
+			harness.restore(RestoreOptions.builder(atStart).timestamp(NOW.minus(Duration.ofHours(24))).build());
 			assertThat(Sql.dump(atStart).get("t")).containsExactly("a", "b");
 			Path latest = this.dir.resolve("latest.db");
 			harness.restore(RestoreOptions.latest(latest));
@@ -112,7 +113,7 @@ class RetentionTests {
 	/** Moves the modification time of every object of a WAL index (snapshot and segments) into the past. */
 	private static void age(Path replicaDir, Generation generation, long index, Duration age) throws Exception {
 		FileTime time = FileTime.from(NOW.minus(age));
-		Path snapshot = replicaDir.resolve(ReplicaPaths.snapshotKey(generation, index));
+		Path snapshot = replicaDir.resolve(Lz4Objects.snapshotKey(generation, index));
 		if (Files.exists(snapshot)) {
 			Files.setLastModifiedTime(snapshot, time);
 		}

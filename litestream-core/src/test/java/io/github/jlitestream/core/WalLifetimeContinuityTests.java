@@ -19,6 +19,7 @@ import io.github.jlitestream.core.restore.RestoreProgress;
 import io.github.jlitestream.core.restore.RestoreResult;
 import io.github.jlitestream.core.restore.Restorer;
 import io.github.jlitestream.core.support.Sql;
+import io.github.jlitestream.core.testing.Lz4Objects;
 import io.github.jlitestream.core.wal.FrameChain;
 import io.github.jlitestream.core.wal.WalHeader;
 import org.junit.jupiter.api.BeforeEach;
@@ -112,7 +113,7 @@ class WalLifetimeContinuityTests {
 	@Test
 	void aSkippedLifetimeIsRefused() throws Exception {
 		store(1, 3);
-		assertRestoreFails(ReplicaPaths.walSegmentKey(this.generation, 1, 0),
+		assertRestoreFails(Lz4Objects.walSegmentKey(this.generation, 1, 0),
 				"missing: WAL index 00000001 starts 2 WAL restarts after index 00000000",
 				"1 WAL lifetime between them is in no index");
 	}
@@ -120,21 +121,21 @@ class WalLifetimeContinuityTests {
 	@Test
 	void aSkippedLifetimeFurtherOnIsRefused() throws Exception {
 		store(1, 2, 4);
-		assertRestoreFails(ReplicaPaths.walSegmentKey(this.generation, 2, 0),
+		assertRestoreFails(Lz4Objects.walSegmentKey(this.generation, 2, 0),
 				"missing: WAL index 00000002 starts 2 WAL restarts after index 00000001");
 	}
 
 	@Test
 	void twoSkippedLifetimesAreCounted() throws Exception {
 		store(1, 4);
-		assertRestoreFails(ReplicaPaths.walSegmentKey(this.generation, 1, 0),
+		assertRestoreFails(Lz4Objects.walSegmentKey(this.generation, 1, 0),
 				"starts 3 WAL restarts after index 00000000", "2 WAL lifetimes between them are in no index");
 	}
 
 	@Test
 	void theSameLifetimeTwiceIsRefused() throws Exception {
 		store(1, 1);
-		assertRestoreFails(ReplicaPaths.walSegmentKey(this.generation, 1, 0),
+		assertRestoreFails(Lz4Objects.walSegmentKey(this.generation, 1, 0),
 				"duplicate: WAL index 00000001 starts with the same WAL header as index 00000000");
 	}
 

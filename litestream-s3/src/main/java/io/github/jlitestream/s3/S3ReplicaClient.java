@@ -418,33 +418,105 @@ public final class S3ReplicaClient implements ReplicaClient {
 		public static final Options DEFAULTS = new Options(1000, MAX_DELETE_BATCH_SIZE, false, Clock.systemUTC());
 
 		public Options {
-			if (listPageSize < 1 || listPageSize > 1000) {
-				throw new IllegalArgumentException("'listPageSize' must be 1 to 1000: " + listPageSize);
-			}
-			if (deleteBatchSize < 1 || deleteBatchSize > MAX_DELETE_BATCH_SIZE) {
-				throw new IllegalArgumentException("'deleteBatchSize' must be 1 to 1000: " + deleteBatchSize);
-			}
+			requireListPageSize(listPageSize);
+			requireDeleteBatchSize(deleteBatchSize);
 			Objects.requireNonNull(clock, "'clock' must not be null");
 		}
 
-		/** These options with another list page size. */
-		public Options withListPageSize(int size) {
-			return new Options(size, this.deleteBatchSize, this.closeS3Client, this.clock);
+		/** Starts options from {@link #DEFAULTS}. */
+		public static Builder builder() {
+			return DEFAULTS.toBuilder();
 		}
 
-		/** These options with another delete batch size. */
-		public Options withDeleteBatchSize(int size) {
-			return new Options(this.listPageSize, size, this.closeS3Client, this.clock);
+		/** Starts a builder with these options, to change some of them. */
+		public Builder toBuilder() {
+			return new Builder(this);
 		}
 
-		/** These options with {@link #closeS3Client()} set. */
-		public Options withCloseS3Client(boolean close) {
-			return new Options(this.listPageSize, this.deleteBatchSize, close, this.clock);
+		private static int requireListPageSize(int size) {
+			if (size < 1 || size > 1000) {
+				throw new IllegalArgumentException("'listPageSize' must be 1 to 1000: " + size);
+			}
+			return size;
 		}
 
-		/** These options with another clock. */
-		public Options withClock(Clock newClock) {
-			return new Options(this.listPageSize, this.deleteBatchSize, this.closeS3Client, newClock);
+		private static int requireDeleteBatchSize(int size) {
+			if (size < 1 || size > MAX_DELETE_BATCH_SIZE) {
+				throw new IllegalArgumentException("'deleteBatchSize' must be 1 to 1000: " + size);
+			}
+			return size;
+		}
+
+		/**
+		 * Builds {@link Options}: each setter checks its own value, by the rule the record's constructor applies.
+		 *
+		 * @since 0.1.0
+		 */
+		public static final class Builder {
+
+			private int listPageSize;
+
+			private int deleteBatchSize;
+
+			private boolean closeS3Client;
+
+			private Clock clock;
+
+			private Builder(Options options) {
+				this.listPageSize = options.listPageSize;
+				this.deleteBatchSize = options.deleteBatchSize;
+				this.closeS3Client = options.closeS3Client;
+				this.clock = options.clock;
+			}
+
+			/**
+			 * The most keys one ListObjectsV2 page asks for.
+			 * @param size 1 to 1000
+			 * @return this builder
+			 * @throws IllegalArgumentException when {@code size} is out of range
+			 */
+			public Builder listPageSize(int size) {
+				this.listPageSize = requireListPageSize(size);
+				return this;
+			}
+
+			/**
+			 * The most keys one DeleteObjects request names.
+			 * @param size 1 to 1000
+			 * @return this builder
+			 * @throws IllegalArgumentException when {@code size} is out of range
+			 */
+			public Builder deleteBatchSize(int size) {
+				this.deleteBatchSize = requireDeleteBatchSize(size);
+				return this;
+			}
+
+			/**
+			 * Whether {@link S3ReplicaClient#close()} closes the {@link S3Client}, for a client built for this replica
+			 * alone.
+			 * @param close whether to close it
+			 * @return this builder
+			 */
+			public Builder closeS3Client(boolean close) {
+				this.closeS3Client = close;
+				return this;
+			}
+
+			/**
+			 * The clock that dates written objects.
+			 * @param clock the clock
+			 * @return this builder
+			 */
+			public Builder clock(Clock clock) {
+				this.clock = Objects.requireNonNull(clock, "'clock' must not be null");
+				return this;
+			}
+
+			/** Builds the options. */
+			public Options build() {
+				return new Options(this.listPageSize, this.deleteBatchSize, this.closeS3Client, this.clock);
+			}
+
 		}
 
 	}

@@ -112,7 +112,8 @@ public final class S3ReplicaClientFactory {
 	 * @return the replica client
 	 */
 	public S3ReplicaClient create(S3ReplicaUrl url) {
-		return new S3ReplicaClient(createS3Client(), url.bucket(), url.prefix(), this.options.withCloseS3Client(true));
+		return new S3ReplicaClient(createS3Client(), url.bucket(), url.prefix(),
+				this.options.toBuilder().closeS3Client(true).build());
 	}
 
 	/**

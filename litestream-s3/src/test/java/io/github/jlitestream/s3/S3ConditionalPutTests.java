@@ -19,6 +19,7 @@ import io.github.jlitestream.core.ObjectContent;
 import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.support.Harness;
 import io.github.jlitestream.core.support.Sql;
+import io.github.jlitestream.core.testing.Lz4Objects;
 import io.github.jlitestream.s3.testing.S3ProxyServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,10 +75,10 @@ class S3ConditionalPutTests {
 		byte[] first = randomBytes(size, 1);
 		byte[] second = randomBytes(size, 2);
 		try (S3ReplicaClient client = client(3)) {
-			client.writeWalSegment(GENERATION, 1, 0, ObjectContent.of(first));
+			Lz4Objects.writeWalSegment(client, GENERATION, 1, 0, ObjectContent.of(first));
 			for (int i = 0; i < 5; i++) {
 				assertThatExceptionOfType(FileAlreadyExistsException.class)
-					.isThrownBy(() -> client.writeWalSegment(GENERATION, 1, 0, ObjectContent.of(second)))
+					.isThrownBy(() -> Lz4Objects.writeWalSegment(client, GENERATION, 1, 0, ObjectContent.of(second)))
 					.withMessageContaining("object '" + PREFIX + "/generations/0123456789abcdef/wal/"
 							+ "00000001_00000000.wal.lz4' exists already in replica s3://replicas/" + PREFIX)
 					.withMessageContaining("If-None-Match")
@@ -90,7 +91,7 @@ class S3ConditionalPutTests {
 						});
 					});
 			}
-			assertThat(read(client.openWalSegment(GENERATION, 1, 0))).isEqualTo(first);
+			assertThat(read(Lz4Objects.openWalSegment(client, GENERATION, 1, 0))).isEqualTo(first);
 		}
 		assertThat(this.puts).hasSizeGreaterThanOrEqualTo(6)
 			.allSatisfy((request) -> assertThat(request.firstMatchingHeader("If-None-Match")).contains("*"));
@@ -103,21 +104,21 @@ class S3ConditionalPutTests {
 		byte[] first = randomBytes(2 * 1024 * 1024, 1);
 		byte[] second = randomBytes(first.length, 2);
 		try (S3ReplicaClient client = client(3)) {
-			client.writeSnapshot(GENERATION, 1, ObjectContent.of(first));
+			Lz4Objects.writeSnapshot(client, GENERATION, 1, ObjectContent.of(first));
 			for (int i = 0; i < 3; i++) {
 				assertThatExceptionOfType(IOException.class)
-					.isThrownBy(() -> client.writeSnapshot(GENERATION, 1, ObjectContent.of(second)));
+					.isThrownBy(() -> Lz4Objects.writeSnapshot(client, GENERATION, 1, ObjectContent.of(second)));
 			}
-			assertThat(read(client.openSnapshot(GENERATION, 1))).isEqualTo(first);
+			assertThat(read(Lz4Objects.openSnapshot(client, GENERATION, 1))).isEqualTo(first);
 		}
 	}
 
 	@Test
 	void emptyObjectIsConditionalToo() throws IOException {
 		try (S3ReplicaClient client = client(3)) {
-			client.writeSnapshot(GENERATION, 1, ObjectContent.of(new byte[0]));
+			Lz4Objects.writeSnapshot(client, GENERATION, 1, ObjectContent.of(new byte[0]));
 			assertThatExceptionOfType(FileAlreadyExistsException.class)
-				.isThrownBy(() -> client.writeSnapshot(GENERATION, 1, ObjectContent.of(new byte[0])));
+				.isThrownBy(() -> Lz4Objects.writeSnapshot(client, GENERATION, 1, ObjectContent.of(new byte[0])));
 		}
 		assertThat(this.puts).allSatisfy(
 				(request) -> assertThat(request.firstMatchingHeader("If-None-Match")).contains("*"));
@@ -130,9 +131,9 @@ class S3ConditionalPutTests {
 		try (S3ReplicaClient client = client(3, lost)) {
 			// The first attempt stores the object, its answer is lost; the SDK's retry is then refused.
 			assertThatExceptionOfType(FileAlreadyExistsException.class)
-				.isThrownBy(() -> client.writeWalSegment(GENERATION, 1, 0, ObjectContent.of(data)));
+				.isThrownBy(() -> Lz4Objects.writeWalSegment(client, GENERATION, 1, 0, ObjectContent.of(data)));
 			assertThat(this.counter.attempts("PutObject")).isEqualTo(2);
-			assertThat(read(client.openWalSegment(GENERATION, 1, 0))).isEqualTo(data);
+			assertThat(read(Lz4Objects.openWalSegment(client, GENERATION, 1, 0))).isEqualTo(data);
 		}
 	}
 
@@ -143,7 +144,7 @@ class S3ConditionalPutTests {
 		Conflicts conflicts = new Conflicts();
 		try (S3ReplicaClient client = client(3, conflicts)) {
 			assertThatExceptionOfType(S3OperationException.class)
-				.isThrownBy(() -> client.writeWalSegment(GENERATION, 1, 0, ObjectContent.of(bytes("wal"))))
+				.isThrownBy(() -> Lz4Objects.writeWalSegment(client, GENERATION, 1, 0, ObjectContent.of(bytes("wal"))))
 				.isNotInstanceOf(FileAlreadyExistsException.class)
 				.withMessageContaining("S3 PutObject failed for bucket 'replicas' key '" + PREFIX
 						+ "/generations/0123456789abcdef/wal/00000001_00000000.wal.lz4'")

@@ -77,8 +77,12 @@ class S3LitestreamInteropTests {
 				Connection app = Sql.connect(path)) {
 			Sql.execute(app, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, b BLOB)");
 			try (Database database = new Database("ours",
-					DatabaseOptions.of(path).withCheckpointPageCounts(20, 100, 0), ReplicationListener.NONE,
-					Clock.systemUTC())) {
+					DatabaseOptions.builder(path)
+						.minCheckpointPageCount(20)
+						.maxCheckpointPageCount(100)
+						.truncatePageCount(0)
+						.build(),
+					ReplicationListener.NONE, Clock.systemUTC())) {
 				database.open();
 				Replica replica = new Replica(database, client, ReplicaOptions.of("s3"), new Lz4FrameCodec(),
 						ReplicationListener.NONE, Clock.systemUTC());
@@ -125,7 +129,8 @@ class S3LitestreamInteropTests {
 			assertThat(upTo0.exitCode()).as(upTo0.output()).isZero();
 			Path ours = this.dir.resolve("index0-by-us.db");
 			new Restorer(new Lz4FrameCodec()).restore(client,
-					RestoreOptions.latest(ours).upToIndex(replicated.generation(), 0), RestoreProgress.NONE);
+					RestoreOptions.builder(ours).generation(replicated.generation()).index(0L).build(),
+					RestoreProgress.NONE);
 			assertThat(Sql.dump(first)).isEqualTo(Sql.dump(ours));
 			assertThat(Sql.count(first, "t")).isGreaterThan(0).isLessThan(Sql.count(restored, "t"));
 		}
@@ -234,7 +239,7 @@ class S3LitestreamInteropTests {
 
 			Path restored = this.dir.resolve("at.db");
 			RestoreResult result = new Restorer(new Lz4FrameCodec()).restore(client,
-					RestoreOptions.latest(restored).at(target), RestoreProgress.NONE);
+					RestoreOptions.builder(restored).timestamp(target).build(), RestoreProgress.NONE);
 			assertThat(Sql.dump(restored).get("t")).containsExactly("1|one");
 			assertThat(result.roundedDown()).isNotNull();
 			assertThat(result.roundedDown().objectKey()).isEqualTo(ReplicaPaths.key(two));
@@ -243,7 +248,8 @@ class S3LitestreamInteropTests {
 			// a second later the listing alone puts both before the target
 			Path later = this.dir.resolve("later.db");
 			RestoreResult afterwards = new Restorer(new Lz4FrameCodec()).restore(client,
-					RestoreOptions.latest(later).at(targetsSecond.plusSeconds(1)), RestoreProgress.NONE);
+					RestoreOptions.builder(later).timestamp(targetsSecond.plusSeconds(1)).build(),
+					RestoreProgress.NONE);
 			assertThat(Sql.dump(later).get("t")).isEmpty();
 			assertThat(afterwards.roundedDown()).isNull();
 		}

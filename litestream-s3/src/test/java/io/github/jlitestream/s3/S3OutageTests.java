@@ -197,8 +197,14 @@ class S3OutageTests {
 		this.clients.add(client);
 		ReplicationManager created = new ReplicationManager();
 		created.add("app",
-				DatabaseOptions.of(path).withMonitorInterval(Duration.ofMillis(50)).withCheckpointPageCounts(20, 100, 0),
-				List.of(new ReplicaSpec(client, ReplicaOptions.of("s3").withSyncInterval(Duration.ofMillis(100)))));
+				DatabaseOptions.builder(path)
+					.monitorInterval(Duration.ofMillis(50))
+					.minCheckpointPageCount(20)
+					.maxCheckpointPageCount(100)
+					.truncatePageCount(0)
+					.build(),
+				List.of(new ReplicaSpec(client,
+						ReplicaOptions.builder("s3").syncInterval(Duration.ofMillis(100)).build())));
 		return created;
 	}
 
@@ -232,7 +238,7 @@ class S3OutageTests {
 	private RestoreResult restore(String name) throws Exception {
 		try (S3ReplicaClient client = this.server.clientFactory().build().create(URL)) {
 			return new Restorer(new Lz4FrameCodec()).restore(client,
-					RestoreOptions.latest(this.dir.resolve(name)).withParallelism(4), RestoreProgress.NONE);
+					RestoreOptions.builder(this.dir.resolve(name)).parallelism(4).build(), RestoreProgress.NONE);
 		}
 	}
 

@@ -78,14 +78,15 @@ class S3PointInTimeTests {
 
 			// the last instant before the second commit's segment (whatever the store's resolution)
 			Instant beforeSecond = second.createdAt().truncatedTo(ChronoUnit.SECONDS).minusMillis(1);
-			RestoreResult atFirst = restore(harness, RestoreOptions.latest(this.dir.resolve("at1.db")).at(beforeSecond));
+			RestoreResult atFirst = restore(harness,
+					RestoreOptions.builder(this.dir.resolve("at1.db")).timestamp(beforeSecond).build());
 			assertThat(atFirst.position()).isEqualTo(afterFirst);
 			assertThat(rows(atFirst)).containsExactly("first");
 
 			// inclusive: a segment created exactly at the target time is part of the restore
 			Instant secondCreated = client.exactCreatedAt(second).orElseThrow();
 			RestoreResult atSecond = restore(harness,
-					RestoreOptions.latest(this.dir.resolve("at2.db")).at(secondCreated));
+					RestoreOptions.builder(this.dir.resolve("at2.db")).timestamp(secondCreated).build());
 			assertThat(atSecond.position()).isEqualTo(afterSecond);
 			assertThat(rows(atSecond)).containsExactly("first", "second");
 			assertThat(atSecond.roundedDown()).isNull();
@@ -93,23 +94,24 @@ class S3PointInTimeTests {
 			// its listed time is the start of the second it was stored in, before its upload started
 			assertThat(second.createdAt()).isBefore(secondCreated);
 			RestoreResult atListed = restore(harness,
-					RestoreOptions.latest(this.dir.resolve("at2l.db")).at(second.createdAt()));
+					RestoreOptions.builder(this.dir.resolve("at2l.db")).timestamp(second.createdAt()).build());
 			assertThat(atListed.position()).isEqualTo(afterFirst);
 			assertThat(atListed.roundedDown()).isNull();
 
 			Instant beforeThird = third.createdAt().truncatedTo(ChronoUnit.SECONDS).minusMillis(1);
 			RestoreResult atSecondAgain = restore(harness,
-					RestoreOptions.latest(this.dir.resolve("at2b.db")).at(beforeThird));
+					RestoreOptions.builder(this.dir.resolve("at2b.db")).timestamp(beforeThird).build());
 			assertThat(atSecondAgain.position()).isEqualTo(afterSecond);
 
-			RestoreResult now = restore(harness, RestoreOptions.latest(this.dir.resolve("now.db")).at(Instant.now()));
+			RestoreResult now = restore(harness,
+					RestoreOptions.builder(this.dir.resolve("now.db")).timestamp(Instant.now()).build());
 			assertThat(now.position()).isEqualTo(afterThird);
 			assertThat(rows(now)).containsExactly("second", "third");
 
 			Instant beforeSnapshot = snapshot.createdAt().truncatedTo(ChronoUnit.SECONDS).minusMillis(1);
 			Path none = this.dir.resolve("none.db");
 			assertThatExceptionOfType(NoBackupException.class)
-				.isThrownBy(() -> restore(harness, RestoreOptions.latest(none).at(beforeSnapshot)))
+				.isThrownBy(() -> restore(harness, RestoreOptions.builder(none).timestamp(beforeSnapshot).build()))
 				.withMessageContaining("at or before " + beforeSnapshot);
 			assertThat(none).doesNotExist();
 		}
@@ -141,7 +143,8 @@ class S3PointInTimeTests {
 				.isEqualTo(targetsSecond);
 			long inTheTargetsSecond = segments.stream().filter((s) -> s.createdAt().equals(targetsSecond)).count();
 			counter.reset();
-			RestoreResult result = restore(harness, RestoreOptions.latest(this.dir.resolve("at.db")).at(target));
+			RestoreResult result = restore(harness,
+					RestoreOptions.builder(this.dir.resolve("at.db")).timestamp(target).build());
 			assertThat(rows(result)).containsExactly("one", "two");
 			assertThat(result.roundedDown()).isNull();
 			assertThat(counter.calls("HeadObject")).isPositive().isLessThanOrEqualTo((int) inTheTargetsSecond);
@@ -167,7 +170,8 @@ class S3PointInTimeTests {
 			assertThat(snapshots).hasSize(2);
 			assertThat(snapshots.get(1).createdAt()).as("the new snapshot is listed in the target's second")
 				.isEqualTo(target.truncatedTo(ChronoUnit.SECONDS));
-			RestoreResult result = restore(harness, RestoreOptions.latest(this.dir.resolve("at.db")).at(target));
+			RestoreResult result = restore(harness,
+					RestoreOptions.builder(this.dir.resolve("at.db")).timestamp(target).build());
 			assertThat(result.snapshotIndex()).isEqualTo(snapshots.get(0).index());
 			assertThat(rows(result)).containsExactly("one", "two");
 			assertThat(result.roundedDown()).isNull();
@@ -200,7 +204,8 @@ class S3PointInTimeTests {
 			assertThat(client.snapshots(second).get(0).createdAt())
 				.as("the new generation's snapshot is listed in the target's second")
 				.isEqualTo(target.truncatedTo(ChronoUnit.SECONDS));
-			RestoreResult result = restore(harness, RestoreOptions.latest(this.dir.resolve("at.db")).at(target));
+			RestoreResult result = restore(harness,
+					RestoreOptions.builder(this.dir.resolve("at.db")).timestamp(target).build());
 			assertThat(result.position().generation()).isEqualTo(first);
 			assertThat(rows(result)).containsExactly("one", "two");
 			RestoreResult latest = restore(harness, RestoreOptions.latest(this.dir.resolve("latest.db")));
@@ -239,7 +244,8 @@ class S3PointInTimeTests {
 				.isEqualTo(expected.size());
 			assertThat(inTheTargetsSecond).isGreaterThanOrEqualTo(8);
 			counter.reset();
-			RestoreResult result = restore(harness, RestoreOptions.latest(this.dir.resolve("at.db")).at(target));
+			RestoreResult result = restore(harness,
+					RestoreOptions.builder(this.dir.resolve("at.db")).timestamp(target).build());
 			assertThat(rows(result)).containsExactlyInAnyOrderElementsOf(expected);
 			// by halves: at most one request per halving of the segments listed in that second, not one each
 			int halvings = 64 - Long.numberOfLeadingZeros(inTheTargetsSecond);
@@ -269,13 +275,13 @@ class S3PointInTimeTests {
 			assertThat(client.walSegments(generation)).extracting(WalSegmentInfo::index).contains(0L, 1L, 2L);
 
 			RestoreResult index1 = restore(harness,
-					RestoreOptions.latest(this.dir.resolve("index1.db")).upToIndex(generation, 1));
+					RestoreOptions.builder(this.dir.resolve("index1.db")).generation(generation).index(1L).build());
 			assertThat(index1.position()).isEqualTo(endOfIndex1);
 			assertThat(Sql.dump(index1.path())).isEqualTo(atIndex1);
 			assertThat(rows(index1)).containsExactly("index 0", "index 1", "index 1 again");
 
 			RestoreResult index0 = restore(harness,
-					RestoreOptions.latest(this.dir.resolve("index0.db")).upToIndex(null, 0));
+					RestoreOptions.builder(this.dir.resolve("index0.db")).index(0L).build());
 			assertThat(index0.position()).isEqualTo(endOfIndex0);
 			assertThat(Sql.dump(index0.path())).isEqualTo(atIndex0);
 
@@ -317,7 +323,8 @@ class S3PointInTimeTests {
 				Instant after = Instant.now();
 				assertThat(rows(restore(harness, RestoreOptions.latest(dir.resolve("latest.db")))))
 					.containsExactlyInAnyOrder("older", "newer");
-				assertThat(rows(restore(harness, RestoreOptions.latest(dir.resolve("at.db")).at(after))))
+				assertThat(rows(restore(harness,
+						RestoreOptions.builder(dir.resolve("at.db")).timestamp(after).build())))
 					.containsExactlyInAnyOrder("older", "newer");
 				return;
 			}
@@ -357,7 +364,7 @@ class S3PointInTimeTests {
 	}
 
 	private static RestoreResult restore(Harness harness, RestoreOptions options) throws Exception {
-		return harness.restore(options.withParallelism(4));
+		return harness.restore(options.toBuilder().parallelism(4).build());
 	}
 
 	private static List<String> rows(RestoreResult result) throws Exception {

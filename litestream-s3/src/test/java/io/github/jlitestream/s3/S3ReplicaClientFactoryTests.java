@@ -47,7 +47,7 @@ class S3ReplicaClientFactoryTests {
 			.endpoint(ENDPOINT)
 			.forcePathStyle(true)
 			.credentials("key", "secret")
-			.options(S3ReplicaClient.Options.DEFAULTS.withListPageSize(100))
+			.options(S3ReplicaClient.Options.builder().listPageSize(100).build())
 			.build();
 		try (S3ReplicaClient client = factory.create("s3://bucket/apps/db/")) {
 			assertThat(client.bucket()).isEqualTo("bucket");
@@ -70,8 +70,9 @@ class S3ReplicaClientFactoryTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.retryBackoff(Duration.ZERO, Duration.ofSeconds(1)));
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.socketTimeout(Duration.ofSeconds(-1)));
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> S3ReplicaClient.Options.DEFAULTS.withDeleteBatchSize(1001));
-		assertThatIllegalArgumentException().isThrownBy(() -> S3ReplicaClient.Options.DEFAULTS.withListPageSize(0));
+			.isThrownBy(() -> S3ReplicaClient.Options.builder().deleteBatchSize(1001).build());
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> S3ReplicaClient.Options.builder().listPageSize(0).build());
 	}
 
 	@Test

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 
 import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.ObjectContent;
+import io.github.jlitestream.core.testing.Lz4Objects;
 import io.github.jlitestream.s3.testing.S3ProxyServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,7 +34,7 @@ class S3ReplicaClientOutageTests {
 		this.server = S3ProxyServer.startInMemory();
 		this.server.createBucket("replicas");
 		try (S3ReplicaClient client = client(3)) {
-			client.writeSnapshot(GENERATION, 1, ObjectContent.of(DATA));
+			Lz4Objects.writeSnapshot(client, GENERATION, 1, ObjectContent.of(DATA));
 		}
 	}
 
@@ -55,19 +56,20 @@ class S3ReplicaClientOutageTests {
 			assertThat(this.counter.calls("ListObjectsV2")).isEqualTo(1);
 			assertThat(this.counter.attempts("ListObjectsV2")).isEqualTo(3);
 			assertThatExceptionOfType(S3OperationException.class)
-				.isThrownBy(() -> client.writeWalSegment(GENERATION, 1, 0, ObjectContent.of(DATA)))
+				.isThrownBy(() -> Lz4Objects.writeWalSegment(client, GENERATION, 1, 0, ObjectContent.of(DATA)))
 				.withMessageContaining("S3 PutObject failed for bucket 'replicas' key "
 						+ "'db/generations/0123456789abcdef/wal/00000001_00000000.wal.lz4'");
 			// Not a NoSuchFileException: the object may well exist.
-			assertThatExceptionOfType(S3OperationException.class).isThrownBy(() -> client.openSnapshot(GENERATION, 1))
+			assertThatExceptionOfType(S3OperationException.class)
+				.isThrownBy(() -> Lz4Objects.openSnapshot(client, GENERATION, 1))
 				.withMessageContaining("S3 GetObject failed");
 			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
 
 			this.server.start();
 			assertThat(this.server.port()).isEqualTo(port);
 			assertThat(client.generations()).containsExactly(GENERATION);
-			assertThat(read(client.openSnapshot(GENERATION, 1))).isEqualTo(DATA);
-			client.writeWalSegment(GENERATION, 1, 0, ObjectContent.of(DATA));
+			assertThat(read(Lz4Objects.openSnapshot(client, GENERATION, 1))).isEqualTo(DATA);
+			Lz4Objects.writeWalSegment(client, GENERATION, 1, 0, ObjectContent.of(DATA));
 			assertThat(client.walSegments(GENERATION)).hasSize(1);
 		}
 	}
@@ -80,10 +82,10 @@ class S3ReplicaClientOutageTests {
 				sleep(Duration.ofMillis(300));
 				this.server.start();
 			});
-			client.writeWalSegment(GENERATION, 1, 0, ObjectContent.of(DATA));
+			Lz4Objects.writeWalSegment(client, GENERATION, 1, 0, ObjectContent.of(DATA));
 			restart.get();
 			assertThat(this.counter.attempts("PutObject")).isGreaterThan(1);
-			assertThat(read(client.openWalSegment(GENERATION, 1, 0))).isEqualTo(DATA);
+			assertThat(read(Lz4Objects.openWalSegment(client, GENERATION, 1, 0))).isEqualTo(DATA);
 		}
 	}
 
@@ -94,13 +96,13 @@ class S3ReplicaClientOutageTests {
 			onDisk.createBucket("disk");
 			S3ReplicaClientFactory factory = onDisk.clientFactory().build();
 			try (S3ReplicaClient client = factory.create("s3://disk/db")) {
-				client.writeSnapshot(GENERATION, 1, ObjectContent.of(DATA));
+				Lz4Objects.writeSnapshot(client, GENERATION, 1, ObjectContent.of(DATA));
 				onDisk.stop();
 				assertThat(onDisk.isRunning()).isFalse();
 				onDisk.start();
 				assertThat(client.snapshots(GENERATION)).singleElement()
 					.satisfies((snapshot) -> assertThat(snapshot.size()).isEqualTo(DATA.length));
-				assertThat(read(client.openSnapshot(GENERATION, 1))).isEqualTo(DATA);
+				assertThat(read(Lz4Objects.openSnapshot(client, GENERATION, 1))).isEqualTo(DATA);
 			}
 		}
 	}

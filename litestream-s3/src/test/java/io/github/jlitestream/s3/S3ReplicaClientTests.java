@@ -18,6 +18,7 @@ import io.github.jlitestream.core.SnapshotInfo;
 import io.github.jlitestream.core.WalSegmentInfo;
 import io.github.jlitestream.core.layout.ReplicaPaths;
 import io.github.jlitestream.core.testing.AbstractReplicaClientContractTests;
+import io.github.jlitestream.core.testing.Lz4Objects;
 import io.github.jlitestream.s3.testing.S3ProxyServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,8 +79,8 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 	@Test
 	void storesLitestreamLayoutUnderPrefix() throws IOException {
 		Generation generation = new Generation("0123456789abcdef");
-		this.client.writeSnapshot(generation, 1, ObjectContent.of(bytes("s")));
-		this.client.writeWalSegment(generation, 1, 4152, ObjectContent.of(bytes("w")));
+		Lz4Objects.writeSnapshot(this.client, generation, 1, ObjectContent.of(bytes("s")));
+		Lz4Objects.writeWalSegment(this.client, generation, 1, 4152, ObjectContent.of(bytes("w")));
 		assertThat(keys(this.bucket)).containsExactly(
 				"apps/main.db/generations/0123456789abcdef/snapshots/00000001.snapshot.lz4",
 				"apps/main.db/generations/0123456789abcdef/wal/00000001_00001038.wal.lz4");
@@ -92,17 +93,17 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 		try (S3ReplicaClient root = new S3ReplicaClient(s3, this.bucket, prefix, S3ReplicaClient.Options.DEFAULTS)) {
 			assertThat(root.prefix()).isEmpty();
 			assertThat(root.location()).isEqualTo("s3://" + this.bucket);
-			root.writeSnapshot(generation, 1, ObjectContent.of(bytes("s")));
+			Lz4Objects.writeSnapshot(root, generation, 1, ObjectContent.of(bytes("s")));
 			assertThat(keys(this.bucket)).containsExactly("generations/0123456789abcdef/snapshots/00000001.snapshot.lz4");
 			assertThat(root.generations()).containsExactly(generation);
-			assertThat(readAll(root.openSnapshot(generation, 1))).isEqualTo(bytes("s"));
+			assertThat(readAll(Lz4Objects.openSnapshot(root, generation, 1))).isEqualTo(bytes("s"));
 		}
 	}
 
 	@Test
 	void slashesAroundPrefixAreIgnored() throws IOException {
 		Generation generation = Generation.random();
-		this.client.writeSnapshot(generation, 1, ObjectContent.of(bytes("s")));
+		Lz4Objects.writeSnapshot(this.client, generation, 1, ObjectContent.of(bytes("s")));
 		try (S3ReplicaClient other = new S3ReplicaClient(s3, this.bucket, "/apps//main.db/",
 				S3ReplicaClient.Options.DEFAULTS)) {
 			assertThat(other.prefix()).isEqualTo(PREFIX);
@@ -119,8 +120,8 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 		S3ReplicaClient[] clients = new S3ReplicaClient[prefixes.length];
 		for (int i = 0; i < prefixes.length; i++) {
 			clients[i] = new S3ReplicaClient(s3, this.bucket, prefixes[i], S3ReplicaClient.Options.DEFAULTS);
-			clients[i].writeSnapshot(generation, i, ObjectContent.of(bytes(prefixes[i])));
-			clients[i].writeWalSegment(generation, i, 0, ObjectContent.of(bytes(prefixes[i])));
+			Lz4Objects.writeSnapshot(clients[i], generation, i, ObjectContent.of(bytes(prefixes[i])));
+			Lz4Objects.writeWalSegment(clients[i], generation, i, 0, ObjectContent.of(bytes(prefixes[i])));
 		}
 		for (int i = 0; i < prefixes.length; i++) {
 			assertThat(clients[i].generations()).containsExactly(generation);
@@ -137,7 +138,7 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 	@Test
 	void ignoresForeignObjects() throws IOException {
 		Generation generation = Generation.random();
-		this.client.writeSnapshot(generation, 1, ObjectContent.of(bytes("s")));
+		Lz4Objects.writeSnapshot(this.client, generation, 1, ObjectContent.of(bytes("s")));
 		String dir = PREFIX + "/generations/";
 		put(dir + "not-a-generation/snapshots/00000001.snapshot.lz4");
 		put(dir + "README");
@@ -154,7 +155,10 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 	@Test
 	void listsAndDeletesPageByPage() throws IOException {
 		RequestCounter counter = new RequestCounter();
-		S3ReplicaClient.Options options = S3ReplicaClient.Options.DEFAULTS.withListPageSize(10).withDeleteBatchSize(10);
+		S3ReplicaClient.Options options = S3ReplicaClient.Options.builder()
+			.listPageSize(10)
+			.deleteBatchSize(10)
+			.build();
 		try (S3ReplicaClient paged = server.clientFactory()
 			.options(options)
 			.customizer((builder) -> builder.overrideConfiguration((o) -> o.addExecutionInterceptor(counter)))
@@ -162,10 +166,11 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 			.create("s3://" + this.bucket + "/paged")) {
 			Generation generation = new Generation("0000000000000000");
 			for (int i = 0; i < 25; i++) {
-				paged.writeWalSegment(generation, 1, 25 - i, ObjectContent.of(new byte[] { (byte) i }));
+				Lz4Objects.writeWalSegment(paged, generation, 1, 25 - i, ObjectContent.of(new byte[] { (byte) i }));
 			}
 			for (int i = 1; i <= 11; i++) {
-				paged.writeSnapshot(new Generation("%016x".formatted(i)), 0, ObjectContent.of(bytes("s" + i)));
+				Lz4Objects.writeSnapshot(paged, new Generation("%016x".formatted(i)), 0,
+						ObjectContent.of(bytes("s" + i)));
 			}
 			counter.reset();
 			assertThat(paged.walSegments(generation)).extracting(WalSegmentInfo::offset)
@@ -187,7 +192,7 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 	void missingObjectIsNoSuchFileNamingTheObject() {
 		Generation generation = new Generation("0123456789abcdef");
 		assertThatExceptionOfType(NoSuchFileException.class)
-			.isThrownBy(() -> this.client.openWalSegment(generation, 2, 4152))
+			.isThrownBy(() -> Lz4Objects.openWalSegment(this.client, generation, 2, 4152))
 			.withMessageContaining("s3://" + this.bucket + "/" + PREFIX
 					+ "/generations/0123456789abcdef/wal/00000002_00001038.wal.lz4");
 	}
@@ -196,11 +201,11 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 	void recordsTheExactCreationTimeWithEachObject() throws IOException {
 		Instant createdAt = Instant.parse("2026-03-01T12:00:00.000000001Z");
 		try (S3ReplicaClient fixed = new S3ReplicaClient(s3, this.bucket, "dated",
-				S3ReplicaClient.Options.DEFAULTS.withClock(Clock.fixed(createdAt, ZoneOffset.UTC)));
+				S3ReplicaClient.Options.builder().clock(Clock.fixed(createdAt, ZoneOffset.UTC)).build());
 				S3ReplicaClient dated = factory.create("s3://" + this.bucket + "/dated")) {
 			Generation generation = new Generation("0123456789abcdef");
-			SnapshotInfo snapshot = fixed.writeSnapshot(generation, 1, ObjectContent.of(bytes("s")));
-			WalSegmentInfo segment = fixed.writeWalSegment(generation, 1, 0, ObjectContent.of(bytes("w")));
+			SnapshotInfo snapshot = Lz4Objects.writeSnapshot(fixed, generation, 1, ObjectContent.of(bytes("s")));
+			WalSegmentInfo segment = Lz4Objects.writeWalSegment(fixed, generation, 1, 0, ObjectContent.of(bytes("w")));
 			assertThat(snapshot.createdAt()).isEqualTo(createdAt);
 			assertThat(segment.createdAt()).isEqualTo(createdAt);
 			assertThat(s3.headObject((r) -> r.bucket(this.bucket).key("dated/" + ReplicaPaths.key(segment)))
@@ -218,15 +223,15 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 	void objectsWrittenWithoutTheTimeHaveNoExactCreationTime() throws IOException {
 		// as Litestream and earlier builds of this library write them: a plain PutObject
 		Generation generation = new Generation("0123456789abcdef");
-		s3.putObject((r) -> r.bucket(this.bucket).key(PREFIX + "/" + ReplicaPaths.walSegmentKey(generation, 0, 0)),
+		s3.putObject((r) -> r.bucket(this.bucket).key(PREFIX + "/" + Lz4Objects.walSegmentKey(generation, 0, 0)),
 				RequestBody.fromBytes(bytes("w")));
 		s3.putObject((r) -> r.bucket(this.bucket)
-			.key(PREFIX + "/" + ReplicaPaths.walSegmentKey(generation, 0, 1))
+			.key(PREFIX + "/" + Lz4Objects.walSegmentKey(generation, 0, 1))
 			.metadata(Map.of(S3ReplicaClient.CREATED_AT_METADATA, "yesterday")), RequestBody.fromBytes(bytes("w")));
 		List<WalSegmentInfo> segments = this.client.walSegments(generation);
 		assertThat(this.client.exactCreatedAt(segments.get(0))).isEmpty();
 		assertThat(this.client.exactCreatedAt(segments.get(1))).as("unreadable").isEmpty();
-		WalSegmentInfo gone = new WalSegmentInfo(generation, 0, 2, 1, Instant.now());
+		WalSegmentInfo gone = Lz4Objects.walSegment(generation, 0, 2, 1, Instant.now());
 		assertThatExceptionOfType(NoSuchFileException.class).isThrownBy(() -> this.client.exactCreatedAt(gone))
 			.withMessageContaining(ReplicaPaths.key(gone));
 	}
@@ -247,12 +252,12 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 					assertThat(ex.bucket()).isEqualTo("no-such-bucket");
 				});
 			assertThatExceptionOfType(S3OperationException.class)
-				.isThrownBy(() -> missing.writeSnapshot(generation, 1, ObjectContent.of(bytes("s"))))
+				.isThrownBy(() -> Lz4Objects.writeSnapshot(missing, generation, 1, ObjectContent.of(bytes("s"))))
 				.withMessageContaining("S3 PutObject failed for bucket 'no-such-bucket' key '" + PREFIX
 						+ "/generations/0123456789abcdef/snapshots/00000001.snapshot.lz4'")
 				.withMessageContaining("NoSuchBucket");
 			assertThatExceptionOfType(S3OperationException.class)
-				.isThrownBy(() -> missing.openSnapshot(generation, 1))
+				.isThrownBy(() -> Lz4Objects.openSnapshot(missing, generation, 1))
 				.withMessageContaining("S3 GetObject failed for bucket 'no-such-bucket'")
 				.withMessageContaining("NoSuchBucket");
 		}
@@ -280,7 +285,7 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 			.build()
 			.create("s3://" + this.bucket + "/" + PREFIX)) {
 			assertThatExceptionOfType(S3OperationException.class)
-				.isThrownBy(() -> wrong.writeSnapshot(Generation.random(), 0, ObjectContent.of(bytes("s"))))
+				.isThrownBy(() -> Lz4Objects.writeSnapshot(wrong, Generation.random(), 0, ObjectContent.of(bytes("s"))))
 				.withMessageContaining("S3 PutObject failed")
 				.withMessageContaining("access denied, check the credentials")
 				.withMessageContaining("InvalidAccessKeyId")
@@ -298,14 +303,15 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 			.build()
 			.create("s3://" + this.bucket + "/" + PREFIX)) {
 			assertThatExceptionOfType(ContentLengthMismatchException.class)
-				.isThrownBy(() -> counted.writeWalSegment(generation, 0, 0, content(bytes("short"), 10)))
+				.isThrownBy(() -> Lz4Objects.writeWalSegment(counted, generation, 0, 0, content(bytes("short"), 10)))
 				.withMessageContaining("ended after 5 bytes, expected 10")
 				.withMessageContaining(PREFIX + "/generations/" + generation + "/wal/00000000_00000000.wal.lz4");
 			// The SDK retries the I/O error, but the second attempt stops before sending anything.
 			assertThat(counter.calls("PutObject")).isEqualTo(1);
 			assertThat(counter.attempts("PutObject")).isEqualTo(1);
 			assertThatExceptionOfType(ContentLengthMismatchException.class)
-				.isThrownBy(() -> counted.writeWalSegment(generation, 0, 1, content(bytes("longer than said"), 4)))
+				.isThrownBy(() -> Lz4Objects.writeWalSegment(counted, generation, 0, 1,
+						content(bytes("longer than said"), 4)))
 				.withMessageContaining("longer than its declared 4 bytes");
 			assertThat(counted.walSegments(generation)).isEmpty();
 		}
@@ -343,9 +349,9 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 				};
 			}
 		};
-		this.client.writeSnapshot(generation, 0, flaky);
+		Lz4Objects.writeSnapshot(this.client, generation, 0, flaky);
 		assertThat(opens).hasValue(2);
-		assertThat(readAll(this.client.openSnapshot(generation, 0))).isEqualTo(data);
+		assertThat(readAll(Lz4Objects.openSnapshot(this.client, generation, 0))).isEqualTo(data);
 	}
 
 	@Test
@@ -362,7 +368,7 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 			}
 		};
 		assertThatExceptionOfType(IOException.class)
-			.isThrownBy(() -> this.client.writeSnapshot(Generation.random(), 0, gone))
+			.isThrownBy(() -> Lz4Objects.writeSnapshot(this.client, Generation.random(), 0, gone))
 			.withStackTraceContaining("/var/lib/app/db-wal-copy")
 			.withMessageContaining("snapshots/00000000.snapshot.lz4");
 	}
@@ -371,13 +377,13 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 	void closingADownloadEarlyLeavesTheClientUsable() throws IOException {
 		Generation generation = Generation.random();
 		byte[] data = randomBytes(4 * 1024 * 1024, 4);
-		this.client.writeSnapshot(generation, 0, ObjectContent.of(data));
+		Lz4Objects.writeSnapshot(this.client, generation, 0, ObjectContent.of(data));
 		for (int i = 0; i < 5; i++) {
-			try (InputStream in = this.client.openSnapshot(generation, 0)) {
+			try (InputStream in = Lz4Objects.openSnapshot(this.client, generation, 0)) {
 				assertThat(in.readNBytes(10)).containsExactly(java.util.Arrays.copyOf(data, 10));
 			}
 		}
-		assertThat(readAll(this.client.openSnapshot(generation, 0))).isEqualTo(data);
+		assertThat(readAll(Lz4Objects.openSnapshot(this.client, generation, 0))).isEqualTo(data);
 	}
 
 	private static ObjectContent content(byte[] bytes, long declaredLength) {

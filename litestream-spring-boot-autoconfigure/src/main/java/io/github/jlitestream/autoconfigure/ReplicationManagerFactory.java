@@ -3,13 +3,13 @@ package io.github.jlitestream.autoconfigure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import io.github.jlitestream.core.Compression;
 import io.github.jlitestream.core.DatabaseOptions;
@@ -21,16 +21,33 @@ import io.github.jlitestream.core.ReplicationManager;
 import io.github.jlitestream.core.ReplicationManager.ReplicaSpec;
 import io.github.jlitestream.core.codec.Encryption;
 import io.github.jlitestream.core.codec.ReplicaCodec;
+import io.github.jlitestream.core.restore.RestoreOptions;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns {@link LitestreamProperties} into a {@link ReplicationManager}, checking every value on the way and naming
- * the property of any that cannot work.
+ * Turns {@link LitestreamProperties} into a {@link ReplicationManager}, checking every value on the way (the options
+ * through the core's builders, which hold the rules) and naming the property of any that cannot work.
  */
 final class ReplicationManagerFactory {
 
 	/** The logical name of the application's DataSource database when no database is configured. */
 	static final String DEFAULT_DATABASE = "default";
+
+	private static final Rule POSITIVE_DURATION = new Rule("must be a positive duration",
+			"Use a duration such as 1s, 500ms or 1m.");
+
+	private static final Rule NOT_NEGATIVE_DURATION = new Rule("must not be negative",
+			"Use 0 to turn it off, or a duration such as 1h.");
+
+	private static final Rule MIN_PAGE_COUNT = new Rule("must be greater than 0", "Use a page count such as 1000.");
+
+	private static final Rule NOT_NEGATIVE_PAGE_COUNT = new Rule("must not be negative",
+			"Use 0 to turn it off, or a page count.");
+
+	private static final Rule PARALLELISM = new Rule("must be at least 1", "Use a value such as 8.");
+
+	private static final Rule ZSTD_LEVEL = new Rule("must be 1 to 22",
+			"Use 3 (zstd's default) or another level from 1 to 22.");
 
 	private final LitestreamProperties properties;
 
@@ -96,18 +113,19 @@ final class ReplicationManagerFactory {
 					"Create the directory, fix the path, or set " + prefix
 							+ ".restore.mode=if-missing to restore the database (and create the directory) at startup.");
 		}
-		positive(prefix + ".monitor-interval", database.getMonitorInterval());
-		positive(prefix + ".checkpoint-interval", database.getCheckpointInterval());
-		if (database.getMinCheckpointPageCount() <= 0) {
-			throw new LitestreamConfigurationException(prefix + ".min-checkpoint-page-count",
-					database.getMinCheckpointPageCount(), "must be greater than 0", "Use a page count such as 1000.");
-		}
-		notNegative(prefix + ".max-checkpoint-page-count", database.getMaxCheckpointPageCount());
-		notNegative(prefix + ".truncate-page-count", database.getTruncatePageCount());
-		if (database.getRestore().getParallelism() < 1) {
-			throw new LitestreamConfigurationException(prefix + ".restore.parallelism",
-					database.getRestore().getParallelism(), "must be at least 1", "Use a value such as 8.");
-		}
+		DatabaseOptions.Builder options = DatabaseOptions.builder(file);
+		bind(prefix + ".monitor-interval", database.getMonitorInterval(), POSITIVE_DURATION, options::monitorInterval);
+		bind(prefix + ".checkpoint-interval", database.getCheckpointInterval(), POSITIVE_DURATION,
+				options::checkpointInterval);
+		bind(prefix + ".min-checkpoint-page-count", database.getMinCheckpointPageCount(), MIN_PAGE_COUNT,
+				options::minCheckpointPageCount);
+		bind(prefix + ".max-checkpoint-page-count", database.getMaxCheckpointPageCount(), NOT_NEGATIVE_PAGE_COUNT,
+				options::maxCheckpointPageCount);
+		bind(prefix + ".truncate-page-count", database.getTruncatePageCount(), NOT_NEGATIVE_PAGE_COUNT,
+				options::truncatePageCount);
+		// Checked now, by the restore's own rule, so that a wrong value stops the start even when no restore runs.
+		bind(prefix + ".restore.parallelism", database.getRestore().getParallelism(), PARALLELISM,
+				RestoreOptions.builder(file)::parallelism);
 		String generation = database.getRestore().getGeneration();
 		if (generation != null && !generation.isBlank() && !Generation.isValid(generation.trim())) {
 			throw new LitestreamConfigurationException(prefix + ".restore.generation", generation,
@@ -116,9 +134,7 @@ final class ReplicationManagerFactory {
 							+ "restore the newest generation.");
 		}
 		Path metaPath = (database.getMetaPath() != null) ? Path.of(database.getMetaPath()) : null;
-		return new DatabaseOptions(file, metaPath, database.getMonitorInterval(), database.getCheckpointInterval(),
-				database.getMinCheckpointPageCount(), database.getMaxCheckpointPageCount(),
-				database.getTruncatePageCount(), DatabaseOptions.DEFAULT_BUSY_TIMEOUT);
+		return options.metaPath(metaPath).build();
 	}
 
 	private List<ReplicaSpec> replicas(String name, LitestreamProperties.Database database,
@@ -145,16 +161,18 @@ final class ReplicationManagerFactory {
 						"another replica of database '" + name + "' has this name",
 						"Give each replica of a database a unique " + property + ".name.");
 			}
-			positive(property + ".sync-interval", replica.getSyncInterval());
-			notNegative(property + ".snapshot-interval", replica.getSnapshotInterval());
-			notNegative(property + ".retention", replica.getRetention());
-			positive(property + ".retention-check-interval", replica.getRetentionCheckInterval());
-			ReplicaOptions options = new ReplicaOptions(replicaName, replica.getSyncInterval(),
-					replica.getSnapshotInterval(), replica.getRetention(), replica.getRetentionCheckInterval());
+			ReplicaOptions.Builder options = ReplicaOptions.builder(replicaName);
+			bind(property + ".sync-interval", replica.getSyncInterval(), POSITIVE_DURATION, options::syncInterval);
+			bind(property + ".snapshot-interval", replica.getSnapshotInterval(), NOT_NEGATIVE_DURATION,
+					options::snapshotInterval);
+			bind(property + ".retention", replica.getRetention(), NOT_NEGATIVE_DURATION, options::retention);
+			bind(property + ".retention-check-interval", replica.getRetentionCheckInterval(), POSITIVE_DURATION,
+					options::retentionCheckInterval);
+			ReplicaOptions replicaOptions = options.build();
 			ReplicaCodec codec = codec(replica, property);
 			ReplicaClient client = this.clients.create(replica, property);
 			created.add(client);
-			specs.add(new ReplicaSpec(client, options, codec));
+			specs.add(new ReplicaSpec(client, replicaOptions, codec));
 		}
 		return specs;
 	}
@@ -168,10 +186,9 @@ final class ReplicationManagerFactory {
 			throw new LitestreamConfigurationException(property + ".compression", replica.getCompression(),
 					"unknown compression", "Use lz4 (Litestream's format) or zstd.");
 		}
-		if (replica.getCompressionLevel() < 1 || replica.getCompressionLevel() > 22) {
-			throw new LitestreamConfigurationException(property + ".compression-level", replica.getCompressionLevel(),
-					"must be 1 to 22", "Use 3 (zstd's default) or another level from 1 to 22.");
-		}
+		// The codec checks the level; here before the keys are read, so that a wrong level is still reported first.
+		bind(property + ".compression-level", replica.getCompressionLevel(), ZSTD_LEVEL,
+				(level) -> new ReplicaCodec(compression, level, null));
 		return new ReplicaCodec(compression, replica.getCompressionLevel(), encryption(replica.getEncryption(),
 				property + ".encryption"));
 	}
@@ -236,24 +253,17 @@ final class ReplicationManagerFactory {
 		return path;
 	}
 
-	private static void positive(String property, @Nullable Duration value) {
-		if (value == null || value.isNegative() || value.isZero()) {
-			throw new LitestreamConfigurationException(property, value, "must be a positive duration",
-					"Use a duration such as 1s, 500ms or 1m.");
+	/**
+	 * Gives {@code value} to the core's setter, which checks it; a value the core refuses becomes the
+	 * {@link LitestreamConfigurationException} that names the property, with the starter's own text for the rule.
+	 */
+	private static <T> void bind(String property, @Nullable T value, Rule rule, Consumer<T> setter) {
+		try {
+			setter.accept(value);
 		}
-	}
-
-	private static void notNegative(String property, @Nullable Duration value) {
-		if (value == null || value.isNegative()) {
-			throw new LitestreamConfigurationException(property, value, "must not be negative",
-					"Use 0 to turn it off, or a duration such as 1h.");
-		}
-	}
-
-	private static void notNegative(String property, int value) {
-		if (value < 0) {
-			throw new LitestreamConfigurationException(property, value, "must not be negative",
-					"Use 0 to turn it off, or a page count.");
+		catch (IllegalArgumentException | NullPointerException ex) {
+			// NullPointerException: the core refuses a missing duration with Objects.requireNonNull.
+			throw new LitestreamConfigurationException(property, value, rule.problem(), rule.action());
 		}
 	}
 
@@ -264,6 +274,13 @@ final class ReplicationManagerFactory {
 		catch (Exception ex) {
 			// closing what was created before the failure
 		}
+	}
+
+	/**
+	 * What the starter tells the user about a value the core refused: its own words, which differ from the core's
+	 * messages (those name the option in Java, these follow the property).
+	 */
+	private record Rule(String problem, String action) {
 	}
 
 }

@@ -52,11 +52,6 @@ public final class ReplicaPaths {
 		return generationDir(generation) + "/wal";
 	}
 
-	/** The file name of an LZ4 snapshot, without directory. */
-	public static String snapshotName(long index) {
-		return snapshotName(index, Compression.LZ4);
-	}
-
 	/** The file name of a snapshot, without directory. */
 	public static String snapshotName(long index, Compression compression) {
 		checkIndex(index);
@@ -78,11 +73,6 @@ public final class ReplicaPaths {
 		return "%08x_%08x.wal.%s".formatted(index, offset, compression.extension());
 	}
 
-	/** {@code generations/<generation>/snapshots/<index>.snapshot.lz4}. */
-	public static String snapshotKey(Generation generation, long index) {
-		return snapshotsDir(generation) + "/" + snapshotName(index);
-	}
-
 	/** {@code generations/<generation>/snapshots/<index>.snapshot.<ext>}. */
 	public static String snapshotKey(Generation generation, long index, Compression compression) {
 		return snapshotsDir(generation) + "/" + snapshotName(index, compression);
@@ -91,11 +81,6 @@ public final class ReplicaPaths {
 	/** The key of a listed snapshot. */
 	public static String key(SnapshotInfo snapshot) {
 		return snapshotKey(snapshot.generation(), snapshot.index(), snapshot.compression());
-	}
-
-	/** {@code generations/<generation>/wal/<index>_<offset>.wal.lz4}. */
-	public static String walSegmentKey(Generation generation, long index, long offset) {
-		return walDir(generation) + "/" + walSegmentName(index, offset);
 	}
 
 	/** {@code generations/<generation>/wal/<index>_<offset>.wal.<ext>}. */
@@ -148,12 +133,6 @@ public final class ReplicaPaths {
 	 * @param compression how it is compressed
 	 */
 	public record SegmentName(long index, long offset, Compression compression) {
-
-		/** An LZ4 segment's name. */
-		public SegmentName(long index, long offset) {
-			this(index, offset, Compression.LZ4);
-		}
-
 	}
 
 }

@@ -31,53 +31,148 @@ public record RestoreOptions(Path outputPath, @Nullable Generation generation, @
 		if (timestamp != null && index != null) {
 			throw new IllegalArgumentException("Restore to a timestamp or to an index, not both");
 		}
-		if (index != null && index < 0) {
-			throw new IllegalArgumentException("WAL index must be >= 0: " + index);
-		}
-		if (parallelism < 1) {
-			throw new IllegalArgumentException("parallelism must be >= 1, was " + parallelism);
-		}
+		requireIndex(index);
+		requireParallelism(parallelism);
 	}
 
 	/** The latest state into {@code outputPath}, with every default. */
 	public static RestoreOptions latest(Path outputPath) {
-		return new RestoreOptions(outputPath, null, null, null, DEFAULT_PARALLELISM, false, true);
+		return builder(outputPath).build();
 	}
 
-	/** Returns a copy that restores the state as of {@code time}. */
-	public RestoreOptions at(Instant time) {
-		return new RestoreOptions(this.outputPath, this.generation, time, null, this.parallelism, this.overwrite,
-				this.integrityCheck);
+	/**
+	 * Starts a restore into {@code outputPath}: by default the latest state of the latest generation, with
+	 * {@value #DEFAULT_PARALLELISM} downloads at once, never over an existing file, with the integrity check.
+	 * @param outputPath the database file to create
+	 * @return the builder
+	 * @throws NullPointerException when {@code outputPath} is null
+	 */
+	public static Builder builder(Path outputPath) {
+		return new Builder(outputPath);
 	}
 
-	/** Returns a copy that restores up to WAL index {@code walIndex} of {@code from}. */
-	public RestoreOptions upToIndex(@Nullable Generation from, long walIndex) {
-		return new RestoreOptions(this.outputPath, from, null, walIndex, this.parallelism, this.overwrite,
-				this.integrityCheck);
+	/** Starts a builder with these options, to change some of them. */
+	public Builder toBuilder() {
+		return new Builder(this.outputPath).generation(this.generation)
+			.timestamp(this.timestamp)
+			.index(this.index)
+			.parallelism(this.parallelism)
+			.overwrite(this.overwrite)
+			.integrityCheck(this.integrityCheck);
 	}
 
-	/** Returns a copy restoring from the given generation. */
-	public RestoreOptions fromGeneration(@Nullable Generation from) {
-		return new RestoreOptions(this.outputPath, from, this.timestamp, this.index, this.parallelism,
-				this.overwrite, this.integrityCheck);
+	private static @Nullable Long requireIndex(@Nullable Long index) {
+		if (index != null && index < 0) {
+			throw new IllegalArgumentException("WAL index must be >= 0: " + index);
+		}
+		return index;
 	}
 
-	/** Returns a copy with another parallelism. */
-	public RestoreOptions withParallelism(int downloads) {
-		return new RestoreOptions(this.outputPath, this.generation, this.timestamp, this.index, downloads,
-				this.overwrite, this.integrityCheck);
+	private static int requireParallelism(int parallelism) {
+		if (parallelism < 1) {
+			throw new IllegalArgumentException("parallelism must be >= 1, was " + parallelism);
+		}
+		return parallelism;
 	}
 
-	/** Returns a copy that may replace an existing output file. */
-	public RestoreOptions overwriting(boolean replace) {
-		return new RestoreOptions(this.outputPath, this.generation, this.timestamp, this.index, this.parallelism,
-				replace, this.integrityCheck);
-	}
+	/**
+	 * Builds {@link RestoreOptions}: each setter checks its own value, by the rule the record's constructor applies;
+	 * {@link #build()} checks that a timestamp and an index are not both set.
+	 *
+	 * @since 0.1.0
+	 */
+	public static final class Builder {
 
-	/** Returns a copy with or without the integrity check. */
-	public RestoreOptions checkingIntegrity(boolean check) {
-		return new RestoreOptions(this.outputPath, this.generation, this.timestamp, this.index, this.parallelism,
-				this.overwrite, check);
+		private final Path outputPath;
+
+		private @Nullable Generation generation;
+
+		private @Nullable Instant timestamp;
+
+		private @Nullable Long index;
+
+		private int parallelism = DEFAULT_PARALLELISM;
+
+		private boolean overwrite;
+
+		private boolean integrityCheck = true;
+
+		private Builder(Path outputPath) {
+			this.outputPath = Objects.requireNonNull(outputPath, "'outputPath' must not be null");
+		}
+
+		/**
+		 * The generation to restore from.
+		 * @param generation the generation, or null for the latest (or the one live at the timestamp)
+		 * @return this builder
+		 */
+		public Builder generation(@Nullable Generation generation) {
+			this.generation = generation;
+			return this;
+		}
+
+		/**
+		 * Restore the state as of this time; not with an index.
+		 * @param timestamp the time, or null for the latest state
+		 * @return this builder
+		 */
+		public Builder timestamp(@Nullable Instant timestamp) {
+			this.timestamp = timestamp;
+			return this;
+		}
+
+		/**
+		 * Restore up to and including this WAL index; not with a timestamp.
+		 * @param index 0 or more, or null for all
+		 * @return this builder
+		 * @throws IllegalArgumentException when {@code index} is negative
+		 */
+		public Builder index(@Nullable Long index) {
+			this.index = requireIndex(index);
+			return this;
+		}
+
+		/**
+		 * How many objects are downloaded at once.
+		 * @param parallelism 1 or more
+		 * @return this builder
+		 * @throws IllegalArgumentException when {@code parallelism} is below 1
+		 */
+		public Builder parallelism(int parallelism) {
+			this.parallelism = requireParallelism(parallelism);
+			return this;
+		}
+
+		/**
+		 * Whether an existing file at the output path is replaced.
+		 * @param overwrite whether to replace it
+		 * @return this builder
+		 */
+		public Builder overwrite(boolean overwrite) {
+			this.overwrite = overwrite;
+			return this;
+		}
+
+		/**
+		 * Whether {@code PRAGMA integrity_check} runs on the result before it is moved into place.
+		 * @param integrityCheck whether to check
+		 * @return this builder
+		 */
+		public Builder integrityCheck(boolean integrityCheck) {
+			this.integrityCheck = integrityCheck;
+			return this;
+		}
+
+		/**
+		 * Builds the options.
+		 * @return the options
+		 * @throws IllegalArgumentException when both a timestamp and an index are set
+		 */
+		public RestoreOptions build() {
+			return new RestoreOptions(this.outputPath, this.generation, this.timestamp, this.index, this.parallelism,
+					this.overwrite, this.integrityCheck);
+		}
+
 	}
 
 }

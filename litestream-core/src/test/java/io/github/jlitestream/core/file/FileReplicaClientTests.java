@@ -25,6 +25,7 @@ import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.ObjectContent;
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.WalSegmentInfo;
+import io.github.jlitestream.core.testing.Lz4Objects;
 import io.github.jlitestream.core.util.LocalFiles;
 import io.github.jlitestream.core.testing.AbstractReplicaClientContractTests;
 import org.junit.jupiter.api.Test;
@@ -49,8 +50,8 @@ class FileReplicaClientTests extends AbstractReplicaClientContractTests {
 	@Test
 	void usesLitestreamLayoutOnDisk() throws Exception {
 		Generation generation = new Generation("0123456789abcdef");
-		this.client.writeSnapshot(generation, 1, ObjectContent.of(bytes("s")));
-		this.client.writeWalSegment(generation, 1, 4152, ObjectContent.of(bytes("w")));
+		Lz4Objects.writeSnapshot(this.client, generation, 1, ObjectContent.of(bytes("s")));
+		Lz4Objects.writeWalSegment(this.client, generation, 1, 4152, ObjectContent.of(bytes("w")));
 		Path root = this.dir.resolve("replica/generations/0123456789abcdef");
 		assertThat(root.resolve("snapshots/00000001.snapshot.lz4")).hasContent("s");
 		assertThat(root.resolve("wal/00000001_00001038.wal.lz4")).hasContent("w");
@@ -62,7 +63,7 @@ class FileReplicaClientTests extends AbstractReplicaClientContractTests {
 	@Test
 	void ignoresForeignFiles() throws Exception {
 		Generation generation = Generation.random();
-		this.client.writeSnapshot(generation, 1, ObjectContent.of(bytes("s")));
+		Lz4Objects.writeSnapshot(this.client, generation, 1, ObjectContent.of(bytes("s")));
 		Path generations = this.dir.resolve("replica/generations");
 		Files.createDirectories(generations.resolve("not-a-generation"));
 		Files.writeString(generations.resolve(generation.id()).resolve("snapshots/00000002.snapshot.lz4.tmp"), "x");
@@ -86,19 +87,19 @@ class FileReplicaClientTests extends AbstractReplicaClientContractTests {
 		Path generationDir = root.resolve("generations/0123456789abcdef");
 		try (FileReplicaClient client = new FileReplicaClient(root, watching)) {
 			expectedNames.add(generationDir.resolve("wal/00000001_00000000.wal.lz4"));
-			client.writeWalSegment(generation, 1, 0, ObjectContent.of(bytes("a")));
+			Lz4Objects.writeWalSegment(client, generation, 1, 0, ObjectContent.of(bytes("a")));
 			assertThat(forced).containsExactly("synced/replica/generations/0123456789abcdef/wal",
 					"synced/replica/generations/0123456789abcdef", "synced/replica/generations", "synced/replica",
 					"synced", "");
 
 			forced.clear();
 			expectedNames.add(generationDir.resolve("wal/00000001_00000001.wal.lz4"));
-			client.writeWalSegment(generation, 1, 1, ObjectContent.of(bytes("b")));
+			Lz4Objects.writeWalSegment(client, generation, 1, 1, ObjectContent.of(bytes("b")));
 			assertThat(forced).containsExactly("synced/replica/generations/0123456789abcdef/wal");
 
 			forced.clear();
 			expectedNames.add(generationDir.resolve("snapshots/00000001.snapshot.lz4"));
-			client.writeSnapshot(generation, 1, ObjectContent.of(bytes("s")));
+			Lz4Objects.writeSnapshot(client, generation, 1, ObjectContent.of(bytes("s")));
 			assertThat(forced).containsExactly("synced/replica/generations/0123456789abcdef/snapshots",
 					"synced/replica/generations/0123456789abcdef");
 		}
@@ -145,7 +146,7 @@ class FileReplicaClientTests extends AbstractReplicaClientContractTests {
 		};
 		CompletableFuture<WalSegmentInfo> write = CompletableFuture.supplyAsync(() -> {
 			try {
-				return this.client.writeWalSegment(generation, 1, 0, stalled);
+				return Lz4Objects.writeWalSegment(this.client, generation, 1, 0, stalled);
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);
@@ -170,13 +171,13 @@ class FileReplicaClientTests extends AbstractReplicaClientContractTests {
 		Files.write(snapshotTmp, new byte[10]);
 		assertThat(this.client.walSegments(generation)).isEmpty();
 		assertThat(this.client.snapshots(generation)).isEmpty();
-		this.client.writeWalSegment(generation, 1, 0, ObjectContent.of(bytes("wal")));
-		this.client.writeSnapshot(generation, 1, ObjectContent.of(bytes("snapshot")));
+		Lz4Objects.writeWalSegment(this.client, generation, 1, 0, ObjectContent.of(bytes("wal")));
+		Lz4Objects.writeSnapshot(this.client, generation, 1, ObjectContent.of(bytes("snapshot")));
 		assertThat(this.client.walSegments(generation)).singleElement()
 			.satisfies((segment) -> assertThat(segment.size()).isEqualTo(3));
 		assertThat(this.client.snapshots(generation)).singleElement()
 			.satisfies((snapshot) -> assertThat(snapshot.size()).isEqualTo(8));
-		assertThat(readAll(this.client.openWalSegment(generation, 1, 0))).isEqualTo(bytes("wal"));
+		assertThat(readAll(Lz4Objects.openWalSegment(this.client, generation, 1, 0))).isEqualTo(bytes("wal"));
 	}
 
 	@Test
@@ -194,7 +195,7 @@ class FileReplicaClientTests extends AbstractReplicaClientContractTests {
 				for (int i = 0; i < writers; i++) {
 					byte[] data = randomBytes(32 * 1024 + i, round * 100L + i);
 					contents.add(data);
-					results.add(executor.submit(() -> this.client.writeWalSegment(generation, 0, offset,
+					results.add(executor.submit(() -> Lz4Objects.writeWalSegment(this.client, generation, 0, offset,
 							awaitingAtEnd(data, written))));
 				}
 				int created = -1;
@@ -209,7 +210,8 @@ class FileReplicaClientTests extends AbstractReplicaClientContractTests {
 					}
 				}
 				assertThat(created).as("no writer created the object").isNotEqualTo(-1);
-				assertThat(readAll(this.client.openWalSegment(generation, 0, offset))).isEqualTo(contents.get(created));
+				assertThat(readAll(Lz4Objects.openWalSegment(this.client, generation, 0, offset)))
+					.isEqualTo(contents.get(created));
 				try (Stream<Path> files = Files.walk(this.dir)) {
 					assertThat(files.filter((p) -> p.toString().endsWith(".tmp"))).isEmpty();
 				}

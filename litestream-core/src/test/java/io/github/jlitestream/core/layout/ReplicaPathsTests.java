@@ -1,6 +1,7 @@
 package io.github.jlitestream.core.layout;
 
 import io.github.jlitestream.core.Generation;
+import io.github.jlitestream.core.testing.Lz4Objects;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,17 +16,17 @@ class ReplicaPathsTests {
 
 	@Test
 	void formatsKeysAsLitestream() {
-		assertThat(ReplicaPaths.snapshotKey(this.generation, 1))
+		assertThat(Lz4Objects.snapshotKey(this.generation, 1))
 			.isEqualTo("generations/bbf980728f7fc3bc/snapshots/00000001.snapshot.lz4");
-		assertThat(ReplicaPaths.walSegmentKey(this.generation, 1, 4152))
+		assertThat(Lz4Objects.walSegmentKey(this.generation, 1, 4152))
 			.isEqualTo("generations/bbf980728f7fc3bc/wal/00000001_00001038.wal.lz4");
 	}
 
 	@Test
 	void parsesWhatItFormats() {
-		assertThat(ReplicaPaths.parseSnapshotName(ReplicaPaths.snapshotName(0x7fffffffL))).hasValue(0x7fffffffL);
+		assertThat(ReplicaPaths.parseSnapshotName(Lz4Objects.snapshotName(0x7fffffffL))).hasValue(0x7fffffffL);
 		assertThat(ReplicaPaths.parseWalSegmentName(ReplicaPaths.walSegmentName(0xab, 0xffffffffL)))
-			.hasValue(new ReplicaPaths.SegmentName(0xab, 0xffffffffL));
+			.hasValue(Lz4Objects.segmentName(0xab, 0xffffffffL));
 	}
 
 	@Test
@@ -41,7 +42,7 @@ class ReplicaPathsTests {
 	void refusesOffsetsTheFormatCannotHold() {
 		assertThatIllegalArgumentException().isThrownBy(() -> ReplicaPaths.walSegmentName(0, 0x100000000L))
 			.withMessageContaining("8 hex digits");
-		assertThatIllegalArgumentException().isThrownBy(() -> ReplicaPaths.snapshotName(0x80000000L));
+		assertThatIllegalArgumentException().isThrownBy(() -> Lz4Objects.snapshotName(0x80000000L));
 	}
 
 }

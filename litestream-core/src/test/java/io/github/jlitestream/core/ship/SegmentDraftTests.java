@@ -45,7 +45,11 @@ class SegmentDraftTests {
 		ObjectCodec codec = new ReplicaCodec(compression, 3, new Encryption(key, List.of()));
 		FileReplicaClient client = new FileReplicaClient(this.dir.resolve("replica"));
 		try (Harness harness = new Harness(this.dir.resolve("app.db"), client,
-				DatabaseOptions.of(this.dir.resolve("app.db")).withCheckpointPageCounts(100_000, 0, 0),
+				DatabaseOptions.builder(this.dir.resolve("app.db"))
+					.minCheckpointPageCount(100_000)
+					.maxCheckpointPageCount(0)
+					.truncatePageCount(0)
+					.build(),
 				Clock.systemUTC(), codec)) {
 			harness.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");
 			harness.sync();

@@ -57,7 +57,7 @@ public abstract class AbstractReplicaClientContractTests {
 		Generation generation = Generation.random();
 		byte[] data = randomBytes(10_000, 1);
 		Instant before = Instant.now().minusSeconds(2);
-		SnapshotInfo written = this.client.writeSnapshot(generation, 0x1a, ObjectContent.of(data));
+		SnapshotInfo written = Lz4Objects.writeSnapshot(this.client, generation, 0x1a, ObjectContent.of(data));
 		assertThat(written.index()).isEqualTo(0x1a);
 		assertThat(written.size()).isEqualTo(data.length);
 
@@ -68,21 +68,22 @@ public abstract class AbstractReplicaClientContractTests {
 			assertThat(snapshot.size()).isEqualTo(data.length);
 			assertThat(snapshot.createdAt()).isAfter(before).isBefore(Instant.now().plusSeconds(2));
 		});
-		assertThat(readAll(this.client.openSnapshot(generation, 0x1a))).isEqualTo(data);
+		assertThat(readAll(Lz4Objects.openSnapshot(this.client, generation, 0x1a))).isEqualTo(data);
 		assertThat(this.client.generations()).containsExactly(generation);
 	}
 
 	@Test
 	void refusesToReplaceSnapshotOfSameIndex() throws IOException {
 		Generation generation = Generation.random();
-		this.client.writeSnapshot(generation, 3, ObjectContent.of(bytes("first")));
+		Lz4Objects.writeSnapshot(this.client, generation, 3, ObjectContent.of(bytes("first")));
 		assertThatExceptionOfType(FileAlreadyExistsException.class)
-			.isThrownBy(() -> this.client.writeSnapshot(generation, 3, ObjectContent.of(bytes("second, longer"))))
+			.isThrownBy(() -> Lz4Objects.writeSnapshot(this.client, generation, 3,
+					ObjectContent.of(bytes("second, longer"))))
 			.withMessageContaining(ReplicaPaths.snapshotKey(generation, 3, Compression.LZ4))
 			.withMessageContaining(this.client.location());
 		assertThat(this.client.snapshots(generation)).singleElement()
 			.satisfies((snapshot) -> assertThat(snapshot.size()).isEqualTo(5));
-		assertThat(readAll(this.client.openSnapshot(generation, 3))).isEqualTo(bytes("first"));
+		assertThat(readAll(Lz4Objects.openSnapshot(this.client, generation, 3))).isEqualTo(bytes("first"));
 	}
 
 	@Test
@@ -90,42 +91,42 @@ public abstract class AbstractReplicaClientContractTests {
 		// A late copy of a shorter upload must not replace a longer segment written under the same key since.
 		Generation generation = Generation.random();
 		byte[] longer = randomBytes(4_000, 5);
-		this.client.writeWalSegment(generation, 2, 4152, ObjectContent.of(longer));
+		Lz4Objects.writeWalSegment(this.client, generation, 2, 4152, ObjectContent.of(longer));
 		assertThatExceptionOfType(FileAlreadyExistsException.class)
-			.isThrownBy(() -> this.client.writeWalSegment(generation, 2, 4152,
+			.isThrownBy(() -> Lz4Objects.writeWalSegment(this.client, generation, 2, 4152,
 					ObjectContent.of(Arrays.copyOf(longer, 100))))
 			.withMessageContaining(ReplicaPaths.walSegmentKey(generation, 2, 4152, Compression.LZ4))
 			.withMessageContaining(this.client.location());
 		assertThatExceptionOfType(FileAlreadyExistsException.class)
-			.isThrownBy(() -> this.client.writeWalSegment(generation, 2, 4152, ObjectContent.of(longer)));
+			.isThrownBy(() -> Lz4Objects.writeWalSegment(this.client, generation, 2, 4152, ObjectContent.of(longer)));
 		assertThat(this.client.walSegments(generation)).singleElement()
 			.satisfies((segment) -> assertThat(segment.size()).isEqualTo(longer.length));
-		assertThat(readAll(this.client.openWalSegment(generation, 2, 4152))).isEqualTo(longer);
+		assertThat(readAll(Lz4Objects.openWalSegment(this.client, generation, 2, 4152))).isEqualTo(longer);
 	}
 
 	@Test
 	void writesSameIndexAgainAfterDelete() throws IOException {
 		Generation generation = Generation.random();
-		this.client.writeWalSegment(generation, 0, 0, ObjectContent.of(bytes("first")));
-		this.client.writeSnapshot(generation, 0, ObjectContent.of(bytes("first")));
+		Lz4Objects.writeWalSegment(this.client, generation, 0, 0, ObjectContent.of(bytes("first")));
+		Lz4Objects.writeSnapshot(this.client, generation, 0, ObjectContent.of(bytes("first")));
 		this.client.deleteWalSegments(this.client.walSegments(generation));
 		this.client.deleteSnapshots(this.client.snapshots(generation));
-		this.client.writeWalSegment(generation, 0, 0, ObjectContent.of(bytes("second")));
-		this.client.writeSnapshot(generation, 0, ObjectContent.of(bytes("second")));
-		assertThat(readAll(this.client.openWalSegment(generation, 0, 0))).isEqualTo(bytes("second"));
-		assertThat(readAll(this.client.openSnapshot(generation, 0))).isEqualTo(bytes("second"));
+		Lz4Objects.writeWalSegment(this.client, generation, 0, 0, ObjectContent.of(bytes("second")));
+		Lz4Objects.writeSnapshot(this.client, generation, 0, ObjectContent.of(bytes("second")));
+		assertThat(readAll(Lz4Objects.openWalSegment(this.client, generation, 0, 0))).isEqualTo(bytes("second"));
+		assertThat(readAll(Lz4Objects.openSnapshot(this.client, generation, 0))).isEqualTo(bytes("second"));
 	}
 
 	@Test
 	void listsSnapshotsAndSegmentsInNumericOrder() throws IOException {
 		Generation generation = Generation.random();
 		for (long index : new long[] { 0x10, 0x2, 0xff, 0x0 }) {
-			this.client.writeSnapshot(generation, index, ObjectContent.of(bytes("s" + index)));
+			Lz4Objects.writeSnapshot(this.client, generation, index, ObjectContent.of(bytes("s" + index)));
 		}
-		this.client.writeWalSegment(generation, 2, 0x1000, ObjectContent.of(bytes("c")));
-		this.client.writeWalSegment(generation, 10, 0, ObjectContent.of(bytes("d")));
-		this.client.writeWalSegment(generation, 2, 0, ObjectContent.of(bytes("a")));
-		this.client.writeWalSegment(generation, 2, 0x20, ObjectContent.of(bytes("b")));
+		Lz4Objects.writeWalSegment(this.client, generation, 2, 0x1000, ObjectContent.of(bytes("c")));
+		Lz4Objects.writeWalSegment(this.client, generation, 10, 0, ObjectContent.of(bytes("d")));
+		Lz4Objects.writeWalSegment(this.client, generation, 2, 0, ObjectContent.of(bytes("a")));
+		Lz4Objects.writeWalSegment(this.client, generation, 2, 0x20, ObjectContent.of(bytes("b")));
 		assertThat(this.client.snapshots(generation)).extracting(SnapshotInfo::index).containsExactly(0L, 2L, 16L, 255L);
 		assertThat(this.client.walSegments(generation)).extracting((s) -> s.index() + ":" + s.offset())
 			.containsExactly("2:0", "2:32", "2:4096", "10:0");
@@ -135,14 +136,14 @@ public abstract class AbstractReplicaClientContractTests {
 	void writesAndReadsWalSegments() throws IOException {
 		Generation generation = Generation.random();
 		byte[] data = randomBytes(200_000, 2);
-		WalSegmentInfo written = this.client.writeWalSegment(generation, 7, 4152, ObjectContent.of(data));
+		WalSegmentInfo written = Lz4Objects.writeWalSegment(this.client, generation, 7, 4152, ObjectContent.of(data));
 		assertThat(written.position().toString()).isEqualTo(generation + "/00000007:4152");
 		assertThat(this.client.walSegments(generation)).singleElement().satisfies((segment) -> {
 			assertThat(segment.index()).isEqualTo(7);
 			assertThat(segment.offset()).isEqualTo(4152);
 			assertThat(segment.size()).isEqualTo(data.length);
 		});
-		assertThat(readAll(this.client.openWalSegment(generation, 7, 4152))).isEqualTo(data);
+		assertThat(readAll(Lz4Objects.openWalSegment(this.client, generation, 7, 4152))).isEqualTo(data);
 	}
 
 	@Test
@@ -150,14 +151,15 @@ public abstract class AbstractReplicaClientContractTests {
 		Generation generation = Generation.random();
 		this.client.writeSnapshot(generation, 1, Compression.ZSTD, ObjectContent.of(bytes("zstd snapshot")));
 		this.client.writeWalSegment(generation, 1, 0, Compression.ZSTD, ObjectContent.of(bytes("zstd wal")));
-		this.client.writeWalSegment(generation, 1, 8, ObjectContent.of(bytes("lz4 wal")));
+		Lz4Objects.writeWalSegment(this.client, generation, 1, 8, ObjectContent.of(bytes("lz4 wal")));
 		assertThat(this.client.snapshots(generation)).singleElement()
 			.satisfies((s) -> assertThat(s.compression()).isEqualTo(Compression.ZSTD));
 		assertThat(this.client.walSegments(generation)).extracting(WalSegmentInfo::compression)
 			.containsExactly(Compression.ZSTD, Compression.LZ4);
 		assertThat(readAll(this.client.openSnapshot(generation, 1, Compression.ZSTD))).isEqualTo(bytes("zstd snapshot"));
 		assertThat(readAll(this.client.openWalSegment(generation, 1, 0, Compression.ZSTD))).isEqualTo(bytes("zstd wal"));
-		assertThatExceptionOfType(NoSuchFileException.class).isThrownBy(() -> this.client.openSnapshot(generation, 1));
+		assertThatExceptionOfType(NoSuchFileException.class)
+			.isThrownBy(() -> Lz4Objects.openSnapshot(this.client, generation, 1));
 		this.client.deleteWalSegments(this.client.walSegments(generation));
 		this.client.deleteSnapshots(this.client.snapshots(generation));
 		assertThat(this.client.walSegments(generation)).isEmpty();
@@ -167,37 +169,38 @@ public abstract class AbstractReplicaClientContractTests {
 	@Test
 	void writesEmptyObjects() throws IOException {
 		Generation generation = Generation.random();
-		this.client.writeWalSegment(generation, 0, 0, ObjectContent.of(new byte[0]));
-		assertThat(readAll(this.client.openWalSegment(generation, 0, 0))).isEmpty();
+		Lz4Objects.writeWalSegment(this.client, generation, 0, 0, ObjectContent.of(new byte[0]));
+		assertThat(readAll(Lz4Objects.openWalSegment(this.client, generation, 0, 0))).isEmpty();
 	}
 
 	@Test
 	void openingMissingObjectsIsNoSuchFile() throws IOException {
 		Generation generation = Generation.random();
-		this.client.writeSnapshot(generation, 1, ObjectContent.of(bytes("x")));
-		assertThatExceptionOfType(NoSuchFileException.class).isThrownBy(() -> this.client.openSnapshot(generation, 2));
+		Lz4Objects.writeSnapshot(this.client, generation, 1, ObjectContent.of(bytes("x")));
 		assertThatExceptionOfType(NoSuchFileException.class)
-			.isThrownBy(() -> this.client.openWalSegment(generation, 1, 0));
+			.isThrownBy(() -> Lz4Objects.openSnapshot(this.client, generation, 2));
+		assertThatExceptionOfType(NoSuchFileException.class)
+			.isThrownBy(() -> Lz4Objects.openWalSegment(this.client, generation, 1, 0));
 	}
 
 	@Test
 	void keepsGenerationsApart() throws IOException {
 		Generation first = new Generation("0000000000000001");
 		Generation second = new Generation("00000000000000ff");
-		this.client.writeSnapshot(second, 0, ObjectContent.of(bytes("b")));
-		this.client.writeSnapshot(first, 0, ObjectContent.of(bytes("a")));
-		this.client.writeWalSegment(first, 0, 0, ObjectContent.of(bytes("wal")));
+		Lz4Objects.writeSnapshot(this.client, second, 0, ObjectContent.of(bytes("b")));
+		Lz4Objects.writeSnapshot(this.client, first, 0, ObjectContent.of(bytes("a")));
+		Lz4Objects.writeWalSegment(this.client, first, 0, 0, ObjectContent.of(bytes("wal")));
 		assertThat(this.client.generations()).containsExactly(first, second);
 		assertThat(this.client.walSegments(second)).isEmpty();
-		assertThat(readAll(this.client.openSnapshot(second, 0))).isEqualTo(bytes("b"));
+		assertThat(readAll(Lz4Objects.openSnapshot(this.client, second, 0))).isEqualTo(bytes("b"));
 	}
 
 	@Test
 	void deletesSelectedObjects() throws IOException {
 		Generation generation = Generation.random();
 		for (int i = 0; i < 5; i++) {
-			this.client.writeSnapshot(generation, i, ObjectContent.of(bytes("s" + i)));
-			this.client.writeWalSegment(generation, i, 0, ObjectContent.of(bytes("w" + i)));
+			Lz4Objects.writeSnapshot(this.client, generation, i, ObjectContent.of(bytes("s" + i)));
+			Lz4Objects.writeWalSegment(this.client, generation, i, 0, ObjectContent.of(bytes("w" + i)));
 		}
 		List<SnapshotInfo> snapshots = this.client.snapshots(generation);
 		List<WalSegmentInfo> segments = this.client.walSegments(generation);
@@ -213,7 +216,7 @@ public abstract class AbstractReplicaClientContractTests {
 	void deletesManyObjectsInOneCall() throws IOException {
 		Generation generation = Generation.random();
 		for (int i = 0; i < 1_100; i++) {
-			this.client.writeWalSegment(generation, 0, i * 32L, ObjectContent.of(new byte[] { (byte) i }));
+			Lz4Objects.writeWalSegment(this.client, generation, 0, i * 32L, ObjectContent.of(new byte[] { (byte) i }));
 		}
 		List<WalSegmentInfo> segments = this.client.walSegments(generation);
 		assertThat(segments).hasSize(1_100);
@@ -225,9 +228,9 @@ public abstract class AbstractReplicaClientContractTests {
 	void deletesWholeGeneration() throws IOException {
 		Generation doomed = Generation.random();
 		Generation kept = Generation.random();
-		this.client.writeSnapshot(doomed, 0, ObjectContent.of(bytes("a")));
-		this.client.writeWalSegment(doomed, 0, 0, ObjectContent.of(bytes("b")));
-		this.client.writeSnapshot(kept, 0, ObjectContent.of(bytes("c")));
+		Lz4Objects.writeSnapshot(this.client, doomed, 0, ObjectContent.of(bytes("a")));
+		Lz4Objects.writeWalSegment(this.client, doomed, 0, 0, ObjectContent.of(bytes("b")));
+		Lz4Objects.writeSnapshot(this.client, kept, 0, ObjectContent.of(bytes("c")));
 		this.client.deleteGeneration(doomed);
 		this.client.deleteGeneration(Generation.random());
 		assertThat(this.client.generations()).containsExactly(kept);
@@ -250,15 +253,15 @@ public abstract class AbstractReplicaClientContractTests {
 			}
 		};
 		assertThatExceptionOfType(IOException.class)
-			.isThrownBy(() -> this.client.writeWalSegment(generation, 0, 0, lying));
+			.isThrownBy(() -> Lz4Objects.writeWalSegment(this.client, generation, 0, 0, lying));
 	}
 
 	@Test
 	void timestampsFollowWriteOrder() throws Exception {
 		Generation generation = Generation.random();
-		this.client.writeWalSegment(generation, 0, 0, ObjectContent.of(bytes("a")));
+		Lz4Objects.writeWalSegment(this.client, generation, 0, 0, ObjectContent.of(bytes("a")));
 		Thread.sleep(1100);
-		this.client.writeWalSegment(generation, 0, 1, ObjectContent.of(bytes("b")));
+		Lz4Objects.writeWalSegment(this.client, generation, 0, 1, ObjectContent.of(bytes("b")));
 		List<WalSegmentInfo> segments = this.client.walSegments(generation);
 		assertThat(segments.get(1).createdAt()).isAfter(segments.get(0).createdAt());
 	}

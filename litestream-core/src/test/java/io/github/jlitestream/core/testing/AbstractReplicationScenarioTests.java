@@ -55,11 +55,15 @@ public abstract class AbstractReplicationScenarioTests {
 			Sql.execute(setup, "CREATE TABLE items (id INTEGER PRIMARY KEY, writer INTEGER, v TEXT, b BLOB)",
 					"CREATE TABLE counters (writer INTEGER PRIMARY KEY, n INTEGER)");
 			ReplicationManager manager = new ReplicationManager();
-			DatabaseOptions options = DatabaseOptions.of(path)
-				.withMonitorInterval(Duration.ofMillis(100))
-				.withCheckpointPageCounts(200, 2000, 0);
+			DatabaseOptions options = DatabaseOptions.builder(path)
+				.monitorInterval(Duration.ofMillis(100))
+				.minCheckpointPageCount(200)
+				.maxCheckpointPageCount(2000)
+				.truncatePageCount(0)
+				.build();
 			DatabaseReplication replication = manager.add("scenario", options,
-					List.of(new ReplicaSpec(client, ReplicaOptions.of("r").withSyncInterval(Duration.ofMillis(100)))),
+					List.of(new ReplicaSpec(client,
+							ReplicaOptions.builder("r").syncInterval(Duration.ofMillis(100)).build())),
 					new Lz4FrameCodec());
 			manager.start();
 			AtomicBoolean stop = new AtomicBoolean();
@@ -83,7 +87,7 @@ public abstract class AbstractReplicationScenarioTests {
 			assertThat(transactions.get()).isGreaterThan(50);
 			Path restored = this.dir.resolve("restored.db");
 			RestoreResult result = new Restorer(new Lz4FrameCodec()).restore(client,
-					RestoreOptions.latest(restored).withParallelism(4), RestoreProgress.NONE);
+					RestoreOptions.builder(restored).parallelism(4).build(), RestoreProgress.NONE);
 			assertThat(result.position()).isEqualTo(replication.database().position());
 			assertThat(result.position().index()).as("the WAL restarted").isGreaterThan(0);
 			assertThat(Sql.dump(restored)).as("seed %d", seed).isEqualTo(Sql.dump(setup));

@@ -130,24 +130,24 @@ public class LitestreamEndpoint {
 		if (Files.exists(output)) {
 			throw new IllegalArgumentException(output + " exists: restore writes a new file");
 		}
-		RestoreOptions options = RestoreOptions.latest(output);
+		RestoreOptions.Builder options = RestoreOptions.builder(output);
 		if (generation != null && !generation.isBlank()) {
 			if (!Generation.isValid(generation.trim())) {
 				throw new IllegalArgumentException("generation '" + generation
 						+ "' is not a generation id (16 lowercase hex digits, as this endpoint lists them)");
 			}
-			options = options.fromGeneration(new Generation(generation.trim()));
+			options.generation(new Generation(generation.trim()));
 		}
 		if (timestamp != null && !timestamp.isBlank()) {
 			try {
-				options = options.at(Instant.parse(timestamp));
+				options.timestamp(Instant.parse(timestamp));
 			}
 			catch (DateTimeParseException ex) {
 				throw new IllegalArgumentException("timestamp '" + timestamp
 						+ "' is not an ISO-8601 instant such as 2026-11-24T10:15:30Z");
 			}
 		}
-		RestoreResult result = replication.restore(options, RestoreProgress.NONE);
+		RestoreResult result = replication.restore(options.build(), RestoreProgress.NONE);
 		return new ActionResultDescriptor("restore", describe(replication.status()),
 				new RestoreDescriptor(result.path().toString(), result.position().toString(), result.databaseBytes(),
 						result.lastChangeAt(), result.duration().toMillis()));
