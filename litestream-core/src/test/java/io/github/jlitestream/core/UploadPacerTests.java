@@ -66,7 +66,7 @@ class UploadPacerTests {
 	}
 
 	private static ReplicaOptions replica(Duration syncInterval) {
-		return ReplicaOptions.of("r").withSyncInterval(syncInterval);
+		return ReplicaOptions.builder("r").syncInterval(syncInterval).build();
 	}
 
 }

@@ -102,10 +102,13 @@ class CheckpointPolicyTests {
 	}
 
 	private static DatabaseOptions options(int min, int max, int truncate) {
-		return DatabaseOptions.of(Path.of("app.db"))
-			.withCheckpointPageCounts(min, max, truncate)
-			.withMonitorInterval(Duration.ofSeconds(1))
-			.withCheckpointInterval(Duration.ofSeconds(60));
+		return DatabaseOptions.builder(Path.of("app.db"))
+			.minCheckpointPageCount(min)
+			.maxCheckpointPageCount(max)
+			.truncatePageCount(truncate)
+			.monitorInterval(Duration.ofSeconds(1))
+			.checkpointInterval(Duration.ofSeconds(60))
+			.build();
 	}
 
 }

@@ -112,7 +112,7 @@ class RestorePlannerTests {
 		assertThat(RestorePlanner.plan(this.store, null, at("12:00:09.999"), null)).isEmpty();
 		Path output = this.dir.resolve("restored.db");
 		assertThatExceptionOfType(NoBackupException.class)
-			.isThrownBy(() -> restore(RestoreOptions.latest(output).at(at("12:00:05"))))
+			.isThrownBy(() -> restore(RestoreOptions.builder(output).timestamp(at("12:00:05")).build()))
 			.withMessage("No backup to restore in " + this.store.location()
 					+ " at or before 2026-03-01T12:00:05Z (no generation with a snapshot)");
 		assertThat(output).doesNotExist();
@@ -265,7 +265,7 @@ class RestorePlannerTests {
 			.isThrownBy(() -> restore(RestoreOptions.latest(this.dir.resolve("restored.db"))))
 			.withMessage("No backup to restore in " + this.store.location() + " (no generation with a snapshot)");
 		assertThatExceptionOfType(NoBackupException.class)
-			.isThrownBy(() -> restore(RestoreOptions.latest(this.dir.resolve("restored.db")).upToIndex(C, 5)))
+			.isThrownBy(() -> restore(RestoreOptions.builder(this.dir.resolve("restored.db")).generation(C).index(5L).build()))
 			.withMessage("No backup to restore in " + this.store.location()
 					+ " for generation cccccccccccccccc up to WAL index 00000005 (no generation with a snapshot)");
 	}
