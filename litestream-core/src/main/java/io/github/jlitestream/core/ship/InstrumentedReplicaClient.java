@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.github.jlitestream.core.Compression;
+import io.github.jlitestream.core.ForwardingReplicaClient;
 import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.ObjectContent;
 import io.github.jlitestream.core.ReplicaClient;
@@ -22,9 +23,7 @@ import org.jspecify.annotations.Nullable;
  * through unchanged, the {@link java.nio.file.FileAlreadyExistsException} of a write whose object exists included
  * (reported as a failed put).
  */
-final class InstrumentedReplicaClient implements ReplicaClient {
-
-	private final ReplicaClient delegate;
+final class InstrumentedReplicaClient extends ForwardingReplicaClient {
 
 	private final String database;
 
@@ -33,67 +32,57 @@ final class InstrumentedReplicaClient implements ReplicaClient {
 	private final ReplicationListener listener;
 
 	InstrumentedReplicaClient(ReplicaClient delegate, String database, String replica, ReplicationListener listener) {
-		this.delegate = delegate;
+		super(delegate);
 		this.database = database;
 		this.replica = replica;
 		this.listener = listener;
 	}
 
 	@Override
-	public String type() {
-		return this.delegate.type();
-	}
-
-	@Override
-	public String location() {
-		return this.delegate.location();
-	}
-
-	@Override
 	public List<Generation> generations() throws IOException {
-		return call("list", () -> this.delegate.generations(), (result) -> 0);
+		return call("list", () -> super.generations(), (result) -> 0);
 	}
 
 	@Override
 	public List<SnapshotInfo> snapshots(Generation generation) throws IOException {
-		return call("list", () -> this.delegate.snapshots(generation), (result) -> 0);
+		return call("list", () -> super.snapshots(generation), (result) -> 0);
 	}
 
 	@Override
 	public List<WalSegmentInfo> walSegments(Generation generation) throws IOException {
-		return call("list", () -> this.delegate.walSegments(generation), (result) -> 0);
+		return call("list", () -> super.walSegments(generation), (result) -> 0);
 	}
 
 	@Override
 	public SnapshotInfo writeSnapshot(Generation generation, long index, Compression compression,
 			ObjectContent content) throws IOException {
-		return call("put", () -> this.delegate.writeSnapshot(generation, index, compression, content),
+		return call("put", () -> super.writeSnapshot(generation, index, compression, content),
 				(result) -> result.size());
 	}
 
 	@Override
 	public WalSegmentInfo writeWalSegment(Generation generation, long index, long offset, Compression compression,
 			ObjectContent content) throws IOException {
-		return call("put", () -> this.delegate.writeWalSegment(generation, index, offset, compression, content),
+		return call("put", () -> super.writeWalSegment(generation, index, offset, compression, content),
 				(result) -> result.size());
 	}
 
 	@Override
 	public InputStream openSnapshot(Generation generation, long index, Compression compression) throws IOException {
-		return call("get", () -> this.delegate.openSnapshot(generation, index, compression), (result) -> 0);
+		return call("get", () -> super.openSnapshot(generation, index, compression), (result) -> 0);
 	}
 
 	@Override
 	public InputStream openWalSegment(Generation generation, long index, long offset, Compression compression)
 			throws IOException {
-		return call("get", () -> this.delegate.openWalSegment(generation, index, offset, compression),
+		return call("get", () -> super.openWalSegment(generation, index, offset, compression),
 				(result) -> 0);
 	}
 
 	@Override
 	public void deleteSnapshots(Collection<SnapshotInfo> snapshots) throws IOException {
 		call("delete", () -> {
-			this.delegate.deleteSnapshots(snapshots);
+			super.deleteSnapshots(snapshots);
 			return null;
 		}, (result) -> 0);
 	}
@@ -101,7 +90,7 @@ final class InstrumentedReplicaClient implements ReplicaClient {
 	@Override
 	public void deleteWalSegments(Collection<WalSegmentInfo> segments) throws IOException {
 		call("delete", () -> {
-			this.delegate.deleteWalSegments(segments);
+			super.deleteWalSegments(segments);
 			return null;
 		}, (result) -> 0);
 	}
@@ -109,30 +98,20 @@ final class InstrumentedReplicaClient implements ReplicaClient {
 	@Override
 	public void deleteGeneration(Generation generation) throws IOException {
 		call("delete", () -> {
-			this.delegate.deleteGeneration(generation);
+			super.deleteGeneration(generation);
 			return null;
 		}, (result) -> 0);
-	}
-
-	@Override
-	public Duration listedTimeResolution(Instant listedAt) {
-		return this.delegate.listedTimeResolution(listedAt);
 	}
 
 	// Reading an object's metadata is a read of the object, as stores bill it (S3 counts HEAD among GETs).
 	@Override
 	public Optional<Instant> exactCreatedAt(SnapshotInfo snapshot) throws IOException {
-		return call("get", () -> this.delegate.exactCreatedAt(snapshot), (result) -> 0);
+		return call("get", () -> super.exactCreatedAt(snapshot), (result) -> 0);
 	}
 
 	@Override
 	public Optional<Instant> exactCreatedAt(WalSegmentInfo segment) throws IOException {
-		return call("get", () -> this.delegate.exactCreatedAt(segment), (result) -> 0);
-	}
-
-	@Override
-	public void close() throws IOException {
-		this.delegate.close();
+		return call("get", () -> super.exactCreatedAt(segment), (result) -> 0);
 	}
 
 	private <T> T call(String operation, IoCall<T> call, ByteCount<T> bytes) throws IOException {

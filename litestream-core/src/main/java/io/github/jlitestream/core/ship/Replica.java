@@ -1,31 +1,25 @@
 package io.github.jlitestream.core.ship;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.github.jlitestream.core.CheckpointMode;
 import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.LitestreamException;
-import io.github.jlitestream.core.ObjectContent;
 import io.github.jlitestream.core.Position;
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.ReplicaOptions;
 import io.github.jlitestream.core.ReplicaStorage;
 import io.github.jlitestream.core.ReplicationListener;
 import io.github.jlitestream.core.SnapshotInfo;
-import io.github.jlitestream.core.WalSegmentInfo;
 import io.github.jlitestream.core.capture.Database;
 import io.github.jlitestream.core.codec.ObjectCodec;
-import io.github.jlitestream.core.codec.Spool;
-import io.github.jlitestream.core.layout.ReplicaPaths;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,15 +35,6 @@ public final class Replica {
 
 	private static final Logger logger = LoggerFactory.getLogger(Replica.class);
 
-	/** Encoded objects up to this size are held in memory before upload; larger ones are spooled to disk. */
-	private static final int SPOOL_MEMORY_LIMIT = 8 * 1024 * 1024;
-
-	/**
-	 * Commits are encoded ahead once this much has come in: the LZ4 frame compresses blocks of this size, and
-	 * smaller steps would only cost more file reads.
-	 */
-	private static final long PREPARE_MIN_BYTES = 256 * 1024;
-
 	private final Database database;
 
 	private final ReplicaClient client;
@@ -62,11 +47,18 @@ public final class Replica {
 
 	private final Clock clock;
 
-	private final Path spoolDir;
-
 	private final ReentrantLock lock = new ReentrantLock();
 
 	private final Retention retention;
+
+	private final ReplicaInventory inventory;
+
+	/** The next segment, encoded ahead; guarded by the lock. */
+	private final SegmentDrafts drafts;
+
+	private final ReplicaUploads uploads;
+
+	private final PositionResolver resolver;
 
 	private volatile @Nullable Position position;
 
@@ -82,17 +74,11 @@ public final class Replica {
 	 */
 	private volatile boolean needsSnapshot;
 
-	/** The next segment, encoded ahead; guarded by the lock. */
-	private @Nullable SegmentDraft draft;
-
 	private volatile @Nullable Instant lastSyncAt;
 
 	private volatile @Nullable Instant lastSnapshotAt;
 
 	private volatile @Nullable String lastError;
-
-	/** What the store holds, from the last listing plus uploads since. */
-	private volatile ReplicaStorage storage = ReplicaStorage.UNKNOWN;
 
 	public Replica(Database database, ReplicaClient client, ReplicaOptions options, ObjectCodec codec,
 			ReplicationListener listener, Clock clock) {
@@ -102,8 +88,12 @@ public final class Replica {
 		this.codec = codec;
 		this.listener = listener;
 		this.clock = clock;
-		this.spoolDir = database.options().metaPath().resolve("tmp");
+		Path spoolDir = database.options().metaPath().resolve("tmp");
 		this.retention = new Retention(this.client);
+		this.inventory = new ReplicaInventory(this.client);
+		this.drafts = new SegmentDrafts(database, codec, spoolDir, ReplicaUploads.SPOOL_MEMORY_LIMIT);
+		this.uploads = new ReplicaUploads(database, this.client, codec, spoolDir, this.drafts, options.name());
+		this.resolver = new PositionResolver(database, this.client, codec, options.name());
 	}
 
 	/** The replica's name. */
@@ -162,49 +152,18 @@ public final class Replica {
 		return this.lastError;
 	}
 
-	/** What the store holds, as of the last listing plus the uploads since; updated by {@link #reconcile()}. */
-	public ReplicaStorage storage() {
-		return this.storage;
-	}
-
 	/**
-	 * Lists everything in the store to count what it holds and when its restorable window starts. Runs at the
-	 * first sync and after each retention check; uploads keep the numbers current in between.
+	 * What the store holds, as of the last listing plus the uploads since; listed again at the first sync and after
+	 * each retention check.
 	 */
-	public ReplicaStorage reconcile() throws IOException {
-		long bytes = 0;
-		long objects = 0;
-		Instant earliest = null;
-		Instant newest = null;
-		Instant currentSnapshot = null;
+	public ReplicaStorage storage() {
+		return this.inventory.storage();
+	}
+
+	/** Lists everything in the store to count what it holds (see {@link ReplicaInventory#reconcile}). */
+	private void reconcile() throws IOException {
 		Position current = this.database.position();
-		for (Generation generation : this.client.generations()) {
-			for (SnapshotInfo snapshot : this.client.snapshots(generation)) {
-				bytes += snapshot.size();
-				objects++;
-				earliest = earliest(earliest, snapshot.createdAt());
-				newest = latest(newest, snapshot.createdAt());
-				if (current != null && generation.equals(current.generation())) {
-					currentSnapshot = latest(currentSnapshot, snapshot.createdAt());
-				}
-			}
-			for (WalSegmentInfo segment : this.client.walSegments(generation)) {
-				bytes += segment.size();
-				objects++;
-				newest = latest(newest, segment.createdAt());
-			}
-		}
-		ReplicaStorage reconciled = new ReplicaStorage(bytes, objects, earliest, newest, currentSnapshot, true);
-		this.storage = reconciled;
-		return reconciled;
-	}
-
-	private static @Nullable Instant earliest(@Nullable Instant a, Instant b) {
-		return (a == null || b.isBefore(a)) ? b : a;
-	}
-
-	private static @Nullable Instant latest(@Nullable Instant a, Instant b) {
-		return (a == null || b.isAfter(a)) ? b : a;
+		this.inventory.reconcile((current != null) ? current.generation() : null);
 	}
 
 	/** Age of the oldest committed change that this replica does not hold yet; zero when caught up. */
@@ -230,7 +189,7 @@ public final class Replica {
 				current = resolvePosition(target.generation());
 				this.stale = false;
 				this.position = current;
-				if (!this.storage.reconciled()) {
+				if (!this.inventory.storage().reconciled()) {
 					reconcile();
 				}
 			}
@@ -250,7 +209,7 @@ public final class Replica {
 		}
 		catch (IOException | RuntimeException ex) {
 			this.stale = true; // recompute from the store next time; keep reporting the last known position
-			discardDraft();
+			this.drafts.discard();
 			this.lastError = ex.getMessage();
 			this.listener.onSync(this.database.name(), name(), Duration.ofNanos(System.nanoTime() - start), ex);
 			throw ex;
@@ -322,60 +281,15 @@ public final class Replica {
 
 	// --- position ----------------------------------------------------------------------------------------------
 
-	/**
-	 * Finds where the store's copy of {@code generation} ends, and checks that it is this database's history:
-	 * the last segment must equal the local shadow WAL at the same place.
-	 */
+	/** Finds where the store's copy of {@code generation} ends (see {@link PositionResolver}). */
 	private @Nullable Position resolvePosition(Generation generation) throws IOException {
 		List<SnapshotInfo> snapshots = this.client.snapshots(generation);
 		this.snapshotted = !snapshots.isEmpty();
-		List<WalSegmentInfo> segments = this.client.walSegments(generation);
-		if (segments.isEmpty()) {
-			long index = snapshots.stream().mapToLong(SnapshotInfo::index).max().orElse(-1);
-			return (index >= 0) ? new Position(generation, index, 0) : null;
-		}
-		WalSegmentInfo last = segments.stream().max(WalSegmentInfo.BY_POSITION).get();
-		long snapshotIndex = snapshots.stream().mapToLong(SnapshotInfo::index).max().orElse(-1);
-		if (snapshotIndex > last.index() && this.database.shadowSize(generation, snapshotIndex) >= 0) {
-			// A snapshot that started the replica again at its index (its shadow WAL of the index before was gone),
-			// whose first segment did not reach the store: the replica goes on from the snapshot's index.
-			Position resumed = new Position(generation, snapshotIndex, 0);
-			logger.info("db={} replica={} resumes at position={} (after its snapshot)", this.database.name(), name(),
-					resumed);
-			return resumed;
-		}
-		byte[] content;
-		try (InputStream in = this.codec.decode(
-				this.client.openWalSegment(generation, last.index(), last.offset(), last.compression()),
-				ReplicaPaths.key(last))) {
-			content = in.readAllBytes();
-		}
-		Position end = new Position(generation, last.index(), last.offset() + content.length);
-		long local = this.database.shadowSize(generation, last.index());
-		Position database = this.database.position();
-		if (local < 0 && database != null && database.generation().equals(generation)
-				&& last.index() < database.index()) {
-			// Released while this replica was behind (or lost with the disk): nothing to compare the store with, and
-			// nothing to upload from; a new snapshot of the current index continues the replica.
-			logger.warn("db={} replica={} holds {} but the local shadow WAL of index {} is gone: it goes on from a "
-					+ "new snapshot", this.database.name(), name(), end, last.index());
+		PositionResolver.Resolved resolved = this.resolver.resolve(generation, snapshots);
+		if (resolved.needsSnapshot()) {
 			this.needsSnapshot = true;
-			return end;
 		}
-		if (local < end.offset() || !Arrays.equals(content, readShadow(generation, last.index(), last.offset(),
-				content.length))) {
-			throw new LitestreamException("Replica '" + name() + "' at " + this.client.location()
-					+ " holds WAL up to " + end + " that this database did not write (local shadow WAL has "
-					+ local + " bytes of that index): another process may be replicating to the same place");
-		}
-		logger.info("db={} replica={} resumes at position={}", this.database.name(), name(), end);
-		return end;
-	}
-
-	private byte[] readShadow(Generation generation, long index, long offset, int length) throws IOException {
-		try (InputStream in = this.database.openShadow(generation, index, offset, length)) {
-			return in.readAllBytes();
-		}
+		return resolved.position();
 	}
 
 	private boolean hasSnapshot(Generation generation, long index) throws IOException {
@@ -392,11 +306,11 @@ public final class Replica {
 		Position end = this.database.position();
 		while (true) {
 			Position current = this.position;
-			if (current == null || end == null || !end.generation().equals(current.generation())) {
+			OptionalLong shippable = shippableEnd(current, end);
+			if (current == null || shippable.isEmpty()) {
 				return;
 			}
-			long size = (current.index() == end.index()) ? end.offset()
-					: this.database.shadowSize(current.generation(), current.index());
+			long size = shippable.getAsLong();
 			if (size < 0) {
 				throw new LitestreamException("Replica '" + name() + "' is at " + current
 						+ " but the local shadow WAL of that index is gone; a new snapshot is needed");
@@ -406,7 +320,7 @@ public final class Replica {
 						+ ", beyond the local shadow WAL (" + size + " bytes)");
 			}
 			if (current.offset() < size) {
-				uploadSegment(current, size - current.offset());
+				this.inventory.added(this.uploads.segment(current, size - current.offset()));
 				this.position = current.withOffset(size);
 			}
 			else if (current.index() < end.index()) {
@@ -418,25 +332,17 @@ public final class Replica {
 		}
 	}
 
-	private void uploadSegment(Position at, long length) throws IOException {
-		long started = System.nanoTime();
-		SegmentDraft draft = draftAt(at, at.offset() + length);
-		this.draft = null;
-		try {
-			long ahead = draft.end() - at.offset();
-			draft.extend(this.database, at.offset() + length);
-			ObjectContent content = draft.finish();
-			long encoded = System.nanoTime();
-			WalSegmentInfo written = this.client.writeWalSegment(at.generation(), at.index(), at.offset(),
-					this.codec.compression(), content);
-			this.storage = this.storage.added(written.size(), written.createdAt(), false);
-			logger.debug("db={} replica={} uploaded segment={} bytes={} ({} encoded ahead; rest encoded in {} us, "
-					+ "written in {} us)", this.database.name(), name(), draft.key(), length, ahead,
-					(encoded - started) / 1000, (System.nanoTime() - encoded) / 1000);
+	/**
+	 * How far the shadow WAL of the position's index may be shipped: to the database's position in its current
+	 * index, to the end of the index's shadow WAL in an earlier one (negative when that is gone). Empty when the
+	 * position is unknown or the database is in another generation: nothing can be shipped from it.
+	 */
+	private OptionalLong shippableEnd(@Nullable Position current, @Nullable Position end) throws IOException {
+		if (current == null || end == null || !end.generation().equals(current.generation())) {
+			return OptionalLong.empty();
 		}
-		finally {
-			draft.discard();
-		}
+		return OptionalLong.of((current.index() == end.index()) ? end.offset()
+				: this.database.shadowSize(current.generation(), current.index()));
 	}
 
 	/**
@@ -451,24 +357,17 @@ public final class Replica {
 		try {
 			Position current = this.position;
 			Position end = this.database.position();
-			if (current == null || this.stale || !this.snapshotted || end == null
-					|| !end.generation().equals(current.generation())) {
-				discardDraft();
+			OptionalLong size = (this.stale || !this.snapshotted) ? OptionalLong.empty() : shippableEnd(current, end);
+			if (current == null || size.isEmpty()) {
+				this.drafts.discard();
 				return;
 			}
-			long size = (current.index() == end.index()) ? end.offset()
-					: this.database.shadowSize(current.generation(), current.index());
-			SegmentDraft existing = this.draft;
-			long encoded = (existing != null && existing.start().equals(current)) ? existing.end() : current.offset();
-			if (size - encoded < PREPARE_MIN_BYTES) {
-				return;
-			}
-			draftAt(current, size).extend(this.database, size);
+			this.drafts.prepare(current, size.getAsLong());
 		}
 		catch (IOException | RuntimeException ex) {
 			// the upload encodes everything itself and reports what fails
 			logger.debug("db={} replica={} encoding ahead failed: {}", this.database.name(), name(), ex.getMessage());
-			discardDraft();
+			this.drafts.discard();
 		}
 		finally {
 			this.lock.unlock();
@@ -479,32 +378,10 @@ public final class Replica {
 	long preparedUpTo() {
 		this.lock.lock();
 		try {
-			return (this.draft != null) ? this.draft.end() : -1;
+			return this.drafts.preparedUpTo();
 		}
 		finally {
 			this.lock.unlock();
-		}
-	}
-
-	/**
-	 * The draft of the segment that starts at {@code start} and ends at or before {@code limit}: the one encoded
-	 * ahead when it fits, else a new one.
-	 */
-	private SegmentDraft draftAt(Position start, long limit) throws IOException {
-		SegmentDraft existing = this.draft;
-		if (existing != null && existing.start().equals(start) && existing.end() <= limit) {
-			return existing;
-		}
-		discardDraft();
-		this.draft = new SegmentDraft(start, this.codec, this.spoolDir, SPOOL_MEMORY_LIMIT);
-		return this.draft;
-	}
-
-	private void discardDraft() {
-		SegmentDraft draft = this.draft;
-		this.draft = null;
-		if (draft != null) {
-			draft.discard();
 		}
 	}
 
@@ -533,24 +410,12 @@ public final class Replica {
 				else {
 					ship();
 				}
-				String key = ReplicaPaths.snapshotKey(position.generation(), position.index(),
-						this.codec.compression());
-				Spool spool = new Spool(this.spoolDir, SPOOL_MEMORY_LIMIT);
-				try {
-					try (OutputStream out = this.codec.encode(spool, key)) {
-						databaseFile.transferTo(out);
-					}
-					return this.client.writeSnapshot(position.generation(), position.index(),
-							this.codec.compression(), spool.content());
-				}
-				finally {
-					spool.discard();
-				}
+				return this.uploads.snapshot(position, databaseFile);
 			});
 			this.lastSnapshotAt = this.clock.instant();
 			this.snapshotted = true;
 			this.needsSnapshot = false;
-			this.storage = this.storage.added(written.size(), written.createdAt(), true);
+			this.inventory.added(written);
 			logger.info("db={} replica={} snapshot generation={} index={} bytes={}", this.database.name(), name(),
 					written.generation(), written.index(), written.size());
 			this.listener.onSnapshot(this.database.name(), name(), written.size(),

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 
 import io.github.jlitestream.core.Generation;
+import io.github.jlitestream.core.GenerationListing;
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.SnapshotInfo;
 import io.github.jlitestream.core.WalSegmentInfo;
@@ -35,25 +36,27 @@ final class Retention {
 		int snapshots = 0;
 		int segments = 0;
 		for (Generation generation : this.client.generations()) {
-			List<SnapshotInfo> generationSnapshots = this.client.snapshots(generation);
-			List<WalSegmentInfo> generationSegments = this.client.walSegments(generation);
-			if (!generation.equals(current) && newest(generationSnapshots, generationSegments).isBefore(horizon)) {
+			// listed right before its own deletes, not all up front, so that each listing is as fresh as can be
+			GenerationListing listing = GenerationListing.of(this.client, generation);
+			Instant updatedAt = listing.updatedAt();
+			// one listed empty (emptied since the generations were listed) goes as one that is old
+			if (!generation.equals(current) && (updatedAt == null || updatedAt.isBefore(horizon))) {
 				this.client.deleteGeneration(generation);
 				generations++;
 				continue;
 			}
-			SnapshotInfo keepFrom = oldestNeeded(generationSnapshots, horizon);
+			SnapshotInfo keepFrom = oldestNeeded(listing.snapshots(), horizon);
 			if (keepFrom == null) {
 				continue; // no snapshot: nothing in this generation can be restored without its segments
 			}
 			List<SnapshotInfo> oldSnapshots = new ArrayList<>();
-			for (SnapshotInfo snapshot : generationSnapshots) {
+			for (SnapshotInfo snapshot : listing.snapshots()) {
 				if (snapshot.index() < keepFrom.index()) {
 					oldSnapshots.add(snapshot);
 				}
 			}
 			List<WalSegmentInfo> oldSegments = new ArrayList<>();
-			for (WalSegmentInfo segment : generationSegments) {
+			for (WalSegmentInfo segment : listing.segments()) {
 				if (segment.index() < keepFrom.index()) {
 					oldSegments.add(segment);
 				}
@@ -80,17 +83,6 @@ final class Retention {
 			return before;
 		}
 		return snapshots.stream().min(Comparator.comparingLong(SnapshotInfo::index)).orElse(null);
-	}
-
-	private static Instant newest(List<SnapshotInfo> snapshots, List<WalSegmentInfo> segments) {
-		Instant newest = Instant.MIN;
-		for (SnapshotInfo snapshot : snapshots) {
-			newest = snapshot.createdAt().isAfter(newest) ? snapshot.createdAt() : newest;
-		}
-		for (WalSegmentInfo segment : segments) {
-			newest = segment.createdAt().isAfter(newest) ? segment.createdAt() : newest;
-		}
-		return newest;
 	}
 
 	record Deleted(int generations, int snapshots, int segments) {

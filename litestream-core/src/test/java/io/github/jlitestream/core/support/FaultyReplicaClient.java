@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.jlitestream.core.Compression;
+import io.github.jlitestream.core.ForwardingReplicaClient;
 import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.ObjectContent;
 import io.github.jlitestream.core.ReplicaClient;
@@ -17,11 +18,10 @@ import io.github.jlitestream.core.WalSegmentInfo;
  * A store that fails on demand, as an unreachable store or a process killed in the middle of an upload would: while
  * {@link #down} is set every call throws; {@link #failWritesAfter(int)} lets that many more uploads through and
  * fails every one after them without writing anything (what a kill during the upload leaves in an S3 bucket);
- * {@link #refuseSnapshots} fails snapshot uploads only.
+ * {@link #refuseSnapshots} fails snapshot uploads only. What the store says of its times
+ * ({@code listedTimeResolution}, {@code exactCreatedAt}) and {@code close} pass through without faults.
  */
-public final class FaultyReplicaClient implements ReplicaClient {
-
-	private final ReplicaClient delegate;
+public final class FaultyReplicaClient extends ForwardingReplicaClient {
 
 	/** Every call fails while set. */
 	public volatile boolean down;
@@ -36,7 +36,7 @@ public final class FaultyReplicaClient implements ReplicaClient {
 	private final AtomicInteger segmentsWritten = new AtomicInteger();
 
 	public FaultyReplicaClient(ReplicaClient delegate) {
-		this.delegate = delegate;
+		super(delegate);
 	}
 
 	/** Lets {@code count} more uploads through, then fails every upload. */
@@ -73,31 +73,21 @@ public final class FaultyReplicaClient implements ReplicaClient {
 	}
 
 	@Override
-	public String type() {
-		return this.delegate.type();
-	}
-
-	@Override
-	public String location() {
-		return this.delegate.location();
-	}
-
-	@Override
 	public List<Generation> generations() throws IOException {
 		check("list");
-		return this.delegate.generations();
+		return super.generations();
 	}
 
 	@Override
 	public List<SnapshotInfo> snapshots(Generation generation) throws IOException {
 		check("list");
-		return this.delegate.snapshots(generation);
+		return super.snapshots(generation);
 	}
 
 	@Override
 	public List<WalSegmentInfo> walSegments(Generation generation) throws IOException {
 		check("list");
-		return this.delegate.walSegments(generation);
+		return super.walSegments(generation);
 	}
 
 	@Override
@@ -107,7 +97,7 @@ public final class FaultyReplicaClient implements ReplicaClient {
 		if (this.refuseSnapshots) {
 			throw new IOException("snapshot refused (injected)");
 		}
-		SnapshotInfo written = this.delegate.writeSnapshot(generation, index, compression, content);
+		SnapshotInfo written = super.writeSnapshot(generation, index, compression, content);
 		this.snapshotsWritten.incrementAndGet();
 		return written;
 	}
@@ -116,7 +106,7 @@ public final class FaultyReplicaClient implements ReplicaClient {
 	public WalSegmentInfo writeWalSegment(Generation generation, long index, long offset, Compression compression,
 			ObjectContent content) throws IOException {
 		checkWrite("segment " + generation + "/" + index + ":" + offset);
-		WalSegmentInfo written = this.delegate.writeWalSegment(generation, index, offset, compression, content);
+		WalSegmentInfo written = super.writeWalSegment(generation, index, offset, compression, content);
 		this.segmentsWritten.incrementAndGet();
 		return written;
 	}
@@ -124,32 +114,32 @@ public final class FaultyReplicaClient implements ReplicaClient {
 	@Override
 	public InputStream openSnapshot(Generation generation, long index, Compression compression) throws IOException {
 		check("read");
-		return this.delegate.openSnapshot(generation, index, compression);
+		return super.openSnapshot(generation, index, compression);
 	}
 
 	@Override
 	public InputStream openWalSegment(Generation generation, long index, long offset, Compression compression)
 			throws IOException {
 		check("read");
-		return this.delegate.openWalSegment(generation, index, offset, compression);
+		return super.openWalSegment(generation, index, offset, compression);
 	}
 
 	@Override
 	public void deleteSnapshots(Collection<SnapshotInfo> snapshots) throws IOException {
 		check("delete");
-		this.delegate.deleteSnapshots(snapshots);
+		super.deleteSnapshots(snapshots);
 	}
 
 	@Override
 	public void deleteWalSegments(Collection<WalSegmentInfo> segments) throws IOException {
 		check("delete");
-		this.delegate.deleteWalSegments(segments);
+		super.deleteWalSegments(segments);
 	}
 
 	@Override
 	public void deleteGeneration(Generation generation) throws IOException {
 		check("delete");
-		this.delegate.deleteGeneration(generation);
+		super.deleteGeneration(generation);
 	}
 
 }
