@@ -10,16 +10,18 @@ import java.util.Map;
 import java.util.Set;
 
 import io.github.jlitestream.core.testing.LitestreamBinary;
+import org.gaul.s3proxy.S3Proxy;
 
 /**
- * Benchmarks of this engine side by side with Litestream v0.3.13 (issue 6), against an S3Proxy on 127.0.0.1 that
- * keeps its objects on disk in a temporary directory. Every comparison runs its alternatives interleaved (A, B, C, A,
- * B, C, ...) and reports medians (lag: percentiles of the pooled runs) and ratios. Prints tables and writes JSON.
- * <pre>
+ * Benchmarks of this engine side by side with Litestream v0.3.13 (issue 6), against an
+ * S3Proxy on 127.0.0.1 that keeps its objects on disk in a temporary directory. Every
+ * comparison runs its alternatives interleaved (A, B, C, A, B, C, ...) and reports
+ * medians (lag: percentiles of the pooled runs) and ratios. Prints tables and writes
+ * JSON. <pre>
  * mvn -q -B -pl benchmarks -am package -DskipTests &amp;&amp; java -jar benchmarks/target/benchmarks.jar
- * </pre>
- * Options: {@code --smoke} (tiny sizes, seconds), {@code --output <file>} (default {@code results.json} beside the
- * jar, that is {@code benchmarks/target/results.json}), {@code --only throughput,lag,restore,cost}.
+ * </pre> Options: {@code --smoke} (tiny sizes, seconds), {@code --output <file>} (default
+ * {@code results.json} beside the jar, that is {@code benchmarks/target/results.json}),
+ * {@code --only throughput,lag,restore,cost}.
  */
 public final class Benchmarks {
 
@@ -76,8 +78,8 @@ public final class Benchmarks {
 		report.line("Machine: " + Machine.summary(machine));
 		try (Env env = Env.start()) {
 			report.line("Store: S3Proxy %s on %s, objects on disk in %s".formatted(
-					org.gaul.s3proxy.S3Proxy.class.getPackage().getImplementationVersion() == null ? "2.9"
-							: org.gaul.s3proxy.S3Proxy.class.getPackage().getImplementationVersion(),
+					S3Proxy.class.getPackage().getImplementationVersion() == null ? "2.9"
+							: S3Proxy.class.getPackage().getImplementationVersion(),
 					env.server().endpoint(), env.root()));
 			if (only.contains("throughput")) {
 				progress(started, "write throughput");
@@ -127,10 +129,12 @@ public final class Benchmarks {
 
 	private static Map<String, Object> method() {
 		Map<String, Object> method = new LinkedHashMap<>();
-		method.put("interleaving", "every comparison runs its alternatives in turn (A, B, C, A, B, C, ...), each run on "
-				+ "a fresh database, directory and bucket");
-		method.put("writeThroughput", "one connection commits one-row transactions as fast as it can; the timed part is "
-				+ "the commit loop, after the replica holds its first snapshot and segment");
+		method.put("interleaving",
+				"every comparison runs its alternatives in turn (A, B, C, A, B, C, ...), each run on "
+						+ "a fresh database, directory and bucket");
+		method.put("writeThroughput",
+				"one connection commits one-row transactions as fast as it can; the timed part is "
+						+ "the commit loop, after the replica holds its first snapshot and segment");
 		method.put("lag", "commit returned (System.nanoTime) -> return of the first ListObjectsV2 (own S3 client, "
 				+ "every poll interval, startAfter the greatest key seen) that shows a WAL segment holding the commit's "
 				+ "last WAL byte; commits are located in the real WAL after each commit (lifetime salts + end offset), "

@@ -18,9 +18,9 @@ import io.github.jlitestream.core.Compression;
 import io.github.jlitestream.core.codec.ReplicaCodec;
 
 /**
- * LZ4 against zstd on a database of order rows (text, JSON, numbers), through the engine's own object pipeline:
- * compression ratio, and compression and decompression speed on one core, medians of interleaved runs.
- * <pre>
+ * LZ4 against zstd on a database of order rows (text, JSON, numbers), through the
+ * engine's own object pipeline: compression ratio, and compression and decompression
+ * speed on one core, medians of interleaved runs. <pre>
  * java -cp benchmarks/target/benchmarks.jar io.github.jlitestream.benchmarks.CodecBenchmark [rows]
  * </pre>
  */
@@ -36,7 +36,8 @@ public final class CodecBenchmark {
 		try {
 			build(db, rows);
 			byte[] data = Files.readAllBytes(db);
-			System.out.printf("database: %,d order rows, %.1f MB (SQLite file, checkpointed)%n", rows, data.length / 1e6);
+			System.out.printf("database: %,d order rows, %.1f MB (SQLite file, checkpointed)%n", rows,
+					data.length / 1e6);
 			Object[][] cases = { { Compression.LZ4, 3 }, { Compression.ZSTD, 1 }, { Compression.ZSTD, 3 },
 					{ Compression.ZSTD, 9 } };
 			List<List<double[]>> results = new ArrayList<>();
@@ -96,13 +97,15 @@ public final class CodecBenchmark {
 	private static void build(Path db, int rows) throws Exception {
 		String[] statuses = { "new", "paid", "shipped", "delivered", "cancelled" };
 		String[] words = ("the quick brown fox jumps over lazy dog order shipping address street city coffee tea book "
-				+ "lamp chair table red blue green large small").split(" ");
+				+ "lamp chair table red blue green large small")
+			.split(" ");
 		Random random = new Random(42);
 		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db)) {
 			try (Statement statement = connection.createStatement()) {
 				statement.executeQuery("PRAGMA journal_mode = wal").close();
-				statement.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, customer TEXT, email TEXT, status TEXT, "
-						+ "total REAL, items TEXT, note TEXT, created TEXT)");
+				statement
+					.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, customer TEXT, email TEXT, status TEXT, "
+							+ "total REAL, items TEXT, note TEXT, created TEXT)");
 			}
 			connection.setAutoCommit(false);
 			try (PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (customer, email, status, "
@@ -114,8 +117,11 @@ public final class CodecBenchmark {
 					insert.setDouble(4, random.nextInt(100_000) / 100.0);
 					StringBuilder items = new StringBuilder("[");
 					for (int k = 0; k < 1 + random.nextInt(4); k++) {
-						items.append("{\"sku\":\"SKU-").append(random.nextInt(9999)).append("\",\"qty\":")
-							.append(1 + random.nextInt(5)).append("},");
+						items.append("{\"sku\":\"SKU-")
+							.append(random.nextInt(9999))
+							.append("\",\"qty\":")
+							.append(1 + random.nextInt(5))
+							.append("},");
 					}
 					insert.setString(5, items.append(']').toString());
 					StringBuilder note = new StringBuilder();
@@ -123,8 +129,8 @@ public final class CodecBenchmark {
 						note.append(words[random.nextInt(words.length)]).append(' ');
 					}
 					insert.setString(6, note.toString());
-					insert.setString(7, "2026-11-%02dT%02d:%02d:00Z".formatted(1 + random.nextInt(28), random.nextInt(24),
-							random.nextInt(60)));
+					insert.setString(7, "2026-11-%02dT%02d:%02d:00Z".formatted(1 + random.nextInt(28),
+							random.nextInt(24), random.nextInt(60)));
 					insert.executeUpdate();
 				}
 			}

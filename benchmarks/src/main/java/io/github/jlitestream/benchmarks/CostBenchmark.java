@@ -7,17 +7,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * 4. Cost of replication at 1,000 tx/s. Both replicators run in their own process, so that the same {@code /proc}
- * figures describe both: this engine alone in a child JVM ({@link EngineProcess}, with the JVM's default options, and
- * once more with a small heap), Litestream in its own process. The writer (in the benchmark's JVM) commits for a
+ * 4. Cost of replication at 1,000 tx/s. Both replicators run in their own process, so
+ * that the same {@code /proc} figures describe both: this engine alone in a child JVM
+ * ({@link EngineProcess}, with the JVM's default options, and once more with a small
+ * heap), Litestream in its own process. The writer (in the benchmark's JVM) commits for a
  * warm-up, then the measured count at 1,000 tx/s.
  * <ul>
- * <li>CPU: {@code utime + stime} of the replicator's process ({@code /proc/<pid>/stat}), over the measured commits
- * (as % of one core) and over the commits plus 2 s for the last upload (scaled to seconds per 10,000 transactions).
- * For the child JVM also the CPU of its engine threads alone ({@code litestream-*}, ThreadMXBean): the rest is the JVM
+ * <li>CPU: {@code utime + stime} of the replicator's process ({@code /proc/<pid>/stat}),
+ * over the measured commits (as % of one core) and over the commits plus 2 s for the last
+ * upload (scaled to seconds per 10,000 transactions). For the child JVM also the CPU of
+ * its engine threads alone ({@code litestream-*}, ThreadMXBean): the rest is the JVM
  * (JIT, GC, SDK housekeeping).</li>
- * <li>Memory: peak resident set size ({@code VmHWM}) of the process over its life; for the child JVM also the sum of
- * its heap pools' peak usage.</li>
+ * <li>Memory: peak resident set size ({@code VmHWM}) of the process over its life; for
+ * the child JVM also the sum of its heap pools' peak usage.</li>
  * </ul>
  */
 final class CostBenchmark {
@@ -76,14 +78,15 @@ final class CostBenchmark {
 				Map<String, Object> r = new LinkedHashMap<>();
 				r.put("processCpuPercentOfCore", Stats.round(m.cpuPercentOfCore(), 2));
 				r.put("processCpuSecondsPer10kTx", Stats.round(m.cpuSecondsPer10k(), 3));
-				r.put("engineThreadsCpuSecondsPer10kTx", jvm ? Stats.round(m.engineThreadsCpuSecondsPer10k(), 3) : null);
+				r.put("engineThreadsCpuSecondsPer10kTx",
+						jvm ? Stats.round(m.engineThreadsCpuSecondsPer10k(), 3) : null);
 				r.put("peakRssBytes", m.peakRssBytes());
 				r.put("heapPeakBytes", jvm ? m.heapPeakBytes() : null);
 				return (Object) r;
 			}).toList());
 			rows.add(row);
-			table.add(List.of(setup.label(), Stats.fmt0(achieved), Stats.fmt(cpuPercent, 1) + "%",
-					Stats.fmt(per10k, 2), jvm ? Stats.fmt(threads, 2) : "-", Stats.fmt(rss / (1 << 20), 1),
+			table.add(List.of(setup.label(), Stats.fmt0(achieved), Stats.fmt(cpuPercent, 1) + "%", Stats.fmt(per10k, 2),
+					jvm ? Stats.fmt(threads, 2) : "-", Stats.fmt(rss / (1 << 20), 1),
 					jvm ? Stats.fmt(heap / (1 << 20), 1) : "-"));
 		}
 		Map<String, Object> json = new LinkedHashMap<>();
@@ -95,10 +98,11 @@ final class CostBenchmark {
 		json.put("setups", rows);
 
 		this.report.line("");
-		this.report.line(("4. Cost of replication at 1,000 tx/s (%,d measured tx after %d ms warm-up, replicator in its "
-				+ "own process, %d interleaved runs, median; CPU = utime+stime of that process; peak RSS = VmHWM)")
-			.formatted(this.settings.costTransactions(), this.settings.costWarmup().toMillis(),
-					this.settings.costRepetitions()));
+		this.report
+			.line(("4. Cost of replication at 1,000 tx/s (%,d measured tx after %d ms warm-up, replicator in its "
+					+ "own process, %d interleaved runs, median; CPU = utime+stime of that process; peak RSS = VmHWM)")
+				.formatted(this.settings.costTransactions(), this.settings.costWarmup().toMillis(),
+						this.settings.costRepetitions()));
 		this.report.table(List.of("replicator", "tx/s", "CPU % of a core", "CPU s / 10k tx", "engine threads s / 10k",
 				"peak RSS MiB", "heap peak MiB"), table);
 		double ours = Stats.median(results.get(setups.get(0)).stream().map(Measured::cpuPercentOfCore).toList());
@@ -118,7 +122,8 @@ final class CostBenchmark {
 					store.awaitReplica(Duration.ofSeconds(60), replicator.process());
 				}
 				long period = (long) (1e9 / Settings.MODERATE_RATE);
-				writer.commitPaced((int) (this.settings.costWarmup().toMillis() * Settings.MODERATE_RATE / 1000), period);
+				writer.commitPaced((int) (this.settings.costWarmup().toMillis() * Settings.MODERATE_RATE / 1000),
+						period);
 				long pid = replicator.process().pid();
 				Replicator.ChildEngine child = (replicator instanceof Replicator.ChildEngine c) ? c : null;
 				long[] markBefore = (child != null) ? child.mark() : null;
@@ -133,8 +138,9 @@ final class CostBenchmark {
 				double scale = 10_000.0 / count;
 				double threads = (child != null) ? (markAfter[0] - markBefore[0]) / 1e9 * scale : Double.NaN;
 				long heapPeak = (child != null) ? markAfter[2] : 0;
-				return new Measured(100.0 * (cpuAtEnd - cpuBefore) / writerNanos, (cpuAfterTail - cpuBefore) / 1e9 * scale,
-						threads, peakRss, heapPeak, count / (writerNanos / 1e9));
+				return new Measured(100.0 * (cpuAtEnd - cpuBefore) / writerNanos,
+						(cpuAfterTail - cpuBefore) / 1e9 * scale, threads, peakRss, heapPeak,
+						count / (writerNanos / 1e9));
 			}
 		}
 	}

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.github.jlitestream.core.DatabaseOptions;
 import io.github.jlitestream.core.ReplicaOptions;
 import io.github.jlitestream.core.ReplicationManager;
@@ -19,13 +20,15 @@ import io.github.jlitestream.s3.S3ReplicaClientFactory;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 
 /**
- * The child JVM of the cost benchmark: this engine, and nothing else, replicating one database to the S3Proxy, as
- * {@code litestream replicate} does in its own process. Reads commands from stdin: {@code mark} prints
- * {@code mark <engine threads CPU ns> <process CPU ns> <sum of heap pools' peak bytes>}; {@code stop} (or end of input)
- * stops the engine (final sync) and prints {@code stopped complete=<bool>}.
+ * The child JVM of the cost benchmark: this engine, and nothing else, replicating one
+ * database to the S3Proxy, as {@code litestream replicate} does in its own process. Reads
+ * commands from stdin: {@code mark} prints
+ * {@code mark <engine threads CPU ns> <process CPU ns> <sum of heap pools' peak bytes>};
+ * {@code stop} (or end of input) stops the engine (final sync) and prints
+ * {@code stopped complete=<bool>}.
  * <p>
- * Arguments: database path, S3 endpoint, access key, secret key, bucket, prefix, sync interval in ms or
- * {@code default}.
+ * Arguments: database path, S3 endpoint, access key, secret key, bucket, prefix, sync
+ * interval in ms or {@code default}.
  */
 public final class EngineProcess {
 
@@ -39,7 +42,8 @@ public final class EngineProcess {
 			.region("us-east-1")
 			.forcePathStyle(true)
 			.credentials(args[2], args[3])
-			// S3Proxy rejects the SDK's default trailing checksums over plain HTTP (see S3ProxyServer).
+			// S3Proxy rejects the SDK's default trailing checksums over plain HTTP (see
+			// S3ProxyServer).
 			.customizer((builder) -> builder.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED))
 			.build();
 		ReplicaOptions.Builder options = ReplicaOptions.builder("s3");
@@ -57,8 +61,8 @@ public final class EngineProcess {
 		String line;
 		while ((line = in.readLine()) != null) {
 			if (line.equals("mark")) {
-				System.out.println("mark " + Replicator.engineThreadsCpuNanos() + " " + processCpuNanos() + " "
-						+ heapPeakBytes());
+				System.out.println(
+						"mark " + Replicator.engineThreadsCpuNanos() + " " + processCpuNanos() + " " + heapPeakBytes());
 				System.out.flush();
 			}
 			else if (line.equals("stop")) {
@@ -73,7 +77,7 @@ public final class EngineProcess {
 	}
 
 	private static long processCpuNanos() {
-		return (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)
+		return (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os)
 				? os.getProcessCpuTime() : -1;
 	}
 

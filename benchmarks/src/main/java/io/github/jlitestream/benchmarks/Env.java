@@ -20,13 +20,16 @@ import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * What every benchmark shares: a temporary directory, the S3Proxy server keeping its objects on disk in it, one S3
- * client for the benchmark's own requests, and every process the benchmark started, stopped at the end (also when the
- * JVM is interrupted).
+ * What every benchmark shares: a temporary directory, the S3Proxy server keeping its
+ * objects on disk in it, one S3 client for the benchmark's own requests, and every
+ * process the benchmark started, stopped at the end (also when the JVM is interrupted).
  */
 final class Env implements AutoCloseable {
 
-	/** Processes started by this benchmark (Litestream and child JVMs), stopped by PID at the end. */
+	/**
+	 * Processes started by this benchmark (Litestream and child JVMs), stopped by PID at
+	 * the end.
+	 */
 	private static final Set<Process> processes = ConcurrentHashMap.newKeySet();
 
 	static {
@@ -102,7 +105,9 @@ final class Env implements AutoCloseable {
 		return new Run(this, dir, bucket, "db");
 	}
 
-	/** A Litestream v0.3.13 configuration: one database, one S3 replica on this S3Proxy. */
+	/**
+	 * A Litestream v0.3.13 configuration: one database, one S3 replica on this S3Proxy.
+	 */
 	Path litestreamConfig(Path dir, Path database, String bucket, String prefix, @Nullable Duration syncInterval)
 			throws IOException {
 		String yaml = """
@@ -134,7 +139,9 @@ final class Env implements AutoCloseable {
 		return process;
 	}
 
-	/** Stops a process this benchmark started: SIGTERM, then SIGKILL after {@code grace}. */
+	/**
+	 * Stops a process this benchmark started: SIGTERM, then SIGKILL after {@code grace}.
+	 */
 	static void stopProcess(Process process, Duration grace) {
 		try {
 			if (process.isAlive()) {

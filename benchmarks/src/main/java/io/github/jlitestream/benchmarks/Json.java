@@ -3,11 +3,12 @@ package io.github.jlitestream.benchmarks;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * Just enough JSON for the results file: maps (insertion-ordered), lists, strings, numbers, booleans and null, written
- * indented, and read back (for the smoke test).
+ * Just enough JSON for the results file: maps (insertion-ordered), lists, strings,
+ * numbers, booleans and null, written indented, and read back (for the smoke test).
  */
 final class Json {
 
@@ -74,7 +75,7 @@ final class Json {
 				out.append((long) d);
 			}
 			else {
-				out.append(String.format(java.util.Locale.ROOT, "%.4f", d).replaceAll("0+$", "").replaceAll("\\.$", ""));
+				out.append(String.format(Locale.ROOT, "%.4f", d).replaceAll("0+$", "").replaceAll("\\.$", ""));
 			}
 		}
 		else if (value instanceof Number || value instanceof Boolean) {

@@ -2,6 +2,7 @@ package io.github.jlitestream.benchmarks;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,21 +10,24 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * 2. Replication lag, measured from outside the replicator: for every commit, the time from the commit returning to
- * the first listing of the store that shows an object holding it.
+ * 2. Replication lag, measured from outside the replicator: for every commit, the time
+ * from the commit returning to the first listing of the store that shows an object
+ * holding it.
  * <p>
- * The writer commits at a fixed rate and, after each commit, {@link WalTracker} reads where the commit ends in the
- * real WAL (lifetime salts, byte offset). {@link StorePoller} lists the generation's {@code wal/} prefix every few
- * milliseconds with its own S3 client and downloads each new segment to learn the bytes it holds. A commit is held by
- * the segment of its lifetime that contains its last byte (see {@link WalTracker} for why offsets agree for both
- * replicators, and why a new index restarting offsets does not matter: segments are matched to lifetimes by salts,
- * not by index numbers). "WAL PUT/s" is the number of segments that appeared from the first commit until the last
- * commit was held, divided by that time.
+ * The writer commits at a fixed rate and, after each commit, {@link WalTracker} reads
+ * where the commit ends in the real WAL (lifetime salts, byte offset).
+ * {@link StorePoller} lists the generation's {@code wal/} prefix every few milliseconds
+ * with its own S3 client and downloads each new segment to learn the bytes it holds. A
+ * commit is held by the segment of its lifetime that contains its last byte (see
+ * {@link WalTracker} for why offsets agree for both replicators, and why a new index
+ * restarting offsets does not matter: segments are matched to lifetimes by salts, not by
+ * index numbers). "WAL PUT/s" is the number of segments that appeared from the first
+ * commit until the last commit was held, divided by that time.
  */
 final class LagBenchmark {
 
-	private static final List<String> COLUMNS = List.of("load", "setup", "achieved tx/s", "commits", "p50 ms",
-			"p99 ms", "max ms", "WAL PUT/s", "PUT/s steady", "engine thr. CPU", "unmapped/not held");
+	private static final List<String> COLUMNS = List.of("load", "setup", "achieved tx/s", "commits", "p50 ms", "p99 ms",
+			"max ms", "WAL PUT/s", "PUT/s steady", "engine thr. CPU", "unmapped/not held");
 
 	private final Env env;
 
@@ -119,10 +123,10 @@ final class LagBenchmark {
 		boolean putsOk = ours.steadyPutsPerSec() <= theirs.steadyPutsPerSec();
 		this.report.target("1,000 tx/s, default interval: p99 and PUT/s vs litestream",
 				"p99 <= litestream's, steady PUT/s <= litestream's",
-				"p99 %s ms vs %s ms; steady PUT/s %s vs %s (all: %s vs %s)".formatted(
-						Stats.fmt(ours.percentile(99), 1), Stats.fmt(theirs.percentile(99), 1),
-						Stats.fmt(ours.steadyPutsPerSec(), 2), Stats.fmt(theirs.steadyPutsPerSec(), 2),
-						Stats.fmt(ours.putsPerSec(), 2), Stats.fmt(theirs.putsPerSec(), 2)),
+				"p99 %s ms vs %s ms; steady PUT/s %s vs %s (all: %s vs %s)".formatted(Stats.fmt(ours.percentile(99), 1),
+						Stats.fmt(theirs.percentile(99), 1), Stats.fmt(ours.steadyPutsPerSec(), 2),
+						Stats.fmt(theirs.steadyPutsPerSec(), 2), Stats.fmt(ours.putsPerSec(), 2),
+						Stats.fmt(theirs.putsPerSec(), 2)),
 				lagOk && putsOk);
 		Pooled fast = byKey.get(loads.get(1).name() + "|" + setups.get(1).label());
 		Pooled fastSparse = byKey.get(loads.get(0).name() + "|" + setups.get(1).label());
@@ -136,8 +140,9 @@ final class LagBenchmark {
 	}
 
 	/**
-	 * With {@code -Dbenchmarks.lagOnly=<load>|<setup>} (substrings of the names, e.g. {@code 10,000|100 ms}) only
-	 * matching runs happen, for profiling one case; the targets are then not judged.
+	 * With {@code -Dbenchmarks.lagOnly=<load>|<setup>} (substrings of the names, e.g.
+	 * {@code 10,000|100 ms}) only matching runs happen, for profiling one case; the
+	 * targets are then not judged.
 	 */
 	private static boolean filtered() {
 		return System.getProperty("benchmarks.lagOnly") != null;
@@ -202,10 +207,11 @@ final class LagBenchmark {
 					long cpuNanos = Replicator.engineThreadsCpuNanos() - cpuBefore;
 					if (Boolean.getBoolean("benchmarks.debug")) {
 						dump(setup, load, committedAt, salts, ends, mapped, poller.segments(), start);
-						this.env.s3().listObjectsV2Paginator((b) -> b.bucket(run.bucket()).prefix(run.prefix() + "/"))
+						this.env.s3()
+							.listObjectsV2Paginator((b) -> b.bucket(run.bucket()).prefix(run.prefix() + "/"))
 							.contents()
-							.forEach((o) -> System.err.println("stored " + o.key() + " " + o.size() + " "
-									+ o.lastModified()));
+							.forEach((o) -> System.err
+								.println("stored " + o.key() + " " + o.size() + " " + o.lastModified()));
 					}
 					return new RunResult(n, writerNanos, analysis, cpuNanos, tracker.searches(), poller.listings(),
 							poller.meanListingMillis());
@@ -214,7 +220,10 @@ final class LagBenchmark {
 		}
 	}
 
-	/** Prints where commits and segments are, and what the store holds (with {@code -Dbenchmarks.debug=true}). */
+	/**
+	 * Prints where commits and segments are, and what the store holds (with
+	 * {@code -Dbenchmarks.debug=true}).
+	 */
 	private static void dump(Replicator.Setup setup, Load load, long[] committedAt, long[] salts, long[] ends,
 			boolean[] mapped, List<StorePoller.Segment> segments, long start) {
 		System.err.printf("--- %s, %s: commits (ms, salts, end)%n", setup.label(), load.name());
@@ -232,8 +241,8 @@ final class LagBenchmark {
 	}
 
 	/** One run's figures. */
-	record RunResult(int commits, long writerNanos, Analysis analysis, long engineCpuNanos, int searches,
-			long listings, double meanListingMillis) {
+	record RunResult(int commits, long writerNanos, Analysis analysis, long engineCpuNanos, int searches, long listings,
+			double meanListingMillis) {
 	}
 
 	/** The lags of one run. */
@@ -247,15 +256,18 @@ final class LagBenchmark {
 
 		int negative;
 
-		/** Segments that appeared from the first commit until the last commit was held. */
+		/**
+		 * Segments that appeared from the first commit until the last commit was held.
+		 */
 		int puts;
 
 		long windowNanos;
 
 		/**
-		 * Segments that appeared from one sync interval after the first commit until the last commit was held, and
-		 * the time from the first to the last of them: their rate is the uploads per second of a sustained load,
-		 * without the upload that a replicator may make as soon as a burst starts, and without counting both ends
+		 * Segments that appeared from one sync interval after the first commit until the
+		 * last commit was held, and the time from the first to the last of them: their
+		 * rate is the uploads per second of a sustained load, without the upload that a
+		 * replicator may make as soon as a burst starts, and without counting both ends
 		 * of a short window.
 		 */
 		int steadyPuts;
@@ -289,14 +301,16 @@ final class LagBenchmark {
 				}
 				double lag = (segment.seenAt - committedAt[i]) / 1e6;
 				if (lag < 0) {
-					a.negative++; // impossible unless the mapping is wrong: counted, and shown as not held
+					// impossible unless the mapping is wrong: counted, and shown as not
+					// held
+					a.negative++;
 					a.notHeld++;
 					continue;
 				}
 				lags[held++] = lag;
 				lastHeldAt = Math.max(lastHeldAt, segment.seenAt);
 			}
-			a.lagsMillis = java.util.Arrays.copyOf(lags, held);
+			a.lagsMillis = Arrays.copyOf(lags, held);
 			a.windowNanos = lastHeldAt - start;
 			long end = lastHeldAt;
 			a.puts = (int) segments.stream().filter((s) -> s.seenAt > start && s.seenAt <= end).count();
@@ -330,7 +344,7 @@ final class LagBenchmark {
 			double[] all = new double[this.sorted.length + run.analysis().lagsMillis.length];
 			System.arraycopy(this.sorted, 0, all, 0, this.sorted.length);
 			System.arraycopy(run.analysis().lagsMillis, 0, all, this.sorted.length, run.analysis().lagsMillis.length);
-			java.util.Arrays.sort(all);
+			Arrays.sort(all);
 			this.sorted = all;
 			this.unmapped += run.analysis().unmapped;
 			this.notHeld += run.analysis().notHeld;
@@ -366,7 +380,10 @@ final class LagBenchmark {
 			return (nanos <= 0) ? Double.NaN : puts / (nanos / 1e9);
 		}
 
-		/** Engine threads' CPU over the runs' time (writer time plus the wait for the last commit), % of one core. */
+		/**
+		 * Engine threads' CPU over the runs' time (writer time plus the wait for the last
+		 * commit), % of one core.
+		 */
 		double engineCpuPercent() {
 			long cpu = this.runs.stream().mapToLong(RunResult::engineCpuNanos).sum();
 			long nanos = this.runs.stream().mapToLong((r) -> Math.max(r.writerNanos(), r.analysis().windowNanos)).sum();

@@ -9,9 +9,12 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import com.sun.management.OperatingSystemMXBean;
 
 /** What the benchmark ran on. */
 final class Machine {
@@ -23,7 +26,7 @@ final class Machine {
 		Map<String, Object> map = new LinkedHashMap<>();
 		map.put("cores", Runtime.getRuntime().availableProcessors());
 		map.put("cpu", cpuModel());
-		long memory = (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)
+		long memory = (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os)
 				? os.getTotalMemorySize() : -1;
 		map.put("memoryBytes", memory);
 		map.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ", "
@@ -39,8 +42,9 @@ final class Machine {
 	}
 
 	/**
-	 * Which engine code ran: the repository's commit, and the engine's source files that differ from it (other work in
-	 * progress in the working tree is measured too). Read-only git commands.
+	 * Which engine code ran: the repository's commit, and the engine's source files that
+	 * differ from it (other work in progress in the working tree is measured too).
+	 * Read-only git commands.
 	 */
 	static String engineSource() {
 		Path dir = Path.of("").toAbsolutePath();
@@ -64,7 +68,7 @@ final class Machine {
 
 	private static String git(Path dir, String... args) {
 		try {
-			List<String> command = new java.util.ArrayList<>(List.of("git", "-C", dir.toString()));
+			List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
 			command.addAll(List.of(args));
 			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 			String out = new String(process.getInputStream().readAllBytes()).trim();
@@ -82,8 +86,8 @@ final class Machine {
 	static String summary(Map<String, Object> machine) {
 		return "%s cores (%s), %.1f GiB RAM, Java %s, %s; SQLite %s; Litestream %s\nEngine: %s".formatted(
 				machine.get("cores"), machine.get("cpu"),
-				((Number) machine.get("memoryBytes")).doubleValue() / (1L << 30), machine.get("java"), machine.get("os"),
-				machine.get("sqlite"), machine.get("litestream"), machine.get("engineSource"));
+				((Number) machine.get("memoryBytes")).doubleValue() / (1L << 30), machine.get("java"),
+				machine.get("os"), machine.get("sqlite"), machine.get("litestream"), machine.get("engineSource"));
 	}
 
 	private static String cpuModel() {

@@ -5,9 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * CPU time and memory of a process from Linux's {@code /proc}: {@code utime + stime} of {@code /proc/<pid>/stat}
- * (every thread of the process, in clock ticks) and {@code VmHWM} (peak resident set size) of
- * {@code /proc/<pid>/status}.
+ * CPU time and memory of a process from Linux's {@code /proc}: {@code utime + stime} of
+ * {@code /proc/<pid>/stat} (every thread of the process, in clock ticks) and
+ * {@code VmHWM} (peak resident set size) of {@code /proc/<pid>/status}.
  */
 final class ProcStats {
 
@@ -16,11 +16,15 @@ final class ProcStats {
 	private ProcStats() {
 	}
 
-	/** User plus system CPU time of the process, in nanoseconds (resolution: one clock tick, usually 10 ms). */
+	/**
+	 * User plus system CPU time of the process, in nanoseconds (resolution: one clock
+	 * tick, usually 10 ms).
+	 */
 	static long cpuNanos(long pid) {
 		try {
 			String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-			// The command name (field 2) is in parentheses and may contain spaces: count fields after the last ')'.
+			// The command name (field 2) is in parentheses and may contain spaces: count
+			// fields after the last ')'.
 			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
 			long utime = Long.parseLong(fields[11]); // field 14
 			long stime = Long.parseLong(fields[12]); // field 15

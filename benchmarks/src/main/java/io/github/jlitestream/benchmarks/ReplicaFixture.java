@@ -1,5 +1,6 @@
 package io.github.jlitestream.benchmarks;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,18 +28,23 @@ import io.github.jlitestream.core.support.Sql;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
- * Builds a replica for the restore benchmark directly in Litestream v0.3.13's layout, from a real database and real
- * WAL generated locally with SQLite, so that both restorers read exactly the same objects:
+ * Builds a replica for the restore benchmark directly in Litestream v0.3.13's layout,
+ * from a real database and real WAL generated locally with SQLite, so that both restorers
+ * read exactly the same objects:
  * <ol>
- * <li>a base database of about the requested size (rows of 1,300 random and 700 zero bytes: about 1.5:1 for LZ4),
- * checkpointed into the file, becomes {@code snapshots/00000000.snapshot.lz4};</li>
- * <li>then, for each WAL index, small transactions (4 rows of 150 random bytes each) are committed with automatic
- * checkpoints off; each commit's WAL bytes become one segment {@code wal/<index>_<offset>.wal.lz4} (the first one
- * starting with the WAL header at offset 0), and a {@code wal_checkpoint(TRUNCATE)} ends the index, so the next one
- * starts a new WAL lifetime with new salts, exactly as a replicator's checkpoint would.</li>
+ * <li>a base database of about the requested size (rows of 1,300 random and 700 zero
+ * bytes: about 1.5:1 for LZ4), checkpointed into the file, becomes
+ * {@code snapshots/00000000.snapshot.lz4};</li>
+ * <li>then, for each WAL index, small transactions (4 rows of 150 random bytes each) are
+ * committed with automatic checkpoints off; each commit's WAL bytes become one segment
+ * {@code wal/<index>_<offset>.wal.lz4} (the first one starting with the WAL header at
+ * offset 0), and a {@code wal_checkpoint(TRUNCATE)} ends the index, so the next one
+ * starts a new WAL lifetime with new salts, exactly as a replicator's checkpoint
+ * would.</li>
  * </ol>
- * Objects are LZ4 frames written by the engine's {@link Lz4FrameCodec} (Litestream's frame settings). The source's
- * row count and sum of a random column are what every restore is checked against.
+ * Objects are LZ4 frames written by the engine's {@link Lz4FrameCodec} (Litestream's
+ * frame settings). The source's row count and sum of a random column are what every
+ * restore is checked against.
  */
 final class ReplicaFixture {
 
@@ -52,8 +58,8 @@ final class ReplicaFixture {
 
 	static Source build(Env env, Env.Run run, long databaseBytes, int indexes, int commitsPerIndex) throws Exception {
 		long started = System.nanoTime();
-		String generation = HexFormat.of().formatHex(ByteBuffer.allocate(8).putLong(new SplittableRandom().nextLong())
-			.array());
+		String generation = HexFormat.of()
+			.formatHex(ByteBuffer.allocate(8).putLong(new SplittableRandom().nextLong()).array());
 		String dir = run.prefix() + "/generations/" + generation + "/";
 		Path source = run.dir().resolve("source.db");
 		long rows = Math.max(1, databaseBytes / 2048);
@@ -170,7 +176,7 @@ final class ReplicaFixture {
 	}
 
 	private static byte[] encode(byte[] bytes) throws IOException {
-		java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream(bytes.length / 2 + 64);
+		ByteArrayOutputStream buffer = new ByteArrayOutputStream(bytes.length / 2 + 64);
 		try (OutputStream out = new Lz4FrameCodec().encode(buffer, "segment")) {
 			out.write(bytes);
 		}

@@ -1,6 +1,7 @@
 package io.github.jlitestream.benchmarks;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -22,10 +23,15 @@ import io.github.jlitestream.core.ReplicationManager;
 import io.github.jlitestream.s3.S3ReplicaClient;
 import org.jspecify.annotations.Nullable;
 
-/** Something that replicates the run's database while the writer writes: nothing, this engine, or Litestream. */
+/**
+ * Something that replicates the run's database while the writer writes: nothing, this
+ * engine, or Litestream.
+ */
 interface Replicator extends AutoCloseable {
 
-	/** The replicator's process when it runs in its own (for liveness checks), else null. */
+	/**
+	 * The replicator's process when it runs in its own (for liveness checks), else null.
+	 */
 	default @Nullable Process process() {
 		return null;
 	}
@@ -56,7 +62,8 @@ interface Replicator extends AutoCloseable {
 	 *
 	 * @param label its name in the report
 	 * @param kind how it replicates
-	 * @param syncInterval the replica's sync interval, null for the default (1 s for both)
+	 * @param syncInterval the replica's sync interval, null for the default (1 s for
+	 * both)
 	 * @param jvmArguments options of the child JVM ({@link Kind#ENGINE_PROCESS} only)
 	 */
 	record Setup(String label, Kind kind, @Nullable Duration syncInterval, List<String> jvmArguments) {
@@ -96,7 +103,10 @@ interface Replicator extends AutoCloseable {
 
 	}
 
-	/** CPU time of this JVM's engine threads (named {@code litestream-...}), from {@link ThreadMXBean}. */
+	/**
+	 * CPU time of this JVM's engine threads (named {@code litestream-...}), from
+	 * {@link ThreadMXBean}.
+	 */
 	static long engineThreadsCpuNanos() {
 		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 		long total = 0;
@@ -109,7 +119,10 @@ interface Replicator extends AutoCloseable {
 		return total;
 	}
 
-	/** This engine in the benchmark's JVM, with every default except the sync interval when given. */
+	/**
+	 * This engine in the benchmark's JVM, with every default except the sync interval
+	 * when given.
+	 */
 	final class InProcessEngine implements Replicator {
 
 		private final ReplicationManager manager;
@@ -155,7 +168,10 @@ interface Replicator extends AutoCloseable {
 
 	}
 
-	/** {@code litestream replicate -config} with defaults, except the sync interval when given. */
+	/**
+	 * {@code litestream replicate -config} with defaults, except the sync interval when
+	 * given.
+	 */
 	final class LitestreamProcess implements Replicator {
 
 		private final Process process;
@@ -187,8 +203,8 @@ interface Replicator extends AutoCloseable {
 	}
 
 	/**
-	 * This engine alone in a child JVM ({@link EngineProcess}), so that its CPU time and resident memory can be read
-	 * from {@code /proc} exactly as Litestream's are.
+	 * This engine alone in a child JVM ({@link EngineProcess}), so that its CPU time and
+	 * resident memory can be read from {@code /proc} exactly as Litestream's are.
 	 */
 	final class ChildEngine implements Replicator {
 
@@ -222,7 +238,8 @@ interface Replicator extends AutoCloseable {
 			List<String> command = new ArrayList<>();
 			command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 			command.addAll(jvmArguments);
-			// For profiling the engine alone, e.g. -Dbenchmarks.engineJvmOptions=-XX:StartFlightRecording=filename=/tmp/jfr/
+			// For profiling the engine alone, e.g.
+			// -Dbenchmarks.engineJvmOptions=-XX:StartFlightRecording=filename=/tmp/jfr/
 			String extra = System.getProperty("benchmarks.engineJvmOptions", "").trim();
 			if (!extra.isEmpty()) {
 				command.addAll(List.of(extra.split("\\s+")));
@@ -259,12 +276,12 @@ interface Replicator extends AutoCloseable {
 
 		private static String absoluteClassPath() {
 			List<String> entries = new ArrayList<>();
-			for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+			for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
 				if (!entry.isBlank()) {
 					entries.add(Path.of(entry).toAbsolutePath().toString());
 				}
 			}
-			return String.join(java.io.File.pathSeparator, entries);
+			return String.join(File.pathSeparator, entries);
 		}
 
 		@Override
@@ -273,8 +290,8 @@ interface Replicator extends AutoCloseable {
 		}
 
 		/**
-		 * Asks the child for its figures: CPU time of its engine threads, its whole CPU time, and the sum of its heap
-		 * pools' peak usage, in that order.
+		 * Asks the child for its figures: CPU time of its engine threads, its whole CPU
+		 * time, and the sum of its heap pools' peak usage, in that order.
 		 */
 		long[] mark() throws IOException {
 			send("mark");

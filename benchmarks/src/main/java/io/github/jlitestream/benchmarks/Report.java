@@ -5,7 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The printed report (plain-text tables) and the targets of the issue with their verdicts. */
+/**
+ * The printed report (plain-text tables) and the targets of the issue with their
+ * verdicts.
+ */
 final class Report {
 
 	private final StringBuilder text = new StringBuilder();

@@ -3,6 +3,7 @@ package io.github.jlitestream.benchmarks;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,13 +17,15 @@ import io.github.jlitestream.core.restore.Restorer;
 import io.github.jlitestream.s3.S3ReplicaClient;
 
 /**
- * 3. Restore time from the S3Proxy: this engine's {@link Restorer} (defaults: 8 parallel downloads and
- * {@code PRAGMA integrity_check}; also without the integrity check, which Litestream v0.3.13 does not run) against
- * {@code litestream restore -config} (defaults: 8 parallel downloads), interleaved, on replicas built by
- * {@link ReplicaFixture}: (a) a large database that is mostly one snapshot, (b) a smaller one followed by a long tail
- * of small WAL segments over many WAL indexes. The time is the whole call or process, S3 client creation included;
- * MB/s is the restored database's size (10^6 bytes) over that time. Every output is checked against the source (row
- * count and sum of a random column), then deleted.
+ * 3. Restore time from the S3Proxy: this engine's {@link Restorer} (defaults: 8 parallel
+ * downloads and {@code PRAGMA integrity_check}; also without the integrity check, which
+ * Litestream v0.3.13 does not run) against {@code litestream restore -config} (defaults:
+ * 8 parallel downloads), interleaved, on replicas built by {@link ReplicaFixture}: (a) a
+ * large database that is mostly one snapshot, (b) a smaller one followed by a long tail
+ * of small WAL segments over many WAL indexes. The time is the whole call or process, S3
+ * client creation included; MB/s is the restored database's size (10^6 bytes) over that
+ * time. Every output is checked against the source (row count and sum of a random
+ * column), then deleted.
  */
 final class RestoreBenchmark {
 
@@ -61,8 +64,9 @@ final class RestoreBenchmark {
 				s.tailCommitsPerIndex(), s.tailRestoreRepetitions(), json, "longWalTail", table);
 
 		this.report.line("");
-		this.report.line("3. Restore from S3Proxy (on-disk store, loopback; page cache warm), interleaved runs, median; "
-				+ "every output verified (row count and sum equal to the source)");
+		this.report
+			.line("3. Restore from S3Proxy (on-disk store, loopback; page cache warm), interleaved runs, median; "
+					+ "every output verified (row count and sum equal to the source)");
 		this.report.table(List.of("replica", "restorer", "seconds (median)", "MB/s", "runs (s)", "vs litestream"),
 				table);
 
@@ -146,7 +150,7 @@ final class RestoreBenchmark {
 				}
 			}
 			finally {
-				Env.stopProcess(process, java.time.Duration.ofSeconds(5));
+				Env.stopProcess(process, Duration.ofSeconds(5));
 			}
 			if (process.exitValue() != 0) {
 				throw new IllegalStateException("litestream restore failed (" + process.exitValue() + "): "

@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Sizes and repetitions of one run. The full run is sized to finish well within 15 minutes on a 2-core machine; the
- * smoke run exercises every path in seconds.
+ * Sizes and repetitions of one run. The full run is sized to finish well within 15
+ * minutes on a 2-core machine; the smoke run exercises every path in seconds.
  *
  * @param name {@code full} or {@code smoke}
  * @param throughputTransactions one-row transactions per throughput run
@@ -25,7 +25,8 @@ import java.util.Map;
  * @param tailDbBytes size of the long-tail restore database
  * @param tailIndexes WAL indexes of its tail
  * @param tailCommitsPerIndex commits (one segment each) per WAL index of its tail
- * @param snapshotRestoreRepetitions interleaved repetitions of the snapshot-shaped restore
+ * @param snapshotRestoreRepetitions interleaved repetitions of the snapshot-shaped
+ * restore
  * @param tailRestoreRepetitions interleaved repetitions of the long-tail restore
  */
 record Settings(String name, int throughputTransactions, int throughputRepetitions, Duration sparseInterval,
@@ -45,9 +46,9 @@ record Settings(String name, int throughputTransactions, int throughputRepetitio
 	}
 
 	static Settings smoke() {
-		return new Settings("smoke", 300, 1, Duration.ofMillis(500), Duration.ofMillis(1500),
-				Duration.ofMillis(500), Duration.ofMillis(300), 1, Duration.ofMillis(10), 1_000, Duration.ofMillis(200),
-				1, 2L << 20, 5, 1L << 20, 5, 10, 1, 1);
+		return new Settings("smoke", 300, 1, Duration.ofMillis(500), Duration.ofMillis(1500), Duration.ofMillis(500),
+				Duration.ofMillis(300), 1, Duration.ofMillis(10), 1_000, Duration.ofMillis(200), 1, 2L << 20, 5,
+				1L << 20, 5, 10, 1, 1);
 	}
 
 	Map<String, Object> describe() {

@@ -11,9 +11,10 @@ import io.github.jlitestream.core.support.Sql;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The application: one connection ({@code journal_mode=WAL}, {@code synchronous=NORMAL}, {@code busy_timeout=10000},
- * as {@link Sql#connect(Path)} opens it) committing one-row transactions of a 100-byte random payload. The row id is
- * the commit's sequence number, so commits are numbered monotonically.
+ * The application: one connection ({@code journal_mode=WAL}, {@code synchronous=NORMAL},
+ * {@code busy_timeout=10000}, as {@link Sql#connect(Path)} opens it) committing one-row
+ * transactions of a 100-byte random payload. The row id is the commit's sequence number,
+ * so commits are numbered monotonically.
  */
 final class SqliteWriter implements AutoCloseable {
 
@@ -35,8 +36,9 @@ final class SqliteWriter implements AutoCloseable {
 	}
 
 	/**
-	 * Opens (creating) the database and its table; with {@code -Dbenchmarks.noAutocheckpoint=true} the connection
-	 * leaves checkpoints to the replicator ({@code PRAGMA wal_autocheckpoint = 0}).
+	 * Opens (creating) the database and its table; with
+	 * {@code -Dbenchmarks.noAutocheckpoint=true} the connection leaves checkpoints to the
+	 * replicator ({@code PRAGMA wal_autocheckpoint = 0}).
 	 */
 	static SqliteWriter open(Path database) throws SQLException {
 		return open(database, Boolean.getBoolean("benchmarks.noAutocheckpoint") ? 0 : null);
@@ -44,9 +46,10 @@ final class SqliteWriter implements AutoCloseable {
 
 	/**
 	 * Opens (creating) the database and its table.
-	 * @param walAutocheckpoint the connection's {@code PRAGMA wal_autocheckpoint} in pages, or null for SQLite's
-	 * default (1,000); 0 is Litestream's tip for write-heavy servers, above the replicator's max page count (the
-	 * README's advice) leaves checkpoints to the replicator while it runs
+	 * @param walAutocheckpoint the connection's {@code PRAGMA wal_autocheckpoint} in
+	 * pages, or null for SQLite's default (1,000); 0 is Litestream's tip for write-heavy
+	 * servers, above the replicator's max page count (the README's advice) leaves
+	 * checkpoints to the replicator while it runs
 	 */
 	static SqliteWriter open(Path database, @Nullable Integer walAutocheckpoint) throws SQLException {
 		Connection connection = Sql.connect(database);
@@ -78,7 +81,10 @@ final class SqliteWriter implements AutoCloseable {
 		return this.payload;
 	}
 
-	/** Commits {@code count} transactions as fast as possible; returns the elapsed nanoseconds. */
+	/**
+	 * Commits {@code count} transactions as fast as possible; returns the elapsed
+	 * nanoseconds.
+	 */
 	long commitMany(int count) throws SQLException {
 		long start = System.nanoTime();
 		for (int i = 0; i < count; i++) {
@@ -87,7 +93,10 @@ final class SqliteWriter implements AutoCloseable {
 		return System.nanoTime() - start;
 	}
 
-	/** Commits {@code count} transactions, one every {@code periodNanos} (as fast as possible when behind). */
+	/**
+	 * Commits {@code count} transactions, one every {@code periodNanos} (as fast as
+	 * possible when behind).
+	 */
 	long commitPaced(int count, long periodNanos) throws SQLException {
 		long start = System.nanoTime();
 		for (int i = 0; i < count; i++) {

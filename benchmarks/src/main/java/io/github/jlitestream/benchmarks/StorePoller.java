@@ -23,15 +23,18 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * Watches a replica in the store from outside the replicator, with its own S3 client: lists the generation's
- * {@code wal/} prefix (ListObjectsV2) every poll interval from its own thread, and records the time each new
- * segment was first listed. A listing starts after the greatest key seen so far: both replicators upload one
- * replica's segments one at a time, in position order, and keys sort by index then offset (fixed-width hex), so a
- * new segment's key is always greater. Each new segment is then downloaded (by a small pool, which does not delay
- * the listing) to learn its decompressed length and the salts of its WAL lifetime.
+ * Watches a replica in the store from outside the replicator, with its own S3 client:
+ * lists the generation's {@code wal/} prefix (ListObjectsV2) every poll interval from its
+ * own thread, and records the time each new segment was first listed. A listing starts
+ * after the greatest key seen so far: both replicators upload one replica's segments one
+ * at a time, in position order, and keys sort by index then offset (fixed-width hex), so
+ * a new segment's key is always greater. Each new segment is then downloaded (by a small
+ * pool, which does not delay the listing) to learn its decompressed length and the salts
+ * of its WAL lifetime.
  * <p>
- * The recorded time is when the listing that first showed the segment returned: an upper bound of the moment the
- * object became readable, late by at most one poll interval plus one listing round trip.
+ * The recorded time is when the listing that first showed the segment returned: an upper
+ * bound of the moment the object became readable, late by at most one poll interval plus
+ * one listing round trip.
  */
 final class StorePoller implements AutoCloseable {
 
@@ -72,7 +75,10 @@ final class StorePoller implements AutoCloseable {
 		this.interval = interval;
 	}
 
-	/** Waits until exactly one generation holds a snapshot and a WAL segment; returns its id. */
+	/**
+	 * Waits until exactly one generation holds a snapshot and a WAL segment; returns its
+	 * id.
+	 */
 	String awaitReplica(Duration timeout, Process process) throws InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (System.nanoTime() < deadline) {
@@ -80,9 +86,8 @@ final class StorePoller implements AutoCloseable {
 				throw new IllegalStateException("the replicator exited with " + process.exitValue());
 			}
 			List<String> generations = new ArrayList<>();
-			ListObjectsV2Response response = this.s3.listObjectsV2((b) -> b.bucket(this.bucket)
-				.prefix(this.prefix + "/generations/")
-				.delimiter("/"));
+			ListObjectsV2Response response = this.s3
+				.listObjectsV2((b) -> b.bucket(this.bucket).prefix(this.prefix + "/generations/").delimiter("/"));
 			for (CommonPrefix common : response.commonPrefixes()) {
 				String p = common.prefix();
 				generations.add(p.substring(p.lastIndexOf('/', p.length() - 2) + 1, p.length() - 1));
@@ -109,7 +114,10 @@ final class StorePoller implements AutoCloseable {
 				+ " after " + timeout.toSeconds() + " s");
 	}
 
-	/** Starts polling the WAL segments of {@code generation}; segments already there are taken as known. */
+	/**
+	 * Starts polling the WAL segments of {@code generation}; segments already there are
+	 * taken as known.
+	 */
 	void start(String generation) {
 		this.walPrefix = this.prefix + "/generations/" + generation + "/wal/";
 		String last = null;
@@ -138,8 +146,9 @@ final class StorePoller implements AutoCloseable {
 				for (S3Object object : listed) {
 					Segment segment = Segment.parse(object.key(), listedAt, started);
 					if (segment != null) {
-						// Only complete segments move the listing on: S3Proxy's file store also lists the temporary
-						// file of an upload in progress, whose name sorts after the segment's.
+						// Only complete segments move the listing on: S3Proxy's file
+						// store also lists the temporary file of an upload in progress,
+						// whose name sorts after the segment's.
 						last = object.key();
 						this.segments.add(segment);
 						this.pendingDownloads.incrementAndGet();
@@ -158,7 +167,8 @@ final class StorePoller implements AutoCloseable {
 		List<S3Object> all = new ArrayList<>();
 		String token = null;
 		do {
-			ListObjectsV2Request.Builder request = ListObjectsV2Request.builder().bucket(this.bucket)
+			ListObjectsV2Request.Builder request = ListObjectsV2Request.builder()
+				.bucket(this.bucket)
 				.prefix(this.walPrefix);
 			if (token != null) {
 				request.continuationToken(token);
@@ -186,7 +196,8 @@ final class StorePoller implements AutoCloseable {
 					length += n;
 				}
 				ByteBuffer view = ByteBuffer.wrap(head);
-				// The lifetime's salts: in the WAL header at offset 0, else in the first frame's header.
+				// The lifetime's salts: in the WAL header at offset 0, else in the first
+				// frame's header.
 				segment.salts = (segment.offset == 0) ? view.getLong(16) : view.getLong(8);
 				segment.length = length;
 			}

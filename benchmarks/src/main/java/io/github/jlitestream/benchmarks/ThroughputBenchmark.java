@@ -9,18 +9,21 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * 1. Write throughput: a fixed count of one-row transactions (100-byte payload, WAL, {@code synchronous=NORMAL},
- * busy timeout) as fast as one connection commits them, with SQLite alone, with this engine replicating in the same
- * JVM, and with {@code litestream replicate}, interleaved run by run; both replicators also with the application's
- * auto-checkpoint above their max page count, where their checkpoints are the only ones. Each run starts on a
- * fresh database and bucket once the replica holds its first snapshot and segment (so the initial snapshot is not in
- * the timed part); the timed part is the commit loop only.
+ * 1. Write throughput: a fixed count of one-row transactions (100-byte payload, WAL,
+ * {@code synchronous=NORMAL}, busy timeout) as fast as one connection commits them, with
+ * SQLite alone, with this engine replicating in the same JVM, and with
+ * {@code litestream replicate}, interleaved run by run; both replicators also with the
+ * application's auto-checkpoint above their max page count, where their checkpoints are
+ * the only ones. Each run starts on a fresh database and bucket once the replica holds
+ * its first snapshot and segment (so the initial snapshot is not in the timed part); the
+ * timed part is the commit loop only.
  */
 final class ThroughputBenchmark {
 
 	/**
-	 * The application's auto-checkpoint above the replicator's max checkpoint page count (10,000 for both): never
-	 * reached while the replicator restarts the WAL, a safety net when it stops.
+	 * The application's auto-checkpoint above the replicator's max checkpoint page count
+	 * (10,000 for both): never reached while the replicator restarts the WAL, a safety
+	 * net when it stops.
 	 */
 	private static final int LEFT_TO_REPLICATOR = 20_000;
 
@@ -42,9 +45,10 @@ final class ThroughputBenchmark {
 				new Variant(Replicator.Setup.engine(null), LEFT_TO_REPLICATOR),
 				new Variant(Replicator.Setup.litestream(null), LEFT_TO_REPLICATOR));
 		int count = this.settings.throughputTransactions();
-		// Warm-up (not recorded), one run of each setup: JIT-compiles the writer and the driver, and the engine's
-		// upload path (SDK, codec), as in a service that has been running for a while; before, the first engine run
-		// still had the compiler threads busy on a core the writer needs.
+		// Warm-up (not recorded), one run of each setup: JIT-compiles the writer and the
+		// driver, and the engine's upload path (SDK, codec), as in a service that has
+		// been running for a while; before, the first engine run still had the compiler
+		// threads busy on a core the writer needs.
 		for (Variant variant : variants.subList(0, 3)) {
 			runOnce(variant, Math.max(100, count / 2));
 		}
@@ -68,14 +72,15 @@ final class ThroughputBenchmark {
 			double median = Stats.median(runs);
 			Map<String, Object> row = new LinkedHashMap<>();
 			row.put("setup", variant.setup().label());
-			row.put("applicationWalAutocheckpoint", (variant.walAutocheckpoint() != null)
-					? variant.walAutocheckpoint() : "default");
+			row.put("applicationWalAutocheckpoint",
+					(variant.walAutocheckpoint() != null) ? variant.walAutocheckpoint() : "default");
 			row.put("medianTxPerSec", Stats.round(median, 1));
 			row.put("runsTxPerSec", runs.stream().map((v) -> Stats.round(v, 1)).toList());
 			row.put("ratioVsSqliteAlone", Stats.round(median / baseline, 4));
 			rows.add(row);
-			table.add(List.of(variant.setup().label(), (variant.walAutocheckpoint() == null) ? "1,000 (default)"
-					: "%,d".formatted(variant.walAutocheckpoint()),
+			table.add(List.of(variant.setup().label(),
+					(variant.walAutocheckpoint() == null) ? "1,000 (default)"
+							: "%,d".formatted(variant.walAutocheckpoint()),
 					Stats.fmt0(median), String.join(" ", runs.stream().map(Stats::fmt0).toList()),
 					Stats.fmt(median / baseline, 3)));
 		}
@@ -83,19 +88,20 @@ final class ThroughputBenchmark {
 
 		this.report.line("");
 		this.report.line("1. Write throughput: %,d one-row transactions (%d-byte payload, WAL, synchronous=NORMAL, "
-			.formatted(count, SqliteWriter.PAYLOAD_BYTES) + "busy_timeout), %d interleaved runs per setup, median"
-				.formatted(this.settings.throughputRepetitions()));
-		this.report.line("   app wal_autocheckpoint: the writer connection's PRAGMA wal_autocheckpoint; %,d (twice both "
-			.formatted(LEFT_TO_REPLICATOR) + "replicators' max checkpoint page count) leaves checkpoints to the "
-				+ "replicator while it runs (README: \"Write-heavy services\")");
-		this.report.table(List.of("setup", "app wal_autocheckpoint", "tx/s (median)", "runs (tx/s)",
-				"vs SQLite alone"), table);
+			.formatted(count, SqliteWriter.PAYLOAD_BYTES)
+				+ "busy_timeout), %d interleaved runs per setup, median"
+					.formatted(this.settings.throughputRepetitions()));
+		this.report
+			.line("   app wal_autocheckpoint: the writer connection's PRAGMA wal_autocheckpoint; %,d (twice both "
+				.formatted(LEFT_TO_REPLICATOR) + "replicators' max checkpoint page count) leaves checkpoints to the "
+					+ "replicator while it runs (README: \"Write-heavy services\")");
+		this.report.table(List.of("setup", "app wal_autocheckpoint", "tx/s (median)", "runs (tx/s)", "vs SQLite alone"),
+				table);
 
 		double engineRatio = Stats.median(results.get(variants.get(1))) / baseline;
 		double litestreamRatio = Stats.median(results.get(variants.get(2))) / baseline;
 		this.report.target("write throughput with replication", ">= 95% of SQLite alone",
-				"%.1f%% (litestream: %.1f%%)".formatted(engineRatio * 100, litestreamRatio * 100),
-				engineRatio >= 0.95);
+				"%.1f%% (litestream: %.1f%%)".formatted(engineRatio * 100, litestreamRatio * 100), engineRatio >= 0.95);
 		double engineTipRatio = Stats.median(results.get(variants.get(3))) / baseline;
 		double litestreamTipRatio = Stats.median(results.get(variants.get(4))) / baseline;
 		this.report.target("write throughput, app wal_autocheckpoint %,d".formatted(LEFT_TO_REPLICATOR),
@@ -105,7 +111,10 @@ final class ThroughputBenchmark {
 		return json;
 	}
 
-	/** A setup, and the application connection's auto-checkpoint in pages (null: SQLite's default). */
+	/**
+	 * A setup, and the application connection's auto-checkpoint in pages (null: SQLite's
+	 * default).
+	 */
 	private record Variant(Replicator.Setup setup, @Nullable Integer walAutocheckpoint) {
 	}
 

@@ -9,27 +9,32 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Finds where each of the writer's commits ends in the real WAL, from outside any replicator, by reading
- * {@code <db>-wal} right after the commit returns.
+ * Finds where each of the writer's commits ends in the real WAL, from outside any
+ * replicator, by reading {@code <db>-wal} right after the commit returns.
  * <p>
- * A WAL lifetime (from one WAL header to the next restart) is identified by the header's two salts; SQLite changes
- * them at every restart. Its frames are {@code 24 + page size} bytes each after the 32-byte header, and a frame
- * belongs to the lifetime only if its header repeats the lifetime's salts. A commit frame has a non-zero "database
- * size" field. So after a commit, the tracker reads the frame headers beyond what it saw last time, and the commit
- * ends at the byte offset just past the last commit frame: the pair (salts, end offset) is what a replica must hold
- * for the commit to be restorable.
+ * A WAL lifetime (from one WAL header to the next restart) is identified by the header's
+ * two salts; SQLite changes them at every restart. Its frames are {@code 24 + page size}
+ * bytes each after the 32-byte header, and a frame belongs to the lifetime only if its
+ * header repeats the lifetime's salts. A commit frame has a non-zero "database size"
+ * field. So after a commit, the tracker reads the frame headers beyond what it saw last
+ * time, and the commit ends at the byte offset just past the last commit frame: the pair
+ * (salts, end offset) is what a replica must hold for the commit to be restorable.
  * <p>
- * Both replicators copy the WAL into their shadow WAL byte for byte from the same offsets (Litestream v0.3.13 reads
- * the real WAL from the shadow's size; this engine's {@code ShadowWal} says so too), and a shadow WAL index is one
- * lifetime, beginning with its header. So a WAL segment {@code <index>_<offset>} of {@code n} decompressed bytes holds
- * the bytes {@code [offset, offset + n)} of the lifetime whose salts appear in it (in the header at offset 0, else in
- * each frame header), which is how {@link LagAnalysis} maps commits to segments.
+ * Both replicators copy the WAL into their shadow WAL byte for byte from the same offsets
+ * (Litestream v0.3.13 reads the real WAL from the shadow's size; this engine's
+ * {@code ShadowWal} says so too), and a shadow WAL index is one lifetime, beginning with
+ * its header. So a WAL segment {@code <index>_<offset>} of {@code n} decompressed bytes
+ * holds the bytes {@code [offset, offset + n)} of the lifetime whose salts appear in it
+ * (in the header at offset 0, else in each frame header), which is how
+ * {@link LagAnalysis} maps commits to segments.
  * <p>
- * When more than one transaction appeared since the last look, or the lifetime changed (a replicator checkpointed and
- * wrote to its {@code _litestream_seq} table, possibly between the commit and this read), the tracker searches the new
- * transactions' pages for the commit's random 100-byte payload and takes the end of the transaction that holds it. If
- * none does (the commit ended an earlier lifetime that was restarted before the read), the commit is reported as
- * unmapped and left out of the lag figures (it is counted).
+ * When more than one transaction appeared since the last look, or the lifetime changed (a
+ * replicator checkpointed and wrote to its {@code _litestream_seq} table, possibly
+ * between the commit and this read), the tracker searches the new transactions' pages for
+ * the commit's random 100-byte payload and takes the end of the transaction that holds
+ * it. If none does (the commit ended an earlier lifetime that was restarted before the
+ * read), the commit is reported as unmapped and left out of the lag figures (it is
+ * counted).
  */
 final class WalTracker implements AutoCloseable {
 
@@ -60,12 +65,14 @@ final class WalTracker implements AutoCloseable {
 	private int searches;
 
 	WalTracker(Path database) throws IOException {
-		// Never closed while the writer's connection is open: SQLite takes no locks on the -wal file itself, and
-		// this descriptor is read-only.
+		// Never closed while the writer's connection is open: SQLite takes no locks on
+		// the -wal file itself, and this descriptor is read-only.
 		this.wal = FileChannel.open(database.resolveSibling(database.getFileName() + "-wal"), StandardOpenOption.READ);
 	}
 
-	/** The salts (salt-1 in the high half) of the lifetime holding the last mapped commit. */
+	/**
+	 * The salts (salt-1 in the high half) of the lifetime holding the last mapped commit.
+	 */
 	long salts() {
 		return this.mappedSalts;
 	}

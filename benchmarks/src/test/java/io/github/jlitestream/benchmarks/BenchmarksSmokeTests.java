@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs every benchmark with tiny sizes ({@code --smoke}) against a real S3Proxy and the real Litestream v0.3.13: no
- * timing assertions, only that every section ran, was verified, and produced positive numbers.
+ * Runs every benchmark with tiny sizes ({@code --smoke}) against a real S3Proxy and the
+ * real Litestream v0.3.13: no timing assertions, only that every section ran, was
+ * verified, and produced positive numbers.
  */
 class BenchmarksSmokeTests {
 

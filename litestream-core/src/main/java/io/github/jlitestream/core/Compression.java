@@ -5,8 +5,9 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How replica objects are compressed; the object name's extension says which. LZ4 frames are Litestream v0.3's
- * format; zstd replicas are smaller but only this project reads them (Litestream ignores other extensions).
+ * How replica objects are compressed; the object name's extension says which. LZ4 frames
+ * are Litestream v0.3's format; zstd replicas are smaller but only this project reads
+ * them (Litestream ignores other extensions).
  *
  * @since 0.1.0
  */

@@ -1,7 +1,8 @@
 package io.github.jlitestream.core;
 
 /**
- * A replica object is damaged, missing, out of place or belongs to something else. The message names the object.
+ * A replica object is damaged, missing, out of place or belongs to something else. The
+ * message names the object.
  *
  * @since 0.1.0
  */

@@ -14,9 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The thread {@code litestream-monitor-<db>}: copies the WAL when it changes (or at the monitor interval), opens
- * the database again when it was deleted or replaced, and keeps the bookkeeping that only all replicas together
- * decide: which commits are durable everywhere and which shadow WAL files no replica needs.
+ * The thread {@code litestream-monitor-<db>}: copies the WAL when it changes (or at the
+ * monitor interval), opens the database again when it was deleted or replaced, and keeps
+ * the bookkeeping that only all replicas together decide: which commits are durable
+ * everywhere and which shadow WAL files no replica needs.
  */
 final class DatabaseMonitor {
 
@@ -37,7 +38,10 @@ final class DatabaseMonitor {
 	private volatile Runnable beforeCopy = () -> {
 	};
 
-	/** Why the database must be opened again (it was deleted or replaced), until that succeeds. */
+	/**
+	 * Why the database must be opened again (it was deleted or replaced), until that
+	 * succeeds.
+	 */
 	private volatile @Nullable String reopenReason;
 
 	private @Nullable Thread thread;
@@ -116,8 +120,9 @@ final class DatabaseMonitor {
 	}
 
 	/**
-	 * Opens the database again after it was deleted or replaced; retried with backoff until it succeeds, since a
-	 * replaced file may not be a valid database yet and a deleted one may come back.
+	 * Opens the database again after it was deleted or replaced; retried with backoff
+	 * until it succeeds, since a replaced file may not be a valid database yet and a
+	 * deleted one may come back.
 	 * @return whether it is open again
 	 */
 	private boolean reopen(int failures) {
@@ -145,9 +150,10 @@ final class DatabaseMonitor {
 	}
 
 	/**
-	 * Forgets commits that every replica holds. A replica in another generation than the database holds none of the
-	 * current generation's commits (positions of different generations cannot be compared: generation ids are
-	 * random), so nothing is forgotten until every replica has reached the current generation.
+	 * Forgets commits that every replica holds. A replica in another generation than the
+	 * database holds none of the current generation's commits (positions of different
+	 * generations cannot be compared: generation ids are random), so nothing is forgotten
+	 * until every replica has reached the current generation.
 	 */
 	private void trimCommits() {
 		Position current = this.database.position();
@@ -170,9 +176,10 @@ final class DatabaseMonitor {
 	}
 
 	/**
-	 * Deletes the local shadow WAL files that no replica needs any more: those below the lowest index any replica
-	 * still has to upload. Only the replicas together can say that; one replica's position says nothing about the
-	 * others, which may be slower or failing.
+	 * Deletes the local shadow WAL files that no replica needs any more: those below the
+	 * lowest index any replica still has to upload. Only the replicas together can say
+	 * that; one replica's position says nothing about the others, which may be slower or
+	 * failing.
 	 */
 	void releaseShadows() throws IOException {
 		Position current = this.database.position();

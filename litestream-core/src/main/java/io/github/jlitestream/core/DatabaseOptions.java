@@ -10,14 +10,16 @@ import org.jspecify.annotations.Nullable;
  * How one database is watched and checkpointed. Defaults are Litestream v0.3.13's.
  *
  * @param path the SQLite database file
- * @param metaPath the engine's local directory; {@code .<file>-litestream} beside the database by default
+ * @param metaPath the engine's local directory; {@code .<file>-litestream} beside the
+ * database by default
  * @param monitorInterval how often the WAL is polled when no file-system event arrives
  * @param checkpointInterval checkpoint (restart) an idle database after this long
- * @param minCheckpointPageCount checkpoint (passive: backfill only, the WAL goes on) each time the WAL has grown by
- * this many pages
- * @param maxCheckpointPageCount checkpoint, wait for readers and restart the WAL (a new index) at this many pages;
- * 0 disables
- * @param truncatePageCount checkpoint and shrink the WAL file (truncate) at this many pages; 0 disables
+ * @param minCheckpointPageCount checkpoint (passive: backfill only, the WAL goes on) each
+ * time the WAL has grown by this many pages
+ * @param maxCheckpointPageCount checkpoint, wait for readers and restart the WAL (a new
+ * index) at this many pages; 0 disables
+ * @param truncatePageCount checkpoint and shrink the WAL file (truncate) at this many
+ * pages; 0 disables
  * @param busyTimeout how long the engine's connections wait for SQLite's locks
  * @since 0.1.0
  */
@@ -99,7 +101,8 @@ public record DatabaseOptions(Path path, @Nullable Path metaPath, Duration monit
 	}
 
 	/**
-	 * Builds {@link DatabaseOptions}: each setter checks its own value, by the rule the record's constructor applies.
+	 * Builds {@link DatabaseOptions}: each setter checks its own value, by the rule the
+	 * record's constructor applies.
 	 *
 	 * @since 0.1.0
 	 */
@@ -127,7 +130,8 @@ public record DatabaseOptions(Path path, @Nullable Path metaPath, Duration monit
 
 		/**
 		 * The engine's local directory.
-		 * @param metaPath the directory, or null for {@code .<file>-litestream} beside the database
+		 * @param metaPath the directory, or null for {@code .<file>-litestream} beside
+		 * the database
 		 * @return this builder
 		 */
 		public Builder metaPath(@Nullable Path metaPath) {

@@ -21,10 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one database and its replicas: a monitor thread that copies the WAL when it changes (or at the monitor
- * interval), and a thread per replica that uploads as soon as a commit is noticed but at most once per sync
- * interval, writes scheduled snapshots and enforces retention. Failures are retried with backoff and shown in the
- * status; they are logged once per streak.
+ * Runs one database and its replicas: a monitor thread that copies the WAL when it
+ * changes (or at the monitor interval), and a thread per replica that uploads as soon as
+ * a commit is noticed but at most once per sync interval, writes scheduled snapshots and
+ * enforces retention. Failures are retried with backoff and shown in the status; they are
+ * logged once per streak.
  *
  * @since 0.1.0
  */
@@ -63,8 +64,10 @@ public final class DatabaseReplication {
 	}
 
 	/**
-	 * Restores the database from whichever replica holds the newest state, reporting to the listener.
-	 * @throws io.github.jlitestream.core.restore.NoBackupException when no replica holds a backup
+	 * Restores the database from whichever replica holds the newest state, reporting to
+	 * the listener.
+	 * @throws io.github.jlitestream.core.restore.NoBackupException when no replica holds
+	 * a backup
 	 */
 	public RestoreResult restore(RestoreOptions options, RestoreProgress progress) throws IOException {
 		long started = System.nanoTime();
@@ -82,19 +85,24 @@ public final class DatabaseReplication {
 	}
 
 	/**
-	 * Restores the latest state when the database file does not exist, before anything opens it.
-	 * @return the result, or empty when the file exists or no replica holds a backup (a first start)
-	 * @throws LitestreamException when a backup exists but cannot be restored: starting empty would be replicated
-	 * as a new generation and, after the retention period, erase the real backup
+	 * Restores the latest state when the database file does not exist, before anything
+	 * opens it.
+	 * @return the result, or empty when the file exists or no replica holds a backup (a
+	 * first start)
+	 * @throws LitestreamException when a backup exists but cannot be restored: starting
+	 * empty would be replicated as a new generation and, after the retention period,
+	 * erase the real backup
 	 */
 	public Optional<RestoreResult> restoreIfMissing(int parallelism, RestoreProgress progress) throws IOException {
 		return restoreIfMissing(parallelism, null, progress);
 	}
 
 	/**
-	 * Restores the latest state of one generation, or of the newest when {@code generation} is null, when the
-	 * database file does not exist: an operator names an older generation when the newest cannot be restored.
-	 * @return the result, or empty when the file exists or no replica holds a backup (a first start)
+	 * Restores the latest state of one generation, or of the newest when
+	 * {@code generation} is null, when the database file does not exist: an operator
+	 * names an older generation when the newest cannot be restored.
+	 * @return the result, or empty when the file exists or no replica holds a backup (a
+	 * first start)
 	 * @throws LitestreamException when a backup exists but cannot be restored
 	 */
 	public Optional<RestoreResult> restoreIfMissing(int parallelism, @Nullable Generation generation,
@@ -104,9 +112,8 @@ public final class DatabaseReplication {
 			return Optional.empty();
 		}
 		try {
-			return Optional.of(restore(RestoreOptions.builder(path).generation(generation)
-				.parallelism(parallelism)
-				.build(), progress));
+			return Optional.of(restore(
+					RestoreOptions.builder(path).generation(generation).parallelism(parallelism).build(), progress));
 		}
 		catch (NoBackupException ex) {
 			logger.info("db={} no backup in any replica, starting with an empty database: {}", this.database.name(),
@@ -116,9 +123,10 @@ public final class DatabaseReplication {
 	}
 
 	/**
-	 * Copies what was committed until now and uploads it to every replica, now rather than at the next sync
-	 * interval: what an operator asks for before a risky change.
-	 * @throws IOException when a replica cannot be written; the replicas before it are synced
+	 * Copies what was committed until now and uploads it to every replica, now rather
+	 * than at the next sync interval: what an operator asks for before a risky change.
+	 * @throws IOException when a replica cannot be written; the replicas before it are
+	 * synced
 	 */
 	public void syncNow() throws IOException {
 		this.database.sync();
@@ -128,8 +136,10 @@ public final class DatabaseReplication {
 	}
 
 	/**
-	 * Writes a new snapshot to every replica now, so that a restore needs no WAL written before it.
-	 * @throws IOException when a replica cannot be written; the replicas before it have their snapshot
+	 * Writes a new snapshot to every replica now, so that a restore needs no WAL written
+	 * before it.
+	 * @throws IOException when a replica cannot be written; the replicas before it have
+	 * their snapshot
 	 */
 	public void snapshotNow() throws IOException {
 		for (Replica replica : replicas()) {
@@ -158,7 +168,8 @@ public final class DatabaseReplication {
 	}
 
 	/**
-	 * Stops the threads, then copies and uploads what was committed until now, so a graceful shutdown loses nothing.
+	 * Stops the threads, then copies and uploads what was committed until now, so a
+	 * graceful shutdown loses nothing.
 	 * @return whether every replica holds everything
 	 */
 	boolean stop(Duration timeout) {
@@ -169,8 +180,9 @@ public final class DatabaseReplication {
 		}
 		boolean complete = true;
 		try {
-			// The last frames are copied under SQLite's write lock before the final uploads, not after them by
-			// close(): what close() copied would reach no replica before the next start, and never on a fresh disk.
+			// The last frames are copied under SQLite's write lock before the final
+			// uploads, not after them by close(): what close() copied would reach no
+			// replica before the next start, and never on a fresh disk.
 			this.database.copyNow();
 			this.database.quiesce();
 		}

@@ -7,7 +7,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A read-only view of one database's replication, for health checks, metrics and endpoints.
+ * A read-only view of one database's replication, for health checks, metrics and
+ * endpoints.
  *
  * @param name the logical name
  * @param path the database file

@@ -9,13 +9,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A replica client that passes every call on to another one, for a client that changes some of them (reports them,
- * or injects failures in tests), as {@link java.io.FilterInputStream} does for streams. Each method of
- * {@link ReplicaClient} is forwarded, its default methods and {@link #close()} included, so that wrapping a store
- * does not hide what it says of its times ({@link #listedTimeResolution}, {@link #exactCreatedAt}); a subclass
- * overrides what it changes and calls {@code super} for the rest. The LZ4 conveniences are not forwarded but stay
- * the interface's defaults: they call the methods that take a {@link Compression}, so a subclass that overrides
- * those sees every write and read.
+ * A replica client that passes every call on to another one, for a client that changes
+ * some of them (reports them, or injects failures in tests), as
+ * {@link java.io.FilterInputStream} does for streams. Each method of
+ * {@link ReplicaClient} is forwarded, its default methods and {@link #close()} included,
+ * so that wrapping a store does not hide what it says of its times
+ * ({@link #listedTimeResolution}, {@link #exactCreatedAt}); a subclass overrides what it
+ * changes and calls {@code super} for the rest. The LZ4 conveniences are not forwarded
+ * but stay the interface's defaults: they call the methods that take a
+ * {@link Compression}, so a subclass that overrides those sees every write and read.
  *
  * @since 0.1.0
  */
@@ -57,8 +59,8 @@ public abstract class ForwardingReplicaClient implements ReplicaClient {
 	}
 
 	@Override
-	public SnapshotInfo writeSnapshot(Generation generation, long index, Compression compression,
-			ObjectContent content) throws IOException {
+	public SnapshotInfo writeSnapshot(Generation generation, long index, Compression compression, ObjectContent content)
+			throws IOException {
 		return this.delegate.writeSnapshot(generation, index, compression, content);
 	}
 

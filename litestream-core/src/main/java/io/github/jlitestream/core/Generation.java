@@ -16,7 +16,8 @@ public record Generation(String id) implements Comparable<Generation> {
 
 	public Generation {
 		if (!isValid(id)) {
-			throw new IllegalArgumentException("Invalid generation name '" + id + "': expected 16 lowercase hex characters");
+			throw new IllegalArgumentException(
+					"Invalid generation name '" + id + "': expected 16 lowercase hex characters");
 		}
 	}
 

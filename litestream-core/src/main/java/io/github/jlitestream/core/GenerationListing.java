@@ -9,14 +9,16 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a replica's store listed of one generation: its snapshots and WAL segments, with the bounds that callers
- * ask of a listing (Litestream's {@code GenerationTimeBounds}). The bounds are computed from the lists on each
- * call; every time is a listed time ({@link SnapshotInfo#createdAt()}, {@link WalSegmentInfo#createdAt()}), as
- * coarse as the store's {@link ReplicaClient#listedTimeResolution(Instant) resolution}.
+ * What a replica's store listed of one generation: its snapshots and WAL segments, with
+ * the bounds that callers ask of a listing (Litestream's {@code GenerationTimeBounds}).
+ * The bounds are computed from the lists on each call; every time is a listed time
+ * ({@link SnapshotInfo#createdAt()}, {@link WalSegmentInfo#createdAt()}), as coarse as
+ * the store's {@link ReplicaClient#listedTimeResolution(Instant) resolution}.
  *
  * @param generation the generation
  * @param snapshots its snapshots, in the order the store listed them (sorted by index)
- * @param segments its WAL segments, in the order the store listed them (sorted by index and offset)
+ * @param segments its WAL segments, in the order the store listed them (sorted by index
+ * and offset)
  * @since 0.1.0
  */
 public record GenerationListing(Generation generation, List<SnapshotInfo> snapshots, List<WalSegmentInfo> segments) {
@@ -39,8 +41,9 @@ public record GenerationListing(Generation generation, List<SnapshotInfo> snapsh
 	}
 
 	/**
-	 * Lists every generation of a store, in the order of {@link ReplicaClient#generations()} (sorted by name),
-	 * each as {@link #of(ReplicaClient, Generation)} lists it.
+	 * Lists every generation of a store, in the order of
+	 * {@link ReplicaClient#generations()} (sorted by name), each as
+	 * {@link #of(ReplicaClient, Generation)} lists it.
 	 * @param client the store
 	 * @return one listing per generation
 	 */
@@ -53,8 +56,8 @@ public record GenerationListing(Generation generation, List<SnapshotInfo> snapsh
 	}
 
 	/**
-	 * The earliest listed time of any of its objects, snapshots and segments alike: when the store first held
-	 * something of the generation.
+	 * The earliest listed time of any of its objects, snapshots and segments alike: when
+	 * the store first held something of the generation.
 	 * @return the time, or null when the listing is empty
 	 */
 	public @Nullable Instant createdAt() {
@@ -66,8 +69,8 @@ public record GenerationListing(Generation generation, List<SnapshotInfo> snapsh
 	}
 
 	/**
-	 * The latest listed time of any of its objects, snapshots and segments alike: when the store last received
-	 * something of the generation.
+	 * The latest listed time of any of its objects, snapshots and segments alike: when
+	 * the store last received something of the generation.
 	 * @return the time, or null when the listing is empty
 	 */
 	public @Nullable Instant updatedAt() {

@@ -1,8 +1,8 @@
 package io.github.jlitestream.core;
 
 /**
- * Base of the engine's errors. Messages are written for the operator who reads them: what failed, on which
- * database, replica or object, and what to do.
+ * Base of the engine's errors. Messages are written for the operator who reads them: what
+ * failed, on which database, replica or object, and what to do.
  *
  * @since 0.1.0
  */

@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The bytes of an object to write to a replica: a known length and a stream that can be opened again, so that a
- * client can retry an upload and stream it with bounded memory.
+ * The bytes of an object to write to a replica: a known length and a stream that can be
+ * opened again, so that a client can retry an upload and stream it with bounded memory.
  *
  * @since 0.1.0
  */

@@ -4,8 +4,8 @@ import java.util.Comparator;
 import java.util.Objects;
 
 /**
- * A place in the WAL history of a database: a generation, a WAL index inside it and a byte offset inside that
- * index's WAL file.
+ * A place in the WAL history of a database: a generation, a WAL index inside it and a
+ * byte offset inside that index's WAL file.
  *
  * @param generation the generation
  * @param index the WAL index, 0 to {@link #MAX_INDEX}
@@ -37,8 +37,8 @@ public record Position(Generation generation, long index, long offset) implement
 	}
 
 	/**
-	 * Compares positions of the same generation; positions of different generations are ordered by name only,
-	 * which says nothing about time.
+	 * Compares positions of the same generation; positions of different generations are
+	 * ordered by name only, which says nothing about time.
 	 */
 	@Override
 	public int compareTo(Position other) {

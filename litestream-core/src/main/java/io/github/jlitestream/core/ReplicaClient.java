@@ -11,14 +11,16 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The storage seam of a replica: lists, writes, reads and deletes the objects of the Litestream v0.3 layout
- * ({@code generations/<generation>/snapshots/...} and {@code .../wal/...}). Objects are stored as given: encoding
- * (LZ4, encryption) happens before a client sees them. Implementations are thread-safe.
+ * The storage seam of a replica: lists, writes, reads and deletes the objects of the
+ * Litestream v0.3 layout ({@code generations/<generation>/snapshots/...} and
+ * {@code .../wal/...}). Objects are stored as given: encoding (LZ4, encryption) happens
+ * before a client sees them. Implementations are thread-safe.
  * <p>
  * Objects are created, never replaced: a write of a name that exists fails with a
- * {@link FileAlreadyExistsException} and leaves the stored object as it was. A late copy of an upload that timed out
- * (and was written again, longer, since) can then never shorten what the store holds; the caller reads the store
- * again to find out where it stands. Only a delete frees a name.
+ * {@link FileAlreadyExistsException} and leaves the stored object as it was. A late copy
+ * of an upload that timed out (and was written again, longer, since) can then never
+ * shorten what the store holds; the caller reads the store again to find out where it
+ * stands. Only a delete frees a name.
  *
  * @since 0.1.0
  */
@@ -27,30 +29,41 @@ public interface ReplicaClient extends AutoCloseable {
 	/** A short name of the kind of store, such as {@code file} or {@code s3}. */
 	String type();
 
-	/** A description of where the replica lives, without credentials, for logs and errors. */
+	/**
+	 * A description of where the replica lives, without credentials, for logs and errors.
+	 */
 	String location();
 
 	/** Lists the generations that hold at least one object, sorted by name. */
 	List<Generation> generations() throws IOException;
 
-	/** Lists the snapshots of a generation, sorted by index; empty when the generation does not exist. */
+	/**
+	 * Lists the snapshots of a generation, sorted by index; empty when the generation
+	 * does not exist.
+	 */
 	List<SnapshotInfo> snapshots(Generation generation) throws IOException;
 
-	/** Lists the WAL segments of a generation, sorted by index and offset; empty when it does not exist. */
+	/**
+	 * Lists the WAL segments of a generation, sorted by index and offset; empty when it
+	 * does not exist.
+	 */
 	List<WalSegmentInfo> walSegments(Generation generation) throws IOException;
 
 	/**
 	 * Creates the snapshot of {@code index}, compressed as {@code compression} says.
-	 * @throws FileAlreadyExistsException when that snapshot exists; its message names the object's key and the
-	 * replica's {@link #location()}, and the stored snapshot is unchanged
+	 * @throws FileAlreadyExistsException when that snapshot exists; its message names the
+	 * object's key and the replica's {@link #location()}, and the stored snapshot is
+	 * unchanged
 	 */
 	SnapshotInfo writeSnapshot(Generation generation, long index, Compression compression, ObjectContent content)
 			throws IOException;
 
 	/**
-	 * Creates the WAL segment at {@code index} and {@code offset}, compressed as {@code compression} says.
-	 * @throws FileAlreadyExistsException when that segment exists; its message names the object's key and the
-	 * replica's {@link #location()}, and the stored segment is unchanged
+	 * Creates the WAL segment at {@code index} and {@code offset}, compressed as
+	 * {@code compression} says.
+	 * @throws FileAlreadyExistsException when that segment exists; its message names the
+	 * object's key and the replica's {@link #location()}, and the stored segment is
+	 * unchanged
 	 */
 	WalSegmentInfo writeWalSegment(Generation generation, long index, long offset, Compression compression,
 			ObjectContent content) throws IOException;
@@ -78,22 +91,26 @@ public interface ReplicaClient extends AutoCloseable {
 	void deleteGeneration(Generation generation) throws IOException;
 
 	/**
-	 * How coarse a time in this store's listings is: an object listed at {@code listedAt} (the {@code createdAt} of
-	 * {@link #snapshots} and {@link #walSegments}) was created before {@code listedAt} plus the returned duration.
-	 * A point-in-time restore asks for the exact creation time of an object listed this close before its target,
-	 * since the listing cannot tell whether it was created before or after it.
+	 * How coarse a time in this store's listings is: an object listed at {@code listedAt}
+	 * (the {@code createdAt} of {@link #snapshots} and {@link #walSegments}) was created
+	 * before {@code listedAt} plus the returned duration. A point-in-time restore asks
+	 * for the exact creation time of an object listed this close before its target, since
+	 * the listing cannot tell whether it was created before or after it.
 	 * @param listedAt a time from a listing of this store
-	 * @return the resolution; {@link Duration#ZERO}, the default, when listed times are the creation times
+	 * @return the resolution; {@link Duration#ZERO}, the default, when listed times are
+	 * the creation times
 	 */
 	default Duration listedTimeResolution(Instant listedAt) {
 		return Duration.ZERO;
 	}
 
 	/**
-	 * The exact creation time its writer recorded with a snapshot, the {@code createdAt} that
-	 * {@link #writeSnapshot} returned, when the store keeps one. This is one request per call.
-	 * @return the time, or empty when the store keeps none (the default) or the object has none (written by
-	 * Litestream, or by a version of this library that did not record it)
+	 * The exact creation time its writer recorded with a snapshot, the {@code createdAt}
+	 * that {@link #writeSnapshot} returned, when the store keeps one. This is one request
+	 * per call.
+	 * @return the time, or empty when the store keeps none (the default) or the object
+	 * has none (written by Litestream, or by a version of this library that did not
+	 * record it)
 	 * @throws NoSuchFileException when the snapshot does not exist
 	 */
 	default Optional<Instant> exactCreatedAt(SnapshotInfo snapshot) throws IOException {
@@ -101,10 +118,12 @@ public interface ReplicaClient extends AutoCloseable {
 	}
 
 	/**
-	 * The exact creation time its writer recorded with a WAL segment, the {@code createdAt} that
-	 * {@link #writeWalSegment} returned, when the store keeps one. This is one request per call.
-	 * @return the time, or empty when the store keeps none (the default) or the object has none (written by
-	 * Litestream, or by a version of this library that did not record it)
+	 * The exact creation time its writer recorded with a WAL segment, the
+	 * {@code createdAt} that {@link #writeWalSegment} returned, when the store keeps one.
+	 * This is one request per call.
+	 * @return the time, or empty when the store keeps none (the default) or the object
+	 * has none (written by Litestream, or by a version of this library that did not
+	 * record it)
 	 * @throws NoSuchFileException when the segment does not exist
 	 */
 	default Optional<Instant> exactCreatedAt(WalSegmentInfo segment) throws IOException {

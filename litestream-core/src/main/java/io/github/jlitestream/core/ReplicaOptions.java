@@ -4,13 +4,16 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a replica is kept. Defaults follow Litestream v0.3.13, except that snapshots are scheduled daily by default.
+ * How a replica is kept. Defaults follow Litestream v0.3.13, except that snapshots are
+ * scheduled daily by default.
  *
  * @param name the replica's name, unique per database
- * @param syncInterval the longest time between uploads while commits wait (uploads also start as soon as a commit
- * is noticed, at most once per interval)
- * @param snapshotInterval how often a new snapshot is written; zero disables scheduled snapshots
- * @param retention how long snapshots and WAL are kept for point-in-time restore; zero keeps everything
+ * @param syncInterval the longest time between uploads while commits wait (uploads also
+ * start as soon as a commit is noticed, at most once per interval)
+ * @param snapshotInterval how often a new snapshot is written; zero disables scheduled
+ * snapshots
+ * @param retention how long snapshots and WAL are kept for point-in-time restore; zero
+ * keeps everything
  * @param retentionCheckInterval how often retention runs
  * @since 0.1.0
  */
@@ -39,8 +42,9 @@ public record ReplicaOptions(String name, Duration syncInterval, Duration snapsh
 	}
 
 	/**
-	 * Starts options for the replica {@code name}, with every default. The name is checked by {@link Builder#build()},
-	 * after the values the setters check, so that the starter still reports a wrong interval before a blank name.
+	 * Starts options for the replica {@code name}, with every default. The name is
+	 * checked by {@link Builder#build()}, after the values the setters check, so that the
+	 * starter still reports a wrong interval before a blank name.
 	 * @param name the replica's name, unique per database
 	 * @return the builder
 	 */
@@ -72,7 +76,8 @@ public record ReplicaOptions(String name, Duration syncInterval, Duration snapsh
 	}
 
 	/**
-	 * Builds {@link ReplicaOptions}: each setter checks its own value, by the rule the record's constructor applies.
+	 * Builds {@link ReplicaOptions}: each setter checks its own value, by the rule the
+	 * record's constructor applies.
 	 *
 	 * @since 0.1.0
 	 */

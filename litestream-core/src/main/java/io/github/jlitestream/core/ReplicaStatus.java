@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * @param type the kind of store ({@code file}, {@code s3})
  * @param location where it is, without credentials
  * @param position what the store durably holds, null when not known yet
- * @param lag the age of the oldest committed change the store does not hold yet; zero when caught up
+ * @param lag the age of the oldest committed change the store does not hold yet; zero
+ * when caught up
  * @param lastSyncAt when the last successful sync ended
  * @param lastSnapshotAt when this process last wrote a snapshot to it
  * @param lastError the message of the last failure, null after a success

@@ -9,10 +9,12 @@ import org.jspecify.annotations.Nullable;
  *
  * @param bytes stored bytes, every generation
  * @param objects stored objects (snapshots and WAL segments)
- * @param earliestRestorableAt the oldest snapshot's time: the start of the point-in-time restore window
+ * @param earliestRestorableAt the oldest snapshot's time: the start of the point-in-time
+ * restore window
  * @param latestRestorableAt the newest object's time: the end of the window
  * @param latestSnapshotAt the newest snapshot of the current generation
- * @param reconciled whether a listing has counted the store yet (false: only this process's uploads count)
+ * @param reconciled whether a listing has counted the store yet (false: only this
+ * process's uploads count)
  * @since 0.1.0
  */
 public record ReplicaStorage(long bytes, long objects, @Nullable Instant earliestRestorableAt,
@@ -21,7 +23,10 @@ public record ReplicaStorage(long bytes, long objects, @Nullable Instant earlies
 	/** Nothing counted yet. */
 	public static final ReplicaStorage UNKNOWN = new ReplicaStorage(0, 0, null, null, null, false);
 
-	/** Returns this storage with one more object of {@code size} bytes written at {@code at}. */
+	/**
+	 * Returns this storage with one more object of {@code size} bytes written at
+	 * {@code at}.
+	 */
 	public ReplicaStorage added(long size, Instant at, boolean snapshot) {
 		Instant earliest = (this.earliestRestorableAt == null && snapshot) ? at : this.earliestRestorableAt;
 		Instant latestSnapshot = snapshot ? at : this.latestSnapshotAt;

@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The thread {@code litestream-replica-<db>-<replica>}: uploads for one replica when the database signals a change,
- * paced by its {@link UploadPacer}, writes scheduled snapshots and enforces retention.
+ * The thread {@code litestream-replica-<db>-<replica>}: uploads for one replica when the
+ * database signals a change, paced by its {@link UploadPacer}, writes scheduled snapshots
+ * and enforces retention.
  */
 final class ReplicaWorker {
 
@@ -46,8 +47,10 @@ final class ReplicaWorker {
 	private @Nullable Instant nextRetention;
 
 	/**
+	 * Prepares the thread of {@code replica}; {@link #start()} starts it.
 	 * @param running whether replication still runs; the thread ends when it does not
-	 * @param afterSync local housekeeping after each successful sync (releasing shadow WAL files)
+	 * @param afterSync local housekeeping after each successful sync (releasing shadow
+	 * WAL files)
 	 */
 	ReplicaWorker(Replica replica, Database database, Clock clock, BooleanSupplier running, AfterSync afterSync) {
 		this.replica = replica;
@@ -67,7 +70,9 @@ final class ReplicaWorker {
 		return this.failures;
 	}
 
-	/** Wakes the thread: the shadow WAL or the generation changed, or replication stops. */
+	/**
+	 * Wakes the thread: the shadow WAL or the generation changed, or replication stops.
+	 */
 	void wake() {
 		this.signal.raise();
 	}
@@ -122,7 +127,10 @@ final class ReplicaWorker {
 		}
 	}
 
-	/** Waits this long, encoding the next segment ahead each time the monitor copies commits. */
+	/**
+	 * Waits this long, encoding the next segment ahead each time the monitor copies
+	 * commits.
+	 */
 	private void awaitNextUpload(Duration wait) {
 		long deadline = System.nanoTime() + wait.toNanos();
 		while (this.running.getAsBoolean()) {
@@ -138,8 +146,8 @@ final class ReplicaWorker {
 	private void runOnce() {
 		try {
 			Position before = this.replica.position();
-			// Stamped when the upload starts, so that under load uploads start once per interval, not once per
-			// interval plus the upload's own time.
+			// Stamped when the upload starts, so that under load uploads start once per
+			// interval, not once per interval plus the upload's own time.
 			Instant started = this.clock.instant();
 			copyNow();
 			this.replica.sync();
@@ -171,8 +179,8 @@ final class ReplicaWorker {
 	}
 
 	/**
-	 * Copies the WAL before uploading, so the upload carries every commit until now rather than until the
-	 * monitor's last copy (up to the copy gap older).
+	 * Copies the WAL before uploading, so the upload carries every commit until now
+	 * rather than until the monitor's last copy (up to the copy gap older).
 	 */
 	private void copyNow() {
 		try {

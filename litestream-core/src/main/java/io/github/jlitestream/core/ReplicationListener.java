@@ -5,8 +5,9 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Receives the engine's events: metrics, health and logs hang off it. Every method has an empty default and is
- * called on the engine's threads, so implementations must be quick and must not throw.
+ * Receives the engine's events: metrics, health and logs hang off it. Every method has an
+ * empty default and is called on the engine's threads, so implementations must be quick
+ * and must not throw.
  *
  * @since 0.1.0
  */
@@ -32,7 +33,10 @@ public interface ReplicationListener {
 	default void onSync(String database, String replica, Duration duration, @Nullable Throwable failure) {
 	}
 
-	/** A replica store operation ended: {@code put}, {@code get}, {@code list} or {@code delete}. */
+	/**
+	 * A replica store operation ended: {@code put}, {@code get}, {@code list} or
+	 * {@code delete}.
+	 */
 	default void onReplicaOperation(String database, String replica, String operation, long bytes, Duration duration,
 			@Nullable Throwable failure) {
 	}
@@ -42,7 +46,10 @@ public interface ReplicationListener {
 			@Nullable Throwable failure) {
 	}
 
-	/** Retention deleted objects of a kind: {@code generation}, {@code snapshot} or {@code wal}. */
+	/**
+	 * Retention deleted objects of a kind: {@code generation}, {@code snapshot} or
+	 * {@code wal}.
+	 */
 	default void onRetentionDeleted(String database, String replica, String kind, int count) {
 	}
 

@@ -20,8 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Replicates any number of databases in this process. Add databases, {@link #start()}, and {@link #stop()} (or
- * close) on shutdown for a final sync.
+ * Replicates any number of databases in this process. Add databases, {@link #start()},
+ * and {@link #stop()} (or close) on shutdown for a final sync.
  *
  * @since 0.1.0
  */
@@ -49,7 +49,8 @@ public final class ReplicationManager implements AutoCloseable {
 	}
 
 	/**
-	 * Adds a database and its replicas; it is opened (and checked) when the manager starts.
+	 * Adds a database and its replicas; it is opened (and checked) when the manager
+	 * starts.
 	 * @param name the logical name, unique in this manager
 	 * @param options the database's options
 	 * @param replicas the replicas: a client and options each, names unique
@@ -182,7 +183,8 @@ public final class ReplicationManager implements AutoCloseable {
 	 *
 	 * @param client the store
 	 * @param options its options
-	 * @param codec its objects' pipeline (compression, encryption); null for the database's
+	 * @param codec its objects' pipeline (compression, encryption); null for the
+	 * database's
 	 */
 	public record ReplicaSpec(ReplicaClient client, ReplicaOptions options, @Nullable ObjectCodec codec) {
 

@@ -5,8 +5,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A wake-up flag with a timed wait: a raise before the wait is not lost, and one wait consumes every raise before
- * it, so a burst of commits wakes a thread once.
+ * A wake-up flag with a timed wait: a raise before the wait is not lost, and one wait
+ * consumes every raise before it, so a burst of commits wakes a thread once.
  */
 final class Signal {
 

@@ -13,8 +13,7 @@ import java.util.Objects;
  * @param compression how it is compressed (its name's extension)
  * @since 0.1.0
  */
-public record SnapshotInfo(Generation generation, long index, long size, Instant createdAt,
-		Compression compression) {
+public record SnapshotInfo(Generation generation, long index, long size, Instant createdAt, Compression compression) {
 
 	public SnapshotInfo {
 		Objects.requireNonNull(generation, "'generation' must not be null");

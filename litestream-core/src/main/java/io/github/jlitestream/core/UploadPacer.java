@@ -4,21 +4,24 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The interval rules of the replication threads, in one place and free of clocks and sleeping: how far apart the
- * monitor copies the WAL, how long a replica waits before its next upload, and how failures back off. The threads
- * measure time and wait; this only computes.
+ * The interval rules of the replication threads, in one place and free of clocks and
+ * sleeping: how far apart the monitor copies the WAL, how long a replica waits before its
+ * next upload, and how failures back off. The threads measure time and wait; this only
+ * computes.
  */
 final class UploadPacer {
 
 	/**
-	 * The shortest time between two copies of the WAL: under a stream of commits, notifications arrive per write,
-	 * and copying (with its fsync) after every one would cost the application's writers more than it gains.
+	 * The shortest time between two copies of the WAL: under a stream of commits,
+	 * notifications arrive per write, and copying (with its fsync) after every one would
+	 * cost the application's writers more than it gains.
 	 */
 	static final Duration MIN_COPY_GAP = Duration.ofMillis(10);
 
 	/**
-	 * The longest gap between copies under a stream of commits: each replica copies the WAL itself right before it
-	 * uploads, so the monitor's copies only need to be a small fraction of the shortest sync interval apart.
+	 * The longest gap between copies under a stream of commits: each replica copies the
+	 * WAL itself right before it uploads, so the monitor's copies only need to be a small
+	 * fraction of the shortest sync interval apart.
 	 */
 	static final Duration MAX_COPY_GAP = Duration.ofMillis(100);
 
@@ -31,7 +34,10 @@ final class UploadPacer {
 		this.syncInterval = syncInterval;
 	}
 
-	/** A tenth of the shortest sync interval, within {@link #MIN_COPY_GAP} and {@link #MAX_COPY_GAP}. */
+	/**
+	 * A tenth of the shortest sync interval, within {@link #MIN_COPY_GAP} and
+	 * {@link #MAX_COPY_GAP}.
+	 */
 	static Duration copyGap(List<ReplicaOptions> replicas) {
 		Duration gap = MAX_COPY_GAP;
 		for (ReplicaOptions replica : replicas) {
@@ -44,9 +50,9 @@ final class UploadPacer {
 	}
 
 	/**
-	 * The gap to keep before the monitor's next copy. The long gap only under a stream of commits: a commit's first
-	 * notification may come before its last frame is written, and the copy that finds nothing must not delay the
-	 * one that finds the commit.
+	 * The gap to keep before the monitor's next copy. The long gap only under a stream of
+	 * commits: a commit's first notification may come before its last frame is written,
+	 * and the copy that finds nothing must not delay the one that finds the commit.
 	 * @param copyGap the gap under a stream of commits, from {@link #copyGap}
 	 * @param lastCopyChanged whether the last copy found commits
 	 */
@@ -62,23 +68,28 @@ final class UploadPacer {
 	}
 
 	/**
-	 * How long the replica waits for a change signal: a sync interval, or, after failures, the whole backoff,
-	 * whatever commits come meanwhile: each of them wakes the thread, and a store that is down would otherwise be
-	 * asked again every few milliseconds.
+	 * How long the replica waits for a change signal: a sync interval, or, after
+	 * failures, the whole backoff, whatever commits come meanwhile: each of them wakes
+	 * the thread, and a store that is down would otherwise be asked again every few
+	 * milliseconds.
 	 */
 	Duration waitForChange(int failures) {
 		return (failures == 0) ? this.syncInterval : backoff(this.syncInterval, failures);
 	}
 
-	/** Whether the wait after a failure ignores change signals: see {@link #waitForChange}. */
+	/**
+	 * Whether the wait after a failure ignores change signals: see
+	 * {@link #waitForChange}.
+	 */
 	boolean waitsOutBackoff(int failures) {
 		return failures > 0;
 	}
 
 	/**
-	 * How long to wait, once woken by a change, before uploading. A commit after a quiet spell (no upload for a
-	 * quarter of the interval) goes at once; under a stream of commits uploads come once per sync interval, each
-	 * carrying everything since the last. After failures the backoff was the wait.
+	 * How long to wait, once woken by a change, before uploading. A commit after a quiet
+	 * spell (no upload for a quarter of the interval) goes at once; under a stream of
+	 * commits uploads come once per sync interval, each carrying everything since the
+	 * last. After failures the backoff was the wait.
 	 * @param sinceUpload the time since the last upload started
 	 * @return the wait, {@link Duration#ZERO} to upload now
 	 */

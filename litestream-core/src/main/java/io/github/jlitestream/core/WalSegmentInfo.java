@@ -5,7 +5,8 @@ import java.util.Comparator;
 import java.util.Objects;
 
 /**
- * A WAL segment stored in a replica: a byte range of one WAL index, starting at {@code offset}.
+ * A WAL segment stored in a replica: a byte range of one WAL index, starting at
+ * {@code offset}.
  *
  * @param generation its generation
  * @param index the WAL index

@@ -17,8 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wakes database monitors when their WAL file changes, so that a commit is noticed within milliseconds (inotify on
- * Linux). Polling at the monitor interval stays as the fallback for file systems without notifications.
+ * Wakes database monitors when their WAL file changes, so that a commit is noticed within
+ * milliseconds (inotify on Linux). Polling at the monitor interval stays as the fallback
+ * for file systems without notifications.
  */
 final class WalWatcher implements AutoCloseable {
 
@@ -38,16 +39,20 @@ final class WalWatcher implements AutoCloseable {
 	}
 
 	/**
-	 * Calls {@code onChange} when {@code file} is created or modified. A notification disarms the watch on the
-	 * file's directory until {@link #rearm(Path)}: a busy database writes its WAL tens of thousands of times a
-	 * second, and handling each event would cost the application's writers more than half their throughput.
+	 * Calls {@code onChange} when {@code file} is created or modified. A notification
+	 * disarms the watch on the file's directory until {@link #rearm(Path)}: a busy
+	 * database writes its WAL tens of thousands of times a second, and handling each
+	 * event would cost the application's writers more than half their throughput.
 	 */
 	void watch(Path file, Runnable onChange) throws IOException {
 		this.listeners.computeIfAbsent(file.toAbsolutePath(), (f) -> new CopyOnWriteArrayList<>()).add(onChange);
 		rearm(file);
 	}
 
-	/** Watches {@code file}'s directory again after a notification; call it before looking at the file. */
+	/**
+	 * Watches {@code file}'s directory again after a notification; call it before looking
+	 * at the file.
+	 */
 	void rearm(Path file) {
 		Path dir = file.toAbsolutePath().getParent();
 		this.keys.computeIfAbsent(dir, (d) -> {
@@ -55,7 +60,7 @@ final class WalWatcher implements AutoCloseable {
 				return d.register(this.service, StandardWatchEventKinds.ENTRY_CREATE,
 						StandardWatchEventKinds.ENTRY_MODIFY);
 			}
-			catch (IOException | java.nio.file.ClosedWatchServiceException ex) {
+			catch (IOException | ClosedWatchServiceException ex) {
 				return null; // polling at the monitor interval still finds changes
 			}
 		});
@@ -66,13 +71,15 @@ final class WalWatcher implements AutoCloseable {
 			while (true) {
 				WatchKey key = this.service.take();
 				Path dir = (Path) key.watchable();
-				// Disarm first, so that the monitors' rearm (before they copy) registers a fresh watch.
+				// Disarm first, so that the monitors' rearm (before they copy) registers
+				// a fresh watch.
 				key.cancel();
 				this.keys.remove(dir, key);
 				key.pollEvents();
-				// Every monitor of the directory is woken, whichever file the events name: the watch is gone now,
-				// and a monitor that was not woken would not re-arm it, so an event for the database file (written
-				// by a checkpoint) would leave the WAL unwatched until the next poll.
+				// Every monitor of the directory is woken, whichever file the events
+				// name: the watch is gone now, and a monitor that was not woken would not
+				// re-arm it, so an event for the database file (written by a checkpoint)
+				// would leave the WAL unwatched until the next poll.
 				this.listeners.forEach((file, callbacks) -> {
 					if (file.getParent().equals(dir)) {
 						callbacks.forEach(Runnable::run);

@@ -1,5 +1,6 @@
 /**
- * The replication engine: databases, replicas, positions, generations and the {@link io.github.jlitestream.core.ReplicaClient} seam.
+ * The replication engine: databases, replicas, positions, generations and the
+ * {@link io.github.jlitestream.core.ReplicaClient} seam.
  */
 @NullMarked
 package io.github.jlitestream.core;

@@ -18,12 +18,13 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's advice for write-heavy services: the application's {@code PRAGMA wal_autocheckpoint} above the
- * engine's max checkpoint page count, so that the engine's checkpoints are the only ones while it runs (under a stream
- * of commits the application's own attempts, each held back by the engine's read mark, cost its writer several
- * percent of its speed), and SQLite's take over when it stops. The engine alone must keep the WAL bounded and lose
- * nothing (checked with the application's checkpoints off altogether, Litestream's tip), and after it stops SQLite's
- * must.
+ * The README's advice for write-heavy services: the application's
+ * {@code PRAGMA wal_autocheckpoint} above the engine's max checkpoint page count, so that
+ * the engine's checkpoints are the only ones while it runs (under a stream of commits the
+ * application's own attempts, each held back by the engine's read mark, cost its writer
+ * several percent of its speed), and SQLite's take over when it stops. The engine alone
+ * must keep the WAL bounded and lose nothing (checked with the application's checkpoints
+ * off altogether, Litestream's tip), and after it stops SQLite's must.
  */
 class ApplicationCheckpointsOffTests {
 
@@ -47,7 +48,8 @@ class ApplicationCheckpointsOffTests {
 			assertThat(applicationAutocheckpoint(harness)).isZero();
 			long largestWal = 0;
 			for (int commit = 0; commit < 3_000; commit++) {
-				// Each row overflows into new pages: about 2 frames per commit, 6,000 in all, 30 times the maximum.
+				// Each row overflows into new pages: about 2 frames per commit, 6,000 in
+				// all, 30 times the maximum.
 				harness.execute("INSERT INTO t (v) VALUES (randomblob(5000))");
 				if (commit % 10 == 0) {
 					harness.database().sync();

@@ -44,7 +44,8 @@ class ArchitectureTests {
 
 	@Test
 	void walUsesOnlyUtil() {
-		// The shadow WAL is a file the engine writes durably, with the same mechanics as every other local file.
+		// The shadow WAL is a file the engine writes durably, with the same mechanics as
+		// every other local file.
 		mayUseOnly("wal", "util").check(MAIN_CLASSES);
 	}
 

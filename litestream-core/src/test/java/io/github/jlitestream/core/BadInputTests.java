@@ -1,8 +1,10 @@
 package io.github.jlitestream.core;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Clock;
 
 import io.github.jlitestream.core.capture.Database;
@@ -50,10 +52,11 @@ class BadInputTests {
 	@Test
 	void databaseThatCannotUseWal() throws Exception {
 		Path path = this.dir.resolve("app.db");
-		try (Connection connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + path)) {
+		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + path)) {
 			Sql.execute(connection, "CREATE TABLE t (v TEXT)");
 		}
-		Files.createDirectory(this.dir.resolve("app.db-wal")); // SQLite cannot create its WAL file
+		// SQLite cannot create its WAL file
+		Files.createDirectory(this.dir.resolve("app.db-wal"));
 		assertThatExceptionOfType(LitestreamException.class).isThrownBy(() -> open(path))
 			.withMessageContaining(path.toString())
 			.withMessageContaining("WAL");
@@ -66,7 +69,7 @@ class BadInputTests {
 		try (Harness harness = new Harness(this.dir.resolve("app.db"), new FileReplicaClient(blocker))) {
 			harness.execute("CREATE TABLE t (v TEXT)");
 			harness.database().sync();
-			assertThatExceptionOfType(java.io.IOException.class).isThrownBy(() -> harness.replica().sync());
+			assertThatExceptionOfType(IOException.class).isThrownBy(() -> harness.replica().sync());
 			assertThat(harness.replica().lastError()).contains(blocker.toString());
 			assertThat(harness.replica().position()).isNull();
 		}
@@ -75,9 +78,10 @@ class BadInputTests {
 	@Test
 	void restoreFromEmptyReplica() {
 		Path output = this.dir.resolve("restored.db");
-		assertThatExceptionOfType(NoBackupException.class).isThrownBy(() -> new Restorer(new Lz4FrameCodec())
-			.restore(new FileReplicaClient(this.dir.resolve("empty")), RestoreOptions.latest(output),
-					RestoreProgress.NONE))
+		assertThatExceptionOfType(NoBackupException.class)
+			.isThrownBy(
+					() -> new Restorer(new Lz4FrameCodec()).restore(new FileReplicaClient(this.dir.resolve("empty")),
+							RestoreOptions.latest(output), RestoreProgress.NONE))
 			.withMessageContaining("No backup to restore in " + this.dir.resolve("empty").toUri());
 		assertThat(output).doesNotExist();
 	}
@@ -114,7 +118,8 @@ class BadInputTests {
 
 	@Test
 	void replicaWrittenByAnotherCopyOfTheDatabase() throws Exception {
-		// A cloned machine carries the same database and engine state and replicates to the same place.
+		// A cloned machine carries the same database and engine state and replicates to
+		// the same place.
 		Path original = this.dir.resolve("a/app.db");
 		Path clone = this.dir.resolve("b/app.db");
 		Files.createDirectories(original.getParent());

@@ -5,15 +5,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A 1 GiB database snapshots, replicates and restores in a JVM whose heap is capped at 128 MiB, with and without
- * encryption.
+ * A 1 GiB database snapshots, replicates and restores in a JVM whose heap is capped at
+ * 128 MiB, with and without encryption.
  */
 class BoundedMemoryTests {
 

@@ -1,13 +1,15 @@
 package io.github.jlitestream.core;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.github.jlitestream.core.ReplicationManager.ReplicaSpec;
@@ -26,9 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What a stop records and what the next start may conclude from it: a graceful stop uploads everything the engine
- * copied, and the clean-shutdown record proves that the database did not change meanwhile by its content, so that
- * a change the file's metadata cannot show (the same size, within one timestamp tick) starts a new generation.
+ * What a stop records and what the next start may conclude from it: a graceful stop
+ * uploads everything the engine copied, and the clean-shutdown record proves that the
+ * database did not change meanwhile by its content, so that a change the file's metadata
+ * cannot show (the same size, within one timestamp tick) starts a new generation.
  */
 class CleanShutdownTests {
 
@@ -36,8 +39,9 @@ class CleanShutdownTests {
 	Path dir;
 
 	/**
-	 * Audit finding 3, with the coarse clock simulated: the modification time of the database file is set back to
-	 * what a file system with one-second timestamps would have kept.
+	 * Audit finding 3, with the coarse clock simulated: the modification time of the
+	 * database file is set back to what a file system with one-second timestamps would
+	 * have kept.
 	 */
 	@Test
 	void aSameSizeChangeWithinOneTimestampTickIsNoticed() throws Exception {
@@ -45,8 +49,9 @@ class CleanShutdownTests {
 	}
 
 	/**
-	 * Audit finding 3 on a real file system with one-second timestamps (ext4 with 128-byte inodes, on a loop
-	 * device): needs root and loop devices, else skipped; the simulated test above always runs.
+	 * Audit finding 3 on a real file system with one-second timestamps (ext4 with
+	 * 128-byte inodes, on a loop device): needs root and loop devices, else skipped; the
+	 * simulated test above always runs.
 	 */
 	@Test
 	void aSameSizeChangeIsNoticedOnAFileSystemWithOneSecondTimestamps() throws Exception {
@@ -65,8 +70,9 @@ class CleanShutdownTests {
 			harness.sync();
 			harness.closeEngine();
 			FileTime recorded = Files.getLastModifiedTime(path);
-			// Right after the engine's record: an update of the same size, then the application's last connection
-			// closes, so SQLite checkpoints it into the database file and deletes the WAL.
+			// Right after the engine's record: an update of the same size, then the
+			// application's last connection closes, so SQLite checkpoints it into the
+			// database file and deletes the WAL.
 			harness.execute("UPDATE t SET v = 'AFTER!' WHERE id = 1");
 			harness.closeApp();
 			if (simulateCoarseClock) {
@@ -82,7 +88,10 @@ class CleanShutdownTests {
 		}
 	}
 
-	/** After a clean shutdown with nothing changed, the next start keeps the generation: no full snapshot again. */
+	/**
+	 * After a clean shutdown with nothing changed, the next start keeps the generation:
+	 * no full snapshot again.
+	 */
 	@Test
 	void anUnchangedDatabaseKeepsItsGenerationAfterACleanShutdown() throws Exception {
 		Path path = this.dir.resolve("app.db");
@@ -101,8 +110,9 @@ class CleanShutdownTests {
 	}
 
 	/**
-	 * The application truncated the WAL twice while the engine was stopped: nothing is lost, but the next index would
-	 * look like one that skipped a lifetime, and a restore refuses that; the generation ends there instead.
+	 * The application truncated the WAL twice while the engine was stopped: nothing is
+	 * lost, but the next index would look like one that skipped a lifetime, and a restore
+	 * refuses that; the generation ends there instead.
 	 */
 	@Test
 	void aWalTruncatedTwiceWhileStoppedStartsANewGenerationThatRestores() throws Exception {
@@ -122,25 +132,26 @@ class CleanShutdownTests {
 	}
 
 	/**
-	 * Audit finding 15: the last frames were copied by close() after the final upload, so a stop that reported
-	 * every replica complete left commits in the local shadow WAL only (lost with an ephemeral disk).
+	 * Audit finding 15: the last frames were copied by close() after the final upload, so
+	 * a stop that reported every replica complete left commits in the local shadow WAL
+	 * only (lost with an ephemeral disk).
 	 */
 	@Test
 	void aGracefulStopUploadsEverythingTheEngineCopied() throws Exception {
 		Path path = this.dir.resolve("app.db");
 		FileReplicaClient client = new FileReplicaClient(this.dir.resolve("replica"));
 		CommitDuringFinalSync listener = new CommitDuringFinalSync();
-		ReplicationManager manager = new ReplicationManager(listener, java.time.Clock.systemUTC());
-		DatabaseReplication replication = manager.add("app",
-				DatabaseOptions.builder(path).monitorInterval(Duration.ofMillis(50)).build(),
-				List.of(new ReplicaSpec(client,
-						ReplicaOptions.builder("r").syncInterval(Duration.ofMillis(50)).build())));
+		ReplicationManager manager = new ReplicationManager(listener, Clock.systemUTC());
+		DatabaseReplication replication = manager
+			.add("app", DatabaseOptions.builder(path).monitorInterval(Duration.ofMillis(50)).build(), List
+				.of(new ReplicaSpec(client, ReplicaOptions.builder("r").syncInterval(Duration.ofMillis(50)).build())));
 		try (Connection app = Sql.connect(path)) {
 			listener.app = app;
 			Sql.execute(app, "CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('a')");
 			manager.start();
 			Sql.execute(app, "INSERT INTO t VALUES ('b')");
-			listener.stopper = Thread.currentThread(); // the final sync runs on the thread that stops
+			// the final sync runs on the thread that stops
+			listener.stopper = Thread.currentThread();
 			assertThat(manager.stop()).isTrue();
 			assertThat(listener.committed).as("a commit landed during the final sync").isTrue();
 			Position copied = replication.database().position();
@@ -170,7 +181,7 @@ class CleanShutdownTests {
 					Sql.execute(connection, "INSERT INTO t VALUES ('during the final sync')");
 					this.committed = true;
 				}
-				catch (java.sql.SQLException ex) {
+				catch (SQLException ex) {
 					throw new IllegalStateException(ex);
 				}
 			}
@@ -178,7 +189,10 @@ class CleanShutdownTests {
 
 	}
 
-	/** An ext4 file system with 128-byte inodes (one-second timestamps) on a loop device, mounted for a test. */
+	/**
+	 * An ext4 file system with 128-byte inodes (one-second timestamps) on a loop device,
+	 * mounted for a test.
+	 */
 	private record CoarseFileSystem(Path image, Path root) implements AutoCloseable {
 
 		static @Nullable CoarseFileSystem mount(Path dir) throws Exception {
@@ -188,7 +202,7 @@ class CleanShutdownTests {
 			Path image = dir.resolve("coarse.img");
 			Path root = dir.resolve("coarse");
 			Files.createDirectories(root);
-			try (var file = new java.io.RandomAccessFile(image.toFile(), "rw")) {
+			try (var file = new RandomAccessFile(image.toFile(), "rw")) {
 				file.setLength(32L * 1024 * 1024);
 			}
 			if (!run("mkfs.ext4", "-q", "-F", "-I", "128", image.toString())
@@ -200,7 +214,8 @@ class CleanShutdownTests {
 
 		@Override
 		public void close() throws Exception {
-			// Lazily: the engine keeps one read handle per database file open for the life of the process.
+			// Lazily: the engine keeps one read handle per database file open for the
+			// life of the process.
 			run("umount", "-l", this.root.toString());
 		}
 

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A process that replicates while it writes is killed (SIGKILL) mid-write, twice: every row the replica had
- * confirmed is restored, the restore is a consistent prefix, and a restarted engine picks up where it was.
+ * A process that replicates while it writes is killed (SIGKILL) mid-write, twice: every
+ * row the replica had confirmed is restored, the restore is a consistent prefix, and a
+ * restarted engine picks up where it was.
  */
 class CrashRecoveryTests {
 

@@ -11,9 +11,9 @@ import io.github.jlitestream.core.file.FileReplicaClient;
 import io.github.jlitestream.core.support.Sql;
 
 /**
- * Run in its own process by {@link CrashRecoveryTests}, which kills it: writes numbered rows while replicating,
- * and prints {@code DURABLE n} once the replica's position covers row n's commit.
- * Arguments: database path, replica directory.
+ * Run in its own process by {@link CrashRecoveryTests}, which kills it: writes numbered
+ * rows while replicating, and prints {@code DURABLE n} once the replica's position covers
+ * row n's commit. Arguments: database path, replica directory.
  */
 public final class CrashingWriter {
 

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
@@ -14,6 +15,8 @@ import io.github.jlitestream.core.codec.Lz4FrameCodec;
 import io.github.jlitestream.core.file.FileReplicaClient;
 import io.github.jlitestream.core.layout.ReplicaPaths;
 import io.github.jlitestream.core.restore.RestoreOptions;
+import io.github.jlitestream.core.restore.RestoreProgress;
+import io.github.jlitestream.core.restore.Restorer;
 import io.github.jlitestream.core.support.Harness;
 import io.github.jlitestream.core.support.Sql;
 import io.github.jlitestream.core.testing.Lz4Objects;
@@ -25,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Restore from damaged replicas fails with an error that names the object, and writes no output.
+ * Restore from damaged replicas fails with an error that names the object, and writes no
+ * output.
  */
 class DamagedReplicaTests {
 
@@ -50,7 +54,8 @@ class DamagedReplicaTests {
 		this.harness = new Harness(this.dir.resolve("app.db"), new FileReplicaClient(this.replicaDir));
 		this.harness.execute("CREATE TABLE t (v TEXT)");
 		this.harness.sync();
-		// The first write after the generation's snapshot restarts the fully backfilled WAL: index 1 holds the rows.
+		// The first write after the generation's snapshot restarts the fully backfilled
+		// WAL: index 1 holds the rows.
 		for (int i = 0; i < 6; i++) {
 			this.harness.execute("INSERT INTO t VALUES ('row " + i + "')");
 			this.harness.sync();
@@ -72,7 +77,8 @@ class DamagedReplicaTests {
 		Path file = file(segment);
 		byte[] original = Files.readAllBytes(file);
 		byte[] content = decode(file, key(segment));
-		// A flip in a match's encoding can decode to the same bytes (harmless); flip where it changes something.
+		// A flip in a match's encoding can decode to the same bytes (harmless); flip
+		// where it changes something.
 		for (int position = original.length / 2;; position++) {
 			byte[] bytes = original.clone();
 			bytes[position] ^= 0x01;
@@ -129,7 +135,7 @@ class DamagedReplicaTests {
 	@Test
 	void dataAfterTheLz4Frame() throws Exception {
 		WalSegmentInfo segment = segment(0, 1);
-		Files.write(file(segment), new byte[] { 1, 2, 3 }, java.nio.file.StandardOpenOption.APPEND);
+		Files.write(file(segment), new byte[] { 1, 2, 3 }, StandardOpenOption.APPEND);
 		assertRestoreFails(key(segment), "after the LZ4 frame");
 	}
 
@@ -165,18 +171,16 @@ class DamagedReplicaTests {
 	@Test
 	void undamagedReplicaRestores() throws Exception {
 		Path output = this.dir.resolve("out/restored.db");
-		new io.github.jlitestream.core.restore.Restorer(new Lz4FrameCodec()).restore(
-				new FileReplicaClient(this.replicaDir), RestoreOptions.latest(output),
-				io.github.jlitestream.core.restore.RestoreProgress.NONE);
+		new Restorer(new Lz4FrameCodec()).restore(new FileReplicaClient(this.replicaDir), RestoreOptions.latest(output),
+				RestoreProgress.NONE);
 		assertThat(Sql.count(output, "t")).isEqualTo(10);
 	}
 
 	private void assertRestoreFails(String key, String problem) throws IOException {
 		Path output = this.dir.resolve("out/restored.db");
 		assertThatExceptionOfType(CorruptReplicaException.class)
-			.isThrownBy(() -> new io.github.jlitestream.core.restore.Restorer(new Lz4FrameCodec()).restore(
-					new FileReplicaClient(this.replicaDir), RestoreOptions.latest(output),
-					io.github.jlitestream.core.restore.RestoreProgress.NONE))
+			.isThrownBy(() -> new Restorer(new Lz4FrameCodec()).restore(new FileReplicaClient(this.replicaDir),
+					RestoreOptions.latest(output), RestoreProgress.NONE))
 			.satisfies((ex) -> assertThat(ex.objectKey()).isEqualTo(key))
 			.withMessageContaining(key)
 			.withMessageContaining(problem);

@@ -10,8 +10,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 /**
- * Each setter of {@link DatabaseOptions.Builder} accepts its boundary, refuses the value beyond it with the message the
- * record's constructor gives, and keeps its earlier value when it refuses; the defaults are Litestream v0.3.13's.
+ * Each setter of {@link DatabaseOptions.Builder} accepts its boundary, refuses the value
+ * beyond it with the message the record's constructor gives, and keeps its earlier value
+ * when it refuses; the defaults are Litestream v0.3.13's.
  */
 class DatabaseOptionsTests {
 

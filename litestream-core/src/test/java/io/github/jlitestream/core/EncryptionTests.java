@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -25,8 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Client-side encryption and compression choices: round trips, no plaintext in the store, and clear failures for
- * wrong or missing keys and for altered, truncated, swapped or copied objects.
+ * Client-side encryption and compression choices: round trips, no plaintext in the store,
+ * and clear failures for wrong or missing keys and for altered, truncated, swapped or
+ * copied objects.
  */
 class EncryptionTests {
 
@@ -44,8 +46,8 @@ class EncryptionTests {
 	void roundTripLeavesNoPlaintextInTheStore(Compression compression) throws Exception {
 		ReplicaCodec codec = new ReplicaCodec(compression, 3, new Encryption(KEY_A, List.of()));
 		Path replica = replicate(codec, 0, 200);
-		assertThat(storedFiles(replica)).allSatisfy((file) -> assertThat(file.toString())
-			.endsWith("." + compression.extension()));
+		assertThat(storedFiles(replica))
+			.allSatisfy((file) -> assertThat(file.toString()).endsWith("." + compression.extension()));
 		assertThat(containsMarker(replica)).as("plaintext in the store").isFalse();
 		Path restored = this.dir.resolve("restored.db");
 		new Restorer(codec).restore(new FileReplicaClient(replica), RestoreOptions.latest(restored),
@@ -56,7 +58,8 @@ class EncryptionTests {
 	@ParameterizedTest
 	@EnumSource(Compression.class)
 	void unencryptedReplicaDoesHoldThePlaintext(Compression compression) throws Exception {
-		// The marker check above can fail: without encryption the values are there to be found.
+		// The marker check above can fail: without encryption the values are there to be
+		// found.
 		Path replica = replicate(new ReplicaCodec(compression, 1, null), 0, 200);
 		assertThat(containsMarker(replica)).isTrue();
 		Path restored = this.dir.resolve("restored.db");
@@ -69,8 +72,8 @@ class EncryptionTests {
 	void wrongKey() throws Exception {
 		Path replica = replicate(encrypted(KEY_A), 0, 20);
 		String id = new Encryption(KEY_A, List.of()).primaryKeyId();
-		assertRestoreFails(replica, encrypted(KEY_B), ".snapshot.lz4", "encrypted with key id " + id
-				+ ", which is not among the configured keys");
+		assertRestoreFails(replica, encrypted(KEY_B), ".snapshot.lz4",
+				"encrypted with key id " + id + ", which is not among the configured keys");
 	}
 
 	@Test
@@ -95,14 +98,15 @@ class EncryptionTests {
 		Path replica = replicate(encrypted(KEY_A), 0, 20);
 		Path segment = lastSegment(replica);
 		byte[] bytes = Files.readAllBytes(segment);
-		Files.write(segment, java.util.Arrays.copyOf(bytes, bytes.length - 17));
+		Files.write(segment, Arrays.copyOf(bytes, bytes.length - 17));
 		assertRestoreFails(replica, encrypted(KEY_A), segment.getFileName().toString(), "decryption failed");
 	}
 
 	@Test
 	void twoObjectsSwapped() throws Exception {
 		Path replica = replicate(encrypted(KEY_A), 0, 20);
-		// the last two segments belong to the index that restore starts from, so both are read
+		// the last two segments belong to the index that restore starts from, so both are
+		// read
 		List<Path> segments = segments(replica);
 		Path first = segments.get(segments.size() - 2);
 		Path second = segments.get(segments.size() - 1);

@@ -13,8 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * A replica is not "caught up" before its generation's first snapshot is in the store: until then nothing in it can
- * be restored.
+ * A replica is not "caught up" before its generation's first snapshot is in the store:
+ * until then nothing in it can be restored.
  */
 class FirstSnapshotStatusTests {
 

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Holds {@link ForwardingReplicaClient} to its promise for every method of {@link ReplicaClient}, read by
- * reflection: a method added to the interface later and not forwarded fails here.
+ * Holds {@link ForwardingReplicaClient} to its promise for every method of
+ * {@link ReplicaClient}, read by reflection: a method added to the interface later and
+ * not forwarded fails here.
  */
 class ForwardingReplicaClientTests {
 
@@ -32,7 +33,10 @@ class ForwardingReplicaClientTests {
 
 	private static final WalSegmentInfo SEGMENT = new WalSegmentInfo(GENERATION, 3, 4096, 20, AT, Compression.ZSTD);
 
-	/** The LZ4 conveniences: defaults that call the method taking a {@link Compression}, which is forwarded. */
+	/**
+	 * The LZ4 conveniences: defaults that call the method taking a {@link Compression},
+	 * which is forwarded.
+	 */
 	private static final List<String> CONVENIENCES = List.of("writeSnapshot(Generation,long,ObjectContent)",
 			"writeWalSegment(Generation,long,long,ObjectContent)", "openSnapshot(Generation,long)",
 			"openWalSegment(Generation,long,long)");
@@ -68,8 +72,10 @@ class ForwardingReplicaClientTests {
 	@Test
 	void checksEveryMethodOfTheInterfaceNotJustThoseItKnows() {
 		List<String> signatures = replicaClientMethods().stream().map(ForwardingReplicaClientTests::signature).toList();
-		assertThat(signatures).contains("close()", "listedTimeResolution(Instant)",
-				"exactCreatedAt(SnapshotInfo)", "exactCreatedAt(WalSegmentInfo)").containsAll(CONVENIENCES);
+		assertThat(signatures)
+			.contains("close()", "listedTimeResolution(Instant)", "exactCreatedAt(SnapshotInfo)",
+					"exactCreatedAt(WalSegmentInfo)")
+			.containsAll(CONVENIENCES);
 	}
 
 	private static List<Method> replicaClientMethods() {
@@ -128,7 +134,10 @@ class ForwardingReplicaClientTests {
 		throw new IllegalArgumentException("no test argument for " + type + ": add one");
 	}
 
-	/** A result of the delegate's own, so that the test sees whether the forwarding client passes it back. */
+	/**
+	 * A result of the delegate's own, so that the test sees whether the forwarding client
+	 * passes it back.
+	 */
 	private static Object result(Method method) {
 		Class<?> type = method.getReturnType();
 		if (type == void.class) {
@@ -159,8 +168,8 @@ class ForwardingReplicaClientTests {
 	}
 
 	private static String signature(Method method) {
-		return method.getName() + "(" + String.join(",",
-				Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName).toList()) + ")";
+		return method.getName() + "("
+				+ String.join(",", Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName).toList()) + ")";
 	}
 
 	private record Call(Method method, List<Object> arguments, Object result) {

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The bounds of {@link GenerationListing}, on a store in memory whose objects are written at exact instants.
+ * The bounds of {@link GenerationListing}, on a store in memory whose objects are written
+ * at exact instants.
  */
 class GenerationListingTests {
 
@@ -27,8 +28,8 @@ class GenerationListingTests {
 
 	@Test
 	void boundsCountSnapshotsAndSegmentsAlike() throws Exception {
-		// a segment listed before the generation's first snapshot (a store whose clock is coarse, or an upload
-		// reordered): it bounds createdAt, not earliestSnapshotAt
+		// a segment listed before the generation's first snapshot (a store whose clock is
+		// coarse, or an upload reordered): it bounds createdAt, not earliestSnapshotAt
 		this.client.writeWalSegment(this.first, 0, 0, Compression.LZ4, content(5));
 		this.clock.advance(Duration.ofSeconds(10));
 		this.client.writeSnapshot(this.first, 0, Compression.LZ4, content(100));

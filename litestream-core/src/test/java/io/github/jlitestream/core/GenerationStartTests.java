@@ -1,5 +1,6 @@
 package io.github.jlitestream.core;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -18,16 +19,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * A crash at any moment of a new generation's start (here: the store stops taking uploads after the first
- * {@code n} of the new generation, which is what a process killed in the middle of an upload leaves behind) leaves a
- * replica from which the newest state that reached the store restores, by this project and by Litestream v0.3.13.
+ * A crash at any moment of a new generation's start (here: the store stops taking uploads
+ * after the first {@code n} of the new generation, which is what a process killed in the
+ * middle of an upload leaves behind) leaves a replica from which the newest state that
+ * reached the store restores, by this project and by Litestream v0.3.13.
  */
 class GenerationStartTests {
 
 	@TempDir
 	Path dir;
 
-	/** Audit finding 6: the first segment went before the snapshot, and a kill between left nothing restorable. */
+	/**
+	 * Audit finding 6: the first segment went before the snapshot, and a kill between
+	 * left nothing restorable.
+	 */
 	@ParameterizedTest(name = "uploads of the new generation before the crash: {0}")
 	@ValueSource(ints = { 0, 1, 2 })
 	void aCrashWhileANewGenerationStartsLeavesTheNewestUploadedStateRestorable(int uploads) throws Exception {
@@ -43,13 +48,13 @@ class GenerationStartTests {
 			Generation first = harness.database().position().generation();
 			Map<String, List<String>> firstState = Sql.dump(harness.app());
 			harness.closeEngine();
-			// Changed while the engine was stopped, in a way that breaks continuity: the next start begins a new
-			// generation.
+			// Changed while the engine was stopped, in a way that breaks continuity: the
+			// next start begins a new generation.
 			harness.execute("INSERT INTO t VALUES ('while stopped')", "PRAGMA wal_checkpoint(TRUNCATE)");
 			client.failWritesAfter(uploads);
 			harness.openEngine();
 			if (uploads < 2) {
-				assertThatExceptionOfType(java.io.IOException.class).isThrownBy(harness::sync);
+				assertThatExceptionOfType(IOException.class).isThrownBy(harness::sync);
 			}
 			else {
 				harness.sync(); // the snapshot and the first segment: all the start needs

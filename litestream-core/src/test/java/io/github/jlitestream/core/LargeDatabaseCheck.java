@@ -1,6 +1,5 @@
 package io.github.jlitestream.core;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Connection;
@@ -10,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.List;
 
 import io.github.jlitestream.core.capture.Database;
 import io.github.jlitestream.core.codec.Encryption;
@@ -23,9 +23,10 @@ import io.github.jlitestream.core.ship.Replica;
 import io.github.jlitestream.core.support.Sql;
 
 /**
- * Run in its own JVM with a small heap by {@link BoundedMemoryTests}: builds a large database, replicates it
- * (snapshot and WAL) to a file replica, restores it and compares the content. Prints {@code OK <bytes>} at the end.
- * Arguments: working directory, database size in MiB, and optionally {@code encrypted} (AES-256-GCM over LZ4).
+ * Run in its own JVM with a small heap by {@link BoundedMemoryTests}: builds a large
+ * database, replicates it (snapshot and WAL) to a file replica, restores it and compares
+ * the content. Prints {@code OK <bytes>} at the end. Arguments: working directory,
+ * database size in MiB, and optionally {@code encrypted} (AES-256-GCM over LZ4).
  */
 public final class LargeDatabaseCheck {
 
@@ -36,7 +37,7 @@ public final class LargeDatabaseCheck {
 		Path dir = Path.of(args[0]);
 		long mebibytes = Long.parseLong(args[1]);
 		ReplicaCodec codec = (args.length > 2 && args[2].equals("encrypted"))
-				? new ReplicaCodec(Compression.LZ4, 3, new Encryption(new byte[32], java.util.List.of()))
+				? new ReplicaCodec(Compression.LZ4, 3, new Encryption(new byte[32], List.of()))
 				: ReplicaCodec.litestream();
 		Path path = dir.resolve("large.db");
 		int rowSize = 64 * 1024;

@@ -48,8 +48,8 @@ class LitestreamInteropTests {
 				Replica replica = new Replica(database, client, ReplicaOptions.of("file"), new Lz4FrameCodec(),
 						ReplicationListener.NONE, Clock.systemUTC());
 				for (int i = 0; i < 300; i++) {
-					Sql.execute(app, "INSERT INTO t (v, b) VALUES ('row " + i + "', randomblob(" + (i * 37 % 3000)
-							+ "))");
+					Sql.execute(app,
+							"INSERT INTO t (v, b) VALUES ('row " + i + "', randomblob(" + (i * 37 % 3000) + "))");
 					if (i % 25 == 0) {
 						database.sync();
 						replica.sync();
@@ -86,7 +86,8 @@ class LitestreamInteropTests {
 				for (int i = 0; i < 50; i++) {
 					Sql.execute(app, "INSERT INTO t (v) VALUES ('small " + i + "')");
 				}
-				// A transaction of more than 1000 pages makes Litestream checkpoint into a new WAL index.
+				// A transaction of more than 1000 pages makes Litestream checkpoint into
+				// a new WAL index.
 				app.setAutoCommit(false);
 				for (int i = 0; i < 1500; i++) {
 					Sql.execute(app, "INSERT INTO t (v) VALUES ('" + "big".repeat(1000) + i + "')");
@@ -106,8 +107,7 @@ class LitestreamInteropTests {
 			FileReplicaClient client = new FileReplicaClient(replicaDir);
 			List<Generation> generations = client.generations();
 			assertThat(generations).hasSize(1);
-			assertThat(client.walSegments(generations.get(0)))
-				.extracting(WalSegmentInfo::index)
+			assertThat(client.walSegments(generations.get(0))).extracting(WalSegmentInfo::index)
 				.as("Litestream wrote more than one WAL index")
 				.contains(1L);
 			Path restored = this.dir.resolve("restored-by-us.db");

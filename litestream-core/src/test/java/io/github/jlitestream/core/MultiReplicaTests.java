@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Several replicas of one database: each follows the database across WAL indexes whatever the others do, a replica
- * that fell behind catches up, and its lag is reported as long as it holds less than the database.
+ * Several replicas of one database: each follows the database across WAL indexes whatever
+ * the others do, a replica that fell behind catches up, and its lag is reported as long
+ * as it holds less than the database.
  */
 class MultiReplicaTests {
 
@@ -59,7 +60,10 @@ class MultiReplicaTests {
 		}
 	}
 
-	/** Audit finding 1, the variant with an outage: the replica that was down catches up once the store is back. */
+	/**
+	 * Audit finding 1, the variant with an outage: the replica that was down catches up
+	 * once the store is back.
+	 */
 	@Test
 	void replicaThatWasDownCatchesUpWhileTheOtherMovedOn() throws Exception {
 		Path path = this.dir.resolve("app.db");
@@ -91,8 +95,9 @@ class MultiReplicaTests {
 	}
 
 	/**
-	 * Audit finding 8: a replica still in the old generation holds nothing of the new one; its lag must not be
-	 * hidden by the other replica's position in the new generation.
+	 * Audit finding 8: a replica still in the old generation holds nothing of the new
+	 * one; its lag must not be hidden by the other replica's position in the new
+	 * generation.
 	 */
 	@Test
 	void lagOfAReplicaLeftInTheOldGenerationIsReported() throws Exception {
@@ -106,7 +111,8 @@ class MultiReplicaTests {
 			awaitCaughtUp(manager);
 			Generation old = manager.status().get(0).position().generation();
 			b.down = true;
-			// The application truncates the WAL behind the engine's back: continuity is lost, a new generation starts.
+			// The application truncates the WAL behind the engine's back: continuity is
+			// lost, a new generation starts.
 			manager.databases().get(0).database().close();
 			Sql.execute(app, "INSERT INTO t (v) VALUES ('while stopped')", "PRAGMA wal_checkpoint(TRUNCATE)");
 			manager.databases().get(0).database().open();
@@ -131,12 +137,13 @@ class MultiReplicaTests {
 
 	private ReplicationManager manager(Path path, ReplicaClient a, ReplicaClient b) {
 		ReplicationManager manager = new ReplicationManager();
-		manager.add("app", DatabaseOptions.builder(path)
-			.monitorInterval(Duration.ofMillis(50))
-			.minCheckpointPageCount(5)
-			.maxCheckpointPageCount(20)
-			.truncatePageCount(0)
-			.build(),
+		manager.add("app",
+				DatabaseOptions.builder(path)
+					.monitorInterval(Duration.ofMillis(50))
+					.minCheckpointPageCount(5)
+					.maxCheckpointPageCount(20)
+					.truncatePageCount(0)
+					.build(),
 				List.of(new ReplicaSpec(a, ReplicaOptions.builder("a").syncInterval(Duration.ofMillis(200)).build()),
 						new ReplicaSpec(b, ReplicaOptions.builder("b").syncInterval(Duration.ofMillis(200)).build())));
 		return manager;
@@ -155,7 +162,12 @@ class MultiReplicaTests {
 	}
 
 	private static ReplicaStatus replica(ReplicationManager manager, String name) {
-		return manager.status().get(0).replicas().stream().filter((r) -> r.name().equals(name)).findFirst()
+		return manager.status()
+			.get(0)
+			.replicas()
+			.stream()
+			.filter((r) -> r.name().equals(name))
+			.findFirst()
 			.orElseThrow();
 	}
 
@@ -175,7 +187,8 @@ class MultiReplicaTests {
 		long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
 		while (System.nanoTime() < deadline) {
 			DatabaseStatus status = manager.status().get(0);
-			if (status.position() != null && status.replicas().stream()
+			if (status.position() != null && status.replicas()
+				.stream()
 				.allMatch((r) -> status.position().equals(r.position()) && r.lastError() == null)) {
 				return;
 			}

@@ -45,12 +45,16 @@ class PointInTimeRestoreTests {
 
 			assertThat(rows(harness, RestoreOptions.builder(this.dir.resolve("at1.db")).timestamp(between).build()))
 				.containsExactly("first");
-			assertThat(rows(harness, RestoreOptions.builder(this.dir.resolve("at2.db"))
-				.timestamp(lastSegmentTime(harness).minusMillis(500)).build())).containsExactly("first", "second");
-			// a file's time lags its write by up to a kernel timer tick: a target that close leaves it out (below)
-			Thread.sleep(2 * FileReplicaClient.COARSE_CLOCK_LAG.toMillis());
 			assertThat(rows(harness,
-					RestoreOptions.builder(this.dir.resolve("now.db")).timestamp(Instant.now()).build()))
+					RestoreOptions.builder(this.dir.resolve("at2.db"))
+						.timestamp(lastSegmentTime(harness).minusMillis(500))
+						.build()))
+				.containsExactly("first", "second");
+			// a file's time lags its write by up to a kernel timer tick: a target that
+			// close leaves it out (below)
+			Thread.sleep(2 * FileReplicaClient.COARSE_CLOCK_LAG.toMillis());
+			assertThat(
+					rows(harness, RestoreOptions.builder(this.dir.resolve("now.db")).timestamp(Instant.now()).build()))
 				.containsExactly("second", "third");
 		}
 	}
@@ -82,10 +86,11 @@ class PointInTimeRestoreTests {
 	}
 
 	/**
-	 * Kernels date file writes with a coarse clock that lags the precise one by up to a timer tick, so the segment
-	 * of a commit made right after the target can carry a time at or before it (audit finding #4 on a file replica).
-	 * The exact time in the file's extended attribute keeps it out; where the file system has none, the restore
-	 * leaves such a segment out and says so.
+	 * Kernels date file writes with a coarse clock that lags the precise one by up to a
+	 * timer tick, so the segment of a commit made right after the target can carry a time
+	 * at or before it (audit finding #4 on a file replica). The exact time in the file's
+	 * extended attribute keeps it out; where the file system has none, the restore leaves
+	 * such a segment out and says so.
 	 */
 	@Test
 	void aCommitRightAfterTheTargetStaysOutThoughItsFileIsDatedBeforeIt() throws Exception {
@@ -99,7 +104,8 @@ class PointInTimeRestoreTests {
 				attempts++;
 				harness.execute("INSERT INTO t VALUES ('kept " + attempts + "')");
 				harness.sync();
-				// the kept commit's segment dated clearly before the target, even by a coarse clock
+				// the kept commit's segment dated clearly before the target, even by a
+				// coarse clock
 				Thread.sleep(2 * FileReplicaClient.COARSE_CLOCK_LAG.toMillis());
 				Instant target = Instant.now();
 				harness.execute("INSERT INTO t VALUES ('after " + attempts + "')");
@@ -114,7 +120,8 @@ class PointInTimeRestoreTests {
 					assertThat(Sql.dump(restored).get("t")).containsExactlyInAnyOrderElementsOf(expected)
 						.contains("kept " + attempts);
 					if (client.exactCreatedAt(after).isPresent()) {
-						// the exact time in the file's extended attribute decides: nothing rounded down
+						// the exact time in the file's extended attribute decides:
+						// nothing rounded down
 						assertThat(client.exactCreatedAt(after).get()).isAfter(target);
 						assertThat(result.roundedDown()).isNull();
 					}
@@ -145,9 +152,8 @@ class PointInTimeRestoreTests {
 				new FileReplicaClient(this.dir.resolve("replica")))) {
 			harness.execute("CREATE TABLE t (v TEXT)");
 			harness.sync();
-			assertThatExceptionOfType(NoBackupException.class)
-				.isThrownBy(() -> harness
-					.restore(RestoreOptions.builder(this.dir.resolve("x.db")).timestamp(before).build()))
+			assertThatExceptionOfType(NoBackupException.class).isThrownBy(
+					() -> harness.restore(RestoreOptions.builder(this.dir.resolve("x.db")).timestamp(before).build()))
 				.withMessageContaining("at or before " + before);
 			assertThat(this.dir.resolve("x.db")).doesNotExist();
 		}

@@ -15,11 +15,12 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The engine's read transaction must mark the end of what it copied: no other connection may backfill past it or
- * restart the WAL over frames it has not copied, and anything before it may be backfilled. SQLite puts a read
- * transaction on the database file alone (read slot 0) when the WAL is fully backfilled; there it blocks every
- * backfill instead, and the application's auto-checkpoint, blocked, first sorted the whole WAL's frames after every
- * commit: the application kept a quarter of its write throughput.
+ * The engine's read transaction must mark the end of what it copied: no other connection
+ * may backfill past it or restart the WAL over frames it has not copied, and anything
+ * before it may be backfilled. SQLite puts a read transaction on the database file alone
+ * (read slot 0) when the WAL is fully backfilled; there it blocks every backfill instead,
+ * and the application's auto-checkpoint, blocked, first sorted the whole WAL's frames
+ * after every commit: the application kept a quarter of its write throughput.
  */
 class ReadMarkTests {
 
@@ -49,7 +50,8 @@ class ReadMarkTests {
 		try (Harness harness = new Harness(this.dir.resolve("app.db"), replica())) {
 			harness.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)", "INSERT INTO t (v) VALUES ('a')");
 			harness.sync();
-			harness.closeEngine(); // backfills the whole WAL; the application keeps it open
+			// backfills the whole WAL; the application keeps it open
+			harness.closeEngine();
 			harness.openEngine();
 			insert(harness, 1);
 			harness.sync();
@@ -80,7 +82,10 @@ class ReadMarkTests {
 		return frames;
 	}
 
-	/** What the application's auto-checkpoint does: busy flag, frames in the WAL, frames backfilled. */
+	/**
+	 * What the application's auto-checkpoint does: busy flag, frames in the WAL, frames
+	 * backfilled.
+	 */
 	private static int[] applicationCheckpoint(Harness harness) throws SQLException {
 		try (Statement statement = harness.app().createStatement();
 				ResultSet rs = statement.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {

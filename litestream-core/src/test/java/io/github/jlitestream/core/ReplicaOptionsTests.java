@@ -9,8 +9,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 /**
- * Each setter of {@link ReplicaOptions.Builder} accepts its boundary and refuses the value beyond it with the
- * message the record's constructor gives; the name is checked when the options are built.
+ * Each setter of {@link ReplicaOptions.Builder} accepts its boundary and refuses the
+ * value beyond it with the message the record's constructor gives; the name is checked
+ * when the options are built.
  */
 class ReplicaOptionsTests {
 
@@ -54,7 +55,9 @@ class ReplicaOptionsTests {
 
 	@Test
 	void retentionCheckIntervalMustBePositive() {
-		assertThat(ReplicaOptions.builder("r").retentionCheckInterval(Duration.ofNanos(1)).build()
+		assertThat(ReplicaOptions.builder("r")
+			.retentionCheckInterval(Duration.ofNanos(1))
+			.build()
 			.retentionCheckInterval()).isEqualTo(Duration.ofNanos(1));
 		ReplicaOptions.Builder builder = ReplicaOptions.builder("r");
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.retentionCheckInterval(Duration.ZERO))
@@ -68,9 +71,8 @@ class ReplicaOptionsTests {
 		assertThatIllegalArgumentException().isThrownBy(blank::build).withMessage("A replica name must not be blank");
 		ReplicaOptions.Builder missing = ReplicaOptions.builder(null);
 		assertThatNullPointerException().isThrownBy(missing::build).withMessage("'name' must not be null");
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new ReplicaOptions("", Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO,
-					Duration.ofHours(1)))
+		assertThatIllegalArgumentException().isThrownBy(
+				() -> new ReplicaOptions("", Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO, Duration.ofHours(1)))
 			.withMessage("A replica name must not be blank");
 	}
 

@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Tests for {@link ReplicationManager}: threads, graceful stop, status and restore when the database is missing.
+ * Tests for {@link ReplicationManager}: threads, graceful stop, status and restore when
+ * the database is missing.
  */
 class ReplicationManagerTests {
 
@@ -45,7 +46,9 @@ class ReplicationManagerTests {
 		}
 		deleteDatabase(path);
 		ReplicationManager restarted = manager(path);
-		RestoreResult result = restarted.database("app").orElseThrow().restoreIfMissing(8, RestoreProgress.NONE)
+		RestoreResult result = restarted.database("app")
+			.orElseThrow()
+			.restoreIfMissing(8, RestoreProgress.NONE)
 			.orElseThrow();
 		assertThat(result.path()).isEqualTo(path);
 		assertThat(Sql.dump(path)).isEqualTo(expected);
@@ -94,7 +97,10 @@ class ReplicationManagerTests {
 			manager.start();
 			Sql.execute(app, "INSERT INTO t VALUES ('x')");
 			long deadline = System.currentTimeMillis() + 10_000;
-			while (System.currentTimeMillis() < deadline && manager.status().get(0).replicas().stream()
+			while (System.currentTimeMillis() < deadline && manager.status()
+				.get(0)
+				.replicas()
+				.stream()
 				.anyMatch((r) -> !r.lag().isZero() || r.position() == null)) {
 				Thread.sleep(20);
 			}
@@ -119,8 +125,8 @@ class ReplicationManagerTests {
 		FileReplicaClient client = new FileReplicaClient(this.dir.resolve("a"));
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> manager.add("app", DatabaseOptions.of(this.dir.resolve("app.db")),
-					List.of(new ReplicaSpec(client, ReplicaOptions.of("s3")), new ReplicaSpec(client,
-							ReplicaOptions.of("s3")))))
+					List.of(new ReplicaSpec(client, ReplicaOptions.of("s3")),
+							new ReplicaSpec(client, ReplicaOptions.of("s3")))))
 			.withMessageContaining("two replicas named 's3'");
 	}
 

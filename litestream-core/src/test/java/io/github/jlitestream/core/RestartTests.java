@@ -3,10 +3,16 @@ package io.github.jlitestream.core;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
 
+import io.github.jlitestream.core.codec.Lz4FrameCodec;
 import io.github.jlitestream.core.file.FileReplicaClient;
 import io.github.jlitestream.core.restore.RestoreOptions;
+import io.github.jlitestream.core.restore.RestoreProgress;
+import io.github.jlitestream.core.restore.Restorer;
 import io.github.jlitestream.core.support.Harness;
 import io.github.jlitestream.core.support.Sql;
 import org.junit.jupiter.api.Test;
@@ -15,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Stopping and starting replication: the generation survives when continuity provably holds, and a foreign change
- * that breaks it starts a new one, after which restore still gives the newest state.
+ * Stopping and starting replication: the generation survives when continuity provably
+ * holds, and a foreign change that breaks it starts a new one, after which restore still
+ * gives the newest state.
  */
 class RestartTests {
 
@@ -64,7 +71,8 @@ class RestartTests {
 			Generation before = harness.database().position().generation();
 			long index = harness.database().position().index();
 			harness.closeEngine();
-			harness.closeApp(); // the last connection: SQLite checkpoints and deletes the WAL
+			// the last connection: SQLite checkpoints and deletes the WAL
+			harness.closeApp();
 			assertThat(path.resolveSibling("app.db-wal")).doesNotExist();
 			harness.reopenApp();
 			harness.execute("INSERT INTO t VALUES ('after')");
@@ -85,7 +93,8 @@ class RestartTests {
 			Generation before = harness.database().position().generation();
 			harness.closeEngine();
 			harness.execute("INSERT INTO t VALUES ('written while stopped')");
-			harness.closeApp(); // checkpoints the foreign write into the database file and deletes the WAL
+			// checkpoints the foreign write into the database file and deletes the WAL
+			harness.closeApp();
 			harness.reopenApp();
 			harness.openEngine();
 			harness.sync();
@@ -119,7 +128,8 @@ class RestartTests {
 				harness.execute("INSERT INTO t VALUES ('row " + i + "')");
 			}
 			harness.sync();
-			// Frames the database file does not hold yet (the first snapshot backfilled the WAL), then the cut
+			// Frames the database file does not hold yet (the first snapshot backfilled
+			// the WAL), then the cut
 			for (int i = 20; i < 40; i++) {
 				harness.execute("INSERT INTO t VALUES ('row " + i + "')");
 			}
@@ -147,18 +157,19 @@ class RestartTests {
 		try (Connection app = Sql.connect(path)) {
 			Sql.execute(app, "CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('original')");
 			DatabaseReplication replication = manager.add("app",
-					DatabaseOptions.builder(path).monitorInterval(java.time.Duration.ofMillis(50)).build(),
-					java.util.List.of(new ReplicationManager.ReplicaSpec(client,
-							ReplicaOptions.builder("r").syncInterval(java.time.Duration.ofMillis(50)).build())));
+					DatabaseOptions.builder(path).monitorInterval(Duration.ofMillis(50)).build(),
+					List.of(new ReplicationManager.ReplicaSpec(client,
+							ReplicaOptions.builder("r").syncInterval(Duration.ofMillis(50)).build())));
 			manager.start();
 			waitFor(() -> client.generations().size() == 1);
 			Generation first = client.generations().get(0);
 			app.close();
-			// The old file's WAL and shared memory go first: removed after the move, they could be those that the
-			// engine, quick to reopen the new file, had just created for it.
+			// The old file's WAL and shared memory go first: removed after the move, they
+			// could be those that the engine, quick to reopen the new file, had just
+			// created for it.
 			Files.deleteIfExists(path.resolveSibling("app.db-wal"));
 			Files.deleteIfExists(path.resolveSibling("app.db-shm"));
-			Files.move(other, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+			Files.move(other, path, StandardCopyOption.REPLACE_EXISTING);
 			waitFor(() -> client.generations().size() == 2);
 			assertThat(replication.database().position().generation()).isNotEqualTo(first);
 		}
@@ -166,8 +177,7 @@ class RestartTests {
 			manager.stop();
 		}
 		Path restored = this.dir.resolve("restored.db");
-		new io.github.jlitestream.core.restore.Restorer(new io.github.jlitestream.core.codec.Lz4FrameCodec())
-			.restore(client, RestoreOptions.latest(restored), io.github.jlitestream.core.restore.RestoreProgress.NONE);
+		new Restorer(new Lz4FrameCodec()).restore(client, RestoreOptions.latest(restored), RestoreProgress.NONE);
 		assertThat(Sql.dump(restored).get("t")).containsExactly("from the other file");
 	}
 

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Retention deletes what falls out of the window and keeps what a restore inside it needs. Object times are the
- * files' modification times, which the tests move into the past.
+ * Retention deletes what falls out of the window and keeps what a restore inside it
+ * needs. Object times are the files' modification times, which the tests move into the
+ * past.
  */
 class RetentionTests {
 
@@ -43,7 +44,8 @@ class RetentionTests {
 			harness.execute("INSERT INTO t VALUES ('c')");
 			harness.sync();
 			Generation generation = harness.database().position().generation();
-			// Each snapshot starts a WAL index (and the write after a snapshot may restart the WAL once more).
+			// Each snapshot starts a WAL index (and the write after a snapshot may
+			// restart the WAL once more).
 			List<Long> indexes = client.snapshots(generation).stream().map(SnapshotInfo::index).toList();
 			assertThat(indexes).hasSize(3).first().isEqualTo(0L);
 			assertStorageMatchesStore(harness);
@@ -85,7 +87,8 @@ class RetentionTests {
 			Generation generation = harness.database().position().generation();
 			age(replicaDir, generation, 0, Duration.ofHours(25));
 			harness.replica().enforceRetention();
-			// A new snapshot inside the window; snapshot 0 is the newest before it, kept for the window's start.
+			// A new snapshot inside the window; snapshot 0 is the newest before it, kept
+			// for the window's start.
 			assertThat(client.snapshots(generation)).extracting(SnapshotInfo::index).containsExactly(0L, 1L);
 			harness.replica().enforceRetention();
 			assertThat(client.snapshots(generation)).hasSize(2);
@@ -110,7 +113,10 @@ class RetentionTests {
 		assertThat(harness.replica().storage().objects()).isEqualTo(objects);
 	}
 
-	/** Moves the modification time of every object of a WAL index (snapshot and segments) into the past. */
+	/**
+	 * Moves the modification time of every object of a WAL index (snapshot and segments)
+	 * into the past.
+	 */
 	private static void age(Path replicaDir, Generation generation, long index, Duration age) throws Exception {
 		FileTime time = FileTime.from(NOW.minus(age));
 		Path snapshot = replicaDir.resolve(Lz4Objects.snapshotKey(generation, index));

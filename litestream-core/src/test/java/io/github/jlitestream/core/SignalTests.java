@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A raise is never lost, and one wait consumes it: a commit noticed while a replica thread was busy still wakes it,
- * and a burst of commits wakes it once.
+ * A raise is never lost, and one wait consumes it: a commit noticed while a replica
+ * thread was busy still wakes it, and a burst of commits wakes it once.
  */
 class SignalTests {
 

@@ -1,8 +1,12 @@
 package io.github.jlitestream.core;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 
 import io.github.jlitestream.core.file.FileReplicaClient;
 import io.github.jlitestream.core.support.Harness;
@@ -12,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A snapshot is read from a frozen database file that holds exactly the state at its position, so it restores on
- * its own, before any segment of its index is in the store.
+ * A snapshot is read from a frozen database file that holds exactly the state at its
+ * position, so it restores on its own, before any segment of its index is in the store.
  */
 class SnapshotTests {
 
@@ -21,8 +25,9 @@ class SnapshotTests {
 	Path dir;
 
 	/**
-	 * Audit finding 16 and the ground for writing a generation's first snapshot before its WAL: the application's
-	 * checkpoints must not write into the database file while a snapshot reads it.
+	 * Audit finding 16 and the ground for writing a generation's first snapshot before
+	 * its WAL: the application's checkpoints must not write into the database file while
+	 * a snapshot reads it.
 	 */
 	@Test
 	void theDatabaseFileDoesNotChangeWhileASnapshotReadsIt() throws Exception {
@@ -43,20 +48,21 @@ class SnapshotTests {
 					// The application writes and checkpoints meanwhile.
 					harness.execute("INSERT INTO t VALUES ('during the snapshot')", "PRAGMA wal_checkpoint(PASSIVE)");
 				}
-				catch (java.sql.SQLException ex) {
+				catch (SQLException ex) {
 					throw new IllegalStateException(ex);
 				}
 				seen[1] = Files.readAllBytes(path);
 				return null;
 			});
 			assertThat(seen[1]).as("the database file while the snapshot was read").isEqualTo(seen[0]);
-			assertThat(new String(seen[0], java.nio.charset.StandardCharsets.ISO_8859_1)).contains("r".repeat(500) + 199);
+			assertThat(new String(seen[0], StandardCharsets.ISO_8859_1)).contains("r".repeat(500) + 199);
 		}
 	}
 
 	/**
-	 * Two replicas snapshot at once (both start a generation, or their schedules coincide): the second snapshot's
-	 * backfill must not change the file the first one is reading.
+	 * Two replicas snapshot at once (both start a generation, or their schedules
+	 * coincide): the second snapshot's backfill must not change the file the first one is
+	 * reading.
 	 */
 	@Test
 	void aSecondSnapshotWaitsUntilTheFirstHasReadTheFile() throws Exception {
@@ -69,20 +75,21 @@ class SnapshotTests {
 			harness.database().readSnapshot((position, databaseFile) -> {
 				seen[0] = Files.readAllBytes(path);
 				try {
-					// The application writes (a new WAL lifetime), then another replica's snapshot starts.
+					// The application writes (a new WAL lifetime), then another replica's
+					// snapshot starts.
 					for (int i = 0; i < 100; i++) {
 						harness.execute("INSERT INTO t VALUES ('" + "s".repeat(500) + i + "')");
 					}
 				}
-				catch (java.sql.SQLException ex) {
+				catch (SQLException ex) {
 					throw new IllegalStateException(ex);
 				}
 				second[0] = new Thread(() -> {
 					try {
 						harness.database().readSnapshot((p, in) -> null);
 					}
-					catch (java.io.IOException ex) {
-						throw new java.io.UncheckedIOException(ex);
+					catch (IOException ex) {
+						throw new UncheckedIOException(ex);
 					}
 				});
 				second[0].start();

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The interval rules of the replication threads, at their boundaries, with plain durations.
+ * The interval rules of the replication threads, at their boundaries, with plain
+ * durations.
  */
 class UploadPacerTests {
 

@@ -30,10 +30,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Restore refuses a generation whose WAL indexes skip a lifetime of the WAL, or hold one lifetime twice (audit
- * finding #2: every other check passes and the restored database silently lacks the skipped transactions). The
- * lifetimes are real: SQLite writes them into one database's WAL, restarted by {@code wal_checkpoint(RESTART)}, and
- * each is copied as it stands before the next restart.
+ * Restore refuses a generation whose WAL indexes skip a lifetime of the WAL, or hold one
+ * lifetime twice (audit finding #2: every other check passes and the restored database
+ * silently lacks the skipped transactions). The lifetimes are real: SQLite writes them
+ * into one database's WAL, restarted by {@code wal_checkpoint(RESTART)}, and each is
+ * copied as it stands before the next restart.
  */
 class WalLifetimeContinuityTests {
 
@@ -48,7 +49,10 @@ class WalLifetimeContinuityTests {
 
 	private byte[] snapshot;
 
-	/** Lifetimes 1 to 4 (each restarted from the previous), then 5, in a WAL SQLite deleted and created anew. */
+	/**
+	 * Lifetimes 1 to 4 (each restarted from the previous), then 5, in a WAL SQLite
+	 * deleted and created anew.
+	 */
 	private final List<byte[]> lifetimes = new ArrayList<>();
 
 	@BeforeEach
@@ -59,15 +63,17 @@ class WalLifetimeContinuityTests {
 		Path wal = this.dir.resolve("app.db-wal");
 		Connection app = Sql.connect(database);
 		try {
-			// No checkpoints but the test's own; a restarted WAL is cut to its new lifetime, so a copy of the file
-			// holds that lifetime alone rather than the old one's frames after it.
+			// No checkpoints but the test's own; a restarted WAL is cut to its new
+			// lifetime, so a copy of the file holds that lifetime alone rather than the
+			// old one's frames after it.
 			Sql.execute(app, "PRAGMA wal_autocheckpoint = 0", "PRAGMA journal_size_limit = 0",
 					"CREATE TABLE t (v TEXT)", "PRAGMA wal_checkpoint(TRUNCATE)");
 			this.snapshot = Files.readAllBytes(database);
 			Sql.execute(app, "INSERT INTO t VALUES ('lifetime 1')");
 			this.lifetimes.add(Files.readAllBytes(wal));
 			for (int lifetime = 2; lifetime <= 4; lifetime++) {
-				Sql.execute(app, "PRAGMA wal_checkpoint(RESTART)", "INSERT INTO t VALUES ('lifetime " + lifetime + "')");
+				Sql.execute(app, "PRAGMA wal_checkpoint(RESTART)",
+						"INSERT INTO t VALUES ('lifetime " + lifetime + "')");
 				this.lifetimes.add(Files.readAllBytes(wal));
 			}
 		}
@@ -105,8 +111,7 @@ class WalLifetimeContinuityTests {
 	void aWalCreatedAnewAfterTheLastConnectionClosedContinues() throws Exception {
 		store(1, 2, 3, 4, 5);
 		RestoreResult result = restore();
-		assertThat(rows(result)).containsExactly("lifetime 1", "lifetime 2", "lifetime 3", "lifetime 4",
-				"lifetime 5");
+		assertThat(rows(result)).containsExactly("lifetime 1", "lifetime 2", "lifetime 3", "lifetime 4", "lifetime 5");
 		assertThat(result.position().index()).isEqualTo(4);
 	}
 
@@ -184,9 +189,8 @@ class WalLifetimeContinuityTests {
 	private static long committedLength(byte[] wal) {
 		FrameChain chain = new FrameChain(WalHeader.parse(wal));
 		int frameSize = chain.header().frameSize();
-		while (chain.offset() + frameSize <= wal.length
-				&& chain.accept(Arrays.copyOfRange(wal, (int) chain.offset(), (int) chain.offset() + frameSize),
-						0) == null) {
+		while (chain.offset() + frameSize <= wal.length && chain
+			.accept(Arrays.copyOfRange(wal, (int) chain.offset(), (int) chain.offset() + frameSize), 0) == null) {
 			// follow the chain to its end
 		}
 		return chain.lastCommitOffset();

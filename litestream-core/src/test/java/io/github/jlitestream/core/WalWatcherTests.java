@@ -11,8 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The watch on a WAL's directory is disarmed by every notification and re-armed only by a monitor that was woken;
- * these tests play the monitor's part.
+ * The watch on a WAL's directory is disarmed by every notification and re-armed only by a
+ * monitor that was woken; these tests play the monitor's part.
  */
 class WalWatcherTests {
 
@@ -35,8 +35,9 @@ class WalWatcherTests {
 	}
 
 	/**
-	 * A checkpoint writes the database file beside the WAL: that event disarms the directory's watch, so it must wake
-	 * the monitor too, or the WAL's next commits would go unnoticed until the next poll.
+	 * A checkpoint writes the database file beside the WAL: that event disarms the
+	 * directory's watch, so it must wake the monitor too, or the WAL's next commits would
+	 * go unnoticed until the next poll.
 	 */
 	@Test
 	void anEventForAnotherFileInTheDirectoryStillLeadsToTheWalBeingWatched() throws Exception {

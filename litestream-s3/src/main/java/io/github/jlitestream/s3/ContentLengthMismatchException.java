@@ -3,7 +3,8 @@ package io.github.jlitestream.s3;
 import java.io.IOException;
 
 /**
- * The stream of an {@link io.github.jlitestream.core.ObjectContent} did not hold {@code length()} bytes.
+ * The stream of an {@link io.github.jlitestream.core.ObjectContent} did not hold
+ * {@code length()} bytes.
  */
 final class ContentLengthMismatchException extends IOException {
 

@@ -10,10 +10,12 @@ import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.http.ContentStreamProvider;
 
 /**
- * Streams an {@link ObjectContent} into a request body. Every attempt of the SDK's retries gets a freshly opened
- * stream (the previous one is closed), and each stream fails when the content is shorter or longer than its declared
- * length, so a wrong length can never be stored. Once a stream had the wrong length, the next attempt fails at once
- * with an exception the SDK does not retry: content that changes under its reader is not worth more attempts.
+ * Streams an {@link ObjectContent} into a request body. Every attempt of the SDK's
+ * retries gets a freshly opened stream (the previous one is closed), and each stream
+ * fails when the content is shorter or longer than its declared length, so a wrong length
+ * can never be stored. Once a stream had the wrong length, the next attempt fails at once
+ * with an exception the SDK does not retry: content that changes under its reader is not
+ * worth more attempts.
  */
 final class ObjectContentProvider implements ContentStreamProvider, AutoCloseable {
 
@@ -73,7 +75,8 @@ final class ObjectContentProvider implements ContentStreamProvider, AutoCloseabl
 	}
 
 	/**
-	 * Passes through exactly {@code length} bytes and fails at the end when the source had fewer or more.
+	 * Passes through exactly {@code length} bytes and fails at the end when the source
+	 * had fewer or more.
 	 */
 	final class ExactLengthInputStream extends FilterInputStream {
 

@@ -13,7 +13,8 @@ import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * Translates the SDK's unchecked exceptions into {@link IOException}s whose message says which request failed.
+ * Translates the SDK's unchecked exceptions into {@link IOException}s whose message says
+ * which request failed.
  */
 final class S3Exceptions {
 
@@ -29,7 +30,8 @@ final class S3Exceptions {
 			throw translate(operation, bucket, key, ex);
 		}
 		catch (UncheckedIOException | IllegalStateException ex) {
-			// Thrown by a request body's content provider, which the SDK lets through unwrapped.
+			// Thrown by a request body's content provider, which the SDK lets through
+			// unwrapped.
 			ContentLengthMismatchException mismatch = findCause(ex, ContentLengthMismatchException.class);
 			if (mismatch != null) {
 				throw mismatch;
@@ -42,10 +44,12 @@ final class S3Exceptions {
 	}
 
 	/**
-	 * Runs a conditional PutObject ({@code If-None-Match: *}) of {@code key}, translating its failure; the store's
-	 * {@code 412 Precondition Failed} becomes a {@link FileAlreadyExistsException} naming the key and the replica.
-	 * A {@code 409 ConditionalRequestConflict} (another conditional write of the key was in progress) stays an
-	 * ordinary {@link S3OperationException}: nothing is known to exist, and the next attempt may succeed.
+	 * Runs a conditional PutObject ({@code If-None-Match: *}) of {@code key}, translating
+	 * its failure; the store's {@code 412 Precondition Failed} becomes a
+	 * {@link FileAlreadyExistsException} naming the key and the replica. A
+	 * {@code 409 ConditionalRequestConflict} (another conditional write of the key was in
+	 * progress) stays an ordinary {@link S3OperationException}: nothing is known to
+	 * exist, and the next attempt may succeed.
 	 */
 	static <T> T create(String bucket, String key, String location, SdkCall<T> call) throws IOException {
 		try {
@@ -93,8 +97,7 @@ final class S3Exceptions {
 			}
 			String reason = switch ((code != null) ? code : "") {
 				case "NoSuchBucket" -> "the bucket does not exist";
-				case "InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "ExpiredToken",
-						"InvalidToken" ->
+				case "InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "ExpiredToken", "InvalidToken" ->
 					"access denied, check the credentials, the region and the bucket policy";
 				default -> (status == 403) ? "access denied, check the credentials, the region and the bucket policy"
 						: "the store answered with an error";

@@ -1,15 +1,19 @@
 package io.github.jlitestream.s3;
 
 /**
- * Joins the replica's key prefix to the names {@link io.github.jlitestream.core.layout.ReplicaPaths} formats, as
- * Litestream does with Go's {@code path.Join(prefix, name)}.
+ * Joins the replica's key prefix to the names
+ * {@link io.github.jlitestream.core.layout.ReplicaPaths} formats, as Litestream does with
+ * Go's {@code path.Join(prefix, name)}.
  */
 final class S3Keys {
 
 	private S3Keys() {
 	}
 
-	/** Cleans a prefix: no leading, trailing or doubled slashes, no {@code .} segments; {@code ..} is refused. */
+	/**
+	 * Cleans a prefix: no leading, trailing or doubled slashes, no {@code .} segments;
+	 * {@code ..} is refused.
+	 */
 	static String cleanPrefix(String prefix) {
 		StringBuilder cleaned = new StringBuilder(prefix.length());
 		for (String segment : prefix.split("/")) {
@@ -27,7 +31,10 @@ final class S3Keys {
 		return cleaned.toString();
 	}
 
-	/** {@code prefix/name}, or {@code name} for an empty prefix; {@code prefix} must be clean. */
+	/**
+	 * {@code prefix/name}, or {@code name} for an empty prefix; {@code prefix} must be
+	 * clean.
+	 */
 	static String join(String prefix, String name) {
 		return prefix.isEmpty() ? name : prefix + "/" + name;
 	}

@@ -8,9 +8,9 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
- * The body of a GetObject response: SDK exceptions raised while reading (such as a checksum mismatch) become
- * {@link IOException}s naming the object, and closing it before the end aborts the connection instead of draining
- * the rest of a large object.
+ * The body of a GetObject response: SDK exceptions raised while reading (such as a
+ * checksum mismatch) become {@link IOException}s naming the object, and closing it before
+ * the end aborts the connection instead of draining the rest of a large object.
  */
 final class S3ObjectInputStream extends FilterInputStream {
 

@@ -5,8 +5,9 @@ import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An S3 request that failed, after the SDK's retries. The message names the operation, bucket and key (or listing
- * prefix), and what the store answered; it never holds credentials.
+ * An S3 request that failed, after the SDK's retries. The message names the operation,
+ * bucket and key (or listing prefix), and what the store answered; it never holds
+ * credentials.
  *
  * @since 0.1.0
  */
@@ -24,8 +25,8 @@ public class S3OperationException extends IOException {
 
 	private final @Nullable String errorCode;
 
-	public S3OperationException(String message, String operation, String bucket, @Nullable String key,
-			int statusCode, @Nullable String errorCode, @Nullable Throwable cause) {
+	public S3OperationException(String message, String operation, String bucket, @Nullable String key, int statusCode,
+			@Nullable String errorCode, @Nullable Throwable cause) {
 		super(message, cause);
 		this.operation = operation;
 		this.bucket = bucket;

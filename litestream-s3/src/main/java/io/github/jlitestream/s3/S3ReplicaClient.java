@@ -44,28 +44,33 @@ import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * A replica in an S3 bucket (or an S3-compatible store) under a key prefix, laid out as Litestream v0.3's S3 replica:
- * {@code <prefix>/generations/<generation>/snapshots/...} and {@code .../wal/...}.
+ * A replica in an S3 bucket (or an S3-compatible store) under a key prefix, laid out as
+ * Litestream v0.3's S3 replica: {@code <prefix>/generations/<generation>/snapshots/...}
+ * and {@code .../wal/...}.
  * <p>
- * Every request goes through the given {@link S3Client}, whose retry strategy retries transient failures (see
- * {@link S3ReplicaClientFactory}). Uploads are single PutObject requests (objects up to
- * {@value #MAX_OBJECT_SIZE} bytes) streamed from {@link ObjectContent#open()}, which is opened again for each attempt,
- * so memory stays bounded. They are conditional ({@code If-None-Match: *}): an object that exists already is never
- * replaced, the store answers {@code 412 Precondition Failed}, and the write fails with a
- * {@link java.nio.file.FileAlreadyExistsException}. That includes an SDK retry of an upload whose first attempt the
- * store completed but whose response was lost; the engine then reads the store again and compares. (A store that
- * answers 412 before it has read a large body and drops the connection, as S3Proxy does, can leave the client with a
- * broken pipe instead: the write then fails as an ordinary {@link S3OperationException}, still replacing nothing.)
- * A store that ignores {@code If-None-Match} replaces objects as before. Failures become
- * {@link IOException}s naming the operation, bucket and key ({@link S3OperationException}); a missing object becomes a
- * {@link java.nio.file.NoSuchFileException}.
+ * Every request goes through the given {@link S3Client}, whose retry strategy retries
+ * transient failures (see {@link S3ReplicaClientFactory}). Uploads are single PutObject
+ * requests (objects up to {@value #MAX_OBJECT_SIZE} bytes) streamed from
+ * {@link ObjectContent#open()}, which is opened again for each attempt, so memory stays
+ * bounded. They are conditional ({@code If-None-Match: *}): an object that exists already
+ * is never replaced, the store answers {@code 412 Precondition Failed}, and the write
+ * fails with a {@link java.nio.file.FileAlreadyExistsException}. That includes an SDK
+ * retry of an upload whose first attempt the store completed but whose response was lost;
+ * the engine then reads the store again and compares. (A store that answers 412 before it
+ * has read a large body and drops the connection, as S3Proxy does, can leave the client
+ * with a broken pipe instead: the write then fails as an ordinary
+ * {@link S3OperationException}, still replacing nothing.) A store that ignores
+ * {@code If-None-Match} replaces objects as before. Failures become {@link IOException}s
+ * naming the operation, bucket and key ({@link S3OperationException}); a missing object
+ * becomes a {@link java.nio.file.NoSuchFileException}.
  * <p>
- * The {@code createdAt} of a written object is the client's clock when the upload started, as in Litestream; listings
- * report the store's {@code LastModified}, which S3 gives to the second. The exact {@code createdAt} is stored with
- * the object as the user metadata {@value #CREATED_AT_METADATA} ({@code x-amz-meta-litestream-created-at}) in UTC
- * with nine fraction digits, such as {@code 2026-12-02T04:34:37.399359157Z}, and read back by
- * {@link #exactCreatedAt(SnapshotInfo)} (HeadObject), so that a point-in-time restore can decide an object listed
- * in the target's second.
+ * The {@code createdAt} of a written object is the client's clock when the upload
+ * started, as in Litestream; listings report the store's {@code LastModified}, which S3
+ * gives to the second. The exact {@code createdAt} is stored with the object as the user
+ * metadata {@value #CREATED_AT_METADATA} ({@code x-amz-meta-litestream-created-at}) in
+ * UTC with nine fraction digits, such as {@code 2026-12-02T04:34:37.399359157Z}, and read
+ * back by {@link #exactCreatedAt(SnapshotInfo)} (HeadObject), so that a point-in-time
+ * restore can decide an object listed in the target's second.
  *
  * @since 0.1.0
  */
@@ -78,8 +83,8 @@ public final class S3ReplicaClient implements ReplicaClient {
 	public static final int MAX_DELETE_BATCH_SIZE = 1000;
 
 	/**
-	 * The user metadata (header {@code x-amz-meta-litestream-created-at}) that holds a written object's exact
-	 * {@code createdAt}.
+	 * The user metadata (header {@code x-amz-meta-litestream-created-at}) that holds a
+	 * written object's exact {@code createdAt}.
 	 */
 	public static final String CREATED_AT_METADATA = "litestream-created-at";
 
@@ -106,7 +111,8 @@ public final class S3ReplicaClient implements ReplicaClient {
 
 	/**
 	 * Creates a client for the replica at {@code s3://bucket/prefix}.
-	 * @param s3 the S3 client; closed by {@link #close()} only when {@link Options#closeS3Client()} says so
+	 * @param s3 the S3 client; closed by {@link #close()} only when
+	 * {@link Options#closeS3Client()} says so
 	 * @param bucket the bucket
 	 * @param prefix the key prefix, possibly empty; slashes at either end are ignored
 	 * @param options tuning options
@@ -194,8 +200,8 @@ public final class S3ReplicaClient implements ReplicaClient {
 	}
 
 	@Override
-	public SnapshotInfo writeSnapshot(Generation generation, long index, Compression compression,
-			ObjectContent content) throws IOException {
+	public SnapshotInfo writeSnapshot(Generation generation, long index, Compression compression, ObjectContent content)
+			throws IOException {
 		Instant createdAt = put(key(ReplicaPaths.snapshotKey(generation, index, compression)), content);
 		return new SnapshotInfo(generation, index, content.length(), createdAt, compression);
 	}
@@ -263,7 +269,10 @@ public final class S3ReplicaClient implements ReplicaClient {
 		return createdAt(key(ReplicaPaths.key(segment)));
 	}
 
-	/** Closes the {@link S3Client} if {@link Options#closeS3Client()} says this client owns it. */
+	/**
+	 * Closes the {@link S3Client} if {@link Options#closeS3Client()} says this client
+	 * owns it.
+	 */
 	@Override
 	public void close() {
 		if (this.options.closeS3Client()) {
@@ -288,16 +297,18 @@ public final class S3ReplicaClient implements ReplicaClient {
 		}
 		Instant createdAt = this.options.clock().instant();
 		try (ObjectContentProvider provider = new ObjectContentProvider(content, "s3://" + this.bucket + "/" + key)) {
-			// If-None-Match: * makes the store refuse the upload when the key exists: a timed-out PUT that the store
-			// completes late can then never replace the longer segment a retry wrote under the same key since.
-			S3Exceptions.create(this.bucket, key, location(), () -> this.s3.putObject(
-					(request) -> request.bucket(this.bucket)
-						.key(key)
-						.ifNoneMatch("*")
-						.contentLength(length)
-						.contentType(CONTENT_TYPE)
-						.metadata(Map.of(CREATED_AT_METADATA, CREATED_AT_FORMAT.format(createdAt))),
-					RequestBody.fromContentProvider(provider, length, CONTENT_TYPE)));
+			// If-None-Match: * makes the store refuse the upload when the key exists: a
+			// timed-out PUT that the store completes late can then never replace the
+			// longer segment a retry wrote under the same key since.
+			S3Exceptions.create(this.bucket, key, location(),
+					() -> this.s3.putObject(
+							(request) -> request.bucket(this.bucket)
+								.key(key)
+								.ifNoneMatch("*")
+								.contentLength(length)
+								.contentType(CONTENT_TYPE)
+								.metadata(Map.of(CREATED_AT_METADATA, CREATED_AT_FORMAT.format(createdAt))),
+							RequestBody.fromContentProvider(provider, length, CONTENT_TYPE)));
 		}
 		logger.debug("Uploaded object location={} key={} bytes={}", location(), key, length);
 		return createdAt;
@@ -325,7 +336,8 @@ public final class S3ReplicaClient implements ReplicaClient {
 			return Optional.of(Instant.from(CREATED_AT_FORMAT.parse(value)));
 		}
 		catch (DateTimeParseException ex) {
-			// Not what this client writes: as good as no time, which leaves the object out at the boundary.
+			// Not what this client writes: as good as no time, which leaves the object
+			// out at the boundary.
 			logger.warn("Ignoring unreadable {} '{}' of s3://{}/{}", CREATED_AT_METADATA, value, this.bucket, key);
 			return Optional.empty();
 		}
@@ -407,8 +419,8 @@ public final class S3ReplicaClient implements ReplicaClient {
 	 *
 	 * @param listPageSize the most keys one ListObjectsV2 page asks for, 1 to 1000
 	 * @param deleteBatchSize the most keys one DeleteObjects request names, 1 to 1000
-	 * @param closeS3Client whether {@link S3ReplicaClient#close()} closes the {@link S3Client}, for a client built
-	 * for this replica alone
+	 * @param closeS3Client whether {@link S3ReplicaClient#close()} closes the
+	 * {@link S3Client}, for a client built for this replica alone
 	 * @param clock the clock that dates written objects
 	 * @since 0.1.0
 	 */
@@ -448,7 +460,8 @@ public final class S3ReplicaClient implements ReplicaClient {
 		}
 
 		/**
-		 * Builds {@link Options}: each setter checks its own value, by the rule the record's constructor applies.
+		 * Builds {@link Options}: each setter checks its own value, by the rule the
+		 * record's constructor applies.
 		 *
 		 * @since 0.1.0
 		 */
@@ -492,8 +505,8 @@ public final class S3ReplicaClient implements ReplicaClient {
 			}
 
 			/**
-			 * Whether {@link S3ReplicaClient#close()} closes the {@link S3Client}, for a client built for this replica
-			 * alone.
+			 * Whether {@link S3ReplicaClient#close()} closes the {@link S3Client}, for a
+			 * client built for this replica alone.
 			 * @param close whether to close it
 			 * @return this builder
 			 */

@@ -20,11 +20,11 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
- * Builds {@link S3Client}s and {@link S3ReplicaClient}s from plain connection settings: an optional endpoint for
- * S3-compatible stores, region, path-style access, optional static credentials (otherwise the SDK's default
- * credentials chain), timeouts and the retry policy. Transient failures (5xx, throttling, connection failures) are
- * retried by the SDK's standard retry strategy with exponential backoff and jitter.
- * <pre>
+ * Builds {@link S3Client}s and {@link S3ReplicaClient}s from plain connection settings:
+ * an optional endpoint for S3-compatible stores, region, path-style access, optional
+ * static credentials (otherwise the SDK's default credentials chain), timeouts and the
+ * retry policy. Transient failures (5xx, throttling, connection failures) are retried by
+ * the SDK's standard retry strategy with exponential backoff and jitter. <pre>
  * S3ReplicaClientFactory factory = S3ReplicaClientFactory.builder()
  *     .endpoint(URI.create("http://localhost:9000")).forcePathStyle(true)
  *     .credentials(accessKeyId, secretAccessKey)
@@ -96,8 +96,8 @@ public final class S3ReplicaClientFactory {
 	}
 
 	/**
-	 * Creates a replica client for {@code s3://bucket/prefix} on a new {@link S3Client} that the replica client
-	 * owns and closes.
+	 * Creates a replica client for {@code s3://bucket/prefix} on a new {@link S3Client}
+	 * that the replica client owns and closes.
 	 * @param url the replica URL
 	 * @return the replica client
 	 * @throws IllegalArgumentException when the URL is invalid
@@ -107,7 +107,8 @@ public final class S3ReplicaClientFactory {
 	}
 
 	/**
-	 * Creates a replica client on a new {@link S3Client} that the replica client owns and closes.
+	 * Creates a replica client on a new {@link S3Client} that the replica client owns and
+	 * closes.
 	 * @param url the replica URL
 	 * @return the replica client
 	 */
@@ -137,7 +138,8 @@ public final class S3ReplicaClientFactory {
 		if (this.credentials != null) {
 			builder.credentialsProvider(StaticCredentialsProvider.create(this.credentials));
 		}
-		// Otherwise the client makes (and closes) the SDK's default credentials chain itself.
+		// Otherwise the client makes (and closes) the SDK's default credentials chain
+		// itself.
 		if (this.endpoint != null) {
 			builder.endpointOverride(this.endpoint);
 		}
@@ -146,8 +148,9 @@ public final class S3ReplicaClientFactory {
 			builder.region(Region.of(resolvedRegion));
 		}
 		this.customizer.accept(builder);
-		// After the customizers, which may have replaced the override configuration (overrideConfiguration(Consumer)
-		// starts from scratch): merge the retry strategy in, unless they configured retries themselves.
+		// After the customizers, which may have replaced the override configuration
+		// (overrideConfiguration(Consumer) starts from scratch): merge the retry strategy
+		// in, unless they configured retries themselves.
 		ClientOverrideConfiguration override = builder.overrideConfiguration();
 		if (override.retryStrategy().isEmpty() && override.retryMode().isEmpty()
 				&& override.retryStrategyConfigurator().isEmpty() && override.retryPolicy().isEmpty()) {
@@ -203,8 +206,10 @@ public final class S3ReplicaClientFactory {
 		}
 
 		/**
-		 * The endpoint of an S3-compatible store, such as {@code http://localhost:9000}; none for AWS.
-		 * @param endpoint an {@code http} or {@code https} URI without user info, or {@code null}
+		 * The endpoint of an S3-compatible store, such as {@code http://localhost:9000};
+		 * none for AWS.
+		 * @param endpoint an {@code http} or {@code https} URI without user info, or
+		 * {@code null}
 		 * @return this builder
 		 */
 		public Builder endpoint(@Nullable URI endpoint) {
@@ -224,8 +229,9 @@ public final class S3ReplicaClientFactory {
 		}
 
 		/**
-		 * The region; when unset, {@value S3ReplicaClientFactory#DEFAULT_REGION} with an endpoint, else the SDK's
-		 * default region chain ({@code AWS_REGION}, profile, instance metadata).
+		 * The region; when unset, {@value S3ReplicaClientFactory#DEFAULT_REGION} with an
+		 * endpoint, else the SDK's default region chain ({@code AWS_REGION}, profile,
+		 * instance metadata).
 		 * @param region the region name, or {@code null}
 		 * @return this builder
 		 */
@@ -235,8 +241,8 @@ public final class S3ReplicaClientFactory {
 		}
 
 		/**
-		 * Whether to address buckets as {@code endpoint/bucket} rather than {@code bucket.endpoint}, as most
-		 * S3-compatible stores need.
+		 * Whether to address buckets as {@code endpoint/bucket} rather than
+		 * {@code bucket.endpoint}, as most S3-compatible stores need.
 		 * @param forcePathStyle whether to use path-style access
 		 * @return this builder
 		 */
@@ -260,7 +266,8 @@ public final class S3ReplicaClientFactory {
 		}
 
 		/**
-		 * How many times a request is attempted, the first attempt included, before its failure is reported.
+		 * How many times a request is attempted, the first attempt included, before its
+		 * failure is reported.
 		 * @param maxAttempts 1 or more
 		 * @return this builder
 		 */
@@ -273,8 +280,8 @@ public final class S3ReplicaClientFactory {
 		}
 
 		/**
-		 * The exponential backoff between attempts: attempt {@code n} waits a random time up to
-		 * {@code min(maxDelay, baseDelay * 2^n)}.
+		 * The exponential backoff between attempts: attempt {@code n} waits a random time
+		 * up to {@code min(maxDelay, baseDelay * 2^n)}.
 		 * @param baseDelay the base delay
 		 * @param maxDelay the longest delay
 		 * @return this builder
@@ -306,7 +313,8 @@ public final class S3ReplicaClientFactory {
 		}
 
 		/**
-		 * The options of the replica clients {@link S3ReplicaClientFactory#create(String)} makes.
+		 * The options of the replica clients
+		 * {@link S3ReplicaClientFactory#create(String)} makes.
 		 * @param options the options
 		 * @return this builder
 		 */
@@ -316,9 +324,10 @@ public final class S3ReplicaClientFactory {
 		}
 
 		/**
-		 * Adds a change to each {@link S3ClientBuilder}, applied after the settings above and after the customizers
-		 * added before, for what the settings do not cover (execution interceptors, metric publishers, checksum
-		 * behaviour for stores that do not support the SDK's default checksums, an HTTP proxy).
+		 * Adds a change to each {@link S3ClientBuilder}, applied after the settings above
+		 * and after the customizers added before, for what the settings do not cover
+		 * (execution interceptors, metric publishers, checksum behaviour for stores that
+		 * do not support the SDK's default checksums, an HTTP proxy).
 		 * @param customizer the customizer
 		 * @return this builder
 		 */

@@ -5,9 +5,9 @@ import java.net.URISyntaxException;
 import java.util.Objects;
 
 /**
- * The address of an S3 replica, {@code s3://<bucket>/<prefix>}. The prefix is cleaned the way Litestream's
- * {@code path.Join} cleans it: no leading or trailing slashes, no empty or {@code .} segments; an empty prefix puts
- * the replica at the root of the bucket.
+ * The address of an S3 replica, {@code s3://<bucket>/<prefix>}. The prefix is cleaned the
+ * way Litestream's {@code path.Join} cleans it: no leading or trailing slashes, no empty
+ * or {@code .} segments; an empty prefix puts the replica at the root of the bucket.
  *
  * @param bucket the bucket name
  * @param prefix the cleaned key prefix, possibly empty
@@ -31,7 +31,8 @@ public record S3ReplicaUrl(String bucket, String prefix) {
 	 * Parses {@code s3://bucket/prefix}.
 	 * @param url the replica URL
 	 * @return the bucket and cleaned prefix
-	 * @throws IllegalArgumentException when the URL is not an {@code s3://} URL with a bucket
+	 * @throws IllegalArgumentException when the URL is not an {@code s3://} URL with a
+	 * bucket
 	 */
 	public static S3ReplicaUrl parse(String url) {
 		Objects.requireNonNull(url, "'url' must not be null");
@@ -44,14 +45,14 @@ public record S3ReplicaUrl(String bucket, String prefix) {
 					"Invalid S3 replica URL '" + url + "' (" + ex.getReason() + "): expected s3://<bucket>/<path>", ex);
 		}
 		if (!SCHEME.equalsIgnoreCase(uri.getScheme())) {
-			throw new IllegalArgumentException(
-					"Invalid S3 replica URL '" + url + "': expected s3://<bucket>/<path>");
+			throw new IllegalArgumentException("Invalid S3 replica URL '" + url + "': expected s3://<bucket>/<path>");
 		}
 		if (uri.getRawUserInfo() != null) {
 			throw new IllegalArgumentException("Invalid S3 replica URL '" + uri.getScheme() + "://" + uri.getHost()
 					+ uri.getRawPath() + "': credentials do not belong in the URL");
 		}
-		// getHost() is null for names that are not valid host names (e.g. with '_'): fall back to the authority.
+		// getHost() is null for names that are not valid host names (e.g. with '_'): fall
+		// back to the authority.
 		String bucket = (uri.getHost() != null) ? uri.getHost() : uri.getRawAuthority();
 		if (bucket == null || bucket.isEmpty() || bucket.contains(":") || uri.getPort() != -1) {
 			throw new IllegalArgumentException("Invalid S3 replica URL '" + url

@@ -40,8 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Tests for the conditional uploads of {@link S3ReplicaClient} ({@code If-None-Match: *}), against S3Proxy, which
- * enforces the condition.
+ * Tests for the conditional uploads of {@link S3ReplicaClient}
+ * ({@code If-None-Match: *}), against S3Proxy, which enforces the condition.
  */
 class S3ConditionalPutTests {
 
@@ -99,8 +99,9 @@ class S3ConditionalPutTests {
 
 	@Test
 	void largeObjectIsNeverReplaced() throws IOException {
-		// S3Proxy answers 412 before it has read a large body and drops the connection, so the client often sees a
-		// broken pipe instead of the answer (an ordinary failure then): either way the object stays as it was.
+		// S3Proxy answers 412 before it has read a large body and drops the connection,
+		// so the client often sees a broken pipe instead of the answer (an ordinary
+		// failure then): either way the object stays as it was.
 		byte[] first = randomBytes(2 * 1024 * 1024, 1);
 		byte[] second = randomBytes(first.length, 2);
 		try (S3ReplicaClient client = client(3)) {
@@ -120,8 +121,8 @@ class S3ConditionalPutTests {
 			assertThatExceptionOfType(FileAlreadyExistsException.class)
 				.isThrownBy(() -> Lz4Objects.writeSnapshot(client, GENERATION, 1, ObjectContent.of(new byte[0])));
 		}
-		assertThat(this.puts).allSatisfy(
-				(request) -> assertThat(request.firstMatchingHeader("If-None-Match")).contains("*"));
+		assertThat(this.puts)
+			.allSatisfy((request) -> assertThat(request.firstMatchingHeader("If-None-Match")).contains("*"));
 	}
 
 	@Test
@@ -129,7 +130,8 @@ class S3ConditionalPutTests {
 		byte[] data = randomBytes(1_000, 3);
 		LosesResponses lost = new LosesResponses((request) -> request instanceof PutObjectRequest, 1);
 		try (S3ReplicaClient client = client(3, lost)) {
-			// The first attempt stores the object, its answer is lost; the SDK's retry is then refused.
+			// The first attempt stores the object, its answer is lost; the SDK's retry is
+			// then refused.
 			assertThatExceptionOfType(FileAlreadyExistsException.class)
 				.isThrownBy(() -> Lz4Objects.writeWalSegment(client, GENERATION, 1, 0, ObjectContent.of(data)));
 			assertThat(this.counter.attempts("PutObject")).isEqualTo(2);
@@ -139,8 +141,9 @@ class S3ConditionalPutTests {
 
 	@Test
 	void conflictingConditionalWriteIsAnOrdinaryFailure() throws IOException {
-		// S3 answers 409 ConditionalRequestConflict while another conditional write of the key is in progress:
-		// nothing is known to exist, so it must not read as "exists" (S3Proxy never sends it: faked here).
+		// S3 answers 409 ConditionalRequestConflict while another conditional write of
+		// the key is in progress: nothing is known to exist, so it must not read as
+		// "exists" (S3Proxy never sends it: faked here).
 		Conflicts conflicts = new Conflicts();
 		try (S3ReplicaClient client = client(3, conflicts)) {
 			assertThatExceptionOfType(S3OperationException.class)
@@ -152,15 +155,17 @@ class S3ConditionalPutTests {
 					assertThat(ex.statusCode()).isEqualTo(409);
 					assertThat(ex.errorCode()).isEqualTo("ConditionalRequestConflict");
 				});
-			// Not retried by the SDK: the engine's next sync reads the store and tries again.
+			// Not retried by the SDK: the engine's next sync reads the store and tries
+			// again.
 			assertThat(this.counter.attempts("PutObject")).isEqualTo(1);
 		}
 	}
 
 	@Test
 	void replicationGoesOnAfterAnUploadWhoseResponseWasLost() throws Exception {
-		// A WAL segment stored although the engine saw its upload fail: the next sync reads the store, finds the
-		// segment equal to its own shadow WAL and continues after it.
+		// A WAL segment stored although the engine saw its upload fail: the next sync
+		// reads the store, finds the segment equal to its own shadow WAL and continues
+		// after it.
 		LosesResponses lost = new LosesResponses((request) -> request instanceof PutObjectRequest put
 				&& put.key().contains("/wal/") && put.key().endsWith("_00000000.wal.lz4"), 1);
 		Path path = this.dir.resolve("app.db");
@@ -227,8 +232,8 @@ class S3ConditionalPutTests {
 	}
 
 	/**
-	 * Loses the answer of the first {@code count} requests that match, after the store handled them, as a
-	 * connection reset would.
+	 * Loses the answer of the first {@code count} requests that match, after the store
+	 * handled them, as a connection reset would.
 	 */
 	private static final class LosesResponses implements ExecutionInterceptor {
 

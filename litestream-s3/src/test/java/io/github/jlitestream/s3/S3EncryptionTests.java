@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Encrypted (and zstd) replicas on S3: the store learns nothing of the rows, and restore needs the key.
+ * Encrypted (and zstd) replicas on S3: the store learns nothing of the rows, and restore
+ * needs the key.
  */
 class S3EncryptionTests {
 

@@ -38,8 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Interoperability with the real Litestream v0.3.13 binary through S3 (S3Proxy on loopback), both ways. Litestream
- * v0.3.13 reaches a custom endpoint only through a configuration file, so each test writes one.
+ * Interoperability with the real Litestream v0.3.13 binary through S3 (S3Proxy on
+ * loopback), both ways. Litestream v0.3.13 reaches a custom endpoint only through a
+ * configuration file, so each test writes one.
  */
 class S3LitestreamInteropTests {
 
@@ -57,7 +58,9 @@ class S3LitestreamInteropTests {
 	@BeforeAll
 	static void startServer() {
 		server = S3ProxyServer.startInMemory();
-		factory = server.clientFactory().maxAttempts(3).retryBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
+		factory = server.clientFactory()
+			.maxAttempts(3)
+			.retryBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
 			.build();
 	}
 
@@ -87,8 +90,8 @@ class S3LitestreamInteropTests {
 				Replica replica = new Replica(database, client, ReplicaOptions.of("s3"), new Lz4FrameCodec(),
 						ReplicationListener.NONE, Clock.systemUTC());
 				for (int i = 0; i < 300; i++) {
-					Sql.execute(app, "INSERT INTO t (v, b) VALUES ('row " + i + "', randomblob(" + (i * 37 % 3000)
-							+ "))");
+					Sql.execute(app,
+							"INSERT INTO t (v, b) VALUES ('row " + i + "', randomblob(" + (i * 37 % 3000) + "))");
 					if (i % 25 == 0) {
 						database.sync();
 						replica.sync();
@@ -118,14 +121,14 @@ class S3LitestreamInteropTests {
 					config.toString(), "-o", restored.toString(), path.toString());
 			assertThat(result.exitCode()).as(result.output()).isZero();
 			assertThat(Sql.dump(restored)).isEqualTo(Sql.dump(app));
-			assertThat(Sql.dump(restored).get("t")).hasSizeGreaterThan(250).contains(
-					"301|after snapshot|null");
+			assertThat(Sql.dump(restored).get("t")).hasSizeGreaterThan(250).contains("301|after snapshot|null");
 			assertThat(Sql.integrityCheck(restored)).isEqualTo("ok");
 
-			// the first WAL index only: Litestream reads our snapshot 0 and the segments of index 0 alone
+			// the first WAL index only: Litestream reads our snapshot 0 and the segments
+			// of index 0 alone
 			Path first = this.dir.resolve("index0-by-litestream.db");
-			LitestreamBinary.Result upTo0 = LitestreamBinary.run(this.dir, 120, "restore", "-config",
-					config.toString(), "-index", "0", "-o", first.toString(), path.toString());
+			LitestreamBinary.Result upTo0 = LitestreamBinary.run(this.dir, 120, "restore", "-config", config.toString(),
+					"-index", "0", "-o", first.toString(), path.toString());
 			assertThat(upTo0.exitCode()).as(upTo0.output()).isZero();
 			Path ours = this.dir.resolve("index0-by-us.db");
 			new Restorer(new Lz4FrameCodec()).restore(client,
@@ -152,7 +155,8 @@ class S3LitestreamInteropTests {
 				for (int i = 0; i < 50; i++) {
 					Sql.execute(app, "INSERT INTO t (v) VALUES ('small " + i + "')");
 				}
-				// A transaction of more than 1000 pages makes Litestream checkpoint into a new WAL index.
+				// A transaction of more than 1000 pages makes Litestream checkpoint into
+				// a new WAL index.
 				app.setAutoCommit(false);
 				for (int i = 0; i < 1500; i++) {
 					Sql.execute(app, "INSERT INTO t (v) VALUES ('" + "big".repeat(1000) + i + "')");
@@ -173,8 +177,9 @@ class S3LitestreamInteropTests {
 			assertThat(output).as(output).doesNotContainIgnoringCase("error");
 			List<Generation> generations = client.generations();
 			assertThat(generations).hasSize(1);
-			assertThat(output).as(output).contains("wal segment written", "replica=s3 position=" + generations.get(0)
-					+ "/00000001:0", "litestream shut down");
+			assertThat(output).as(output)
+				.contains("wal segment written", "replica=s3 position=" + generations.get(0) + "/00000001:0",
+						"litestream shut down");
 			assertThat(segments).extracting(WalSegmentInfo::index)
 				.as("Litestream wrote more than one WAL index")
 				.contains(0L, 1L);
@@ -182,7 +187,9 @@ class S3LitestreamInteropTests {
 			RestoreResult result = new Restorer(new Lz4FrameCodec()).restore(client, RestoreOptions.latest(restored),
 					RestoreProgress.NONE);
 			assertThat(result.position().generation()).isEqualTo(generations.get(0));
-			WalSegmentInfo last = client.walSegments(generations.get(0)).stream().max(WalSegmentInfo.BY_POSITION)
+			WalSegmentInfo last = client.walSegments(generations.get(0))
+				.stream()
+				.max(WalSegmentInfo.BY_POSITION)
 				.orElseThrow();
 			assertThat(result.position().index()).isEqualTo(last.index());
 			assertThat(result.position().offset()).isGreaterThan(last.offset());
@@ -193,9 +200,9 @@ class S3LitestreamInteropTests {
 	}
 
 	/**
-	 * Litestream records no exact creation time with its objects, so a point-in-time restore to a target in the second
-	 * its newest segments are listed in leaves them out (the DELETE after the target with them) and says that the
-	 * target was rounded down.
+	 * Litestream records no exact creation time with its objects, so a point-in-time
+	 * restore to a target in the second its newest segments are listed in leaves them out
+	 * (the DELETE after the target with them) and says that the target was rounded down.
 	 */
 	@Test
 	void pointInTimeRestoreLeavesOutLitestreamSegmentsListedInTheTargetsSecond() throws Exception {
@@ -261,7 +268,10 @@ class S3LitestreamInteropTests {
 		return bucket;
 	}
 
-	/** A Litestream v0.3.13 configuration for one database with one S3 replica on the S3Proxy. */
+	/**
+	 * A Litestream v0.3.13 configuration for one database with one S3 replica on the
+	 * S3Proxy.
+	 */
 	private Path writeConfig(Path database, String bucket, String databaseSettings) throws IOException {
 		String yaml = """
 				dbs:
@@ -283,8 +293,7 @@ class S3LitestreamInteropTests {
 		return config;
 	}
 
-	private static Generation awaitGeneration(S3ReplicaClient client, Process litestream, Path log)
-			throws Exception {
+	private static Generation awaitGeneration(S3ReplicaClient client, Process litestream, Path log) throws Exception {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
 		while (System.nanoTime() < deadline && litestream.isAlive()) {
 			List<Generation> generations = client.generations();
@@ -298,8 +307,8 @@ class S3LitestreamInteropTests {
 	}
 
 	/** Waits until Litestream wrote nothing new for half a second. */
-	private static List<WalSegmentInfo> awaitSettled(S3ReplicaClient client, Generation generation,
-			Process litestream, Path log) throws Exception {
+	private static List<WalSegmentInfo> awaitSettled(S3ReplicaClient client, Generation generation, Process litestream,
+			Path log) throws Exception {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
 		List<WalSegmentInfo> seen = client.walSegments(generation);
 		long quietSince = System.nanoTime();
@@ -318,7 +327,9 @@ class S3LitestreamInteropTests {
 				+ "); its log:\n" + Files.readString(log, StandardCharsets.UTF_8));
 	}
 
-	/** Waits until Litestream wrote more than {@code count} segments of the generation. */
+	/**
+	 * Waits until Litestream wrote more than {@code count} segments of the generation.
+	 */
 	private static List<WalSegmentInfo> awaitMoreSegments(S3ReplicaClient client, Generation generation, int count,
 			Process litestream, Path log) throws Exception {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
@@ -333,7 +344,9 @@ class S3LitestreamInteropTests {
 				+ Files.readString(log, StandardCharsets.UTF_8));
 	}
 
-	/** Waits until Litestream wrote a second WAL index and then nothing new for a while. */
+	/**
+	 * Waits until Litestream wrote a second WAL index and then nothing new for a while.
+	 */
 	private static List<WalSegmentInfo> awaitQuietReplica(S3ReplicaClient client, Generation generation,
 			Process litestream, Path log) throws Exception {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

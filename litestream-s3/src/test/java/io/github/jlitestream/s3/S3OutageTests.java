@@ -39,8 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Replication while the S3 store goes away and comes back: the application keeps writing, the status shows the
- * failure and a growing lag, and once the store is back everything written meanwhile reaches it.
+ * Replication while the S3 store goes away and comes back: the application keeps writing,
+ * the status shows the failure and a growing lag, and once the store is back everything
+ * written meanwhile reaches it.
  */
 class S3OutageTests {
 
@@ -82,7 +83,8 @@ class S3OutageTests {
 			this.manager = manager(path);
 			this.manager.start();
 			try (Writer writer = new Writer(path)) {
-				// lastSyncAt: a sync completed, so the generation's first snapshot is in the store
+				// lastSyncAt: a sync completed, so the generation's first snapshot is in
+				// the store
 				ReplicaStatus healthy = await("replicating before the outage", (r) -> r.lastSyncAt() != null
 						&& r.position() != null && r.lastError() == null && writer.rows() > 20);
 				assertThat(healthy.consecutiveFailures()).isZero();
@@ -109,7 +111,8 @@ class S3OutageTests {
 				assertThat(down2.lastSyncAt()).as("no successful sync while the store is down")
 					.isNotNull()
 					.isEqualTo(down1.lastSyncAt());
-				// the database keeps accepting writes, and the engine keeps capturing them (across WAL indexes)
+				// the database keeps accepting writes, and the engine keeps capturing
+				// them (across WAL indexes)
 				assertThat(writer.rows()).isGreaterThan(rowsAtOutage + 50);
 				assertThat(second.position()).isGreaterThan(dbAtOutage);
 				assertThat(second.position().index()).as("checkpoints go on during the outage")
@@ -118,7 +121,8 @@ class S3OutageTests {
 				assertThat(writer.errors()).isEmpty();
 
 				this.server.start();
-				Thread.sleep(500); // the application keeps writing after the store came back
+				// the application keeps writing after the store came back
+				Thread.sleep(500);
 				writer.close();
 				assertThat(writer.errors()).isEmpty();
 				long started = System.nanoTime();
@@ -157,9 +161,9 @@ class S3OutageTests {
 				Sql.execute(app, "INSERT INTO t (v) VALUES ('during " + i + "')");
 			}
 			everything = Sql.dump(app);
-			String log = capturingStandardError(() -> assertThat(this.manager.stop())
-				.as("a graceful stop that could not upload everything says so")
-				.isFalse());
+			String log = capturingStandardError(
+					() -> assertThat(this.manager.stop()).as("a graceful stop that could not upload everything says so")
+						.isFalse());
 			assertThat(log).contains("db=app replica=s3 final sync failed, changes since")
 				.contains("are not in it")
 				.contains("Connection refused");
@@ -213,9 +217,10 @@ class S3OutageTests {
 	}
 
 	/**
-	 * Waits until the replica holds everything committed: no error, no failure streak (it is reset a moment after a
-	 * successful sync clears the error), zero lag, the database's position, and a completed sync (a position and zero
-	 * lag alone are also shown while the generation's first snapshot is still being uploaded).
+	 * Waits until the replica holds everything committed: no error, no failure streak (it
+	 * is reset a moment after a successful sync clears the error), zero lag, the
+	 * database's position, and a completed sync (a position and zero lag alone are also
+	 * shown while the generation's first snapshot is still being uploaded).
 	 */
 	private ReplicaStatus awaitCaughtUp(String what) throws InterruptedException {
 		return await(what, (r) -> r.lastError() == null && r.consecutiveFailures() == 0 && r.lag().isZero()
@@ -242,7 +247,10 @@ class S3OutageTests {
 		}
 	}
 
-	/** Runs {@code body} while copying standard error (where slf4j-simple logs) and returns what was written. */
+	/**
+	 * Runs {@code body} while copying standard error (where slf4j-simple logs) and
+	 * returns what was written.
+	 */
 	private static String capturingStandardError(Runnable body) {
 		PrintStream original = System.err;
 		ByteArrayOutputStream captured = new ByteArrayOutputStream();

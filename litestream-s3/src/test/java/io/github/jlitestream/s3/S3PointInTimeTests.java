@@ -1,5 +1,6 @@
 package io.github.jlitestream.s3;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +21,7 @@ import io.github.jlitestream.core.restore.RestoreResult;
 import io.github.jlitestream.core.support.Harness;
 import io.github.jlitestream.core.support.Sql;
 import io.github.jlitestream.s3.testing.S3ProxyExtension;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,9 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Point-in-time and up-to-index restores from an S3 replica. Listings give the store's {@code LastModified}, which S3
- * (and S3Proxy) gives to the second; the commits are placed in different seconds and the target times taken from the
- * listings, except where a test is about an object listed in the target's second.
+ * Point-in-time and up-to-index restores from an S3 replica. Listings give the store's
+ * {@code LastModified}, which S3 (and S3Proxy) gives to the second; the commits are
+ * placed in different seconds and the target times taken from the listings, except where
+ * a test is about an object listed in the target's second.
  */
 class S3PointInTimeTests {
 
@@ -44,11 +47,11 @@ class S3PointInTimeTests {
 
 	@Test
 	void restoresExactlyTheCommitsUpToATimestamp() throws Exception {
-		try (S3ReplicaClient client = newClient();
-				Harness harness = new Harness(this.dir.resolve("app.db"), client)) {
+		try (S3ReplicaClient client = newClient(); Harness harness = new Harness(this.dir.resolve("app.db"), client)) {
 			harness.execute("CREATE TABLE t (v TEXT)");
 			harness.sync();
-			// the first write after the generation's snapshot restarts the backfilled WAL: a new index
+			// the first write after the generation's snapshot restarts the backfilled
+			// WAL: a new index
 			harness.execute("INSERT INTO t VALUES ('first')");
 			harness.sync();
 			Position afterFirst = harness.database().position();
@@ -76,14 +79,16 @@ class S3PointInTimeTests {
 			SnapshotInfo snapshot = client.snapshots(afterFirst.generation()).get(0);
 			assertThat(snapshot.createdAt()).isBefore(second.createdAt().truncatedTo(ChronoUnit.SECONDS));
 
-			// the last instant before the second commit's segment (whatever the store's resolution)
+			// the last instant before the second commit's segment (whatever the store's
+			// resolution)
 			Instant beforeSecond = second.createdAt().truncatedTo(ChronoUnit.SECONDS).minusMillis(1);
 			RestoreResult atFirst = restore(harness,
 					RestoreOptions.builder(this.dir.resolve("at1.db")).timestamp(beforeSecond).build());
 			assertThat(atFirst.position()).isEqualTo(afterFirst);
 			assertThat(rows(atFirst)).containsExactly("first");
 
-			// inclusive: a segment created exactly at the target time is part of the restore
+			// inclusive: a segment created exactly at the target time is part of the
+			// restore
 			Instant secondCreated = client.exactCreatedAt(second).orElseThrow();
 			RestoreResult atSecond = restore(harness,
 					RestoreOptions.builder(this.dir.resolve("at2.db")).timestamp(secondCreated).build());
@@ -91,7 +96,8 @@ class S3PointInTimeTests {
 			assertThat(rows(atSecond)).containsExactly("first", "second");
 			assertThat(atSecond.roundedDown()).isNull();
 
-			// its listed time is the start of the second it was stored in, before its upload started
+			// its listed time is the start of the second it was stored in, before its
+			// upload started
 			assertThat(second.createdAt()).isBefore(secondCreated);
 			RestoreResult atListed = restore(harness,
 					RestoreOptions.builder(this.dir.resolve("at2l.db")).timestamp(second.createdAt()).build());
@@ -118,8 +124,9 @@ class S3PointInTimeTests {
 	}
 
 	/**
-	 * Audit finding #4: the DELETE is uploaded in the same second as the target, after it, so its segment is listed
-	 * at or before the target. The restore asks for the exact times of the segments listed in that second only.
+	 * Audit finding #4: the DELETE is uploaded in the same second as the target, after
+	 * it, so its segment is listed at or before the target. The restore asks for the
+	 * exact times of the segments listed in that second only.
 	 */
 	@Test
 	void restoresToJustBeforeACommitListedInTheTargetsSecond() throws Exception {
@@ -151,11 +158,13 @@ class S3PointInTimeTests {
 		}
 	}
 
-	/** The snapshot after the target holds the DELETE, and its listed time alone would choose it. */
+	/**
+	 * The snapshot after the target holds the DELETE, and its listed time alone would
+	 * choose it.
+	 */
 	@Test
 	void aSnapshotWrittenInTheTargetsSecondAfterTheTargetIsNotUsed() throws Exception {
-		try (S3ReplicaClient client = newClient();
-				Harness harness = new Harness(this.dir.resolve("app.db"), client)) {
+		try (S3ReplicaClient client = newClient(); Harness harness = new Harness(this.dir.resolve("app.db"), client)) {
 			harness.execute("CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('one')");
 			harness.sync();
 			sleepIntoNextSecond(Duration.ofMillis(50));
@@ -178,11 +187,13 @@ class S3PointInTimeTests {
 		}
 	}
 
-	/** The generation started after the target holds the DELETE, and its listed start alone would choose it. */
+	/**
+	 * The generation started after the target holds the DELETE, and its listed start
+	 * alone would choose it.
+	 */
 	@Test
 	void aGenerationStartedInTheTargetsSecondAfterTheTargetIsNotChosen() throws Exception {
-		try (S3ReplicaClient client = newClient();
-				Harness harness = new Harness(this.dir.resolve("app.db"), client)) {
+		try (S3ReplicaClient client = newClient(); Harness harness = new Harness(this.dir.resolve("app.db"), client)) {
 			harness.execute("CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('one')");
 			harness.sync();
 			Generation first = harness.database().position().generation();
@@ -247,7 +258,8 @@ class S3PointInTimeTests {
 			RestoreResult result = restore(harness,
 					RestoreOptions.builder(this.dir.resolve("at.db")).timestamp(target).build());
 			assertThat(rows(result)).containsExactlyInAnyOrderElementsOf(expected);
-			// by halves: at most one request per halving of the segments listed in that second, not one each
+			// by halves: at most one request per halving of the segments listed in that
+			// second, not one each
 			int halvings = 64 - Long.numberOfLeadingZeros(inTheTargetsSecond);
 			assertThat(counter.calls("HeadObject")).isPositive().isLessThanOrEqualTo(halvings);
 		}
@@ -255,8 +267,7 @@ class S3PointInTimeTests {
 
 	@Test
 	void restoresExactlyTheStateOfAnIndex() throws Exception {
-		try (S3ReplicaClient client = newClient();
-				Harness harness = new Harness(this.dir.resolve("app.db"), client)) {
+		try (S3ReplicaClient client = newClient(); Harness harness = new Harness(this.dir.resolve("app.db"), client)) {
 			harness.execute("CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('index 0')");
 			harness.sync();
 			Position endOfIndex0 = harness.database().position();
@@ -292,14 +303,15 @@ class S3PointInTimeTests {
 	}
 
 	/**
-	 * Two generations written within one listed second, the older with the higher (random) id: the latest state
-	 * and a point in time after both are the newer generation's, by the exact times the objects carry.
+	 * Two generations written within one listed second, the older with the higher
+	 * (random) id: the latest state and a point in time after both are the newer
+	 * generation's, by the exact times the objects carry.
 	 */
 	@Test
 	void generationsWithinOneSecondAreOrderedByTheirExactTimes() throws Exception {
 		for (int attempt = 0; attempt < 20; attempt++) {
 			Path dir = this.dir.resolve("attempt-" + attempt);
-			java.nio.file.Files.createDirectories(dir);
+			Files.createDirectories(dir);
 			try (S3ReplicaClient client = s3.newClient("pitr", "ties/" + attempt + "/app.db");
 					Harness harness = new Harness(dir.resolve("app.db"), client)) {
 				sleepIntoNextSecond(Duration.ofMillis(20));
@@ -312,10 +324,14 @@ class S3PointInTimeTests {
 				harness.sync();
 				Generation newer = harness.database().position().generation();
 				List<Generation> generations = client.generations();
-				boolean oneSecond = client.snapshots(older).get(0).createdAt()
+				boolean oneSecond = client.snapshots(older)
+					.get(0)
+					.createdAt()
 					.equals(client.snapshots(newer).get(0).createdAt());
 				if (!oneSecond || older.compareTo(newer) < 0) {
-					continue; // the ids would order them right by chance, or the second ended in between
+					// the ids would order them right by chance, or the second ended in
+					// between
+					continue;
 				}
 				assertThat(generations).containsExactlyInAnyOrder(older, newer);
 				sleepIntoNextSecond();
@@ -323,13 +339,13 @@ class S3PointInTimeTests {
 				Instant after = Instant.now();
 				assertThat(rows(restore(harness, RestoreOptions.latest(dir.resolve("latest.db")))))
 					.containsExactlyInAnyOrder("older", "newer");
-				assertThat(rows(restore(harness,
-						RestoreOptions.builder(dir.resolve("at.db")).timestamp(after).build())))
+				assertThat(
+						rows(restore(harness, RestoreOptions.builder(dir.resolve("at.db")).timestamp(after).build())))
 					.containsExactlyInAnyOrder("older", "newer");
 				return;
 			}
 		}
-		org.junit.jupiter.api.Assumptions.abort("no attempt gave two generations in one second with the ids reversed");
+		Assumptions.abort("no attempt gave two generations in one second with the ids reversed");
 	}
 
 	private static S3ReplicaClient newClient() {
@@ -347,7 +363,10 @@ class S3PointInTimeTests {
 			.create("s3://" + bucket + "/apps/app.db");
 	}
 
-	/** Sleeps into the next wall-clock second (plus a margin), so later uploads are listed in a later second. */
+	/**
+	 * Sleeps into the next wall-clock second (plus a margin), so later uploads are listed
+	 * in a later second.
+	 */
 	private static void sleepIntoNextSecond() throws InterruptedException {
 		sleepIntoNextSecond(Duration.ofMillis(150));
 	}

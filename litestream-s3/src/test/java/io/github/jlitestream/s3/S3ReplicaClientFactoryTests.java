@@ -67,7 +67,8 @@ class S3ReplicaClientFactoryTests {
 			.withMessageNotContaining("s3cr3t");
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.credentials("key", " "));
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.maxAttempts(0));
-		assertThatIllegalArgumentException().isThrownBy(() -> builder.retryBackoff(Duration.ZERO, Duration.ofSeconds(1)));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> builder.retryBackoff(Duration.ZERO, Duration.ofSeconds(1)));
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.socketTimeout(Duration.ofSeconds(-1)));
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> S3ReplicaClient.Options.builder().deleteBatchSize(1001).build());

@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 /**
- * Each setter of {@link S3ReplicaClient.Options.Builder} accepts the ends of its range and refuses the values beyond
- * them with the message the record's constructor gives.
+ * Each setter of {@link S3ReplicaClient.Options.Builder} accepts the ends of its range
+ * and refuses the values beyond them with the message the record's constructor gives.
  */
 class S3ReplicaClientOptionsTests {
 

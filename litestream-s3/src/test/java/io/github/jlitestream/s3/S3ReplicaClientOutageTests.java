@@ -2,6 +2,7 @@ package io.github.jlitestream.s3;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -12,6 +13,7 @@ import io.github.jlitestream.s3.testing.S3ProxyServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -90,8 +92,7 @@ class S3ReplicaClientOutageTests {
 	}
 
 	@Test
-	void serverOnDiskKeepsObjectsAcrossRestart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-			throws IOException {
+	void serverOnDiskKeepsObjectsAcrossRestart(@TempDir Path dir) throws IOException {
 		try (S3ProxyServer onDisk = S3ProxyServer.startOnDisk(dir)) {
 			onDisk.createBucket("disk");
 			S3ReplicaClientFactory factory = onDisk.clientFactory().build();

@@ -1,5 +1,7 @@
 package io.github.jlitestream.s3;
 
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
@@ -7,9 +9,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
 
 import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.ObjectContent;
@@ -33,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Tests for {@link S3ReplicaClient}, against a real S3 server (S3Proxy with signature checks) on loopback.
+ * Tests for {@link S3ReplicaClient}, against a real S3 server (S3Proxy with signature
+ * checks) on loopback.
  */
 class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 
@@ -52,7 +57,10 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 	@BeforeAll
 	static void startServer() {
 		server = S3ProxyServer.startInMemory();
-		factory = server.clientFactory().maxAttempts(3).retryBackoff(Duration.ofMillis(10), Duration.ofMillis(50)).build();
+		factory = server.clientFactory()
+			.maxAttempts(3)
+			.retryBackoff(Duration.ofMillis(10), Duration.ofMillis(50))
+			.build();
 		s3 = factory.createS3Client();
 	}
 
@@ -94,7 +102,8 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 			assertThat(root.prefix()).isEmpty();
 			assertThat(root.location()).isEqualTo("s3://" + this.bucket);
 			Lz4Objects.writeSnapshot(root, generation, 1, ObjectContent.of(bytes("s")));
-			assertThat(keys(this.bucket)).containsExactly("generations/0123456789abcdef/snapshots/00000001.snapshot.lz4");
+			assertThat(keys(this.bucket))
+				.containsExactly("generations/0123456789abcdef/snapshots/00000001.snapshot.lz4");
 			assertThat(root.generations()).containsExactly(generation);
 			assertThat(readAll(Lz4Objects.openSnapshot(root, generation, 1))).isEqualTo(bytes("s"));
 		}
@@ -113,8 +122,9 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 
 	@Test
 	void replicasUnderNeighbouringPrefixesStayApart() throws IOException {
-		// The same generation name under "a", "a/b" and "a/bc": a prefix match without the trailing slash would mix
-		// "a/b" with "a/bc", and a listing without a delimiter would show "a/b/..." to "a".
+		// The same generation name under "a", "a/b" and "a/bc": a prefix match without
+		// the trailing slash would mix "a/b" with "a/bc", and a listing without a
+		// delimiter would show "a/b/..." to "a".
 		Generation generation = new Generation("00000000000000aa");
 		String[] prefixes = { "a", "a/b", "a/bc" };
 		S3ReplicaClient[] clients = new S3ReplicaClient[prefixes.length];
@@ -174,7 +184,7 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 			}
 			counter.reset();
 			assertThat(paged.walSegments(generation)).extracting(WalSegmentInfo::offset)
-				.containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 25).boxed().toList());
+				.containsExactlyElementsOf(LongStream.rangeClosed(1, 25).boxed().toList());
 			assertThat(counter.calls("ListObjectsV2")).isEqualTo(3);
 			counter.reset();
 			assertThat(paged.generations()).hasSize(12).isSorted();
@@ -208,10 +218,11 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 			WalSegmentInfo segment = Lz4Objects.writeWalSegment(fixed, generation, 1, 0, ObjectContent.of(bytes("w")));
 			assertThat(snapshot.createdAt()).isEqualTo(createdAt);
 			assertThat(segment.createdAt()).isEqualTo(createdAt);
-			assertThat(s3.headObject((r) -> r.bucket(this.bucket).key("dated/" + ReplicaPaths.key(segment)))
-				.metadata()).containsEntry(S3ReplicaClient.CREATED_AT_METADATA, "2026-03-01T12:00:00.000000001Z");
+			assertThat(s3.headObject((r) -> r.bucket(this.bucket).key("dated/" + ReplicaPaths.key(segment))).metadata())
+				.containsEntry(S3ReplicaClient.CREATED_AT_METADATA, "2026-03-01T12:00:00.000000001Z");
 
-			// read back through the listing's entries, by another client of the same replica
+			// read back through the listing's entries, by another client of the same
+			// replica
 			assertThat(dated.exactCreatedAt(dated.snapshots(generation).get(0))).hasValue(createdAt);
 			assertThat(dated.exactCreatedAt(dated.walSegments(generation).get(0))).hasValue(createdAt);
 			assertThat(dated.listedTimeResolution(dated.walSegments(generation).get(0).createdAt()))
@@ -225,9 +236,11 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 		Generation generation = new Generation("0123456789abcdef");
 		s3.putObject((r) -> r.bucket(this.bucket).key(PREFIX + "/" + Lz4Objects.walSegmentKey(generation, 0, 0)),
 				RequestBody.fromBytes(bytes("w")));
-		s3.putObject((r) -> r.bucket(this.bucket)
-			.key(PREFIX + "/" + Lz4Objects.walSegmentKey(generation, 0, 1))
-			.metadata(Map.of(S3ReplicaClient.CREATED_AT_METADATA, "yesterday")), RequestBody.fromBytes(bytes("w")));
+		s3.putObject(
+				(r) -> r.bucket(this.bucket)
+					.key(PREFIX + "/" + Lz4Objects.walSegmentKey(generation, 0, 1))
+					.metadata(Map.of(S3ReplicaClient.CREATED_AT_METADATA, "yesterday")),
+				RequestBody.fromBytes(bytes("w")));
 		List<WalSegmentInfo> segments = this.client.walSegments(generation);
 		assertThat(this.client.exactCreatedAt(segments.get(0))).isEmpty();
 		assertThat(this.client.exactCreatedAt(segments.get(1))).as("unreadable").isEmpty();
@@ -306,12 +319,12 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 				.isThrownBy(() -> Lz4Objects.writeWalSegment(counted, generation, 0, 0, content(bytes("short"), 10)))
 				.withMessageContaining("ended after 5 bytes, expected 10")
 				.withMessageContaining(PREFIX + "/generations/" + generation + "/wal/00000000_00000000.wal.lz4");
-			// The SDK retries the I/O error, but the second attempt stops before sending anything.
+			// The SDK retries the I/O error, but the second attempt stops before sending
+			// anything.
 			assertThat(counter.calls("PutObject")).isEqualTo(1);
 			assertThat(counter.attempts("PutObject")).isEqualTo(1);
-			assertThatExceptionOfType(ContentLengthMismatchException.class)
-				.isThrownBy(() -> Lz4Objects.writeWalSegment(counted, generation, 0, 1,
-						content(bytes("longer than said"), 4)))
+			assertThatExceptionOfType(ContentLengthMismatchException.class).isThrownBy(
+					() -> Lz4Objects.writeWalSegment(counted, generation, 0, 1, content(bytes("longer than said"), 4)))
 				.withMessageContaining("longer than its declared 4 bytes");
 			assertThat(counted.walSegments(generation)).isEmpty();
 		}
@@ -330,11 +343,11 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 
 			@Override
 			public InputStream open() {
-				InputStream in = new java.io.ByteArrayInputStream(data);
+				InputStream in = new ByteArrayInputStream(data);
 				if (opens.incrementAndGet() > 1) {
 					return in;
 				}
-				return new java.io.FilterInputStream(in) {
+				return new FilterInputStream(in) {
 					private int read;
 
 					@Override
@@ -380,7 +393,7 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 		Lz4Objects.writeSnapshot(this.client, generation, 0, ObjectContent.of(data));
 		for (int i = 0; i < 5; i++) {
 			try (InputStream in = Lz4Objects.openSnapshot(this.client, generation, 0)) {
-				assertThat(in.readNBytes(10)).containsExactly(java.util.Arrays.copyOf(data, 10));
+				assertThat(in.readNBytes(10)).containsExactly(Arrays.copyOf(data, 10));
 			}
 		}
 		assertThat(readAll(Lz4Objects.openSnapshot(this.client, generation, 0))).isEqualTo(data);
@@ -395,7 +408,7 @@ class S3ReplicaClientTests extends AbstractReplicaClientContractTests {
 
 			@Override
 			public InputStream open() {
-				return new java.io.ByteArrayInputStream(bytes);
+				return new ByteArrayInputStream(bytes);
 			}
 		};
 	}

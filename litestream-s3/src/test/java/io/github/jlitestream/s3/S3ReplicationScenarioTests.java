@@ -6,7 +6,8 @@ import io.github.jlitestream.s3.testing.S3ProxyExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Randomised end-to-end replication to an S3 replica: S3Proxy on loopback, one fresh bucket per test.
+ * Randomised end-to-end replication to an S3 replica: S3Proxy on loopback, one fresh
+ * bucket per test.
  */
 class S3ReplicationScenarioTests extends AbstractReplicationScenarioTests {
 

@@ -12,13 +12,15 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 
 /**
- * Leaves checkpoints to the engine on HikariCP pools of a replicated database: before the pool starts, its
- * {@code wal_autocheckpoint} becomes twice the database's max checkpoint page count, which the engine's restarts keep
- * the WAL below while it runs, and which bounds the WAL through SQLite's own checkpoints if it stops. With SQLite's
- * default (1,000 pages) the application's connection tries to checkpoint after every commit past it and the engine's
- * read mark holds it back each time: a busy writer lost several percent of its speed (README, "Write-heavy services").
- * A pool that sets {@code wal_autocheckpoint} itself, or that configures a DataSource class rather than a JDBC URL,
- * is left alone.
+ * Leaves checkpoints to the engine on HikariCP pools of a replicated database: before the
+ * pool starts, its {@code wal_autocheckpoint} becomes twice the database's max checkpoint
+ * page count, which the engine's restarts keep the WAL below while it runs, and which
+ * bounds the WAL through SQLite's own checkpoints if it stops. With SQLite's default
+ * (1,000 pages) the application's connection tries to checkpoint after every commit past
+ * it and the engine's read mark holds it back each time: a busy writer lost several
+ * percent of its speed (README, "Write-heavy services"). A pool that sets
+ * {@code wal_autocheckpoint} itself, or that configures a DataSource class rather than a
+ * JDBC URL, is left alone.
  *
  * @since 0.1.0
  */
@@ -58,10 +60,11 @@ final class ApplicationCheckpointsPostProcessor implements BeanPostProcessor {
 			if (options.path().equals(path) && options.maxCheckpointPageCount() > 0) {
 				long pages = Math.min(Integer.MAX_VALUE, 2L * options.maxCheckpointPageCount());
 				dataSource.addDataSourceProperty(PRAGMA, Long.toString(pages));
-				logger.info("DataSource '{}' on replicated database '{}': SQLite's auto-checkpoint at {} pages, "
-						+ "checkpoints left to the engine (set its data source property {} to choose, or "
-						+ "litestream.defer-application-checkpoints=false)", beanName, database.database().name(),
-						pages, PRAGMA);
+				logger.info(
+						"DataSource '{}' on replicated database '{}': SQLite's auto-checkpoint at {} pages, "
+								+ "checkpoints left to the engine (set its data source property {} to choose, or "
+								+ "litestream.defer-application-checkpoints=false)",
+						beanName, database.database().name(), pages, PRAGMA);
 				return;
 			}
 		}

@@ -12,11 +12,12 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.util.ClassUtils;
 
 /**
- * The starter brings Spring Cloud AWS S3, whose application-wide {@code S3Client} cannot be created without an AWS
- * region; an application that only replicates to a local directory (or sets the region per replica) would then
- * fail to start. When no region is configured anywhere the AWS SDK looks, this turns that client off
- * ({@code spring.cloud.aws.s3.enabled=false}, at the lowest precedence, so any setting of the application wins);
- * S3 replicas then get clients of their own.
+ * The starter brings Spring Cloud AWS S3, whose application-wide {@code S3Client} cannot
+ * be created without an AWS region; an application that only replicates to a local
+ * directory (or sets the region per replica) would then fail to start. When no region is
+ * configured anywhere the AWS SDK looks, this turns that client off
+ * ({@code spring.cloud.aws.s3.enabled=false}, at the lowest precedence, so any setting of
+ * the application wins); S3 replicas then get clients of their own.
  */
 class AwsRegionEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 

@@ -15,11 +15,12 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * S3 replica clients. A replica without its own endpoint, region or path style reuses the application's
- * {@link S3Client} (configured by {@code spring.cloud.aws.*}); one with its own gets its own client, with the
- * application's credentials provider and region when there are any. A client for a custom endpoint (an
- * S3-compatible store) computes request checksums only where the API requires them, since many such stores reject
- * the SDK's newer default trailing checksums; restore verifies every object's content on its own.
+ * S3 replica clients. A replica without its own endpoint, region or path style reuses the
+ * application's {@link S3Client} (configured by {@code spring.cloud.aws.*}); one with its
+ * own gets its own client, with the application's credentials provider and region when
+ * there are any. A client for a custom endpoint (an S3-compatible store) computes request
+ * checksums only where the API requires them, since many such stores reject the SDK's
+ * newer default trailing checksums; restore verifies every object's content on its own.
  */
 final class AwsS3ReplicaClients implements S3ReplicaClients {
 
@@ -36,7 +37,10 @@ final class AwsS3ReplicaClients implements S3ReplicaClients {
 		this.regions = regions;
 	}
 
-	/** Empty values (such as an unset environment variable in {@code ${S3_ENDPOINT:}}) mean "not set". */
+	/**
+	 * Empty values (such as an unset environment variable in {@code ${S3_ENDPOINT:}})
+	 * mean "not set".
+	 */
 	private static @Nullable String blankToNull(@Nullable String value) {
 		return (value == null || value.isBlank()) ? null : value.trim();
 	}
@@ -53,7 +57,8 @@ final class AwsS3ReplicaClients implements S3ReplicaClients {
 		}
 		String configuredEndpoint = blankToNull(replica.getEndpoint());
 		String configuredRegion = blankToNull(replica.getRegion());
-		boolean ownClient = configuredEndpoint != null || configuredRegion != null || replica.getForcePathStyle() != null;
+		boolean ownClient = configuredEndpoint != null || configuredRegion != null
+				|| replica.getForcePathStyle() != null;
 		S3Client shared = ownClient ? null : this.applicationClient.getIfAvailable();
 		if (shared != null) {
 			return new S3ReplicaClient(shared, url);
@@ -69,22 +74,25 @@ final class AwsS3ReplicaClients implements S3ReplicaClients {
 			}
 			catch (IllegalArgumentException ex) {
 				throw new LitestreamConfigurationException(property + ".endpoint", replica.getEndpoint(),
-						"not a valid endpoint URL (" + ex.getMessage() + ")", "Use a URL such as http://127.0.0.1:9000.");
+						"not a valid endpoint URL (" + ex.getMessage() + ")",
+						"Use a URL such as http://127.0.0.1:9000.");
 			}
 			factory.endpoint(endpoint);
 		}
 		String region = configuredRegion;
 		if (region == null) {
 			AwsRegionProvider provider = this.regions.getIfAvailable();
-			// With an endpoint and no region set anywhere, Litestream's rule applies (us-east-1): asking the SDK's
-			// default chain would probe EC2 instance metadata first.
+			// With an endpoint and no region set anywhere, Litestream's rule applies
+			// (us-east-1): asking the SDK's default chain would probe EC2 instance
+			// metadata first.
 			boolean probing = endpoint != null && provider instanceof DefaultAwsRegionProviderChain;
 			if (provider != null && !probing) {
 				try {
 					region = provider.getRegion().id();
 				}
 				catch (RuntimeException ex) {
-					// no region configured for the application either: the factory's default applies
+					// no region configured for the application either: the factory's
+					// default applies
 				}
 			}
 		}

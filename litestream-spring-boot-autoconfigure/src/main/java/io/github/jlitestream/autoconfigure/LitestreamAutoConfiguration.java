@@ -2,7 +2,6 @@ package io.github.jlitestream.autoconfigure;
 
 import java.time.Clock;
 import java.util.List;
-
 import javax.sql.DataSource;
 
 import io.github.jlitestream.core.ReplicationListener;
@@ -23,8 +22,8 @@ import software.amazon.awssdk.regions.providers.AwsRegionProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Replicates the configured SQLite databases: restores missing ones before any DataSource is created, then
- * replicates from the context's start to a final sync at shutdown.
+ * Replicates the configured SQLite databases: restores missing ones before any DataSource
+ * is created, then replicates from the context's start to a final sync at shutdown.
  *
  * @since 0.1.0
  */
@@ -40,8 +39,8 @@ public final class LitestreamAutoConfiguration {
 	@ConditionalOnMissingBean
 	ReplicationManager litestreamReplicationManager(LitestreamProperties properties, Environment environment,
 			ObjectProvider<S3ReplicaClients> s3, ObjectProvider<ReplicationListener> listeners) {
-		return factory(properties, environment, s3.getIfAvailable()).create(composite(listeners.orderedStream().toList()),
-				Clock.systemUTC());
+		return factory(properties, environment, s3.getIfAvailable())
+			.create(composite(listeners.orderedStream().toList()), Clock.systemUTC());
 	}
 
 	@Bean
@@ -79,8 +78,8 @@ public final class LitestreamAutoConfiguration {
 
 	/** S3 replicas, where litestream-s3 and the AWS SDK are present. */
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = { "io.github.jlitestream.s3.S3ReplicaClient",
-			"software.amazon.awssdk.services.s3.S3Client" })
+	@ConditionalOnClass(
+			name = { "io.github.jlitestream.s3.S3ReplicaClient", "software.amazon.awssdk.services.s3.S3Client" })
 	static final class S3ReplicaConfiguration {
 
 		@Bean

@@ -3,8 +3,8 @@ package io.github.jlitestream.autoconfigure;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A Litestream property has a value that cannot work. {@link LitestreamFailureAnalyzer} turns it into a startup
- * report naming the property and how to fix it.
+ * A Litestream property has a value that cannot work. {@link LitestreamFailureAnalyzer}
+ * turns it into a startup report naming the property and how to fix it.
  *
  * @since 0.1.0
  */

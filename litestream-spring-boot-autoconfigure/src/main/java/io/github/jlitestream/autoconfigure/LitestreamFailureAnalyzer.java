@@ -4,7 +4,8 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Reports an invalid Litestream property at startup: which property, what is wrong and how to fix it.
+ * Reports an invalid Litestream property at startup: which property, what is wrong and
+ * how to fix it.
  */
 class LitestreamFailureAnalyzer extends AbstractFailureAnalyzer<LitestreamConfigurationException> {
 

@@ -35,14 +35,16 @@ public class LitestreamProperties {
 	private Map<String, Database> databases = new LinkedHashMap<>();
 
 	/**
-	 * Replicas of the application's DataSource database (a "jdbc:sqlite:" URL) when no database is configured.
+	 * Replicas of the application's DataSource database (a "jdbc:sqlite:" URL) when no
+	 * database is configured.
 	 */
 	private List<Replica> replicas = new ArrayList<>();
 
 	/**
-	 * Whether HikariCP pools on a replicated database get "wal_autocheckpoint" at twice the database's
-	 * max-checkpoint-page-count (unless they set it): the engine's checkpoints are then the only ones while it runs,
-	 * and SQLite's take over if it stops. SQLite's default (1,000 pages) retries after every commit past it, held back
+	 * Whether HikariCP pools on a replicated database get "wal_autocheckpoint" at twice
+	 * the database's max-checkpoint-page-count (unless they set it): the engine's
+	 * checkpoints are then the only ones while it runs, and SQLite's take over if it
+	 * stops. SQLite's default (1,000 pages) retries after every commit past it, held back
 	 * by the engine each time, which costs a busy writer several percent of its speed.
 	 */
 	private boolean deferApplicationCheckpoints = true;
@@ -132,7 +134,8 @@ public class LitestreamProperties {
 		private @Nullable String path;
 
 		/**
-		 * Directory of the engine's local state. Defaults to ".<file>-litestream" beside the database.
+		 * Directory of the engine's local state. Defaults to ".<file>-litestream" beside
+		 * the database.
 		 */
 		private @Nullable String metaPath;
 
@@ -147,19 +150,20 @@ public class LitestreamProperties {
 		private Duration checkpointInterval = DatabaseOptions.DEFAULT_CHECKPOINT_INTERVAL;
 
 		/**
-		 * WAL growth in pages that triggers a passive checkpoint: a backfill that writers do not wait for; the WAL
-		 * goes on.
+		 * WAL growth in pages that triggers a passive checkpoint: a backfill that writers
+		 * do not wait for; the WAL goes on.
 		 */
 		private int minCheckpointPageCount = DatabaseOptions.DEFAULT_MIN_CHECKPOINT_PAGE_COUNT;
 
 		/**
-		 * WAL size in pages that triggers a checkpoint that waits for readers and restarts the WAL (a new WAL index).
-		 * 0 disables it.
+		 * WAL size in pages that triggers a checkpoint that waits for readers and
+		 * restarts the WAL (a new WAL index). 0 disables it.
 		 */
 		private int maxCheckpointPageCount = DatabaseOptions.DEFAULT_MAX_CHECKPOINT_PAGE_COUNT;
 
 		/**
-		 * WAL size in pages that triggers a checkpoint that also shrinks the WAL file. 0 disables it.
+		 * WAL size in pages that triggers a checkpoint that also shrinks the WAL file. 0
+		 * disables it.
 		 */
 		private int truncatePageCount = DatabaseOptions.DEFAULT_TRUNCATE_PAGE_COUNT;
 
@@ -244,12 +248,14 @@ public class LitestreamProperties {
 	}
 
 	/**
-	 * Client-side encryption (AES-256-GCM) of a replica's objects. Keys are never logged or shown.
+	 * Client-side encryption (AES-256-GCM) of a replica's objects. Keys are never logged
+	 * or shown.
 	 */
 	public static class Encryption {
 
 		/**
-		 * Key that encrypts new objects: base64 of 32 random bytes (for example from an environment variable).
+		 * Key that encrypts new objects: base64 of 32 random bytes (for example from an
+		 * environment variable).
 		 */
 		private @Nullable String key;
 
@@ -295,8 +301,8 @@ public class LitestreamProperties {
 	public static class Restore {
 
 		/**
-		 * When to restore: "if-missing" restores the latest state when the database file does not exist;
-		 * "never" does not restore.
+		 * When to restore: "if-missing" restores the latest state when the database file
+		 * does not exist; "never" does not restore.
 		 */
 		private RestoreMode mode = RestoreMode.IF_MISSING;
 
@@ -306,8 +312,9 @@ public class LitestreamProperties {
 		private int parallelism = RestoreOptions.DEFAULT_PARALLELISM;
 
 		/**
-		 * The generation to restore at startup (16 hex digits, as the endpoint and "litestream generations" list
-		 * them), for a replica whose newest generation cannot be restored; the newest when unset.
+		 * The generation to restore at startup (16 hex digits, as the endpoint and
+		 * "litestream generations" list them), for a replica whose newest generation
+		 * cannot be restored; the newest when unset.
 		 */
 		private @Nullable String generation;
 
@@ -360,23 +367,26 @@ public class LitestreamProperties {
 	public static class Replica {
 
 		/**
-		 * Where the replica lives: "s3://bucket/prefix" or "file:///directory" ("file:relative/directory").
+		 * Where the replica lives: "s3://bucket/prefix" or "file:///directory"
+		 * ("file:relative/directory").
 		 */
 		private @Nullable String url;
 
 		/**
-		 * Name of the replica, unique per database. Defaults to the URL's scheme ("s3", "file").
+		 * Name of the replica, unique per database. Defaults to the URL's scheme ("s3",
+		 * "file").
 		 */
 		private @Nullable String name;
 
 		/**
-		 * Endpoint of an S3-compatible store, such as "http://127.0.0.1:9000". The replica then gets its own S3
-		 * client instead of the application's.
+		 * Endpoint of an S3-compatible store, such as "http://127.0.0.1:9000". The
+		 * replica then gets its own S3 client instead of the application's.
 		 */
 		private @Nullable String endpoint;
 
 		/**
-		 * Region of the bucket. The replica then gets its own S3 client instead of the application's.
+		 * Region of the bucket. The replica then gets its own S3 client instead of the
+		 * application's.
 		 */
 		private @Nullable String region;
 
@@ -386,7 +396,8 @@ public class LitestreamProperties {
 		private @Nullable Boolean forcePathStyle;
 
 		/**
-		 * Longest time between uploads while commits wait; a commit after a quiet spell is uploaded at once.
+		 * Longest time between uploads while commits wait; a commit after a quiet spell
+		 * is uploaded at once.
 		 */
 		private Duration syncInterval = ReplicaOptions.DEFAULT_SYNC_INTERVAL;
 
@@ -396,7 +407,8 @@ public class LitestreamProperties {
 		private Duration snapshotInterval = ReplicaOptions.DEFAULT_SNAPSHOT_INTERVAL;
 
 		/**
-		 * How long snapshots and WAL are kept for point-in-time restore. 0 keeps everything.
+		 * How long snapshots and WAL are kept for point-in-time restore. 0 keeps
+		 * everything.
 		 */
 		private Duration retention = ReplicaOptions.DEFAULT_RETENTION;
 
@@ -406,8 +418,8 @@ public class LitestreamProperties {
 		private Duration retentionCheckInterval = ReplicaOptions.DEFAULT_RETENTION_CHECK_INTERVAL;
 
 		/**
-		 * Compression of new objects: "lz4" (Litestream's format, readable by the litestream CLI) or "zstd"
-		 * (smaller; only this project reads it).
+		 * Compression of new objects: "lz4" (Litestream's format, readable by the
+		 * litestream CLI) or "zstd" (smaller; only this project reads it).
 		 */
 		private String compression = "lz4";
 

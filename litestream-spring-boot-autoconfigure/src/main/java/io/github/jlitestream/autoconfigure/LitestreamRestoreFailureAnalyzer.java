@@ -4,7 +4,8 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Explains why the application did not start when its database was missing and could not be restored.
+ * Explains why the application did not start when its database was missing and could not
+ * be restored.
  */
 class LitestreamRestoreFailureAnalyzer extends AbstractFailureAnalyzer<LitestreamRestoreException> {
 

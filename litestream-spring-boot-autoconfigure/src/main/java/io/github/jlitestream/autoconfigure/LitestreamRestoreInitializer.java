@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
 
 /**
- * Restores missing databases before any DataSource is created (every DataSource bean depends on this one), so
- * the application's first query sees its data. A database whose restore fails stops the start.
+ * Restores missing databases before any DataSource is created (every DataSource bean
+ * depends on this one), so the application's first query sees its data. A database whose
+ * restore fails stops the start.
  *
  * @since 0.1.0
  */
@@ -29,7 +30,8 @@ public class LitestreamRestoreInitializer implements InitializingBean {
 
 	private final Map<String, LitestreamProperties.Database> databases;
 
-	public LitestreamRestoreInitializer(ReplicationManager manager, Map<String, LitestreamProperties.Database> databases) {
+	public LitestreamRestoreInitializer(ReplicationManager manager,
+			Map<String, LitestreamProperties.Database> databases) {
 		this.manager = manager;
 		this.databases = databases;
 	}
@@ -57,13 +59,12 @@ public class LitestreamRestoreInitializer implements InitializingBean {
 			@Nullable Generation generation) {
 		try {
 			Files.createDirectories(path.getParent());
-			Optional<RestoreResult> result = replication.restoreIfMissing(parallelism, generation,
-					(done, total, bytes) -> logger.debug("db={} restore {}/{} objects, {} bytes", name, done, total,
-							bytes));
+			Optional<RestoreResult> result = replication.restoreIfMissing(parallelism, generation, (done, total,
+					bytes) -> logger.debug("db={} restore {}/{} objects, {} bytes", name, done, total, bytes));
 			if (result.isPresent()) {
 				RestoreResult restored = result.get();
-				logger.info("db={} restored {} ({} bytes) from generation {} at {} in {} ms ({} bytes downloaded)", name,
-						path, restored.databaseBytes(), restored.position().generation(), restored.position(),
+				logger.info("db={} restored {} ({} bytes) from generation {} at {} in {} ms ({} bytes downloaded)",
+						name, path, restored.databaseBytes(), restored.position().generation(), restored.position(),
 						restored.duration().toMillis(), restored.downloadedBytes());
 			}
 			else {

@@ -3,6 +3,7 @@ package io.github.jlitestream.autoconfigure;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.Locale;
 
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.file.FileReplicaClient;
@@ -10,8 +11,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.ClassUtils;
 
 /**
- * Creates the replica client a replica URL names: {@code file:} here, {@code s3:} through an {@link S3ReplicaClients}
- * when litestream-s3 is on the classpath.
+ * Creates the replica client a replica URL names: {@code file:} here, {@code s3:} through
+ * an {@link S3ReplicaClients} when litestream-s3 is on the classpath.
  */
 final class ReplicaClients {
 
@@ -31,7 +32,7 @@ final class ReplicaClients {
 	/** The scheme of a replica URL, checked; the property name is for the error. */
 	static String scheme(String url, String property) {
 		int colon = url.indexOf(':');
-		String scheme = (colon > 0) ? url.substring(0, colon).toLowerCase(java.util.Locale.ROOT) : "";
+		String scheme = (colon > 0) ? url.substring(0, colon).toLowerCase(Locale.ROOT) : "";
 		if (!scheme.equals("file") && !scheme.equals("s3")) {
 			throw new LitestreamConfigurationException(property, url,
 					scheme.isEmpty() ? "the URL has no scheme" : "unknown scheme '" + scheme + "'",
@@ -65,7 +66,10 @@ final class ReplicaClients {
 		return this.s3;
 	}
 
-	/** {@code file:///abs}, {@code file:/abs} and {@code file:relative/dir} (relative to the working directory). */
+	/**
+	 * {@code file:///abs}, {@code file:/abs} and {@code file:relative/dir} (relative to
+	 * the working directory).
+	 */
 	static Path filePath(String url, String property) {
 		String rest = url.substring("file:".length());
 		try {

@@ -6,15 +6,18 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Starts replication once the context has started and stops it, after a final sync, before singletons (the
- * DataSource among them) are destroyed. Its phase is below the web server's, so it starts before requests are
- * served and stops after the last one.
+ * Starts replication once the context has started and stops it, after a final sync,
+ * before singletons (the DataSource among them) are destroyed. Its phase is below the web
+ * server's, so it starts before requests are served and stops after the last one.
  *
  * @since 0.1.0
  */
 public class ReplicationLifecycle implements SmartLifecycle {
 
-	/** Stops after the web server (graceful shutdown runs at {@code DEFAULT_PHASE - 1024} and below). */
+	/**
+	 * Stops after the web server (graceful shutdown runs at {@code DEFAULT_PHASE - 1024}
+	 * and below).
+	 */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
 	private static final Logger logger = LoggerFactory.getLogger(ReplicationLifecycle.class);

@@ -1,5 +1,6 @@
 package io.github.jlitestream.autoconfigure;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,12 +26,16 @@ import io.github.jlitestream.core.restore.RestoreOptions;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns {@link LitestreamProperties} into a {@link ReplicationManager}, checking every value on the way (the options
- * through the core's builders, which hold the rules) and naming the property of any that cannot work.
+ * Turns {@link LitestreamProperties} into a {@link ReplicationManager}, checking every
+ * value on the way (the options through the core's builders, which hold the rules) and
+ * naming the property of any that cannot work.
  */
 final class ReplicationManagerFactory {
 
-	/** The logical name of the application's DataSource database when no database is configured. */
+	/**
+	 * The logical name of the application's DataSource database when no database is
+	 * configured.
+	 */
 	static final String DEFAULT_DATABASE = "default";
 
 	private static final Rule POSITIVE_DURATION = new Rule("must be a positive duration",
@@ -61,7 +66,10 @@ final class ReplicationManagerFactory {
 		this.dataSourceUrl = dataSourceUrl;
 	}
 
-	/** The databases to replicate, by name: the configured ones, else the DataSource's SQLite file. */
+	/**
+	 * The databases to replicate, by name: the configured ones, else the DataSource's
+	 * SQLite file.
+	 */
 	Map<String, LitestreamProperties.Database> databases() {
 		if (!this.properties.getDatabases().isEmpty()) {
 			return this.properties.getDatabases();
@@ -108,10 +116,9 @@ final class ReplicationManagerFactory {
 		Path file = Path.of(path).toAbsolutePath().normalize();
 		if (!Files.isDirectory(file.getParent())
 				&& database.getRestore().getMode() == LitestreamProperties.RestoreMode.NEVER) {
-			throw new LitestreamConfigurationException(prefix + ".path", path,
-					"directory " + file.getParent() + " does not exist",
-					"Create the directory, fix the path, or set " + prefix
-							+ ".restore.mode=if-missing to restore the database (and create the directory) at startup.");
+			throw new LitestreamConfigurationException(prefix + ".path", path, "directory " + file
+				.getParent() + " does not exist", "Create the directory, fix the path, or set " + prefix
+						+ ".restore.mode=if-missing to restore the database (and create the directory) at startup.");
 		}
 		DatabaseOptions.Builder options = DatabaseOptions.builder(file);
 		bind(prefix + ".monitor-interval", database.getMonitorInterval(), POSITIVE_DURATION, options::monitorInterval);
@@ -123,7 +130,8 @@ final class ReplicationManagerFactory {
 				options::maxCheckpointPageCount);
 		bind(prefix + ".truncate-page-count", database.getTruncatePageCount(), NOT_NEGATIVE_PAGE_COUNT,
 				options::truncatePageCount);
-		// Checked now, by the restore's own rule, so that a wrong value stops the start even when no restore runs.
+		// Checked now, by the restore's own rule, so that a wrong value stops the start
+		// even when no restore runs.
 		bind(prefix + ".restore.parallelism", database.getRestore().getParallelism(), PARALLELISM,
 				RestoreOptions.builder(file)::parallelism);
 		String generation = database.getRestore().getGeneration();
@@ -186,11 +194,12 @@ final class ReplicationManagerFactory {
 			throw new LitestreamConfigurationException(property + ".compression", replica.getCompression(),
 					"unknown compression", "Use lz4 (Litestream's format) or zstd.");
 		}
-		// The codec checks the level; here before the keys are read, so that a wrong level is still reported first.
+		// The codec checks the level; here before the keys are read, so that a wrong
+		// level is still reported first.
 		bind(property + ".compression-level", replica.getCompressionLevel(), ZSTD_LEVEL,
 				(level) -> new ReplicaCodec(compression, level, null));
-		return new ReplicaCodec(compression, replica.getCompressionLevel(), encryption(replica.getEncryption(),
-				property + ".encryption"));
+		return new ReplicaCodec(compression, replica.getCompressionLevel(),
+				encryption(replica.getEncryption(), property + ".encryption"));
 	}
 
 	/** The replica's keys; errors name the property, never the key. */
@@ -200,14 +209,14 @@ final class ReplicationManagerFactory {
 		if (properties.getKeyFile() != null && !properties.getKeyFile().isBlank()) {
 			if (key != null && !key.isBlank()) {
 				throw new LitestreamConfigurationException(property + ".key-file", properties.getKeyFile(),
-						"both key and key-file are set", "Set only one of " + keyProperty + " and " + property
-								+ ".key-file.");
+						"both key and key-file are set",
+						"Set only one of " + keyProperty + " and " + property + ".key-file.");
 			}
 			try {
 				key = Files.readString(Path.of(properties.getKeyFile()));
 				keyProperty = property + ".key-file";
 			}
-			catch (java.io.IOException ex) {
+			catch (IOException ex) {
 				throw new LitestreamConfigurationException(property + ".key-file", properties.getKeyFile(),
 						"cannot read the key file: " + ex.getMessage(), "Check the path and its permissions.");
 			}
@@ -234,7 +243,10 @@ final class ReplicationManagerFactory {
 		}
 	}
 
-	/** The file of a {@code jdbc:sqlite:} URL, or null for another URL or an in-memory database. */
+	/**
+	 * The file of a {@code jdbc:sqlite:} URL, or null for another URL or an in-memory
+	 * database.
+	 */
 	static @Nullable String sqlitePath(@Nullable String url) {
 		if (url == null || !url.startsWith("jdbc:sqlite:")) {
 			return null;
@@ -247,22 +259,25 @@ final class ReplicationManagerFactory {
 		if (query >= 0) {
 			path = path.substring(0, query);
 		}
-		if (path.isBlank() || path.equals(":memory:") || path.startsWith(":resource:") || path.contains("mode=memory")) {
+		if (path.isBlank() || path.equals(":memory:") || path.startsWith(":resource:")
+				|| path.contains("mode=memory")) {
 			return null;
 		}
 		return path;
 	}
 
 	/**
-	 * Gives {@code value} to the core's setter, which checks it; a value the core refuses becomes the
-	 * {@link LitestreamConfigurationException} that names the property, with the starter's own text for the rule.
+	 * Gives {@code value} to the core's setter, which checks it; a value the core refuses
+	 * becomes the {@link LitestreamConfigurationException} that names the property, with
+	 * the starter's own text for the rule.
 	 */
 	private static <T> void bind(String property, @Nullable T value, Rule rule, Consumer<T> setter) {
 		try {
 			setter.accept(value);
 		}
 		catch (IllegalArgumentException | NullPointerException ex) {
-			// NullPointerException: the core refuses a missing duration with Objects.requireNonNull.
+			// NullPointerException: the core refuses a missing duration with
+			// Objects.requireNonNull.
 			throw new LitestreamConfigurationException(property, value, rule.problem(), rule.action());
 		}
 	}
@@ -277,8 +292,9 @@ final class ReplicationManagerFactory {
 	}
 
 	/**
-	 * What the starter tells the user about a value the core refused: its own words, which differ from the core's
-	 * messages (those name the option in Java, these follow the property).
+	 * What the starter tells the user about a value the core refused: its own words,
+	 * which differ from the core's messages (those name the option in Java, these follow
+	 * the property).
 	 */
 	private record Rule(String problem, String action) {
 	}

@@ -13,9 +13,10 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
 /**
- * Health of replication, from the engine's cached status (no I/O): one entry per database and replica. A replica
- * is DOWN when its lag exceeds the threshold or after repeated failed syncs; a database is DOWN when its monitor
- * fails; replication that is not running while databases are configured is OUT_OF_SERVICE. Details never carry
+ * Health of replication, from the engine's cached status (no I/O): one entry per database
+ * and replica. A replica is DOWN when its lag exceeds the threshold or after repeated
+ * failed syncs; a database is DOWN when its monitor fails; replication that is not
+ * running while databases are configured is OUT_OF_SERVICE. Details never carry
  * credentials or keys: locations have none, and error messages are the engine's.
  *
  * @since 0.1.0
@@ -42,7 +43,8 @@ public class LitestreamHealthIndicator extends AbstractHealthIndicator {
 			Map<String, Object> details = new LinkedHashMap<>();
 			Status databaseStatus = (database.lastError() != null) ? Status.DOWN : Status.UP;
 			details.put("path", database.path().toString());
-			putIfPresent(details, "generation", (database.position() != null) ? database.position().generation() : null);
+			putIfPresent(details, "generation",
+					(database.position() != null) ? database.position().generation() : null);
 			putIfPresent(details, "position", database.position());
 			putIfPresent(details, "lastSync", database.lastSyncAt());
 			putIfPresent(details, "lastError", database.lastError());

@@ -1,17 +1,24 @@
 package io.github.jlitestream.metrics;
 
 /**
- * The names of Litestream's meters. Prometheus renders them with {@code _seconds}, {@code _bytes} and
- * {@code _total} suffixes (for example {@code litestream_replica_lag_seconds}).
+ * The names of Litestream's meters. Prometheus renders them with {@code _seconds},
+ * {@code _bytes} and {@code _total} suffixes (for example
+ * {@code litestream_replica_lag_seconds}).
  *
  * @since 0.1.0
  */
 public final class LitestreamMetricNames {
 
-	/** Age of the oldest committed change not yet in the replica (time gauge; db, replica). */
+	/**
+	 * Age of the oldest committed change not yet in the replica (time gauge; db,
+	 * replica).
+	 */
 	public static final String REPLICA_LAG = "litestream.replica.lag";
 
-	/** Time since the newest snapshot of the current generation in the replica (time gauge; db, replica). */
+	/**
+	 * Time since the newest snapshot of the current generation in the replica (time
+	 * gauge; db, replica).
+	 */
 	public static final String SNAPSHOT_AGE = "litestream.snapshot.age";
 
 	/** Bytes the replica stores (gauge; db, replica). */

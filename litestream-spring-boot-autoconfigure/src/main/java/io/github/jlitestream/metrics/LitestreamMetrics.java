@@ -3,6 +3,8 @@ package io.github.jlitestream.metrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -23,9 +25,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Micrometer meters of replication: gauges read the engine's status (lag, snapshot age, storage, sizes, positions)
- * and the engine's events feed the timers and counters. Meters of every configured database and replica exist from
- * the start, at zero.
+ * Micrometer meters of replication: gauges read the engine's status (lag, snapshot age,
+ * storage, sizes, positions) and the engine's events feed the timers and counters. Meters
+ * of every configured database and replica exist from the start, at zero.
  *
  * @since 0.1.0
  */
@@ -37,8 +39,11 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 
 	private volatile @Nullable MeterRegistry registry;
 
-	/** Restores happen before the DataSource, often before meters are bound: kept until then. */
-	private final java.util.List<Runnable> beforeBinding = new java.util.ArrayList<>();
+	/**
+	 * Restores happen before the DataSource, often before meters are bound: kept until
+	 * then.
+	 */
+	private final List<Runnable> beforeBinding = new ArrayList<>();
 
 	public LitestreamMetrics(Supplier<@Nullable ReplicationManager> manager, Clock clock) {
 		this.manager = manager;
@@ -47,10 +52,10 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		java.util.List<Runnable> pending;
+		List<Runnable> pending;
 		synchronized (this.beforeBinding) {
 			this.registry = registry;
-			pending = java.util.List.copyOf(this.beforeBinding);
+			pending = List.copyOf(this.beforeBinding);
 			this.beforeBinding.clear();
 		}
 		pending.forEach(Runnable::run);
@@ -69,21 +74,33 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 	private void bindDatabase(MeterRegistry registry, DatabaseReplication replication) {
 		String db = replication.database().name();
 		Gauge.builder(LitestreamMetricNames.DB_SIZE, replication, (r) -> r.database().databaseSize())
-			.baseUnit(BaseUnits.BYTES).tag("db", db).description("Size of the database file")
-			.strongReference(true).register(registry);
+			.baseUnit(BaseUnits.BYTES)
+			.tag("db", db)
+			.description("Size of the database file")
+			.strongReference(true)
+			.register(registry);
 		Gauge.builder(LitestreamMetricNames.WAL_SIZE, replication, (r) -> r.database().walSize())
-			.baseUnit(BaseUnits.BYTES).tag("db", db).description("Size of the WAL file")
-			.strongReference(true).register(registry);
+			.baseUnit(BaseUnits.BYTES)
+			.tag("db", db)
+			.description("Size of the WAL file")
+			.strongReference(true)
+			.register(registry);
 		Gauge.builder(LitestreamMetricNames.POSITION_INDEX, replication, (r) -> index(r.database().position()))
-			.tag("db", db).description("WAL index of the database's replication position")
-			.strongReference(true).register(registry);
+			.tag("db", db)
+			.description("WAL index of the database's replication position")
+			.strongReference(true)
+			.register(registry);
 		Gauge.builder(LitestreamMetricNames.POSITION_OFFSET, replication, (r) -> offset(r.database().position()))
-			.baseUnit(BaseUnits.BYTES).tag("db", db).description("Offset in the WAL index of the database's position")
-			.strongReference(true).register(registry);
+			.baseUnit(BaseUnits.BYTES)
+			.tag("db", db)
+			.description("Offset in the WAL index of the database's position")
+			.strongReference(true)
+			.register(registry);
 		counter(LitestreamMetricNames.WAL_BYTES, "db", db);
 		for (String outcome : new String[] { "success", "failure" }) {
 			for (CheckpointMode mode : CheckpointMode.values()) {
-				timer(LitestreamMetricNames.CHECKPOINT, "db", db, "mode", mode.name().toLowerCase(), "outcome", outcome);
+				timer(LitestreamMetricNames.CHECKPOINT, "db", db, "mode", mode.name().toLowerCase(), "outcome",
+						outcome);
 			}
 			timer(LitestreamMetricNames.RESTORE, "db", db, "outcome", outcome);
 		}
@@ -93,28 +110,43 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 	private void bindReplica(MeterRegistry registry, String db, Replica replica) {
 		String name = replica.name();
 		TimeGauge.builder(LitestreamMetricNames.REPLICA_LAG, replica, TimeUnit.NANOSECONDS, (r) -> r.lag().toNanos())
-			.tags("db", db, "replica", name).description("Age of the oldest committed change not yet in the replica")
-			.strongReference(true).register(registry);
+			.tags("db", db, "replica", name)
+			.description("Age of the oldest committed change not yet in the replica")
+			.strongReference(true)
+			.register(registry);
 		TimeGauge.builder(LitestreamMetricNames.SNAPSHOT_AGE, replica, TimeUnit.NANOSECONDS, this::snapshotAgeNanos)
-			.tags("db", db, "replica", name).description("Time since the newest snapshot of the current generation")
-			.strongReference(true).register(registry);
+			.tags("db", db, "replica", name)
+			.description("Time since the newest snapshot of the current generation")
+			.strongReference(true)
+			.register(registry);
 		Gauge.builder(LitestreamMetricNames.REPLICA_STORAGE, replica, (r) -> r.storage().bytes())
-			.baseUnit(BaseUnits.BYTES).tags("db", db, "replica", name).description("Bytes stored in the replica")
-			.strongReference(true).register(registry);
+			.baseUnit(BaseUnits.BYTES)
+			.tags("db", db, "replica", name)
+			.description("Bytes stored in the replica")
+			.strongReference(true)
+			.register(registry);
 		Gauge.builder(LitestreamMetricNames.REPLICA_OBJECTS, replica, (r) -> r.storage().objects())
-			.tags("db", db, "replica", name).description("Objects stored in the replica")
-			.strongReference(true).register(registry);
+			.tags("db", db, "replica", name)
+			.description("Objects stored in the replica")
+			.strongReference(true)
+			.register(registry);
 		Gauge.builder(LitestreamMetricNames.REPLICA_POSITION_INDEX, replica, (r) -> index(r.position()))
-			.tags("db", db, "replica", name).description("WAL index of the replica's position")
-			.strongReference(true).register(registry);
+			.tags("db", db, "replica", name)
+			.description("WAL index of the replica's position")
+			.strongReference(true)
+			.register(registry);
 		Gauge.builder(LitestreamMetricNames.REPLICA_POSITION_OFFSET, replica, (r) -> offset(r.position()))
-			.baseUnit(BaseUnits.BYTES).tags("db", db, "replica", name).description("Offset of the replica's position")
-			.strongReference(true).register(registry);
+			.baseUnit(BaseUnits.BYTES)
+			.tags("db", db, "replica", name)
+			.description("Offset of the replica's position")
+			.strongReference(true)
+			.register(registry);
 		for (String outcome : new String[] { "success", "failure" }) {
 			timer(LitestreamMetricNames.SYNC, "db", db, "replica", name, "outcome", outcome);
 			timer(LitestreamMetricNames.SNAPSHOT, "db", db, "replica", name, "outcome", outcome);
 			for (String operation : new String[] { "put", "get", "list", "delete" }) {
-				timer(LitestreamMetricNames.REPLICA_OPERATIONS, "db", db, "replica", name, "operation", operation, "outcome", outcome);
+				timer(LitestreamMetricNames.REPLICA_OPERATIONS, "db", db, "replica", name, "operation", operation,
+						"outcome", outcome);
 			}
 		}
 		for (String operation : new String[] { "put", "get" }) {
@@ -148,8 +180,8 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 
 	@Override
 	public void onCheckpoint(String database, CheckpointMode mode, Duration duration, @Nullable Throwable failure) {
-		record(timer(LitestreamMetricNames.CHECKPOINT, "db", database, "mode", mode.name().toLowerCase(), "outcome", outcome(failure)),
-				duration);
+		record(timer(LitestreamMetricNames.CHECKPOINT, "db", database, "mode", mode.name().toLowerCase(), "outcome",
+				outcome(failure)), duration);
 	}
 
 	@Override
@@ -162,16 +194,18 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 
 	@Override
 	public void onSync(String database, String replica, Duration duration, @Nullable Throwable failure) {
-		record(timer(LitestreamMetricNames.SYNC, "db", database, "replica", replica, "outcome", outcome(failure)), duration);
+		record(timer(LitestreamMetricNames.SYNC, "db", database, "replica", replica, "outcome", outcome(failure)),
+				duration);
 	}
 
 	@Override
 	public void onReplicaOperation(String database, String replica, String operation, long bytes, Duration duration,
 			@Nullable Throwable failure) {
-		record(timer(LitestreamMetricNames.REPLICA_OPERATIONS, "db", database, "replica", replica, "operation", operation, "outcome",
-				outcome(failure)), duration);
+		record(timer(LitestreamMetricNames.REPLICA_OPERATIONS, "db", database, "replica", replica, "operation",
+				operation, "outcome", outcome(failure)), duration);
 		if (bytes > 0) {
-			Counter counter = counter(LitestreamMetricNames.REPLICA_BYTES, "db", database, "replica", replica, "operation", operation);
+			Counter counter = counter(LitestreamMetricNames.REPLICA_BYTES, "db", database, "replica", replica,
+					"operation", operation);
 			if (counter != null) {
 				counter.increment(bytes);
 			}
@@ -181,12 +215,14 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 	@Override
 	public void onSnapshot(String database, String replica, long bytes, Duration duration,
 			@Nullable Throwable failure) {
-		record(timer(LitestreamMetricNames.SNAPSHOT, "db", database, "replica", replica, "outcome", outcome(failure)), duration);
+		record(timer(LitestreamMetricNames.SNAPSHOT, "db", database, "replica", replica, "outcome", outcome(failure)),
+				duration);
 	}
 
 	@Override
 	public void onRetentionDeleted(String database, String replica, String kind, int count) {
-		Counter counter = counter(LitestreamMetricNames.RETENTION_DELETED, "db", database, "replica", replica, "kind", kind);
+		Counter counter = counter(LitestreamMetricNames.RETENTION_DELETED, "db", database, "replica", replica, "kind",
+				kind);
 		if (counter != null) {
 			counter.increment(count);
 		}
@@ -228,7 +264,8 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 			return null;
 		}
 		Counter.Builder builder = Counter.builder(name).tags(tags);
-		if (name.equals(LitestreamMetricNames.WAL_BYTES) || name.equals(LitestreamMetricNames.REPLICA_BYTES) || name.equals(LitestreamMetricNames.RESTORE_BYTES)) {
+		if (name.equals(LitestreamMetricNames.WAL_BYTES) || name.equals(LitestreamMetricNames.REPLICA_BYTES)
+				|| name.equals(LitestreamMetricNames.RESTORE_BYTES)) {
 			builder.baseUnit(BaseUnits.BYTES);
 		}
 		return builder.register(current);

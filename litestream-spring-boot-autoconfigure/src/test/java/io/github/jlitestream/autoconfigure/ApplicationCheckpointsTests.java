@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -18,9 +17,10 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * HikariCP pools on a replicated database leave checkpoints to the engine (SQLite's auto-checkpoint at twice the max
- * checkpoint page count), checked on a real connection; pools that choose for themselves, pools on other databases,
- * and every pool when the property turns it off, keep what they have.
+ * HikariCP pools on a replicated database leave checkpoints to the engine (SQLite's
+ * auto-checkpoint at twice the max checkpoint page count), checked on a real connection;
+ * pools that choose for themselves, pools on other databases, and every pool when the
+ * property turns it off, keep what they have.
  */
 class ApplicationCheckpointsTests {
 

@@ -1,17 +1,20 @@
 package io.github.jlitestream.autoconfigure;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.util.Base64;
 import java.util.List;
-
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.jlitestream.core.Compression;
 import io.github.jlitestream.core.DatabaseReplication;
 import io.github.jlitestream.core.ReplicaStatus;
 import io.github.jlitestream.core.ReplicationManager;
 import io.github.jlitestream.core.codec.Lz4FrameCodec;
+import io.github.jlitestream.core.codec.ReplicaCodec;
 import io.github.jlitestream.core.file.FileReplicaClient;
 import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.restore.RestoreProgress;
@@ -39,29 +42,32 @@ class LitestreamAutoConfigurationTests {
 
 	@Test
 	void replicatesConfiguredDatabase() {
-		this.runner.withPropertyValues("litestream.databases.app.path=" + this.dir.resolve("app.db"),
-				"litestream.databases.app.replicas[0].url=" + this.dir.resolve("replica").toUri(),
-				"litestream.databases.app.replicas[0].sync-interval=250ms").run((context) -> {
-					assertThat(context).hasSingleBean(ReplicationManager.class)
-						.hasSingleBean(LitestreamRestoreInitializer.class)
-						.hasSingleBean(ReplicationLifecycle.class);
-					ReplicationManager manager = context.getBean(ReplicationManager.class);
-					DatabaseReplication app = manager.database("app").orElseThrow();
-					assertThat(app.database().options().path()).isEqualTo(this.dir.resolve("app.db"));
-					assertThat(app.replicas()).singleElement().satisfies((replica) -> {
-						assertThat(replica.name()).isEqualTo("file");
-						assertThat(replica.options().syncInterval()).hasMillis(250);
-						assertThat(replica.client().location()).isEqualTo(this.dir.resolve("replica").toUri().toString());
-					});
-					assertThat(manager.isRunning()).isTrue();
+		this.runner
+			.withPropertyValues("litestream.databases.app.path=" + this.dir.resolve("app.db"),
+					"litestream.databases.app.replicas[0].url=" + this.dir.resolve("replica").toUri(),
+					"litestream.databases.app.replicas[0].sync-interval=250ms")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(ReplicationManager.class)
+					.hasSingleBean(LitestreamRestoreInitializer.class)
+					.hasSingleBean(ReplicationLifecycle.class);
+				ReplicationManager manager = context.getBean(ReplicationManager.class);
+				DatabaseReplication app = manager.database("app").orElseThrow();
+				assertThat(app.database().options().path()).isEqualTo(this.dir.resolve("app.db"));
+				assertThat(app.replicas()).singleElement().satisfies((replica) -> {
+					assertThat(replica.name()).isEqualTo("file");
+					assertThat(replica.options().syncInterval()).hasMillis(250);
+					assertThat(replica.client().location()).isEqualTo(this.dir.resolve("replica").toUri().toString());
 				});
+				assertThat(manager.isRunning()).isTrue();
+			});
 	}
 
 	@Test
 	void backsOffWhenDisabled() {
-		this.runner.withPropertyValues("litestream.enabled=false",
-				"litestream.databases.app.path=" + this.dir.resolve("app.db"),
-				"litestream.databases.app.replicas[0].url=file:///nowhere")
+		this.runner
+			.withPropertyValues("litestream.enabled=false",
+					"litestream.databases.app.path=" + this.dir.resolve("app.db"),
+					"litestream.databases.app.replicas[0].url=file:///nowhere")
 			.run((context) -> assertThat(context).doesNotHaveBean(ReplicationManager.class)
 				.doesNotHaveBean(LitestreamRestoreInitializer.class));
 	}
@@ -78,10 +84,13 @@ class LitestreamAutoConfigurationTests {
 	@Test
 	void replicatesTheDataSourceDatabaseByDefault() {
 		Path path = this.dir.resolve("default.db");
-		this.runner.withPropertyValues("spring.datasource.url=jdbc:sqlite:" + path,
-				"litestream.replicas[0].url=" + this.dir.resolve("replica").toUri(), "litestream.replicas[0].name=local")
+		this.runner
+			.withPropertyValues("spring.datasource.url=jdbc:sqlite:" + path,
+					"litestream.replicas[0].url=" + this.dir.resolve("replica").toUri(),
+					"litestream.replicas[0].name=local")
 			.run((context) -> {
-				DatabaseReplication replication = context.getBean(ReplicationManager.class).database("default")
+				DatabaseReplication replication = context.getBean(ReplicationManager.class)
+					.database("default")
 					.orElseThrow();
 				assertThat(replication.database().options().path()).isEqualTo(path);
 				assertThat(replication.replicas()).extracting((r) -> r.name()).containsExactly("local");
@@ -106,8 +115,9 @@ class LitestreamAutoConfigurationTests {
 		for (String suffix : new String[] { "", "-wal", "-shm" }) {
 			Files.deleteIfExists(Path.of(path + suffix));
 		}
-		this.runner.withPropertyValues("litestream.databases.app.path=" + path,
-				"litestream.databases.app.replicas[0].url=" + replica.toUri())
+		this.runner
+			.withPropertyValues("litestream.databases.app.path=" + path,
+					"litestream.databases.app.replicas[0].url=" + replica.toUri())
 			.withBean(DataSource.class, () -> {
 				// created after the restore: the file is already there
 				assertThat(path).exists();
@@ -148,9 +158,10 @@ class LitestreamAutoConfigurationTests {
 		for (String suffix : new String[] { "", "-wal", "-shm" }) {
 			Files.deleteIfExists(Path.of(path + suffix));
 		}
-		this.runner.withPropertyValues("litestream.databases.app.path=" + path,
-				"litestream.databases.app.replicas[0].url=" + replica.toUri(),
-				"litestream.databases.app.restore.generation=" + older)
+		this.runner
+			.withPropertyValues("litestream.databases.app.path=" + path,
+					"litestream.databases.app.replicas[0].url=" + replica.toUri(),
+					"litestream.databases.app.restore.generation=" + older)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(Sql.dump(path).get("notes")).containsExactly("1|older generation");
@@ -159,17 +170,19 @@ class LitestreamAutoConfigurationTests {
 
 	@Test
 	void rejectsAGenerationThatIsNoGenerationId() {
-		assertConfigurationFailure(List.of("litestream.databases.app.path=" + this.dir.resolve("app.db"),
-				"litestream.databases.app.replicas[0].url=" + this.dir.resolve("a").toUri(),
-				"litestream.databases.app.restore.generation=latest"),
+		assertConfigurationFailure(
+				List.of("litestream.databases.app.path=" + this.dir.resolve("app.db"),
+						"litestream.databases.app.replicas[0].url=" + this.dir.resolve("a").toUri(),
+						"litestream.databases.app.restore.generation=latest"),
 				"litestream.databases.app.restore.generation", "is not a generation id", "0a1b2c3d4e5f6071");
 	}
 
 	@Test
 	void startsEmptyWhenNoReplicaHasABackup() {
 		Path path = this.dir.resolve("data/app.db");
-		this.runner.withPropertyValues("litestream.databases.app.path=" + path,
-				"litestream.databases.app.replicas[0].url=" + this.dir.resolve("replica").toUri())
+		this.runner
+			.withPropertyValues("litestream.databases.app.path=" + path,
+					"litestream.databases.app.replicas[0].url=" + this.dir.resolve("replica").toUri())
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(path.getParent()).isDirectory();
@@ -192,14 +205,17 @@ class LitestreamAutoConfigurationTests {
 				Files.write(file, new byte[] { 4, 34, 77, 24, 100, 112, (byte) 185, 9, 9, 9 });
 			}
 		}
-		this.runner.withPropertyValues("litestream.databases.app.path=" + path,
-				"litestream.databases.app.replicas[0].url=" + replica.toUri())
+		this.runner
+			.withPropertyValues("litestream.databases.app.path=" + path,
+					"litestream.databases.app.replicas[0].url=" + replica.toUri())
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				Throwable failure = context.getStartupFailure();
 				FailureAnalysis analysis = new LitestreamRestoreFailureAnalyzer().analyze(failure);
-				assertThat(analysis.getDescription()).contains("Database 'app' (" + path + ") is missing and could not "
-						+ "be restored").contains(".wal.lz4").contains("damaged");
+				assertThat(analysis.getDescription())
+					.contains("Database 'app' (" + path + ") is missing and could not " + "be restored")
+					.contains(".wal.lz4")
+					.contains("damaged");
 				assertThat(analysis.getAction()).contains("litestream.databases.app.restore.mode=never");
 				assertThat(path).doesNotExist();
 			});
@@ -213,9 +229,10 @@ class LitestreamAutoConfigurationTests {
 		}
 		Path blocked = this.dir.resolve("blocked");
 		Files.writeString(blocked, "a file where the replica directory should be");
-		this.runner.withPropertyValues("litestream.databases.app.path=" + path,
-				"litestream.databases.app.replicas[0].url=" + blocked.toUri(),
-				"litestream.databases.app.replicas[0].sync-interval=50ms")
+		this.runner
+			.withPropertyValues("litestream.databases.app.path=" + path,
+					"litestream.databases.app.replicas[0].url=" + blocked.toUri(),
+					"litestream.databases.app.replicas[0].sync-interval=50ms")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				ReplicationManager manager = context.getBean(ReplicationManager.class);
@@ -232,35 +249,38 @@ class LitestreamAutoConfigurationTests {
 
 	@Test
 	void rejectsUnknownScheme() {
-		assertConfigurationFailure(List.of("litestream.databases.app.path=" + this.dir.resolve("app.db"),
-				"litestream.databases.app.replicas[0].url=gs://bucket/db"), "litestream.databases.app.replicas[0].url",
-				"unknown scheme 'gs'", "s3://bucket/prefix");
+		assertConfigurationFailure(
+				List.of("litestream.databases.app.path=" + this.dir.resolve("app.db"),
+						"litestream.databases.app.replicas[0].url=gs://bucket/db"),
+				"litestream.databases.app.replicas[0].url", "unknown scheme 'gs'", "s3://bucket/prefix");
 	}
 
 	@Test
 	void rejectsMissingDirectoryWithoutRestore() {
 		Path path = this.dir.resolve("missing/app.db");
-		assertConfigurationFailure(List.of("litestream.databases.app.path=" + path,
-				"litestream.databases.app.restore.mode=never",
-				"litestream.databases.app.replicas[0].url=" + this.dir.resolve("replica").toUri()),
+		assertConfigurationFailure(
+				List.of("litestream.databases.app.path=" + path, "litestream.databases.app.restore.mode=never",
+						"litestream.databases.app.replicas[0].url=" + this.dir.resolve("replica").toUri()),
 				"litestream.databases.app.path", "directory " + path.getParent() + " does not exist",
 				"restore.mode=if-missing");
 	}
 
 	@Test
 	void rejectsTwoReplicasWithOneName() {
-		assertConfigurationFailure(List.of("litestream.databases.app.path=" + this.dir.resolve("app.db"),
-				"litestream.databases.app.replicas[0].url=" + this.dir.resolve("a").toUri(),
-				"litestream.databases.app.replicas[1].url=" + this.dir.resolve("b").toUri()),
+		assertConfigurationFailure(
+				List.of("litestream.databases.app.path=" + this.dir.resolve("app.db"),
+						"litestream.databases.app.replicas[0].url=" + this.dir.resolve("a").toUri(),
+						"litestream.databases.app.replicas[1].url=" + this.dir.resolve("b").toUri()),
 				"litestream.databases.app.replicas[1].name", "another replica of database 'app' has this name",
 				"unique");
 	}
 
 	@Test
 	void rejectsNegativeInterval() {
-		assertConfigurationFailure(List.of("litestream.databases.app.path=" + this.dir.resolve("app.db"),
-				"litestream.databases.app.replicas[0].url=" + this.dir.resolve("a").toUri(),
-				"litestream.databases.app.replicas[0].sync-interval=-1s"),
+		assertConfigurationFailure(
+				List.of("litestream.databases.app.path=" + this.dir.resolve("app.db"),
+						"litestream.databases.app.replicas[0].url=" + this.dir.resolve("a").toUri(),
+						"litestream.databases.app.replicas[0].sync-interval=-1s"),
 				"litestream.databases.app.replicas[0].sync-interval", "must be a positive duration", "1s");
 	}
 
@@ -274,75 +294,79 @@ class LitestreamAutoConfigurationTests {
 
 	@Test
 	void rejectsInvalidS3Settings() {
-		assertConfigurationFailure(List.of("litestream.databases.app.path=" + this.dir.resolve("app.db"),
-				"litestream.databases.app.replicas[0].url=s3:///no-bucket"),
+		assertConfigurationFailure(
+				List.of("litestream.databases.app.path=" + this.dir.resolve("app.db"),
+						"litestream.databases.app.replicas[0].url=s3:///no-bucket"),
 				"litestream.databases.app.replicas[0].url", "bucket", "s3://bucket/prefix");
-		assertConfigurationFailure(List.of("litestream.databases.app.path=" + this.dir.resolve("app.db"),
-				"litestream.databases.app.replicas[0].url=s3://bucket/db",
-				"litestream.databases.app.replicas[0].endpoint=not a url"),
+		assertConfigurationFailure(
+				List.of("litestream.databases.app.path=" + this.dir.resolve("app.db"),
+						"litestream.databases.app.replicas[0].url=s3://bucket/db",
+						"litestream.databases.app.replicas[0].endpoint=not a url"),
 				"litestream.databases.app.replicas[0].endpoint", "not a valid endpoint URL", "http://127.0.0.1:9000");
 	}
 
 	@Test
 	void encryptsAndCompressesAsConfigured() throws Exception {
-		String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+		String key = Base64.getEncoder().encodeToString(new byte[32]);
 		Path keyFile = this.dir.resolve("key");
 		Files.writeString(keyFile, key + "\n");
 		Path path = this.dir.resolve("app.db");
 		try (Connection app = Sql.connect(path)) {
 			Sql.execute(app, "CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('top secret value')");
 		}
-		this.runner.withPropertyValues("litestream.databases.app.path=" + path,
-				"litestream.databases.app.replicas[0].url=" + this.dir.resolve("zstd").toUri(),
-				"litestream.databases.app.replicas[0].name=zstd",
-				"litestream.databases.app.replicas[0].compression=zstd",
-				"litestream.databases.app.replicas[0].encryption.key-file=" + keyFile,
-				"litestream.databases.app.replicas[1].url=" + this.dir.resolve("lz4").toUri(),
-				"litestream.databases.app.replicas[1].name=lz4",
-				"litestream.databases.app.replicas[1].encryption.key=" + key)
+		this.runner
+			.withPropertyValues("litestream.databases.app.path=" + path,
+					"litestream.databases.app.replicas[0].url=" + this.dir.resolve("zstd").toUri(),
+					"litestream.databases.app.replicas[0].name=zstd",
+					"litestream.databases.app.replicas[0].compression=zstd",
+					"litestream.databases.app.replicas[0].encryption.key-file=" + keyFile,
+					"litestream.databases.app.replicas[1].url=" + this.dir.resolve("lz4").toUri(),
+					"litestream.databases.app.replicas[1].name=lz4",
+					"litestream.databases.app.replicas[1].encryption.key=" + key)
 			.run((context) -> {
 				ReplicationManager manager = context.getBean(ReplicationManager.class);
-				assertThat(manager.database("app").orElseThrow().replicas()).allSatisfy((replica) -> {
-					assertThat(((io.github.jlitestream.core.codec.ReplicaCodec) replica.codec()).encrypted()).isTrue();
-				});
+				assertThat(manager.database("app").orElseThrow().replicas())
+					.allSatisfy((replica) -> assertThat(((ReplicaCodec) replica.codec()).encrypted()).isTrue());
 				assertThat(manager.database("app").orElseThrow().replicas().get(0).codec().compression())
-					.isEqualTo(io.github.jlitestream.core.Compression.ZSTD);
+					.isEqualTo(Compression.ZSTD);
 			});
 		try (var files = Files.walk(this.dir.resolve("zstd"))) {
 			List<Path> stored = files.filter(Files::isRegularFile).toList();
 			assertThat(stored).isNotEmpty().allSatisfy((file) -> {
 				assertThat(file.toString()).endsWith(".zst");
-				assertThat(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1))
+				assertThat(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1))
 					.doesNotContain("top secret value");
 			});
 		}
 		Files.delete(path);
 		Files.deleteIfExists(Path.of(path + "-wal"));
 		Files.deleteIfExists(Path.of(path + "-shm"));
-		this.runner.withPropertyValues("litestream.databases.app.path=" + path,
-				"litestream.databases.app.replicas[0].url=" + this.dir.resolve("zstd").toUri(),
-				"litestream.databases.app.replicas[0].compression=zstd",
-				"litestream.databases.app.replicas[0].encryption.key=" + key)
+		this.runner
+			.withPropertyValues("litestream.databases.app.path=" + path,
+					"litestream.databases.app.replicas[0].url=" + this.dir.resolve("zstd").toUri(),
+					"litestream.databases.app.replicas[0].compression=zstd",
+					"litestream.databases.app.replicas[0].encryption.key=" + key)
 			.run((context) -> assertThat(Sql.dump(path).get("t")).containsExactly("top secret value"));
 	}
 
 	@Test
 	void rejectsBadKeysWithoutShowingThem() {
-		String shortKey = java.util.Base64.getEncoder().encodeToString(new byte[16]);
-		this.runner.withPropertyValues("litestream.databases.app.path=" + this.dir.resolve("app.db"),
-				"litestream.databases.app.replicas[0].url=" + this.dir.resolve("a").toUri(),
-				"litestream.databases.app.replicas[0].encryption.key=" + shortKey)
+		String shortKey = Base64.getEncoder().encodeToString(new byte[16]);
+		this.runner
+			.withPropertyValues("litestream.databases.app.path=" + this.dir.resolve("app.db"),
+					"litestream.databases.app.replicas[0].url=" + this.dir.resolve("a").toUri(),
+					"litestream.databases.app.replicas[0].encryption.key=" + shortKey)
 			.run((context) -> {
 				FailureAnalysis analysis = new LitestreamFailureAnalyzer().analyze(context.getStartupFailure());
-				assertThat(analysis.getDescription())
-					.contains("litestream.databases.app.replicas[0].encryption.key")
+				assertThat(analysis.getDescription()).contains("litestream.databases.app.replicas[0].encryption.key")
 					.contains("must be 32 bytes")
 					.doesNotContain(shortKey);
 				assertThat(analysis.getAction()).contains("openssl rand -base64 32");
 			});
-		assertConfigurationFailure(List.of("litestream.databases.app.path=" + this.dir.resolve("app.db"),
-				"litestream.databases.app.replicas[0].url=" + this.dir.resolve("a").toUri(),
-				"litestream.databases.app.replicas[0].compression=brotli"),
+		assertConfigurationFailure(
+				List.of("litestream.databases.app.path=" + this.dir.resolve("app.db"),
+						"litestream.databases.app.replicas[0].url=" + this.dir.resolve("a").toUri(),
+						"litestream.databases.app.replicas[0].compression=brotli"),
 				"litestream.databases.app.replicas[0].compression", "unknown compression", "lz4");
 	}
 

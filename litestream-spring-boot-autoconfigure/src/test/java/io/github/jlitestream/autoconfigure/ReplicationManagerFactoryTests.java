@@ -19,9 +19,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * The exact text a user reads for each option the core refuses: the property, its value, the problem and what to
- * do, as the failure analyzer prints them; the boundary values pass, and when two values are wrong the first in the
- * order of the properties is the one reported.
+ * The exact text a user reads for each option the core refuses: the property, its value,
+ * the problem and what to do, as the failure analyzer prints them; the boundary values
+ * pass, and when two values are wrong the first in the order of the properties is the one
+ * reported.
  */
 class ReplicationManagerFactoryTests {
 
@@ -44,18 +45,18 @@ class ReplicationManagerFactoryTests {
 
 	@Test
 	void databaseDurationsMustBePositive() {
-		assertRefused((database) -> database.setMonitorInterval(Duration.ZERO), DATABASE + ".monitor-interval",
-				"PT0S", POSITIVE, USE_DURATION);
-		assertRefused((database) -> database.setMonitorInterval(null), DATABASE + ".monitor-interval", "null",
+		assertRefused((database) -> database.setMonitorInterval(Duration.ZERO), DATABASE + ".monitor-interval", "PT0S",
 				POSITIVE, USE_DURATION);
+		assertRefused((database) -> database.setMonitorInterval(null), DATABASE + ".monitor-interval", "null", POSITIVE,
+				USE_DURATION);
 		assertRefused((database) -> database.setCheckpointInterval(Duration.ofSeconds(-1)),
 				DATABASE + ".checkpoint-interval", "PT-1S", POSITIVE, USE_DURATION);
 	}
 
 	@Test
 	void pageCountsHaveTheirRanges() {
-		assertRefused((database) -> database.setMinCheckpointPageCount(0), DATABASE + ".min-checkpoint-page-count",
-				"0", "must be greater than 0", "Use a page count such as 1000.");
+		assertRefused((database) -> database.setMinCheckpointPageCount(0), DATABASE + ".min-checkpoint-page-count", "0",
+				"must be greater than 0", "Use a page count such as 1000.");
 		assertRefused((database) -> database.setMaxCheckpointPageCount(-1), DATABASE + ".max-checkpoint-page-count",
 				"-1", NOT_NEGATIVE, USE_ZERO_OR_PAGES);
 		assertRefused((database) -> database.setTruncatePageCount(-1), DATABASE + ".truncate-page-count", "-1",
@@ -100,7 +101,8 @@ class ReplicationManagerFactoryTests {
 				"jdbc:sqlite:" + this.dir.resolve("app.db"));
 		assertThatExceptionOfType(LitestreamConfigurationException.class)
 			.isThrownBy(() -> factory.create(ReplicationListener.NONE, Clock.systemUTC()))
-			.withMessage("Invalid Litestream configuration: litestream.replicas[0].sync-interval = 'PT0S': " + POSITIVE);
+			.withMessage(
+					"Invalid Litestream configuration: litestream.replicas[0].sync-interval = 'PT0S': " + POSITIVE);
 	}
 
 	@Test
@@ -165,9 +167,8 @@ class ReplicationManagerFactoryTests {
 			assertThat(manager.database("app").orElseThrow().database().options())
 				.isEqualTo(new DatabaseOptions(path, this.dir.resolve("meta"), Duration.ofNanos(1),
 						Duration.ofMillis(1), 1, 0, 0, DatabaseOptions.DEFAULT_BUSY_TIMEOUT));
-			assertThat(manager.database("app").orElseThrow().replicas().get(0).options())
-				.isEqualTo(new ReplicaOptions("r", Duration.ofNanos(1), Duration.ZERO, Duration.ZERO,
-						Duration.ofNanos(1)));
+			assertThat(manager.database("app").orElseThrow().replicas().get(0).options()).isEqualTo(
+					new ReplicaOptions("r", Duration.ofNanos(1), Duration.ZERO, Duration.ZERO, Duration.ofNanos(1)));
 		}
 		try (ReplicationManager manager = factory((database) -> replica(database).setCompressionLevel(1))
 			.create(ReplicationListener.NONE, Clock.systemUTC())) {

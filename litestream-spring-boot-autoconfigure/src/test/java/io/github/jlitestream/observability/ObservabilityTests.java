@@ -3,10 +3,10 @@ package io.github.jlitestream.observability;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
 import io.github.jlitestream.actuate.endpoint.LitestreamEndpoint;
 import io.github.jlitestream.autoconfigure.LitestreamAutoConfiguration;
@@ -18,6 +18,8 @@ import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.ReplicationManager;
 import io.github.jlitestream.core.SnapshotInfo;
 import io.github.jlitestream.core.WalSegmentInfo;
+import io.github.jlitestream.core.file.FileReplicaClient;
+import io.github.jlitestream.core.support.Harness;
 import io.github.jlitestream.core.support.Sql;
 import io.github.jlitestream.health.LitestreamHealthIndicator;
 import io.github.jlitestream.s3.testing.S3ProxyServer;
@@ -27,11 +29,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -41,8 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Metrics, health and the endpoint against a real S3 store (S3Proxy on loopback) that the tests cut off and bring
- * back.
+ * Metrics, health and the endpoint against a real S3 store (S3Proxy on loopback) that the
+ * tests cut off and bring back.
  */
 class ObservabilityTests {
 
@@ -75,8 +77,7 @@ class ObservabilityTests {
 					"litestream.databases.app.monitor-interval=50ms",
 					"litestream.databases.app.replicas[0].url=s3://" + bucket + "/app",
 					"litestream.databases.app.replicas[0].endpoint=" + s3.endpoint(),
-					"litestream.databases.app.replicas[0].sync-interval=100ms",
-					"litestream.health.max-lag=2s");
+					"litestream.databases.app.replicas[0].sync-interval=100ms", "litestream.health.max-lag=2s");
 	}
 
 	@Test
@@ -110,8 +111,10 @@ class ObservabilityTests {
 				}
 				waitFor(() -> lag(registry) == 0);
 				waitFor(() -> health.health(true).getStatus().equals(Status.UP));
-				assertThat(registry.get("litestream.sync").tags("db", "app", "replica", "s3", "outcome", "failure")
-					.timer().count()).isPositive();
+				assertThat(registry.get("litestream.sync")
+					.tags("db", "app", "replica", "s3", "outcome", "failure")
+					.timer()
+					.count()).isPositive();
 			});
 		}
 	}
@@ -139,8 +142,10 @@ class ObservabilityTests {
 				context.getBean(LitestreamEndpoint.class).action("app", "snapshot", null, null, null);
 				assertThat(snapshotAge(registry)).isLessThan(before).isLessThan(1.0);
 				assertThat(registry.get("litestream.wal.bytes").tags("db", "app").counter().count()).isPositive();
-				assertThat(registry.get("litestream.replica.bytes").tags("db", "app", "replica", "s3", "operation", "put")
-					.counter().count()).isPositive();
+				assertThat(registry.get("litestream.replica.bytes")
+					.tags("db", "app", "replica", "s3", "operation", "put")
+					.counter()
+					.count()).isPositive();
 				assertThat(registry.get("litestream.db.size").tags("db", "app").gauge().value()).isPositive();
 			});
 		}
@@ -196,8 +201,7 @@ class ObservabilityTests {
 	void restoreAtStartupIsCounted() throws Exception {
 		Path path = this.dir.resolve("app.db");
 		Path replica = this.dir.resolve("replica");
-		try (io.github.jlitestream.core.support.Harness harness = new io.github.jlitestream.core.support.Harness(path,
-				new io.github.jlitestream.core.file.FileReplicaClient(replica))) {
+		try (Harness harness = new Harness(path, new FileReplicaClient(replica))) {
 			harness.execute("CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('backed up')");
 			harness.sync();
 		}
@@ -217,18 +221,24 @@ class ObservabilityTests {
 				assertThat(registry.get("litestream.restore.bytes").tags("db", "app").counter().count())
 					.isEqualTo(Files.size(path));
 				assertThat(registry.get("litestream.retention.deleted")
-					.tags("db", "app", "replica", "file", "kind", "wal").counter().count()).isZero();
+					.tags("db", "app", "replica", "file", "kind", "wal")
+					.counter()
+					.count()).isZero();
 			});
 	}
 
 	private static double lag(MeterRegistry registry) {
-		return registry.get("litestream.replica.lag").tags("db", "app", "replica", "s3").timeGauge()
-			.value(java.util.concurrent.TimeUnit.SECONDS);
+		return registry.get("litestream.replica.lag")
+			.tags("db", "app", "replica", "s3")
+			.timeGauge()
+			.value(TimeUnit.SECONDS);
 	}
 
 	private static double snapshotAge(MeterRegistry registry) {
-		return registry.get("litestream.snapshot.age").tags("db", "app", "replica", "s3").timeGauge()
-			.value(java.util.concurrent.TimeUnit.SECONDS);
+		return registry.get("litestream.snapshot.age")
+			.tags("db", "app", "replica", "s3")
+			.timeGauge()
+			.value(TimeUnit.SECONDS);
 	}
 
 	private static long syncs(MeterRegistry registry) {

@@ -16,7 +16,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * The notes API: {@code GET /notes}, {@code POST /notes}, {@code GET|PUT|DELETE /notes/{id}}.
+ * The notes API: {@code GET /notes}, {@code POST /notes}, {@code GET|PUT|DELETE
+ * /notes/{id}}.
  *
  * @since 0.1.0
  */

@@ -10,8 +10,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * Notes in the {@code notes} table (created by {@code schema.sql} at startup), one statement per operation, so
- * every write is one short SQLite transaction.
+ * Notes in the {@code notes} table (created by {@code schema.sql} at startup), one
+ * statement per operation, so every write is one short SQLite transaction.
  *
  * @since 0.1.0
  */
@@ -51,8 +51,7 @@ public class NoteRepository {
 
 	/** Updates a note's title and body; empty when there is none with that id. */
 	public Optional<Note> update(long id, String title, String body) {
-		return this.jdbc
-			.sql("UPDATE notes SET title = ?, body = ?, updated_at = ? WHERE id = ? RETURNING " + COLUMNS)
+		return this.jdbc.sql("UPDATE notes SET title = ?, body = ?, updated_at = ? WHERE id = ? RETURNING " + COLUMNS)
 			.params(title, body, Instant.now().toString(), id)
 			.query(NoteRepository::note)
 			.optional();

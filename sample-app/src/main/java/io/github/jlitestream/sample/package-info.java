@@ -1,5 +1,6 @@
 /**
- * A notes service on SQLite whose database the Litestream starter restores at startup and replicates while it runs.
+ * A notes service on SQLite whose database the Litestream starter restores at startup and
+ * replicates while it runs.
  */
 @NullMarked
 package io.github.jlitestream.sample;

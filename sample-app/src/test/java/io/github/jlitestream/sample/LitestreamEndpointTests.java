@@ -15,7 +15,8 @@ import org.springframework.http.ResponseEntity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code /actuator/litestream} over HTTP: read access by default, write actions only when granted.
+ * {@code /actuator/litestream} over HTTP: read access by default, write actions only when
+ * granted.
  */
 class LitestreamEndpointTests {
 
@@ -24,8 +25,8 @@ class LitestreamEndpointTests {
 
 	@Test
 	void writeActionsAreRefusedWithoutAccess() {
-		try (SampleApp app = SampleApp.start(SampleApp.fileReplica(this.dir.resolve("app.db"),
-				this.dir.resolve("replica")))) {
+		try (SampleApp app = SampleApp
+			.start(SampleApp.fileReplica(this.dir.resolve("app.db"), this.dir.resolve("replica")))) {
 			Map<String, Object> status = get(app, "/actuator/litestream");
 			assertThat(status).containsKey("databases");
 			ResponseEntity<String> post = post(app, "/actuator/litestream/app", Map.of("action", "sync"));
@@ -53,18 +54,23 @@ class LitestreamEndpointTests {
 
 			Map<String, Object> listing = get(app, "/actuator/litestream/app");
 			assertThat(listing.toString()).contains("snapshots").contains("generation");
-			assertThat(app.client().get().uri("/actuator/litestream/nope").retrieve()
+			assertThat(app.client()
+				.get()
+				.uri("/actuator/litestream/nope")
+				.retrieve()
 				.onStatus(HttpStatusCode::isError, (request, response) -> {
 				})
-				.toBodilessEntity().getStatusCode().value()).isEqualTo(404);
+				.toBodilessEntity()
+				.getStatusCode()
+				.value()).isEqualTo(404);
 
 			ResponseEntity<String> restore = post(app, "/actuator/litestream/app",
 					Map.of("action", "restore", "timestamp", between.toString(), "path", copy.toString()));
 			assertThat(restore.getStatusCode().value()).as(restore.getBody()).isEqualTo(200);
 			assertThat(Sql.dump(copy).get("notes")).hasSize(1).first().asString().contains("first");
 
-			ResponseEntity<String> live = post(app, "/actuator/litestream/app", Map.of("action", "restore", "path",
-					this.dir.resolve("app.db").toString()));
+			ResponseEntity<String> live = post(app, "/actuator/litestream/app",
+					Map.of("action", "restore", "path", this.dir.resolve("app.db").toString()));
 			assertThat(live.getStatusCode().is2xxSuccessful()).isFalse();
 			assertThat(app.notes()).hasSize(2);
 		}

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.AfterAll;
@@ -20,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Tests for {@link NoteController}: the notes API of the running application, on its SQLite database.
+ * Tests for {@link NoteController}: the notes API of the running application, on its
+ * SQLite database.
  */
 class NoteControllerTests {
 
@@ -84,8 +84,7 @@ class NoteControllerTests {
 		assertThatExceptionOfType(HttpClientErrorException.NotFound.class)
 			.isThrownBy(() -> app.update(Long.MAX_VALUE, "x", "y"))
 			.satisfies((ex) -> assertThat(ex.getResponseBodyAsString()).contains("No note " + Long.MAX_VALUE));
-		assertThatExceptionOfType(HttpClientErrorException.NotFound.class)
-			.isThrownBy(() -> app.delete(Long.MAX_VALUE));
+		assertThatExceptionOfType(HttpClientErrorException.NotFound.class).isThrownBy(() -> app.delete(Long.MAX_VALUE));
 	}
 
 	@Test

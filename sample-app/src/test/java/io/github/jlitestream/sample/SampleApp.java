@@ -16,9 +16,10 @@ import org.springframework.http.MediaType;
 import org.springframework.web.client.RestClient;
 
 /**
- * The sample application, started in this JVM the way {@code java -jar} starts it (settings as command-line
- * arguments, which take precedence as environment variables would), on a free port, with a client for its API.
- * {@link #close()} shuts it down gracefully: the web server stops, then Litestream's final sync, then the DataSource.
+ * The sample application, started in this JVM the way {@code java -jar} starts it
+ * (settings as command-line arguments, which take precedence as environment variables
+ * would), on a free port, with a client for its API. {@link #close()} shuts it down
+ * gracefully: the web server stops, then Litestream's final sync, then the DataSource.
  */
 final class SampleApp implements AutoCloseable {
 
@@ -32,7 +33,10 @@ final class SampleApp implements AutoCloseable {
 		this.client = RestClient.builder().baseUrl("http://127.0.0.1:" + port).build();
 	}
 
-	/** Starts the application with these settings (such as {@code DB_PATH}), on a free port. */
+	/**
+	 * Starts the application with these settings (such as {@code DB_PATH}), on a free
+	 * port.
+	 */
 	static SampleApp start(Map<String, String> settings) {
 		return new SampleApp(new SpringApplicationBuilder(SampleApplication.class).main(SampleApplication.class)
 			.registerShutdownHook(false)
@@ -48,7 +52,10 @@ final class SampleApp implements AutoCloseable {
 		return arguments.toArray(String[]::new);
 	}
 
-	/** Settings of the default profile: this database, replicated to a file replica in this directory. */
+	/**
+	 * Settings of the default profile: this database, replicated to a file replica in
+	 * this directory.
+	 */
 	static Map<String, String> fileReplica(Path database, Path replica) {
 		Map<String, String> settings = new LinkedHashMap<>();
 		settings.put("DB_PATH", database.toString());
@@ -56,7 +63,10 @@ final class SampleApp implements AutoCloseable {
 		return settings;
 	}
 
-	/** Deletes a database file with its -wal and -shm files, as when a machine loses its disk. */
+	/**
+	 * Deletes a database file with its -wal and -shm files, as when a machine loses its
+	 * disk.
+	 */
 	static void deleteDatabase(Path database) throws IOException {
 		for (String suffix : new String[] { "", "-wal", "-shm" }) {
 			Files.deleteIfExists(Path.of(database + suffix));

@@ -20,9 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link SampleApplication} with another connection writing to its database while it runs (a script, a
- * migration tool, another process): the application keeps serving, waits for that writer's locks, and the replica
- * gets everything committed, whoever committed it.
+ * Tests for {@link SampleApplication} with another connection writing to its database
+ * while it runs (a script, a migration tool, another process): the application keeps
+ * serving, waits for that writer's locks, and the replica gets everything committed,
+ * whoever committed it.
  */
 class SampleApplicationOtherWriterTests {
 
@@ -45,7 +46,8 @@ class SampleApplicationOtherWriterTests {
 					.hasSize(21)
 					.contains("from another connection 1", "from another connection 10", "from the app 10");
 
-				// A long transaction of the other writer: the application's write waits for it instead of failing.
+				// A long transaction of the other writer: the application's write waits
+				// for it instead of failing.
 				Sql.execute(other, "BEGIN IMMEDIATE");
 				insert(other, "in a long transaction");
 				CompletableFuture<Note> waiting = CompletableFuture

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * Tests for {@link SampleApplication}: a graceful shutdown loses nothing, and a start on a missing database restores
- * it, from S3, from a file replica, and from a replica written by the real Litestream v0.3.13, before the first
- * request is served.
+ * Tests for {@link SampleApplication}: a graceful shutdown loses nothing, and a start on
+ * a missing database restores it, from S3, from a file replica, and from a replica
+ * written by the real Litestream v0.3.13, before the first request is served.
  */
 class SampleApplicationRestoreTests {
 
@@ -59,7 +60,8 @@ class SampleApplicationRestoreTests {
 			SampleApp.deleteDatabase(database);
 			try (SampleApp app = SampleApp.start(settings)) {
 				assertThat(app.notes()).isEqualTo(written);
-				assertThat(app.create("after the restore", "").id()).isGreaterThan(written.get(written.size() - 1).id());
+				assertThat(app.create("after the restore", "").id())
+					.isGreaterThan(written.get(written.size() - 1).id());
 			}
 		}
 	}
@@ -70,18 +72,24 @@ class SampleApplicationRestoreTests {
 		try (S3ProxyServer s3 = S3ProxyServer.startInMemory()) {
 			s3.createBucket("backups");
 			Path elsewhere = this.dir.resolve("elsewhere.db");
-			try (Harness harness = new Harness(elsewhere, s3.clientFactory().build().create("s3://backups/sample/app"))) {
+			try (Harness harness = new Harness(elsewhere,
+					s3.clientFactory().build().create("s3://backups/sample/app"))) {
 				harness.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, title TEXT)",
 						"INSERT INTO notes (title) VALUES ('backed up')");
 				harness.sync();
 			}
-			// S3Proxy checks signatures: the credentials the application signs with are spring.cloud.aws.credentials.*
-			assertThatException().isThrownBy(() -> SampleApp.start(s3Profile(s3, database, "not-the-secret-key")).close())
-				.satisfies((ex) -> assertThat(causes(ex)).anySatisfy((cause) -> assertThat(cause)
-					.isInstanceOf(LitestreamRestoreException.class)
-					.hasMessageContaining("Database 'app' (" + database + ") is missing and could not be restored")))
-				.satisfies((ex) -> assertThat(causes(ex)).anySatisfy(
-						(cause) -> assertThat(cause.getMessage()).contains("Status Code: 403")));
+			// S3Proxy checks signatures: the credentials the application signs with are
+			// spring.cloud.aws.credentials.*
+			assertThatException()
+				.isThrownBy(() -> SampleApp.start(s3Profile(s3, database, "not-the-secret-key")).close())
+				.satisfies(
+						(ex) -> assertThat(causes(ex))
+							.anySatisfy(
+									(cause) -> assertThat(cause).isInstanceOf(LitestreamRestoreException.class)
+										.hasMessageContaining("Database 'app' (" + database
+												+ ") is missing and could not be restored")))
+				.satisfies((ex) -> assertThat(causes(ex))
+					.anySatisfy((cause) -> assertThat(cause.getMessage()).contains("Status Code: 403")));
 			assertThat(database).doesNotExist();
 		}
 	}
@@ -121,7 +129,8 @@ class SampleApplicationRestoreTests {
 				for (int i = 1; i <= 20; i++) {
 					expected.add(insert(connection, "while litestream runs " + i, "wal " + "x".repeat(i * 100)));
 				}
-				Sql.execute(connection, "UPDATE notes SET body = 'changed' WHERE id = 3", "DELETE FROM notes WHERE id = 4");
+				Sql.execute(connection, "UPDATE notes SET body = 'changed' WHERE id = 3",
+						"DELETE FROM notes WHERE id = 4");
 				expected.set(2, new Note(3, expected.get(2).title(), "changed", expected.get(2).createdAt(),
 						expected.get(2).updatedAt()));
 				expected.remove(3);
@@ -149,7 +158,10 @@ class SampleApplicationRestoreTests {
 		assertThat(Sql.dump(restored)).isEqualTo(Sql.dump(database));
 	}
 
-	/** Writes, changes and deletes notes; the last is written right before the shutdown. Returns what is left. */
+	/**
+	 * Writes, changes and deletes notes; the last is written right before the shutdown.
+	 * Returns what is left.
+	 */
 	private static List<Note> writeNotesThenStop(SampleApp app) {
 		for (int i = 1; i <= 20; i++) {
 			app.create("note " + i, "body " + i + " " + "text ".repeat(i * 20));
@@ -229,7 +241,7 @@ class SampleApplicationRestoreTests {
 
 	private static void deleteRecursively(Path directory) throws Exception {
 		try (var files = Files.walk(directory)) {
-			for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+			for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
 				Files.delete(file);
 			}
 		}

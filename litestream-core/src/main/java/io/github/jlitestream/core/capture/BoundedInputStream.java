@@ -5,7 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Reads at most a given number of bytes of another stream, and fails if that stream ends sooner.
+ * Reads at most a given number of bytes of another stream, and fails if that stream ends
+ * sooner.
  */
 final class BoundedInputStream extends FilterInputStream {
 

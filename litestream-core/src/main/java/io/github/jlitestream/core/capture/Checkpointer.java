@@ -19,24 +19,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checkpoints a database without losing a committed frame, and backfills its whole WAL under SQLite's write lock
- * for a snapshot or a clean shutdown. Every method runs with {@link Database}'s lock held ({@link #checkpoint} also
- * with its checkpoint guard); it takes neither itself.
+ * Checkpoints a database without losing a committed frame, and backfills its whole WAL
+ * under SQLite's write lock for a snapshot or a clean shutdown. Every method runs with
+ * {@link Database}'s lock held ({@link #checkpoint} also with its checkpoint guard); it
+ * takes neither itself.
  */
 final class Checkpointer {
 
-	// Database's logger: the log categories that applications configured stay as they were.
+	// Database's logger: the log categories that applications configured stay as they
+	// were.
 	private static final Logger logger = LoggerFactory.getLogger(Database.class);
 
-	/** How long a restart or truncate checkpoint retries while readers hold back the backfill. */
+	/**
+	 * How long a restart or truncate checkpoint retries while readers hold back the
+	 * backfill.
+	 */
 	private static final Duration READER_WAIT = Duration.ofMillis(500);
 
 	/** How far apart those retries are. */
 	private static final Duration READER_RETRY_DELAY = Duration.ofMillis(20);
 
 	/**
-	 * How often, and how far apart, a checkpoint is tried again while another connection (the application's
-	 * auto-checkpoint) runs one: under a stream of commits that happens after almost every commit.
+	 * How often, and how far apart, a checkpoint is tried again while another connection
+	 * (the application's auto-checkpoint) runs one: under a stream of commits that
+	 * happens after almost every commit.
 	 */
 	private static final int CHECKPOINTER_RETRIES = 10;
 
@@ -83,16 +89,18 @@ final class Checkpointer {
 	}
 
 	/**
-	 * Backfills what the shadow WAL holds without blocking writers and, except in passive mode, then copies the WAL's
-	 * last frames while holding SQLite's write lock, backfills the rest, takes the read transaction again before any
-	 * writer can restart the WAL, and forces the restart, so that no committed frame can be lost.
+	 * Backfills what the shadow WAL holds without blocking writers and, except in passive
+	 * mode, then copies the WAL's last frames while holding SQLite's write lock,
+	 * backfills the rest, takes the read transaction again before any writer can restart
+	 * the WAL, and forces the restart, so that no committed frame can be lost.
 	 * @return whether a new WAL index started
 	 */
 	boolean checkpoint(EngineConnections sql, CheckpointMode mode) throws IOException, SQLException {
 		long started = System.nanoTime();
 		try {
-			// Most of the backfill runs without the write lock, up to a read mark at the end of what is copied, so
-			// writers wait only for the short locked phase below.
+			// Most of the backfill runs without the write lock, up to a read mark at the
+			// end of what is copied, so writers wait only for the short locked phase
+			// below.
 			this.copier.copy(sql, this.clock.instant());
 			sql.refreshRead();
 			this.copier.copy(sql, this.clock.instant());
@@ -102,8 +110,9 @@ final class Checkpointer {
 				unlocked = sql.checkpointUpToReadMark();
 			}
 			if (mode == CheckpointMode.PASSIVE) {
-				// No restart: each one starts a WAL index, and the upload after it carries the old index's tail and
-				// the new index's start, two objects instead of one. The WAL restarts at the max page count.
+				// No restart: each one starts a WAL index, and the upload after it
+				// carries the old index's tail and the new index's start, two objects
+				// instead of one. The WAL restarts at the max page count.
 				this.copier.passiveBackfilled();
 				logger.debug("db={} checkpoint mode={} unlocked={} ({} ms)", this.name, mode, unlocked,
 						(System.nanoTime() - started) / 1_000_000);
@@ -119,7 +128,8 @@ final class Checkpointer {
 				if (!SqliteErrors.isBusy(ex)) {
 					throw ex;
 				}
-				// Writers held the lock longer than the busy timeout: try again at the next sync.
+				// Writers held the lock longer than the busy timeout: try again at the
+				// next sync.
 				logger.debug("db={} checkpoint mode={} postponed: database busy", this.name, mode);
 				return false;
 			}
@@ -127,8 +137,10 @@ final class Checkpointer {
 			CheckpointResult result;
 			try {
 				result = backfillWholeWal(sql);
-				logger.debug("db={} checkpoint mode={} unlocked={} locked={} (unlocked phase {} ms, lock wait {} ms, "
-						+ "locked {} ms)", this.name, mode, unlocked, result, (lockRequested - started) / 1_000_000,
+				logger.debug(
+						"db={} checkpoint mode={} unlocked={} locked={} (unlocked phase {} ms, lock wait {} ms, "
+								+ "locked {} ms)",
+						this.name, mode, unlocked, result, (lockRequested - started) / 1_000_000,
 						(locked - lockRequested) / 1_000_000, (System.nanoTime() - locked) / 1_000_000);
 			}
 			finally {
@@ -140,10 +152,12 @@ final class Checkpointer {
 				long before = this.copier.walIndex();
 				this.copier.copy(sql, this.clock.instant());
 				restarted = this.copier.walIndex() != before;
-				// The read transaction taken after the full backfill reads the database file only (SQLite's read
-				// slot 0), which let the restart happen; there it blocks every backfill, and the application's
-				// auto-checkpoint sorted the whole WAL's frames after every commit before giving up (its writes fell
-				// to a quarter of their speed). Taken again now, it marks the new WAL's copied end.
+				// The read transaction taken after the full backfill reads the database
+				// file only (SQLite's read slot 0), which let the restart happen; there
+				// it blocks every backfill, and the application's auto-checkpoint sorted
+				// the whole WAL's frames after every commit before giving up (its writes
+				// fell to a quarter of their speed). Taken again now, it marks the new
+				// WAL's copied end.
 				this.mark.leaveDatabaseFile(sql, this.clock.instant());
 			}
 			this.lastCheckpointAt = this.clock.instant();
@@ -157,11 +171,13 @@ final class Checkpointer {
 	}
 
 	/**
-	 * Freezes the database file for a snapshot: under SQLite's write lock the whole WAL is copied and backfilled,
-	 * and the read transaction taken then keeps everyone from backfilling anything into the file until the snapshot
-	 * thaws it ({@link ReadMark#thaw()}).
+	 * Freezes the database file for a snapshot: under SQLite's write lock the whole WAL
+	 * is copied and backfilled, and the read transaction taken then keeps everyone from
+	 * backfilling anything into the file until the snapshot thaws it
+	 * ({@link ReadMark#thaw()}).
 	 * @return whether the shadow WAL changed
-	 * @throws LitestreamException when the WAL cannot be fully backfilled now: the snapshot is postponed
+	 * @throws LitestreamException when the WAL cannot be fully backfilled now: the
+	 * snapshot is postponed
 	 */
 	boolean freeze(EngineConnections sql, Instant noticedAt) throws IOException, SQLException {
 		boolean changed = this.copier.copy(sql, noticedAt);
@@ -169,9 +185,9 @@ final class Checkpointer {
 			sql.acquireWriteLock();
 		}
 		catch (SQLException ex) {
-			throw new LitestreamException("Snapshot of database '" + this.name + "' postponed: "
-					+ (SqliteErrors.isBusy(ex) ? "writers held SQLite's write lock longer than the busy timeout"
-							: ex.getMessage()),
+			throw new LitestreamException(
+					"Snapshot of database '" + this.name + "' postponed: " + (SqliteErrors.isBusy(ex)
+							? "writers held SQLite's write lock longer than the busy timeout" : ex.getMessage()),
 					ex);
 		}
 		CheckpointResult result;
@@ -184,16 +200,19 @@ final class Checkpointer {
 			sql.releaseWriteLock();
 		}
 		if (!result.fullyBackfilled()) {
-			throw new LitestreamException("Snapshot of database '" + this.name + "' postponed: only "
-					+ result.checkpointedFrames() + " of " + result.walFrames()
-					+ " WAL frames could be checkpointed into the database file (a read "
-					+ "transaction of the application holds the rest back); it is retried");
+			throw new LitestreamException(
+					"Snapshot of database '" + this.name + "' postponed: only " + result.checkpointedFrames() + " of "
+							+ result.walFrames() + " WAL frames could be checkpointed into the database file (a read "
+							+ "transaction of the application holds the rest back); it is retried");
 		}
 		this.mark.freeze();
 		return changed;
 	}
 
-	/** Takes SQLite's write lock and backfills the whole WAL, for the clean-shutdown record. */
+	/**
+	 * Takes SQLite's write lock and backfills the whole WAL, for the clean-shutdown
+	 * record.
+	 */
 	CheckpointResult backfillUnderWriteLock(EngineConnections sql) throws IOException, SQLException {
 		sql.acquireWriteLock();
 		CheckpointResult result;
@@ -207,11 +226,12 @@ final class Checkpointer {
 	}
 
 	/**
-	 * With SQLite's write lock held: copies the WAL's last frames, ends the read transaction and backfills the whole
-	 * WAL into the database file (retrying while the application's checkpoint or readers hold it back), then takes
-	 * the read transaction again, whatever failed: an engine without a read transaction cannot prove that the WAL
-	 * did not restart under frames it has not copied. Writers are held off, so the shadow WAL then holds the whole
-	 * WAL and the new read mark is at its end.
+	 * With SQLite's write lock held: copies the WAL's last frames, ends the read
+	 * transaction and backfills the whole WAL into the database file (retrying while the
+	 * application's checkpoint or readers hold it back), then takes the read transaction
+	 * again, whatever failed: an engine without a read transaction cannot prove that the
+	 * WAL did not restart under frames it has not copied. Writers are held off, so the
+	 * shadow WAL then holds the whole WAL and the new read mark is at its end.
 	 * @return the result of SQLite's last checkpoint
 	 */
 	private CheckpointResult backfillWholeWal(EngineConnections sql) throws IOException, SQLException {
@@ -222,8 +242,8 @@ final class Checkpointer {
 		try {
 			Failpoints.hit(Failpoints.CHECKPOINT_BACKFILL);
 			result = sql.checkpointPassive();
-			// The application's own (auto)checkpoint may still be running after its last commit: with writers held
-			// off, it ends within milliseconds.
+			// The application's own (auto)checkpoint may still be running after its last
+			// commit: with writers held off, it ends within milliseconds.
 			for (int attempt = 0; attempt < CHECKPOINTER_RETRIES && result.otherCheckpointerRunning(); attempt++) {
 				sleep(CHECKPOINTER_RETRY_DELAY);
 				result = sql.checkpointPassive();

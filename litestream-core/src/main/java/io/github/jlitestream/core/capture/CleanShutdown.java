@@ -15,9 +15,9 @@ import net.jpountz.xxhash.XXHashFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the engine knew when it last stopped cleanly: the position and the database file's fingerprint, written
- * after the whole WAL was backfilled. Read (and removed) at the next start, it proves continuity when SQLite has
- * deleted the WAL in the meantime.
+ * What the engine knew when it last stopped cleanly: the position and the database file's
+ * fingerprint, written after the whole WAL was backfilled. Read (and removed) at the next
+ * start, it proves continuity when SQLite has deleted the WAL in the meantime.
  *
  * @param generation the generation
  * @param index the last WAL index, fully copied
@@ -32,9 +32,10 @@ record CleanShutdown(Generation generation, long index, WalHeader walHeader, Str
 	private static final int HASH_CHUNK = 1024 * 1024;
 
 	/**
-	 * The database file's size and a hash of its content, read through the engine's own handle (closing another
-	 * descriptor of the file would drop SQLite's locks). Content, not metadata: a same-size change within one
-	 * timestamp tick (a second on several file systems) leaves identity, size and modification time as they were.
+	 * The database file's size and a hash of its content, read through the engine's own
+	 * handle (closing another descriptor of the file would drop SQLite's locks). Content,
+	 * not metadata: a same-size change within one timestamp tick (a second on several
+	 * file systems) leaves identity, size and modification time as they were.
 	 */
 	static String fingerprint(Path database, DatabaseFiles.Handle file) throws IOException {
 		long size = file.size();
@@ -56,9 +57,12 @@ record CleanShutdown(Generation generation, long index, WalHeader walHeader, Str
 
 	static void write(Path metaPath, CleanShutdown record) throws IOException {
 		Files.createDirectories(metaPath);
-		LocalFiles.writeAtomically(metaPath.resolve(FILE), (tmp) -> Files.write(tmp, List.of(record.generation().id(),
-				Long.toString(record.index()), HexFormat.of().formatHex(record.walHeader().bytes()),
-				record.fingerprint()), StandardCharsets.UTF_8), true);
+		LocalFiles.writeAtomically(metaPath.resolve(FILE),
+				(tmp) -> Files.write(tmp,
+						List.of(record.generation().id(), Long.toString(record.index()),
+								HexFormat.of().formatHex(record.walHeader().bytes()), record.fingerprint()),
+						StandardCharsets.UTF_8),
+				true);
 	}
 
 	/** Reads and deletes the record; null when there is none or it cannot be read. */

@@ -8,9 +8,10 @@ import io.github.jlitestream.core.Position;
 import org.jspecify.annotations.Nullable;
 
 /**
- * When the engine noticed each batch of commits, by the shadow WAL position that ends it, until every replica
- * holds it: a replica's lag is the age of the oldest commit beyond its position, measured from the commit, not from
- * the last upload, so it keeps growing while a store is unreachable.
+ * When the engine noticed each batch of commits, by the shadow WAL position that ends it,
+ * until every replica holds it: a replica's lag is the age of the oldest commit beyond
+ * its position, measured from the commit, not from the last upload, so it keeps growing
+ * while a store is unreachable.
  */
 final class CommitLog {
 
@@ -19,7 +20,8 @@ final class CommitLog {
 	synchronized void record(Position end, Instant noticedAt, boolean generationStarted) {
 		Instant since = noticedAt;
 		if (generationStarted && !this.marks.isEmpty()) {
-			// changes of the old generation not yet in a replica now reach it through the new snapshot
+			// changes of the old generation not yet in a replica now reach it through the
+			// new snapshot
 			since = this.marks.peekFirst().noticedAt();
 			this.marks.clear();
 		}

@@ -25,12 +25,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One SQLite database under replication: holds the long-running read transaction, copies committed WAL frames
- * into the shadow WAL, starts generations when continuity is lost, and checkpoints. Replicas read the shadow WAL
- * through it. Thread-safe; {@link #sync()} is normally called by the database's monitor thread.
+ * One SQLite database under replication: holds the long-running read transaction, copies
+ * committed WAL frames into the shadow WAL, starts generations when continuity is lost,
+ * and checkpoints. Replicas read the shadow WAL through it. Thread-safe; {@link #sync()}
+ * is normally called by the database's monitor thread.
  * <p>
- * It holds the locks, the connections and the open and close; {@link WalCopier} copies and judges continuity,
- * {@link ReadMark} keeps the read transaction that the judgement rests on, {@link Checkpointer} checkpoints.
+ * It holds the locks, the connections and the open and close; {@link WalCopier} copies
+ * and judges continuity, {@link ReadMark} keeps the read transaction that the judgement
+ * rests on, {@link Checkpointer} checkpoints.
  *
  * @since 0.1.0
  */
@@ -51,9 +53,9 @@ public final class Database implements AutoCloseable {
 	private final ReentrantLock lock = new ReentrantLock();
 
 	/**
-	 * Held by a snapshot while it reads the frozen database file, by a checkpoint (which ends the read transaction
-	 * and backfills) and by the stop: one at a time, since a second snapshot's backfill would change the file the
-	 * first one is reading.
+	 * Held by a snapshot while it reads the frozen database file, by a checkpoint (which
+	 * ends the read transaction and backfills) and by the stop: one at a time, since a
+	 * second snapshot's backfill would change the file the first one is reading.
 	 */
 	private final ReentrantLock checkpointGuard = new ReentrantLock();
 
@@ -71,7 +73,10 @@ public final class Database implements AutoCloseable {
 
 	private DatabaseFiles.@Nullable Handle file;
 
-	/** Set by {@link #quiesce()}: the last frames are copied and the clean shutdown is recorded. */
+	/**
+	 * Set by {@link #quiesce()}: the last frames are copied and the clean shutdown is
+	 * recorded.
+	 */
 	private boolean quiesced;
 
 	private volatile @Nullable Instant lastSyncAt;
@@ -98,18 +103,20 @@ public final class Database implements AutoCloseable {
 	}
 
 	/**
-	 * Opens the database for replication: switches it to WAL mode, takes the read transaction and checks whether
-	 * the local generation continues where the WAL stands.
+	 * Opens the database for replication: switches it to WAL mode, takes the read
+	 * transaction and checks whether the local generation continues where the WAL stands.
 	 */
 	public void open() {
 		open(null);
 	}
 
 	/**
-	 * Opens the database again after it was deleted or replaced under the engine. Unlike {@link #open()} it never
-	 * creates the file (an empty database the engine made itself would be replicated as the newest state, while the
-	 * application may still write to the deleted file), and a replaced file always starts a new generation: even
-	 * when a WAL left beside it matches the shadow WAL, it belonged to the file that was replaced.
+	 * Opens the database again after it was deleted or replaced under the engine. Unlike
+	 * {@link #open()} it never creates the file (an empty database the engine made itself
+	 * would be replicated as the newest state, while the application may still write to
+	 * the deleted file), and a replaced file always starts a new generation: even when a
+	 * WAL left beside it matches the shadow WAL, it belonged to the file that was
+	 * replaced.
 	 * @param reason why the database is reopened, the new generation's reason
 	 */
 	public void reopen(String reason) {
@@ -145,14 +152,17 @@ public final class Database implements AutoCloseable {
 		}
 	}
 
-	/** Adds a callback run after each sync that changed the shadow WAL or the generation. */
+	/**
+	 * Adds a callback run after each sync that changed the shadow WAL or the generation.
+	 */
 	public void onChange(Runnable callback) {
 		this.changeListeners.add(callback);
 	}
 
 	/**
-	 * Copies newly committed WAL frames into the shadow WAL, starting a new generation or WAL index when needed,
-	 * then checkpoints when the WAL has grown past a threshold or the database is idle.
+	 * Copies newly committed WAL frames into the shadow WAL, starting a new generation or
+	 * WAL index when needed, then checkpoints when the WAL has grown past a threshold or
+	 * the database is idle.
 	 * @return whether the shadow WAL or the generation changed
 	 */
 	public boolean sync() {
@@ -160,8 +170,9 @@ public final class Database implements AutoCloseable {
 	}
 
 	/**
-	 * Copies newly committed WAL frames into the shadow WAL now, without checkpointing: an upload that starts next
-	 * then carries every commit made until now, not only those the monitor has copied.
+	 * Copies newly committed WAL frames into the shadow WAL now, without checkpointing:
+	 * an upload that starts next then carries every commit made until now, not only those
+	 * the monitor has copied.
 	 */
 	public void copyNow() {
 		copy(false);
@@ -184,7 +195,8 @@ public final class Database implements AutoCloseable {
 	}
 
 	/**
-	 * Checkpoints now in the given mode; a checkpoint that would interrupt a running snapshot is skipped.
+	 * Checkpoints now in the given mode; a checkpoint that would interrupt a running
+	 * snapshot is skipped.
 	 * @return whether a new WAL index started
 	 */
 	public boolean checkpoint(CheckpointMode mode) {
@@ -195,9 +207,11 @@ public final class Database implements AutoCloseable {
 	}
 
 	/**
-	 * Runs {@code change} under the lock, then tells the change listeners when it changed the shadow WAL or the
-	 * generation: outside the lock, since they wake replica threads that take it.
-	 * @param failure the start of the message of a failure, followed by the name and the cause
+	 * Runs {@code change} under the lock, then tells the change listeners when it changed
+	 * the shadow WAL or the generation: outside the lock, since they wake replica threads
+	 * that take it.
+	 * @param failure the start of the message of a failure, followed by the name and the
+	 * cause
 	 */
 	private boolean changeLocked(String failure, LockedChange change) {
 		boolean changed;
@@ -229,8 +243,8 @@ public final class Database implements AutoCloseable {
 	}
 
 	/**
-	 * The time the engine noticed the oldest commit beyond {@code position}, or null when nothing committed is
-	 * beyond it: the measure of a replica's lag.
+	 * The time the engine noticed the oldest commit beyond {@code position}, or null when
+	 * nothing committed is beyond it: the measure of a replica's lag.
 	 */
 	public @Nullable Instant oldestCommitAfter(@Nullable Position position) {
 		return this.commits.oldestAfter(position);
@@ -242,7 +256,8 @@ public final class Database implements AutoCloseable {
 	}
 
 	/**
-	 * The committed size of a WAL index's shadow, or -1 when the engine no longer (or never) had it.
+	 * The committed size of a WAL index's shadow, or -1 when the engine no longer (or
+	 * never) had it.
 	 */
 	public long shadowSize(Generation generation, long index) throws IOException {
 		this.lock.lock();
@@ -258,12 +273,18 @@ public final class Database implements AutoCloseable {
 		}
 	}
 
-	/** Opens {@code length} bytes of a WAL index's shadow at {@code offset}, which the caller got from this. */
+	/**
+	 * Opens {@code length} bytes of a WAL index's shadow at {@code offset}, which the
+	 * caller got from this.
+	 */
 	public InputStream openShadow(Generation generation, long index, long offset, long length) throws IOException {
 		return this.local.openShadow(generation, index, offset, length);
 	}
 
-	/** Deletes local shadow WAL files of the current generation below {@code index}: every replica has them. */
+	/**
+	 * Deletes local shadow WAL files of the current generation below {@code index}: every
+	 * replica has them.
+	 */
 	public void releaseShadowBefore(Generation generation, long index) throws IOException {
 		this.lock.lock();
 		try {
@@ -278,13 +299,16 @@ public final class Database implements AutoCloseable {
 	}
 
 	/**
-	 * Runs {@code reader} on a frozen database file that holds exactly the state at the position it is given: under
-	 * SQLite's write lock the whole WAL is copied and backfilled, and the read transaction taken then keeps everyone
-	 * from backfilling anything into the file until the reader is done (writers go on, into the WAL). The snapshot
-	 * is thus restorable on its own, before any segment of its index is in the store.
-	 * @throws LitestreamException when the WAL cannot be fully backfilled now (a long-running read transaction of
-	 * the application, or writers holding the lock): the snapshot is postponed, never taken from a file that may be
-	 * half-way through a checkpoint
+	 * Runs {@code reader} on a frozen database file that holds exactly the state at the
+	 * position it is given: under SQLite's write lock the whole WAL is copied and
+	 * backfilled, and the read transaction taken then keeps everyone from backfilling
+	 * anything into the file until the reader is done (writers go on, into the WAL). The
+	 * snapshot is thus restorable on its own, before any segment of its index is in the
+	 * store.
+	 * @throws LitestreamException when the WAL cannot be fully backfilled now (a
+	 * long-running read transaction of the application, or writers holding the lock): the
+	 * snapshot is postponed, never taken from a file that may be half-way through a
+	 * checkpoint
 	 */
 	public <T> T readSnapshot(SnapshotReader<T> reader) throws IOException {
 		this.checkpointGuard.lock();
@@ -386,11 +410,13 @@ public final class Database implements AutoCloseable {
 	}
 
 	/**
-	 * Prepares the end of replication: copies the WAL's last frames and backfills the whole WAL under SQLite's
-	 * write lock, and records the database file's fingerprint, so that the next start can prove that nothing changed
-	 * meanwhile and keep the generation even though SQLite deletes the WAL when the last connection closes. The
-	 * connections stay open: the replicas upload what was copied here before {@link #close()}, so a graceful stop
-	 * loses nothing. Commits after this go to the WAL and reach the replicas at the next start. Once per open.
+	 * Prepares the end of replication: copies the WAL's last frames and backfills the
+	 * whole WAL under SQLite's write lock, and records the database file's fingerprint,
+	 * so that the next start can prove that nothing changed meanwhile and keep the
+	 * generation even though SQLite deletes the WAL when the last connection closes. The
+	 * connections stay open: the replicas upload what was copied here before
+	 * {@link #close()}, so a graceful stop loses nothing. Commits after this go to the
+	 * WAL and reach the replicas at the next start. Once per open.
 	 * @return whether the shadow WAL changed
 	 */
 	public boolean quiesce() {
@@ -402,9 +428,10 @@ public final class Database implements AutoCloseable {
 				this.quiesced = true;
 				Position was = position();
 				try {
-					// The read transaction taken after the full backfill keeps everyone from backfilling into the
-					// database file (writers go on, into the WAL), so the fingerprint is that of the state the shadow
-					// WAL ends with.
+					// The read transaction taken after the full backfill keeps everyone
+					// from backfilling into the database file (writers go on, into the
+					// WAL), so the fingerprint is that of the state the shadow WAL ends
+					// with.
 					if (this.checkpointer.backfillUnderWriteLock(requireConnections()).fullyBackfilled()) {
 						this.copier.recordCleanShutdown(requireFile());
 					}
@@ -472,7 +499,8 @@ public final class Database implements AutoCloseable {
 	public interface SnapshotReader<T> {
 
 		/**
-		 * Reads the database file; every change in it is in the shadow WAL at or before {@code position}.
+		 * Reads the database file; every change in it is in the shadow WAL at or before
+		 * {@code position}.
 		 */
 		T read(Position position, InputStream databaseFile) throws IOException;
 

@@ -4,8 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Streams the database file from byte 0 to the size it had when the stream was opened, through the process-wide
- * handle (see {@link DatabaseFiles}). Closing it leaves the handle open.
+ * Streams the database file from byte 0 to the size it had when the stream was opened,
+ * through the process-wide handle (see {@link DatabaseFiles}). Closing it leaves the
+ * handle open.
  */
 final class DatabaseFileInputStream extends InputStream {
 
@@ -33,7 +34,8 @@ final class DatabaseFileInputStream extends InputStream {
 		}
 		int n = this.handle.read(this.position, b, off, (int) Math.min(len, this.size - this.position));
 		if (n <= 0) {
-			return -1; // the file shrank under a checkpoint; the WAL replay restores those pages
+			// the file shrank under a checkpoint; the WAL replay restores those pages
+			return -1;
 		}
 		this.position += n;
 		return n;

@@ -11,10 +11,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.github.jlitestream.core.LitestreamException;
 
 /**
- * One read handle per database file (per inode) for the life of the process. Closing any descriptor of a file drops
- * every POSIX lock the process holds on it, SQLite's included, so the engine opens the database file once and never
- * closes it. A {@link RandomAccessFile} rather than a {@code FileChannel}: an interrupted thread closes a channel,
- * which would drop the locks just the same.
+ * One read handle per database file (per inode) for the life of the process. Closing any
+ * descriptor of a file drops every POSIX lock the process holds on it, SQLite's included,
+ * so the engine opens the database file once and never closes it. A
+ * {@link RandomAccessFile} rather than a {@code FileChannel}: an interrupted thread
+ * closes a channel, which would drop the locks just the same.
  */
 final class DatabaseFiles {
 
@@ -23,15 +24,19 @@ final class DatabaseFiles {
 	private DatabaseFiles() {
 	}
 
-	/** Returns the identity of the file at {@code path} (device and inode where the platform has them). */
 	/**
-	 * Refuses a path the engine cannot replicate: its directory is missing, it is not a regular file, or, when the
-	 * engine opens it again after it was deleted or replaced, no file is there (the engine never creates it then).
+	 * Returns the identity of the file at {@code path} (device and inode where the
+	 * platform has them).
+	 */
+	/**
+	 * Refuses a path the engine cannot replicate: its directory is missing, it is not a
+	 * regular file, or, when the engine opens it again after it was deleted or replaced,
+	 * no file is there (the engine never creates it then).
 	 */
 	static void requireReplicable(Path path, boolean reopening) {
 		if (!Files.isDirectory(path.getParent())) {
-			throw new LitestreamException("Cannot replicate " + path + ": directory " + path.getParent()
-					+ " does not exist");
+			throw new LitestreamException(
+					"Cannot replicate " + path + ": directory " + path.getParent() + " does not exist");
 		}
 		if (reopening && !Files.exists(path)) {
 			throw new LitestreamException("Cannot replicate " + path + ": the database file was deleted; "
@@ -75,7 +80,10 @@ final class DatabaseFiles {
 			return this.file.length();
 		}
 
-		/** Reads up to {@code length} bytes at {@code position}; fewer only at the end of the file. */
+		/**
+		 * Reads up to {@code length} bytes at {@code position}; fewer only at the end of
+		 * the file.
+		 */
 		synchronized int read(long position, byte[] buffer, int offset, int length) throws IOException {
 			this.file.seek(position);
 			int total = 0;

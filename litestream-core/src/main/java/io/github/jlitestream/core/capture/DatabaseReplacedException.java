@@ -3,8 +3,8 @@ package io.github.jlitestream.core.capture;
 import io.github.jlitestream.core.LitestreamException;
 
 /**
- * The database file was deleted or replaced by another file while it was replicated; the engine reopens it and
- * starts a new generation.
+ * The database file was deleted or replaced by another file while it was replicated; the
+ * engine reopens it and starts a new generation.
  *
  * @since 0.1.0
  */

@@ -13,15 +13,19 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 
 /**
- * The engine's two SQLite connections to a database: the reader holds the long-running read transaction that stops
- * other connections from restarting the WAL under the engine, and runs checkpoints; the locker takes SQLite's write
- * lock (by a write that is always rolled back) and makes the forced writes that start a new WAL.
+ * The engine's two SQLite connections to a database: the reader holds the long-running
+ * read transaction that stops other connections from restarting the WAL under the engine,
+ * and runs checkpoints; the locker takes SQLite's write lock (by a write that is always
+ * rolled back) and makes the forced writes that start a new WAL.
  */
 final class EngineConnections implements AutoCloseable {
 
 	private Connection reader;
 
-	/** A second reader: the read transaction moves to it, so that the engine never holds no read mark at all. */
+	/**
+	 * A second reader: the read transaction moves to it, so that the engine never holds
+	 * no read mark at all.
+	 */
 	private Connection spare;
 
 	private final Connection locker;
@@ -115,7 +119,10 @@ final class EngineConnections implements AutoCloseable {
 		return this.pageSize;
 	}
 
-	/** Starts the long-running read transaction; the SELECT is what takes SQLite's read lock. */
+	/**
+	 * Starts the long-running read transaction; the SELECT is what takes SQLite's read
+	 * lock.
+	 */
 	void beginRead() throws SQLException {
 		this.reader.setAutoCommit(false);
 		try (Statement statement = this.reader.createStatement();
@@ -125,9 +132,10 @@ final class EngineConnections implements AutoCloseable {
 	}
 
 	/**
-	 * Moves the read transaction to the WAL's current end without ever holding none: the spare connection starts
-	 * its transaction before the old one ends. While the engine holds a mark, no one can restart the WAL, so frames
-	 * it has not copied yet stay in place.
+	 * Moves the read transaction to the WAL's current end without ever holding none: the
+	 * spare connection starts its transaction before the old one ends. While the engine
+	 * holds a mark, no one can restart the WAL, so frames it has not copied yet stay in
+	 * place.
 	 */
 	void refreshRead() throws SQLException {
 		Connection previous = this.reader;
@@ -156,8 +164,9 @@ final class EngineConnections implements AutoCloseable {
 	}
 
 	/**
-	 * A passive checkpoint that runs while the engine keeps its read mark: it backfills up to that mark (everything
-	 * the engine has copied) without taking SQLite's write lock, so writers go on.
+	 * A passive checkpoint that runs while the engine keeps its read mark: it backfills
+	 * up to that mark (everything the engine has copied) without taking SQLite's write
+	 * lock, so writers go on.
 	 */
 	CheckpointResult checkpointUpToReadMark() throws SQLException {
 		return passiveCheckpoint(this.locker);
@@ -169,7 +178,10 @@ final class EngineConnections implements AutoCloseable {
 		}
 	}
 
-	/** Takes SQLite's write lock: application writers wait (busy) until {@link #releaseWriteLock()}. */
+	/**
+	 * Takes SQLite's write lock: application writers wait (busy) until
+	 * {@link #releaseWriteLock()}.
+	 */
 	void acquireWriteLock() throws SQLException {
 		this.locker.setAutoCommit(false);
 		try (Statement statement = this.locker.createStatement()) {
@@ -201,8 +213,9 @@ final class EngineConnections implements AutoCloseable {
 	}
 
 	/**
-	 * Writes to {@code _litestream_seq}, so that SQLite starts a new WAL lifetime when the old one is fully
-	 * backfilled; with {@code shrink} the WAL file is cut down to what that write needs.
+	 * Writes to {@code _litestream_seq}, so that SQLite starts a new WAL lifetime when
+	 * the old one is fully backfilled; with {@code shrink} the WAL file is cut down to
+	 * what that write needs.
 	 */
 	void forceWrite(boolean shrink) throws SQLException {
 		try (Statement statement = this.locker.createStatement()) {

@@ -15,8 +15,9 @@ import io.github.jlitestream.core.util.LocalFiles;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The engine's local directory beside a database ({@code .<db>-litestream}, Litestream's layout): the
- * {@code generation} file and the shadow WAL files {@code generations/<generation>/wal/<index>.wal}.
+ * The engine's local directory beside a database ({@code .<db>-litestream}, Litestream's
+ * layout): the {@code generation} file and the shadow WAL files
+ * {@code generations/<generation>/wal/<index>.wal}.
  */
 final class LocalState {
 

@@ -3,8 +3,9 @@ package io.github.jlitestream.core.capture;
 import java.sql.SQLException;
 
 /**
- * What a failed SQLite call means, read from the driver's message: sqlite-jdbc reports SQLite's result code in the
- * text, and the code alone decides whether the engine retries, postpones or gives up.
+ * What a failed SQLite call means, read from the driver's message: sqlite-jdbc reports
+ * SQLite's result code in the text, and the code alone decides whether the engine
+ * retries, postpones or gives up.
  */
 final class SqliteErrors {
 

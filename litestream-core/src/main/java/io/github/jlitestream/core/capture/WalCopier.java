@@ -23,14 +23,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies committed WAL frames into the shadow WAL and decides, at each copy, whether the WAL still continues what
- * was copied before: the same lifetime, one restart (the next WAL index) or neither, which starts a new generation.
- * At open it picks up the local generation when the WAL provably continues where its shadow ends. What it may
- * accept depends on the {@link ReadMark}, which it creates. Every method runs with {@link Database}'s lock held.
+ * Copies committed WAL frames into the shadow WAL and decides, at each copy, whether the
+ * WAL still continues what was copied before: the same lifetime, one restart (the next
+ * WAL index) or neither, which starts a new generation. At open it picks up the local
+ * generation when the WAL provably continues where its shadow ends. What it may accept
+ * depends on the {@link ReadMark}, which it creates. Every method runs with
+ * {@link Database}'s lock held.
  */
 final class WalCopier {
 
-	// Database's logger: the log categories that applications configured stay as they were.
+	// Database's logger: the log categories that applications configured stay as they
+	// were.
 	private static final Logger logger = LoggerFactory.getLogger(Database.class);
 
 	private final String name;
@@ -55,14 +58,20 @@ final class WalCopier {
 
 	private @Nullable ShadowWal shadow;
 
-	/** Set when a clean-shutdown record proved that the database did not change while the engine was stopped. */
+	/**
+	 * Set when a clean-shutdown record proved that the database did not change while the
+	 * engine was stopped.
+	 */
 	private boolean resumedAfterCleanShutdown;
 
 	private @Nullable String pendingGenerationReason = "no generation exists";
 
 	private Instant lastChangeAt;
 
-	/** The shadow WAL's size at the last passive checkpoint of its index (which backfilled that far). */
+	/**
+	 * The shadow WAL's size at the last passive checkpoint of its index (which backfilled
+	 * that far).
+	 */
 	private long passiveBackfilledUpTo;
 
 	WalCopier(String name, DatabaseOptions options, ReplicationListener listener, LocalState local, CommitLog commits,
@@ -76,7 +85,9 @@ final class WalCopier {
 		this.lastChangeAt = createdAt;
 	}
 
-	/** The engine's read transaction, by which this copier judges a changed WAL header. */
+	/**
+	 * The engine's read transaction, by which this copier judges a changed WAL header.
+	 */
 	ReadMark mark() {
 		return this.mark;
 	}
@@ -120,7 +131,10 @@ final class WalCopier {
 		this.passiveBackfilledUpTo = requireShadow().size();
 	}
 
-	/** Remembers the identity of the database file just opened: a copy that finds another file there stops. */
+	/**
+	 * Remembers the identity of the database file just opened: a copy that finds another
+	 * file there stops.
+	 */
 	void expectFile(Object fileKey) {
 		this.fileKey = fileKey;
 	}
@@ -131,7 +145,8 @@ final class WalCopier {
 	}
 
 	/**
-	 * Copies newly committed WAL frames into the shadow WAL, starting a new WAL index or generation when needed.
+	 * Copies newly committed WAL frames into the shadow WAL, starting a new WAL index or
+	 * generation when needed.
 	 * @return whether the shadow WAL or the generation changed
 	 */
 	boolean copy(EngineConnections sql, Instant noticedAt) throws IOException, SQLException {
@@ -162,7 +177,10 @@ final class WalCopier {
 		}
 	}
 
-	/** Copies frames within the current generation, or says why a new generation must start. */
+	/**
+	 * Copies frames within the current generation, or says why a new generation must
+	 * start.
+	 */
 	private Continuation copyContinuing(FileChannel wal, WalHeader header) throws IOException {
 		ShadowWal current = requireShadow();
 		long copied = 0;
@@ -180,25 +198,28 @@ final class WalCopier {
 		}
 		OptionalInt restarts = header.restartsSince(current.header());
 		if (this.resumedAfterCleanShutdown) {
-			// The whole WAL was backfilled at the clean shutdown and the database file is unchanged since, so any WAL
-			// now continues it: one created anew (random salts) or restarted once. Restarted more often (an
-			// application truncating the WAL twice) loses nothing either, but a restore cannot tell that from a
+			// The whole WAL was backfilled at the clean shutdown and the database file is
+			// unchanged since, so any WAL now continues it: one created anew (random
+			// salts) or restarted once. Restarted more often (an application truncating
+			// the WAL twice) loses nothing either, but a restore cannot tell that from a
 			// skipped lifetime, so the generation ends there.
 			if (restarts.isPresent() && restarts.getAsInt() != 1) {
 				return Continuation.broken("wal restarted " + restarts.getAsInt() + " times while not running");
 			}
 		}
 		else {
-			// Each restart gives the next header salt-1 one more (walRestartHdr). Two or more mean restarts the
-			// engine did not see, which a restore cannot tell from a skipped lifetime. A header that does not descend
-			// at all comes from a connection that never restarted the WAL itself writing after another one's
-			// TRUNCATE checkpoint (it draws new salts): with the mark held that can only follow a lifetime copied
-			// whole, without it nothing proves what came between.
+			// Each restart gives the next header salt-1 one more (walRestartHdr). Two or
+			// more mean restarts the engine did not see, which a restore cannot tell from
+			// a skipped lifetime. A header that does not descend at all comes from a
+			// connection that never restarted the WAL itself writing after another one's
+			// TRUNCATE checkpoint (it draws new salts): with the mark held that can only
+			// follow a lifetime copied whole, without it nothing proves what came
+			// between.
 			boolean next = restarts.isPresent() ? restarts.getAsInt() == 1 : this.mark.held();
 			if (!next) {
-				return Continuation.broken(
-						"wal restarted more than once, or created anew, while not observed (salt-1 %08x to %08x)"
-							.formatted(current.header().salt1(), header.salt1()));
+				return Continuation
+					.broken("wal restarted more than once, or created anew, while not observed (salt-1 %08x to %08x)"
+						.formatted(current.header().salt1(), header.salt1()));
 			}
 			boolean tailIntact = walSize >= current.size() && current.lastFrameMatches(wal);
 			if (tailIntact) {
@@ -206,7 +227,8 @@ final class WalCopier {
 				Failpoints.hit(Failpoints.COPY_OLD_TAIL);
 				copied += current.copyFrom(wal);
 				if (!this.mark.held() && !current.lastFrameMatches(wal)) {
-					// the new lifetime reached the old one's tail while it was being copied: frames may be lost
+					// the new lifetime reached the old one's tail while it was being
+					// copied: frames may be lost
 					return Continuation.broken("wal overwritten by another process while its old lifetime was copied");
 				}
 			}
@@ -242,8 +264,10 @@ final class WalCopier {
 	}
 
 	/**
-	 * Picks up the local generation when the WAL provably continues where its shadow ends.
-	 * @param file the engine's handle of the database file, for the clean-shutdown fingerprint
+	 * Picks up the local generation when the WAL provably continues where its shadow
+	 * ends.
+	 * @param file the engine's handle of the database file, for the clean-shutdown
+	 * fingerprint
 	 */
 	void resumeGeneration(DatabaseFiles.Handle file) throws IOException {
 		Generation saved = this.local.readGenerationFile();
@@ -297,8 +321,9 @@ final class WalCopier {
 	}
 
 	/**
-	 * Records where the copy stands and the database file's fingerprint, for {@link #resumeAfterCleanShutdown} at
-	 * the next start; the whole WAL is backfilled, and the read transaction keeps the file as it is.
+	 * Records where the copy stands and the database file's fingerprint, for
+	 * {@link #resumeAfterCleanShutdown} at the next start; the whole WAL is backfilled,
+	 * and the read transaction keeps the file as it is.
 	 */
 	void recordCleanShutdown(DatabaseFiles.Handle file) throws IOException {
 		CleanShutdown.write(this.options.metaPath(), new CleanShutdown(requireGeneration(), this.walIndex,
@@ -306,9 +331,9 @@ final class WalCopier {
 	}
 
 	/**
-	 * After a clean shutdown the whole WAL was backfilled under the write lock; if the database file is still the
-	 * same (identity, size, modification time), whatever WAL exists now started after that and continues the
-	 * generation as the next index.
+	 * After a clean shutdown the whole WAL was backfilled under the write lock; if the
+	 * database file is still the same (identity, size, modification time), whatever WAL
+	 * exists now started after that and continues the generation as the next index.
 	 */
 	private boolean resumeAfterCleanShutdown(Generation saved, long last, ShadowWal candidate,
 			@Nullable CleanShutdown shutdown, DatabaseFiles.Handle file) throws IOException {
@@ -323,7 +348,10 @@ final class WalCopier {
 		return true;
 	}
 
-	/** Makes {@code current} the shadow WAL that copies continue, with nothing of it passively backfilled yet. */
+	/**
+	 * Makes {@code current} the shadow WAL that copies continue, with nothing of it
+	 * passively backfilled yet.
+	 */
 	private void adopt(Generation generation, long walIndex, ShadowWal current) {
 		this.generation = generation;
 		this.walIndex = walIndex;
@@ -362,8 +390,9 @@ final class WalCopier {
 	}
 
 	/**
-	 * What a copy within the current generation did: the bytes it added to the shadow WAL, or why a new generation
-	 * must start instead (which copies the WAL from its start, so those bytes do not count).
+	 * What a copy within the current generation did: the bytes it added to the shadow
+	 * WAL, or why a new generation must start instead (which copies the WAL from its
+	 * start, so those bytes do not count).
 	 */
 	private record Continuation(long bytes, @Nullable String newGenerationReason) {
 

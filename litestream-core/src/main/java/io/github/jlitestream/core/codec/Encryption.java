@@ -2,6 +2,7 @@ package io.github.jlitestream.core.codec;
 
 import java.io.DataInputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,12 +21,14 @@ import com.google.crypto.tink.StreamingAead;
 import com.google.crypto.tink.subtle.AesGcmHkdfStreaming;
 
 /**
- * Client-side encryption of replica objects: AES-256-GCM in Tink's streaming construction (AES256_GCM_HKDF_1MB:
- * a per-object random salt, keys derived with HKDF-SHA256, 1 MiB segments each sealed with its own nonce, the last
- * one marked), so memory stays bounded for any object size and truncation, reordering or splicing fail to decrypt.
- * Each object starts with a small header: the magic {@code LSJE}, a format version, the scheme and the id of the
- * key that sealed it, so keys can be rotated. The header and the object's key (its name in the replica) are the
- * associated data: an object moved or copied under another name does not decrypt.
+ * Client-side encryption of replica objects: AES-256-GCM in Tink's streaming construction
+ * (AES256_GCM_HKDF_1MB: a per-object random salt, keys derived with HKDF-SHA256, 1 MiB
+ * segments each sealed with its own nonce, the last one marked), so memory stays bounded
+ * for any object size and truncation, reordering or splicing fail to decrypt. Each object
+ * starts with a small header: the magic {@code LSJE}, a format version, the scheme and
+ * the id of the key that sealed it, so keys can be rotated. The header and the object's
+ * key (its name in the replica) are the associated data: an object moved or copied under
+ * another name does not decrypt.
  *
  * @since 0.1.0
  */
@@ -45,6 +48,7 @@ public final class Encryption {
 	private final Map<String, Key> keys = new LinkedHashMap<>();
 
 	/**
+	 * Encryption with a primary key and, for reading, older ones.
 	 * @param primary the key that seals new objects (32 bytes)
 	 * @param others older keys, for objects sealed before a rotation
 	 */
@@ -57,7 +61,10 @@ public final class Encryption {
 		}
 	}
 
-	/** Decodes a base64 key of 32 bytes, naming {@code source} (a property, never the value) in errors. */
+	/**
+	 * Decodes a base64 key of 32 bytes, naming {@code source} (a property, never the
+	 * value) in errors.
+	 */
 	public static byte[] decodeKey(String base64, String source) {
 		byte[] key;
 		try {
@@ -78,7 +85,10 @@ public final class Encryption {
 		return this.primary.id();
 	}
 
-	/** Whether {@code first} (an object's first bytes) is the start of an encrypted object. */
+	/**
+	 * Whether {@code first} (an object's first bytes) is the start of an encrypted
+	 * object.
+	 */
 	static boolean isEncrypted(byte[] first, int length) {
 		return length >= MAGIC.length && Arrays.equals(Arrays.copyOf(first, MAGIC.length), MAGIC);
 	}
@@ -115,8 +125,8 @@ public final class Encryption {
 					+ this.keys.keySet() + ": add that key to the replica's encryption keys");
 		}
 		try {
-			return new AuthenticationFailureTranslator(key.aead().newDecryptingStream(in, associatedData(header,
-					objectKey)));
+			return new AuthenticationFailureTranslator(
+					key.aead().newDecryptingStream(in, associatedData(header, objectKey)));
 		}
 		catch (GeneralSecurityException ex) {
 			throw new IOException("cannot decrypt: " + ex.getMessage(), ex);
@@ -156,7 +166,7 @@ public final class Encryption {
 	}
 
 	/** Turns Tink's authentication errors into a message that says what they mean. */
-	private static final class AuthenticationFailureTranslator extends java.io.FilterInputStream {
+	private static final class AuthenticationFailureTranslator extends FilterInputStream {
 
 		AuthenticationFailureTranslator(InputStream in) {
 			super(in);

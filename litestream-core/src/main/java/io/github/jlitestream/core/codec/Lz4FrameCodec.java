@@ -11,10 +11,11 @@ import net.jpountz.lz4.LZ4FrameInputStream;
 import net.jpountz.xxhash.XXHashFactory;
 
 /**
- * Exactly one LZ4 frame per object, as Litestream v0.3.13 writes them: independent blocks of at most 4 MiB (256 KiB
- * here), a content checksum, no block checksum (its LZ4 library rejects spec-conformant block checksums), no content
- * size; the header is {@code 04 22 4D 18 64 70 B9}. Decoding is strict where v0.3.13 is lenient: a second frame or any byte
- * after the first frame is an error, not silently dropped data.
+ * Exactly one LZ4 frame per object, as Litestream v0.3.13 writes them: independent blocks
+ * of at most 4 MiB (256 KiB here), a content checksum, no block checksum (its LZ4 library
+ * rejects spec-conformant block checksums), no content size; the header is
+ * {@code 04 22 4D 18 64 70 B9}. Decoding is strict where v0.3.13 is lenient: a second
+ * frame or any byte after the first frame is an error, not silently dropped data.
  *
  * @since 0.1.0
  */

@@ -10,12 +10,14 @@ import net.jpountz.xxhash.StreamingXXHash32;
 import net.jpountz.xxhash.XXHashFactory;
 
 /**
- * Writes one LZ4 frame with exactly the header Litestream v0.3.13 writes ({@code 04 22 4D 18 64 70 B9}: independent
- * blocks of at most 4 MiB, content checksum, no block checksum, no content size), using lz4-java's block compressor
- * and XXH32. Unlike lz4-java's {@code LZ4FrameOutputStream}, which allocates 8 MiB of buffers per frame whatever its
- * size, it writes blocks of 256 KiB (the header's maximum is an upper bound, any smaller block is valid) through
- * buffers that the thread keeps for its next frame: an upload every few milliseconds must not churn the heap, and
- * LZ4 looks back only 64 KiB, so smaller blocks cost little ratio.
+ * Writes one LZ4 frame with exactly the header Litestream v0.3.13 writes
+ * ({@code 04 22 4D 18 64 70 B9}: independent blocks of at most 4 MiB, content checksum,
+ * no block checksum, no content size), using lz4-java's block compressor and XXH32.
+ * Unlike lz4-java's {@code LZ4FrameOutputStream}, which allocates 8 MiB of buffers per
+ * frame whatever its size, it writes blocks of 256 KiB (the header's maximum is an upper
+ * bound, any smaller block is valid) through buffers that the thread keeps for its next
+ * frame: an upload every few milliseconds must not churn the heap, and LZ4 looks back
+ * only 64 KiB, so smaller blocks cost little ratio.
  */
 final class Lz4FrameWriter extends OutputStream {
 
@@ -113,7 +115,10 @@ final class Lz4FrameWriter extends OutputStream {
 		}
 	}
 
-	/** A thread's buffers: they grow with the content up to one block each, and stay with the thread. */
+	/**
+	 * A thread's buffers: they grow with the content up to one block each, and stay with
+	 * the thread.
+	 */
 	private static final class Buffers {
 
 		byte[] input = new byte[0];

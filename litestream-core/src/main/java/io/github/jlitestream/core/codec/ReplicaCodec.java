@@ -10,8 +10,9 @@ import io.github.jlitestream.core.layout.ReplicaPaths;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The pipeline of a replica's objects: compression (chosen for new objects; for reading, the object name's extension
- * says which), then optional encryption on the compressed bytes, as Litestream layers age over LZ4.
+ * The pipeline of a replica's objects: compression (chosen for new objects; for reading,
+ * the object name's extension says which), then optional encryption on the compressed
+ * bytes, as Litestream layers age over LZ4.
  *
  * @since 0.1.0
  */
@@ -29,6 +30,7 @@ public final class ReplicaCodec implements ObjectCodec {
 	private final Lz4FrameCodec lz4 = new Lz4FrameCodec();
 
 	/**
+	 * A pipeline that compresses new objects, then encrypts them when keys are given.
 	 * @param compression how new objects are compressed
 	 * @param zstdLevel the zstd level, 1 to 22
 	 * @param encryption the keys, or null for plain objects
@@ -89,8 +91,8 @@ public final class ReplicaCodec implements ObjectCodec {
 
 	private static Compression compressionOf(String objectKey) {
 		String name = objectKey.substring(objectKey.lastIndexOf('/') + 1);
-		return ReplicaPaths.parseCompression(name).orElseThrow(
-				() -> new IllegalArgumentException("not a replica object name: " + objectKey));
+		return ReplicaPaths.parseCompression(name)
+			.orElseThrow(() -> new IllegalArgumentException("not a replica object name: " + objectKey));
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.github.jlitestream.core.codec;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,8 +11,9 @@ import io.github.jlitestream.core.ObjectContent;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Holds an encoded object until it is uploaded: in memory while small, in a temporary file beyond a threshold, so
- * that a snapshot of any size is written with a small, fixed heap and can be read again for a retried upload.
+ * Holds an encoded object until it is uploaded: in memory while small, in a temporary
+ * file beyond a threshold, so that a snapshot of any size is written with a small, fixed
+ * heap and can be read again for a retried upload.
  *
  * @since 0.1.0
  */
@@ -51,7 +53,7 @@ public final class Spool extends OutputStream {
 		if (this.fileOut == null && this.memory.size() + len > this.memoryLimit) {
 			Files.createDirectories(this.tempDir);
 			this.file = Files.createTempFile(this.tempDir, "spool-", ".tmp");
-			this.fileOut = new java.io.BufferedOutputStream(Files.newOutputStream(this.file), 1 << 16);
+			this.fileOut = new BufferedOutputStream(Files.newOutputStream(this.file), 1 << 16);
 			this.memory.writeTo(this.fileOut);
 			this.memory = new ByteArrayOutputStream();
 		}

@@ -8,8 +8,8 @@ import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
 
 /**
- * zstd frames with a content checksum, at a chosen level. Restore still verifies the WAL chain and segment
- * contiguity, so data appended after a frame is caught there.
+ * zstd frames with a content checksum, at a chosen level. Restore still verifies the WAL
+ * chain and segment contiguity, so data appended after a frame is caught there.
  *
  * @since 0.1.0
  */

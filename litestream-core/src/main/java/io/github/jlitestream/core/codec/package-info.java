@@ -1,4 +1,7 @@
-/** The stream pipeline every replica object passes through: LZ4 frames now, encryption later. */
+/**
+ * The stream pipeline every replica object passes through: LZ4 frames now, encryption
+ * later.
+ */
 @NullMarked
 package io.github.jlitestream.core.codec;
 

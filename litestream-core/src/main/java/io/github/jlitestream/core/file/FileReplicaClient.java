@@ -20,6 +20,7 @@ import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -34,18 +35,19 @@ import io.github.jlitestream.core.ObjectContent;
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.SnapshotInfo;
 import io.github.jlitestream.core.WalSegmentInfo;
-import io.github.jlitestream.core.util.LocalFiles;
 import io.github.jlitestream.core.layout.ReplicaPaths;
+import io.github.jlitestream.core.util.LocalFiles;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A replica in a local directory, laid out as Litestream v0.3's file replica. An object is written to a temporary
- * file of its own ({@code <name>.<random>.tmp}, which no listing takes for an object), forced to disk, and then
- * linked under its name only if that name is free, so a reader never sees half an object and an object is never
- * replaced. The directory is forced to disk too (and so are the parents of directories the write created), so the
- * new name survives a power loss of the replica's host.
+ * A replica in a local directory, laid out as Litestream v0.3's file replica. An object
+ * is written to a temporary file of its own ({@code <name>.<random>.tmp}, which no
+ * listing takes for an object), forced to disk, and then linked under its name only if
+ * that name is free, so a reader never sees half an object and an object is never
+ * replaced. The directory is forced to disk too (and so are the parents of directories
+ * the write created), so the new name survives a power loss of the replica's host.
  *
  * @since 0.1.0
  */
@@ -56,9 +58,9 @@ public final class FileReplicaClient implements ReplicaClient {
 	private static final SecureRandom random = new SecureRandom();
 
 	/**
-	 * How far a file's modification time can lag the precise clock: kernels date writes with a coarse clock,
-	 * updated once a timer tick (10 ms at Linux's lowest common rate of 100 Hz, 15.6 ms on Windows); twice the
-	 * longest tick leaves room for a late one.
+	 * How far a file's modification time can lag the precise clock: kernels date writes
+	 * with a coarse clock, updated once a timer tick (10 ms at Linux's lowest common rate
+	 * of 100 Hz, 15.6 ms on Windows); twice the longest tick leaves room for a late one.
 	 */
 	public static final Duration COARSE_CLOCK_LAG = Duration.ofMillis(32);
 
@@ -66,8 +68,9 @@ public final class FileReplicaClient implements ReplicaClient {
 	static final String CREATED_AT_ATTRIBUTE = "litestream.created-at";
 
 	/**
-	 * The resolution of a time without a fraction of a second: file systems that keep whole seconds (ext3, HFS+,
-	 * several FUSE and network file systems) or two (FAT), plus the coarse clock's lag.
+	 * The resolution of a time without a fraction of a second: file systems that keep
+	 * whole seconds (ext3, HFS+, several FUSE and network file systems) or two (FAT),
+	 * plus the coarse clock's lag.
 	 */
 	public static final Duration WHOLE_SECONDS = Duration.ofSeconds(2).plus(COARSE_CLOCK_LAG);
 
@@ -75,14 +78,20 @@ public final class FileReplicaClient implements ReplicaClient {
 
 	private final DirectorySync directorySync;
 
-	/** Cleared once the file system refused a hard link: every later write uses the move instead. */
+	/**
+	 * Cleared once the file system refused a hard link: every later write uses the move
+	 * instead.
+	 */
 	private volatile boolean hardLinks = true;
 
 	public FileReplicaClient(Path root) {
 		this(root, LocalFiles::forceDirectory);
 	}
 
-	/** A client whose directory fsyncs go through {@code directorySync}, for tests that watch them. */
+	/**
+	 * A client whose directory fsyncs go through {@code directorySync}, for tests that
+	 * watch them.
+	 */
 	FileReplicaClient(Path root, DirectorySync directorySync) {
 		this.root = root.toAbsolutePath().normalize();
 		this.directorySync = directorySync;
@@ -153,8 +162,8 @@ public final class FileReplicaClient implements ReplicaClient {
 	}
 
 	@Override
-	public SnapshotInfo writeSnapshot(Generation generation, long index, Compression compression,
-			ObjectContent content) throws IOException {
+	public SnapshotInfo writeSnapshot(Generation generation, long index, Compression compression, ObjectContent content)
+			throws IOException {
 		String key = ReplicaPaths.snapshotKey(generation, index, compression);
 		Instant createdAt = write(key, content);
 		return new SnapshotInfo(generation, index, content.length(), createdAt, compression);
@@ -176,8 +185,8 @@ public final class FileReplicaClient implements ReplicaClient {
 	@Override
 	public InputStream openWalSegment(Generation generation, long index, long offset, Compression compression)
 			throws IOException {
-		return Files.newInputStream(
-				this.root.resolve(ReplicaPaths.walSegmentKey(generation, index, offset, compression)));
+		return Files
+			.newInputStream(this.root.resolve(ReplicaPaths.walSegmentKey(generation, index, offset, compression)));
 	}
 
 	@Override
@@ -204,12 +213,13 @@ public final class FileReplicaClient implements ReplicaClient {
 	}
 
 	/**
-	 * Listed times are the files' modification times: an object was written before its time plus the kernel's
-	 * coarse clock lag ({@link #COARSE_CLOCK_LAG}), or, for a time of whole seconds, which a file system
-	 * that keeps only seconds gives (on one that keeps nanoseconds, once in a billion files), before its time plus
-	 * two seconds and that lag. Where the file system keeps extended attributes, the exact time is recorded in one
-	 * ({@link #exactCreatedAt(SnapshotInfo)}); elsewhere a point-in-time restore leaves out an object this close
-	 * before its target.
+	 * Listed times are the files' modification times: an object was written before its
+	 * time plus the kernel's coarse clock lag ({@link #COARSE_CLOCK_LAG}), or, for a time
+	 * of whole seconds, which a file system that keeps only seconds gives (on one that
+	 * keeps nanoseconds, once in a billion files), before its time plus two seconds and
+	 * that lag. Where the file system keeps extended attributes, the exact time is
+	 * recorded in one ({@link #exactCreatedAt(SnapshotInfo)}); elsewhere a point-in-time
+	 * restore leaves out an object this close before its target.
 	 */
 	@Override
 	public Duration listedTimeResolution(Instant listedAt) {
@@ -227,9 +237,10 @@ public final class FileReplicaClient implements ReplicaClient {
 	}
 
 	/**
-	 * Records when the write started in a user extended attribute of the file: a modification time says less on a
-	 * file system that keeps whole seconds, and which of two generations written within one such second is the
-	 * newest depends on it. Where extended attributes are not supported nothing is recorded.
+	 * Records when the write started in a user extended attribute of the file: a
+	 * modification time says less on a file system that keeps whole seconds, and which of
+	 * two generations written within one such second is the newest depends on it. Where
+	 * extended attributes are not supported nothing is recorded.
 	 */
 	private static void recordCreatedAt(Path file, Instant startedAt) {
 		UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
@@ -261,15 +272,16 @@ public final class FileReplicaClient implements ReplicaClient {
 			buffer.flip();
 			return Optional.of(Instant.parse(StandardCharsets.US_ASCII.decode(buffer)));
 		}
-		catch (IOException | UnsupportedOperationException | java.time.format.DateTimeParseException ex) {
-			return Optional.empty(); // not recorded here, or by another writer: the listed time stands
+		catch (IOException | UnsupportedOperationException | DateTimeParseException ex) {
+			// not recorded here, or by another writer: the listed time stands
+			return Optional.empty();
 		}
 	}
 
 	/**
-	 * Creates the object {@code key}: the content goes to a temporary file of this write alone (two writers of the
-	 * same key, in one process or two, never share one), forced to disk, which then becomes the object only if no
-	 * object of that name exists.
+	 * Creates the object {@code key}: the content goes to a temporary file of this write
+	 * alone (two writers of the same key, in one process or two, never share one), forced
+	 * to disk, which then becomes the object only if no object of that name exists.
 	 */
 	private Instant write(String key, ObjectContent content) throws IOException {
 		Path target = this.root.resolve(key);
@@ -284,8 +296,8 @@ public final class FileReplicaClient implements ReplicaClient {
 					OutputStream out = Channels.newOutputStream(channel)) {
 				long copied = in.transferTo(out);
 				if (copied != content.length()) {
-					throw new IOException("Object content for " + target + " had " + copied + " bytes, expected "
-							+ content.length());
+					throw new IOException(
+							"Object content for " + target + " had " + copied + " bytes, expected " + content.length());
 				}
 				recordCreatedAt(tmp, startedAt);
 				channel.force(true);
@@ -301,8 +313,9 @@ public final class FileReplicaClient implements ReplicaClient {
 			}
 			throw ex;
 		}
-		// The new name survives a power loss only once the directory holding it is on disk, and a directory this
-		// write created only once its parent is, up to the first directory that existed.
+		// The new name survives a power loss only once the directory holding it is on
+		// disk, and a directory this write created only once its parent is, up to the
+		// first directory that existed.
 		this.directorySync.force(dir);
 		for (Path createdDir : created) {
 			this.directorySync.force(createdDir.getParent());
@@ -311,21 +324,23 @@ public final class FileReplicaClient implements ReplicaClient {
 	}
 
 	/**
-	 * Gives the content of {@code tmp} the name {@code target} if that name is free, and removes {@code tmp}.
+	 * Gives the content of {@code tmp} the name {@code target} if that name is free, and
+	 * removes {@code tmp}.
 	 * @throws FileAlreadyExistsException when the target exists; it is left as it was
 	 */
 	private void createFrom(Path tmp, Path target, String key) throws IOException {
 		if (this.hardLinks) {
 			try {
-				// link(2) creates the name atomically or fails when it exists: no window for another writer.
+				// link(2) creates the name atomically or fails when it exists: no window
+				// for another writer.
 				Files.createLink(target, tmp);
 				try {
 					Files.delete(tmp);
 				}
 				catch (IOException ex) {
-					// The object is complete; a stray temporary file is never listed as an object.
-					logger.warn("Cannot delete temporary file location={} file={}: {}", location(), tmp,
-							ex.toString());
+					// The object is complete; a stray temporary file is never listed as
+					// an object.
+					logger.warn("Cannot delete temporary file location={} file={}: {}", location(), tmp, ex.toString());
 				}
 				return;
 			}
@@ -343,9 +358,10 @@ public final class FileReplicaClient implements ReplicaClient {
 			}
 		}
 		try {
-			// Check-then-act: without REPLACE_EXISTING the move fails when the target exists, but the check and
-			// the rename are two steps, so a writer of the same key in between would be replaced. Only used where
-			// the file system has no hard links.
+			// Check-then-act: without REPLACE_EXISTING the move fails when the target
+			// exists, but the check and the rename are two steps, so a writer of the same
+			// key in between would be replaced. Only used where the file system has no
+			// hard links.
 			Files.move(tmp, target);
 		}
 		catch (FileAlreadyExistsException ex) {
@@ -356,8 +372,10 @@ public final class FileReplicaClient implements ReplicaClient {
 	private void linksUnsupported(Exception ex) {
 		if (this.hardLinks) {
 			this.hardLinks = false;
-			logger.warn("The file system of replica location={} has no hard links ({}); objects are created with a "
-					+ "move that cannot rule out a concurrent writer of the same name", location(), ex.toString());
+			logger.warn(
+					"The file system of replica location={} has no hard links ({}); objects are created with a "
+							+ "move that cannot rule out a concurrent writer of the same name",
+					location(), ex.toString());
 		}
 	}
 
@@ -368,23 +386,29 @@ public final class FileReplicaClient implements ReplicaClient {
 		return ex;
 	}
 
-	/** Whether the file system refused a hard link because it has none (FAT, some network and FUSE mounts). */
+	/**
+	 * Whether the file system refused a hard link because it has none (FAT, some network
+	 * and FUSE mounts).
+	 */
 	private static boolean isUnsupported(FileSystemException ex) {
 		if (ex instanceof AccessDeniedException || ex instanceof NoSuchFileException) {
 			return false;
 		}
 		String reason = (ex.getReason() != null) ? ex.getReason().toLowerCase(Locale.ROOT) : "";
-		// EPERM, EOPNOTSUPP/ENOTSUP and ENOSYS on POSIX systems; ERROR_NOT_SUPPORTED and ERROR_INVALID_FUNCTION on
-		// Windows.
+		// EPERM, EOPNOTSUPP/ENOTSUP and ENOSYS on POSIX systems; ERROR_NOT_SUPPORTED and
+		// ERROR_INVALID_FUNCTION on Windows.
 		return reason.contains("not permitted") || reason.contains("not supported")
 				|| reason.contains("not implemented") || reason.contains("incorrect function");
 	}
 
-	/** Creates {@code dir} and its missing parents; returns the directories that were missing, deepest first. */
+	/**
+	 * Creates {@code dir} and its missing parents; returns the directories that were
+	 * missing, deepest first.
+	 */
 	private static List<Path> createDirectories(Path dir) throws IOException {
 		List<Path> missing = new ArrayList<>();
-		for (Path candidate = dir; candidate != null && !Files.isDirectory(candidate);
-				candidate = candidate.getParent()) {
+		for (Path candidate = dir; candidate != null
+				&& !Files.isDirectory(candidate); candidate = candidate.getParent()) {
 			missing.add(candidate);
 		}
 		if (!missing.isEmpty()) {

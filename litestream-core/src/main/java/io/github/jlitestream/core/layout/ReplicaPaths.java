@@ -12,13 +12,12 @@ import io.github.jlitestream.core.SnapshotInfo;
 import io.github.jlitestream.core.WalSegmentInfo;
 
 /**
- * Formats and parses the object names of Litestream v0.3.13's replica layout, relative to the replica root:
- * <pre>
+ * Formats and parses the object names of Litestream v0.3.13's replica layout, relative to
+ * the replica root: <pre>
  * generations/&lt;generation&gt;/snapshots/&lt;index %08x&gt;.snapshot.lz4
  * generations/&lt;generation&gt;/wal/&lt;index %08x&gt;_&lt;offset %08x&gt;.wal.lz4
- * </pre>
- * ({@code .zst} instead of {@code .lz4} for zstd replicas, which only this project reads).
- * No other class builds or parses these names.
+ * </pre> ({@code .zst} instead of {@code .lz4} for zstd replicas, which only this project
+ * reads). No other class builds or parses these names.
  *
  * @since 0.1.0
  */
@@ -27,7 +26,10 @@ public final class ReplicaPaths {
 	/** The directory that holds every generation. */
 	public static final String GENERATIONS = "generations";
 
-	/** The largest offset a segment name can hold: 8 hex digits, as v0.3.13's parser requires. */
+	/**
+	 * The largest offset a segment name can hold: 8 hex digits, as v0.3.13's parser
+	 * requires.
+	 */
 	public static final long MAX_OFFSET = 0xFFFFFFFFL;
 
 	private static final Pattern SNAPSHOT = Pattern.compile("^([0-9a-f]{8})\\.snapshot\\.(lz4|zst)$");
@@ -68,7 +70,8 @@ public final class ReplicaPaths {
 		checkIndex(index);
 		if (offset < 0 || offset > MAX_OFFSET) {
 			throw new IllegalArgumentException(
-					"WAL offset %d does not fit the replica format's 8 hex digits (WAL files above 4 GiB)".formatted(offset));
+					"WAL offset %d does not fit the replica format's 8 hex digits (WAL files above 4 GiB)"
+						.formatted(offset));
 		}
 		return "%08x_%08x.wal.%s".formatted(index, offset, compression.extension());
 	}
@@ -99,7 +102,9 @@ public final class ReplicaPaths {
 		return m.matches() ? OptionalLong.of(Long.parseLong(m.group(1), 16)) : OptionalLong.empty();
 	}
 
-	/** Parses the compression of a snapshot or WAL segment name; empty for any other name. */
+	/**
+	 * Parses the compression of a snapshot or WAL segment name; empty for any other name.
+	 */
 	public static Optional<Compression> parseCompression(String name) {
 		Matcher m = SNAPSHOT.matcher(name);
 		if (m.matches()) {

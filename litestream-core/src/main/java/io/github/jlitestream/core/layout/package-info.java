@@ -1,4 +1,7 @@
-/** Object keys of the Litestream v0.3 replica layout: the only place that formats or parses them. */
+/**
+ * Object keys of the Litestream v0.3 replica layout: the only place that formats or
+ * parses them.
+ */
 @NullMarked
 package io.github.jlitestream.core.layout;
 

@@ -19,13 +19,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A generation a restore could start from, with its listing and the times that order it against the others.
+ * A generation a restore could start from, with its listing and the times that order it
+ * against the others.
  *
  * @param generation the generation
  * @param snapshots its snapshots
  * @param segments its WAL segments
  * @param started the listed time of its first snapshot
- * @param startedExactly the exact time of its first snapshot when the planner already knows it, else {@code started}
+ * @param startedExactly the exact time of its first snapshot when the planner already
+ * knows it, else {@code started}
  * @param updated the listed time of its newest object
  */
 record GenerationCandidate(Generation generation, List<SnapshotInfo> snapshots, List<WalSegmentInfo> segments,
@@ -35,11 +37,13 @@ record GenerationCandidate(Generation generation, List<SnapshotInfo> snapshots, 
 	private static final Logger logger = LoggerFactory.getLogger(RestorePlanner.class);
 
 	/**
-	 * The last generation in {@code order} (changed last; at a point in time, started last before it). Listed times
-	 * within the store's resolution of each other cannot tell, and the random ids say nothing: generations follow
-	 * one another, so the later is then the one whose first snapshot was created later, by the exact times their
-	 * writers recorded. One known exact start after the other's listed time plus its resolution decides too.
-	 * Otherwise the choice is refused rather than guessed: the other generation may hold the newest state.
+	 * The last generation in {@code order} (changed last; at a point in time, started
+	 * last before it). Listed times within the store's resolution of each other cannot
+	 * tell, and the random ids say nothing: generations follow one another, so the later
+	 * is then the one whose first snapshot was created later, by the exact times their
+	 * writers recorded. One known exact start after the other's listed time plus its
+	 * resolution decides too. Otherwise the choice is refused rather than guessed: the
+	 * other generation may hold the newest state.
 	 */
 	static Optional<GenerationCandidate> newest(ReplicaClient client, List<GenerationCandidate> candidates,
 			Comparator<GenerationCandidate> order, Function<GenerationCandidate, Instant> listed) throws IOException {
@@ -73,9 +77,9 @@ record GenerationCandidate(Generation generation, List<SnapshotInfo> snapshots, 
 				GenerationCandidate unknown = (otherStarted == null) ? other : winner;
 				throw new CorruptReplicaException(ReplicaPaths.snapshotsDir(unknown.generation()) + "/",
 						"generations " + winner.generation() + " and " + other.generation() + " are listed within "
-								+ "the store's timestamp resolution (" + client.listedTimeResolution(listed.apply(best))
-									.toMillis()
-								+ " ms) of each other and " + unknown.generation() + " records no exact time, so "
+								+ "the store's timestamp resolution ("
+								+ client.listedTimeResolution(listed.apply(best)).toMillis() + " ms) of each other and "
+								+ unknown.generation() + " records no exact time, so "
 								+ "which one holds the state asked for cannot be told; name the generation to restore");
 			}
 		}

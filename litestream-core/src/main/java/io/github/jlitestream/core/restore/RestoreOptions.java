@@ -11,12 +11,15 @@ import org.jspecify.annotations.Nullable;
  * What to restore and where.
  *
  * @param outputPath the database file to create
- * @param generation the generation to restore from; null picks the latest (or the one live at {@code timestamp})
+ * @param generation the generation to restore from; null picks the latest (or the one
+ * live at {@code timestamp})
  * @param timestamp restore the state as of this time; null for the latest
- * @param index restore up to and including this WAL index; null for all (not with {@code timestamp})
+ * @param index restore up to and including this WAL index; null for all (not with
+ * {@code timestamp})
  * @param parallelism how many objects are downloaded at once
  * @param overwrite replace an existing file at {@code outputPath}
- * @param integrityCheck run {@code PRAGMA integrity_check} on the result before it is moved into place
+ * @param integrityCheck run {@code PRAGMA integrity_check} on the result before it is
+ * moved into place
  * @since 0.1.0
  */
 public record RestoreOptions(Path outputPath, @Nullable Generation generation, @Nullable Instant timestamp,
@@ -41,8 +44,9 @@ public record RestoreOptions(Path outputPath, @Nullable Generation generation, @
 	}
 
 	/**
-	 * Starts a restore into {@code outputPath}: by default the latest state of the latest generation, with
-	 * {@value #DEFAULT_PARALLELISM} downloads at once, never over an existing file, with the integrity check.
+	 * Starts a restore into {@code outputPath}: by default the latest state of the latest
+	 * generation, with {@value #DEFAULT_PARALLELISM} downloads at once, never over an
+	 * existing file, with the integrity check.
 	 * @param outputPath the database file to create
 	 * @return the builder
 	 * @throws NullPointerException when {@code outputPath} is null
@@ -76,8 +80,9 @@ public record RestoreOptions(Path outputPath, @Nullable Generation generation, @
 	}
 
 	/**
-	 * Builds {@link RestoreOptions}: each setter checks its own value, by the rule the record's constructor applies;
-	 * {@link #build()} checks that a timestamp and an index are not both set.
+	 * Builds {@link RestoreOptions}: each setter checks its own value, by the rule the
+	 * record's constructor applies; {@link #build()} checks that a timestamp and an index
+	 * are not both set.
 	 *
 	 * @since 0.1.0
 	 */
@@ -103,7 +108,8 @@ public record RestoreOptions(Path outputPath, @Nullable Generation generation, @
 
 		/**
 		 * The generation to restore from.
-		 * @param generation the generation, or null for the latest (or the one live at the timestamp)
+		 * @param generation the generation, or null for the latest (or the one live at
+		 * the timestamp)
 		 * @return this builder
 		 */
 		public Builder generation(@Nullable Generation generation) {
@@ -154,7 +160,8 @@ public record RestoreOptions(Path outputPath, @Nullable Generation generation, @
 		}
 
 		/**
-		 * Whether {@code PRAGMA integrity_check} runs on the result before it is moved into place.
+		 * Whether {@code PRAGMA integrity_check} runs on the result before it is moved
+		 * into place.
 		 * @param integrityCheck whether to check
 		 * @return this builder
 		 */

@@ -14,13 +14,14 @@ import org.jspecify.annotations.Nullable;
  * @param generation the generation
  * @param snapshot the snapshot to start from
  * @param segments the segments to apply, ordered by index and offset
- * @param cutShort whether segments exist beyond the target (time or index), so the last one may end inside a
- * transaction that is not part of the target state
+ * @param cutShort whether segments exist beyond the target (time or index), so the last
+ * one may end inside a transaction that is not part of the target state
  * @param updatedAt the newest object time of the generation in the store
- * @param roundedDown why a point-in-time plan stops short of its target, or null when it does not
+ * @param roundedDown why a point-in-time plan stops short of its target, or null when it
+ * does not
  */
-record RestorePlan(Generation generation, SnapshotInfo snapshot, List<WalSegmentInfo> segments,
-		boolean cutShort, Instant updatedAt, @Nullable RoundedDown roundedDown) {
+record RestorePlan(Generation generation, SnapshotInfo snapshot, List<WalSegmentInfo> segments, boolean cutShort,
+		Instant updatedAt, @Nullable RoundedDown roundedDown) {
 
 	/** The store time of the newest object the restore uses. */
 	Instant lastChangeAt() {

@@ -20,14 +20,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Chooses what to restore from a replica's listing: the generation, the snapshot and the segments after it, and
- * checks the shape of the listing (every index present, each starting at offset 0).
+ * Chooses what to restore from a replica's listing: the generation, the snapshot and the
+ * segments after it, and checks the shape of the listing (every index present, each
+ * starting at offset 0).
  * <p>
- * At a point in time, every object used was created at or before the target, so no commit after it is restored.
- * Listed times decide alone unless one is within the store's resolution before the target; such an object is asked
- * for its exact creation time, and one without it is left out and the target rounded down ({@link RoundedDown}). A
- * generation's uploads are sequential in position order, so the segments listed within the resolution are searched
- * by halves: a restore asks for a few exact times, not one per object.
+ * At a point in time, every object used was created at or before the target, so no commit
+ * after it is restored. Listed times decide alone unless one is within the store's
+ * resolution before the target; such an object is asked for its exact creation time, and
+ * one without it is left out and the target rounded down ({@link RoundedDown}). A
+ * generation's uploads are sequential in position order, so the segments listed within
+ * the resolution are searched by halves: a restore asks for a few exact times, not one
+ * per object.
  */
 final class RestorePlanner {
 
@@ -39,7 +42,8 @@ final class RestorePlanner {
 	/**
 	 * Plans a restore.
 	 * @param client the replica
-	 * @param generation the generation, or null for the latest (at {@code timestamp} when given)
+	 * @param generation the generation, or null for the latest (at {@code timestamp} when
+	 * given)
 	 * @param timestamp the time to restore to, or null
 	 * @param index the last WAL index to restore, or null
 	 * @return the plan, or empty when the replica has nothing that matches
@@ -71,8 +75,8 @@ final class RestorePlanner {
 			Instant startedExactly = started;
 			if (target != null) {
 				Verdict verdict = target.verdict(first);
-				if (verdict == Verdict.UNKNOWN && (uncertainStart == null
-						|| first.createdAt().isAfter(uncertainStart.createdAt()))) {
+				if (verdict == Verdict.UNKNOWN
+						&& (uncertainStart == null || first.createdAt().isAfter(uncertainStart.createdAt()))) {
 					uncertainStart = first;
 				}
 				if (verdict != Verdict.BEFORE) {
@@ -89,8 +93,8 @@ final class RestorePlanner {
 			}
 			candidates.add(new GenerationCandidate(candidate, snapshots, segments, started, startedExactly, updated));
 		}
-		// At a time: the generation that started last before it (the store's clock first, then the writer's
-		// within one listed second); otherwise the one changed last.
+		// At a time: the generation that started last before it (the store's clock first,
+		// then the writer's within one listed second); otherwise the one changed last.
 		Comparator<GenerationCandidate> order = (timestamp != null)
 				? Comparator.comparing(GenerationCandidate::started).thenComparing(GenerationCandidate::startedExactly)
 				: Comparator.comparing(GenerationCandidate::updated);
@@ -103,7 +107,8 @@ final class RestorePlanner {
 							+ "(deleted, or its first snapshot is still being uploaded); restoring an older generation "
 							+ "would lose its changes. Retry later, or name an older generation explicitly");
 		}
-		// A generation left out for want of an exact time rounds the target down if it would have been chosen.
+		// A generation left out for want of an exact time rounds the target down if it
+		// would have been chosen.
 		@Nullable RoundedDown rounded = null;
 		if (target != null && uncertainStart != null
 				&& (chosen.isEmpty() || uncertainStart.createdAt().isAfter(chosen.get().started()))) {
@@ -123,7 +128,10 @@ final class RestorePlanner {
 		return plan;
 	}
 
-	/** The target of {@code options}, as the end of a sentence that says no backup matches it. */
+	/**
+	 * The target of {@code options}, as the end of a sentence that says no backup matches
+	 * it.
+	 */
 	static String describeTarget(RestoreOptions options) {
 		StringBuilder target = new StringBuilder();
 		if (options.generation() != null) {
@@ -159,7 +167,8 @@ final class RestorePlanner {
 			}
 		}
 		ordered.sort(WalSegmentInfo.BY_POSITION);
-		// The listing alone cuts at the first segment beyond the target index or stored after the target time.
+		// The listing alone cuts at the first segment beyond the target index or stored
+		// after the target time.
 		int end = ordered.size();
 		for (int i = 0; i < ordered.size(); i++) {
 			WalSegmentInfo segment = ordered.get(i);
@@ -171,9 +180,10 @@ final class RestorePlanner {
 		}
 		@Nullable RoundedDown rounded = generationRounded;
 		if (target != null) {
-			// A segment was uploaded after every one before it, so all before one created at or before the target
-			// were too, and all after one created after it were too: between the last segment the listing puts
-			// before the target and the cut, every segment is listed within the resolution and the boundary is
+			// A segment was uploaded after every one before it, so all before one created
+			// at or before the target were too, and all after one created after it were
+			// too: between the last segment the listing puts before the target and the
+			// cut, every segment is listed within the resolution and the boundary is
 			// found by halves, asking for the exact times of a few.
 			int lastBefore = -1;
 			for (int i = 0; i < end; i++) {
@@ -207,21 +217,26 @@ final class RestorePlanner {
 		return new RoundedDown(key, listedAt, target.resolution(listedAt));
 	}
 
-	/** Every index from the snapshot's to the last must be there, each starting at offset 0. */
+	/**
+	 * Every index from the snapshot's to the last must be there, each starting at offset
+	 * 0.
+	 */
 	private static void checkShape(Generation generation, SnapshotInfo snapshot, List<WalSegmentInfo> segments) {
 		long expected = snapshot.index();
 		long previousIndex = -1;
 		for (WalSegmentInfo segment : segments) {
 			if (segment.index() != previousIndex) {
 				if (segment.index() != expected) {
-					throw new CorruptReplicaException(ReplicaPaths.walDir(generation) + "/" + ReplicaPaths
-						.walSegmentName(expected, 0), "missing: WAL index %08x has no segments, but index %08x does"
-							.formatted(expected, segment.index()));
+					throw new CorruptReplicaException(
+							ReplicaPaths.walDir(generation) + "/" + ReplicaPaths.walSegmentName(expected, 0),
+							"missing: WAL index %08x has no segments, but index %08x does".formatted(expected,
+									segment.index()));
 				}
 				if (segment.offset() != 0) {
-					throw new CorruptReplicaException(ReplicaPaths.walDir(generation) + "/" + ReplicaPaths
-						.walSegmentName(segment.index(), 0), "missing: the first segment of WAL index %08x "
-							.formatted(segment.index()) + "(the next one starts at offset " + segment.offset() + ")");
+					throw new CorruptReplicaException(
+							ReplicaPaths.walDir(generation) + "/" + ReplicaPaths.walSegmentName(segment.index(), 0),
+							"missing: the first segment of WAL index %08x ".formatted(segment.index())
+									+ "(the next one starts at offset " + segment.offset() + ")");
 				}
 				previousIndex = segment.index();
 				expected = segment.index() + 1;

@@ -18,8 +18,9 @@ import org.jspecify.annotations.Nullable;
  * @param downloadedBytes the bytes read from the store
  * @param lastChangeAt the store time of the newest object used
  * @param duration how long it took
- * @param roundedDown why a point-in-time restore stopped short of its target (an object at the boundary has no
- * exact creation time), or null when it restored the state at the target
+ * @param roundedDown why a point-in-time restore stopped short of its target (an object
+ * at the boundary has no exact creation time), or null when it restored the state at the
+ * target
  * @since 0.1.0
  */
 public record RestoreResult(Path path, Position position, long snapshotIndex, int segments, long databaseBytes,

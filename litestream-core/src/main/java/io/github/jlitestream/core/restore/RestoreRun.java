@@ -27,9 +27,9 @@ import io.github.jlitestream.core.layout.ReplicaPaths;
 import io.github.jlitestream.core.restore.Restorer.Source;
 
 /**
- * One restore of a plan from its source: downloads the snapshot and the segments in parallel, verifies each object
- * as it is decoded, and applies the segments in order, one WAL index at a time, to the database in the work
- * directory.
+ * One restore of a plan from its source: downloads the snapshot and the segments in
+ * parallel, verifies each object as it is decoded, and applies the segments in order, one
+ * WAL index at a time, to the database in the work directory.
  */
 final class RestoreRun {
 
@@ -59,7 +59,8 @@ final class RestoreRun {
 
 	/**
 	 * Prepares one restore of {@code plan}.
-	 * @param work the work directory: the database is built in it, and segments wait in it to be applied
+	 * @param work the work directory: the database is built in it, and segments wait in
+	 * it to be applied
 	 * @param downloads where objects are downloaded, {@code parallelism} at once
 	 * @param flusher where the database is forced to disk, beside the downloads
 	 */
@@ -84,14 +85,18 @@ final class RestoreRun {
 		return this.downloaded.get();
 	}
 
-	/** Downloads and applies the plan, and returns the position the database was restored to. */
+	/**
+	 * Downloads and applies the plan, and returns the position the database was restored
+	 * to.
+	 */
 	Position apply() throws IOException {
 		int total = 1 + this.plan.segments().size();
 		Future<?> snapshot = this.downloads.submit(() -> {
 			downloadSnapshot();
 			return null;
 		});
-		// Segments download ahead of the applier, at most a window of them at once, so memory and disk stay bounded.
+		// Segments download ahead of the applier, at most a window of them at once, so
+		// memory and disk stay bounded.
 		Deque<Future<Spool>> window = new ArrayDeque<>();
 		int nextToSubmit = 0;
 		int windowSize = this.parallelism * 4;
@@ -125,8 +130,8 @@ final class RestoreRun {
 						try {
 							if (segment.offset() != length) {
 								throw new CorruptReplicaException(key, "starts at WAL offset " + segment.offset()
-										+ " but the segments before it end at " + length
-										+ ((segment.offset() > length) ? ": a segment is missing" : ": segments overlap"));
+										+ " but the segments before it end at " + length + ((segment.offset() > length)
+												? ": a segment is missing" : ": segments overlap"));
 							}
 							parts.add(new WalApplier.Segment(key, segment.offset()));
 							try (InputStream in = spool.content().open()) {
@@ -158,8 +163,9 @@ final class RestoreRun {
 			String key = ReplicaPaths.key(segment);
 			Spool spool = new Spool(this.work, SEGMENT_MEMORY_LIMIT);
 			try {
-				try (InputStream in = open(client, key, () -> client.openWalSegment(segment.generation(),
-						segment.index(), segment.offset(), segment.compression()));
+				try (InputStream in = open(client, key,
+						() -> client.openWalSegment(segment.generation(), segment.index(), segment.offset(),
+								segment.compression()));
 						CountingInputStream counted = new CountingInputStream(in);
 						InputStream decoded = this.source.codec().decode(counted, key)) {
 					decoded.transferTo(spool);
@@ -182,12 +188,14 @@ final class RestoreRun {
 		ReplicaClient client = this.source.client();
 		String key = ReplicaPaths.key(this.plan.snapshot());
 		try (SnapshotFile out = new SnapshotFile(this.database.path(), this.flusher);
-				InputStream in = open(client, key, () -> client.openSnapshot(this.plan.generation(),
-						this.plan.snapshot().index(), this.plan.snapshot().compression()));
+				InputStream in = open(client, key,
+						() -> client.openSnapshot(this.plan.generation(), this.plan.snapshot().index(),
+								this.plan.snapshot().compression()));
 				CountingInputStream counted = new CountingInputStream(in);
 				InputStream decoded = this.source.codec().decode(counted, key)) {
-			// Whole 64 KiB writes: the snapshot is most of a large restore, and file writes of 8 KiB (transferTo's)
-			// took twice as long, of 1 MiB heap buffers longer still (the JDK copies them to a temporary buffer).
+			// Whole 64 KiB writes: the snapshot is most of a large restore, and file
+			// writes of 8 KiB (transferTo's) took twice as long, of 1 MiB heap buffers
+			// longer still (the JDK copies them to a temporary buffer).
 			byte[] buffer = new byte[SNAPSHOT_WRITE_SIZE];
 			int n;
 			while ((n = decoded.readNBytes(buffer, 0, buffer.length)) > 0) {

@@ -27,17 +27,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The database file a restore builds in its work directory: checked as a snapshot, made durable and checked by
- * SQLite, then moved into place over the output.
+ * The database file a restore builds in its work directory: checked as a snapshot, made
+ * durable and checked by SQLite, then moved into place over the output.
  */
 final class RestoredDatabase {
 
-	// The restore's messages keep the logger they always had, whichever class writes them.
+	// The restore's messages keep the logger they always had, whichever class writes
+	// them.
 	private static final Logger logger = LoggerFactory.getLogger(Restorer.class);
 
 	private static final byte[] SQLITE_MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
 
-	/** SQLite caps the map at its compile-time maximum; larger databases are read through the map as far as it goes. */
+	/**
+	 * SQLite caps the map at its compile-time maximum; larger databases are read through
+	 * the map as far as it goes.
+	 */
 	private static final long INTEGRITY_CHECK_MMAP_SIZE = 1L << 40;
 
 	private final Path path;
@@ -53,8 +57,8 @@ final class RestoredDatabase {
 	/** Checks, before any work, that a restore can create {@code output}. */
 	static void checkOutput(Path output, boolean overwrite) {
 		if (!Files.isDirectory(output.getParent())) {
-			throw new LitestreamException("Cannot restore to " + output + ": directory " + output.getParent()
-					+ " does not exist");
+			throw new LitestreamException(
+					"Cannot restore to " + output + ": directory " + output.getParent() + " does not exist");
 		}
 		if (Files.exists(output) && !overwrite) {
 			throw new LitestreamException("Cannot restore to " + output + ": the file exists (restore never "
@@ -62,11 +66,16 @@ final class RestoredDatabase {
 		}
 	}
 
-	/** Checks that the snapshot is a SQLite database and returns its page size (0 for an empty file). */
+	/**
+	 * Checks that the snapshot is a SQLite database and returns its page size (0 for an
+	 * empty file).
+	 */
 	int checkSnapshot(String key) throws IOException {
 		long size = Files.size(this.path);
 		if (size == 0) {
-			return 0; // the database had everything in its WAL: the page size comes from the WAL header
+			// the database had everything in its WAL: the page size comes from the WAL
+			// header
+			return 0;
 		}
 		byte[] header = new byte[100];
 		try (InputStream in = Files.newInputStream(this.path)) {
@@ -87,8 +96,9 @@ final class RestoredDatabase {
 	}
 
 	/**
-	 * Forces the restored file to disk while SQLite checks it from the page cache, since the two take about as long;
-	 * a failed check is what the caller hears about, with a failed force attached.
+	 * Forces the restored file to disk while SQLite checks it from the page cache, since
+	 * the two take about as long; a failed check is what the caller hears about, with a
+	 * failed force attached.
 	 */
 	void forceWhileChecking(boolean integrityCheck, ExecutorService executor) throws IOException {
 		Future<?> durable = executor.submit(() -> {
@@ -117,7 +127,8 @@ final class RestoredDatabase {
 	private void checkIntegrity() {
 		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + this.path);
 				Statement statement = connection.createStatement()) {
-			// Pages read through a memory map rather than a read call each: the check of 1 GB took half the time.
+			// Pages read through a memory map rather than a read call each: the check of
+			// 1 GB took half the time.
 			statement.execute("PRAGMA mmap_size = " + INTEGRITY_CHECK_MMAP_SIZE);
 			try (ResultSet rs = statement.executeQuery("PRAGMA integrity_check")) {
 				List<String> problems = new ArrayList<>();
@@ -136,7 +147,8 @@ final class RestoredDatabase {
 	}
 
 	void moveIntoPlace(Path output, boolean overwrite) throws IOException {
-		// A WAL or shared-memory file left from an earlier database would be replayed onto the restored one.
+		// A WAL or shared-memory file left from an earlier database would be replayed
+		// onto the restored one.
 		for (Path stale : List.of(SqliteFiles.walPath(output), SqliteFiles.shmPath(output))) {
 			if (Files.exists(stale)) {
 				Path aside = stale.resolveSibling(stale.getFileName() + ".stale-" + Instant.now().toEpochMilli());

@@ -19,9 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Restores a database from a replica into a new file. Objects are downloaded in parallel and applied in order,
- * after verifying each one; the result is built in a temporary directory beside the output, checked with
- * {@code PRAGMA integrity_check}, and moved into place atomically. On any failure no output file is written.
+ * Restores a database from a replica into a new file. Objects are downloaded in parallel
+ * and applied in order, after verifying each one; the result is built in a temporary
+ * directory beside the output, checked with {@code PRAGMA integrity_check}, and moved
+ * into place atomically. On any failure no output file is written.
  *
  * @since 0.1.0
  */
@@ -46,8 +47,9 @@ public final class Restorer {
 	}
 
 	/**
-	 * Restores from whichever of {@code clients} holds the newest matching state (for a point in time: the one
-	 * whose chosen objects are newest), as Litestream chooses among replicas.
+	 * Restores from whichever of {@code clients} holds the newest matching state (for a
+	 * point in time: the one whose chosen objects are newest), as Litestream chooses
+	 * among replicas.
 	 * @throws NoBackupException when no replica holds anything that matches
 	 */
 	public static RestoreResult restoreFrom(List<Source> sources, RestoreOptions options, RestoreProgress progress)
@@ -75,9 +77,10 @@ public final class Restorer {
 		}
 		Path work = output.resolveSibling("." + output.getFileName() + ".restore-" + UUID.randomUUID());
 		Files.createDirectories(work);
-		ExecutorService downloads = Executors.newFixedThreadPool(options.parallelism(), Threads.daemonFactory("litestream-restore"));
-		// Forces to disk run beside the downloads, and in their own thread, so that waiting for one never waits for
-		// a download queued behind it.
+		ExecutorService downloads = Executors.newFixedThreadPool(options.parallelism(),
+				Threads.daemonFactory("litestream-restore"));
+		// Forces to disk run beside the downloads, and in their own thread, so that
+		// waiting for one never waits for a download queued behind it.
 		ExecutorService flusher = Executors.newSingleThreadExecutor(Threads.daemonFactory("litestream-restore-flush"));
 		try {
 			RestoreRun run = new RestoreRun(source, plan, work, downloads, flusher, options.parallelism(), progress);

@@ -5,14 +5,16 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Why a point-in-time restore stopped short of its target: an object the store lists within its time resolution
- * before the target has no exact creation time (Litestream records none, nor did this library's earlier builds),
- * so it may hold commits made after the target and was left out, with everything written after it. The
- * restored state is then an earlier one than the target's.
+ * Why a point-in-time restore stopped short of its target: an object the store lists
+ * within its time resolution before the target has no exact creation time (Litestream
+ * records none, nor did this library's earlier builds), so it may hold commits made after
+ * the target and was left out, with everything written after it. The restored state is
+ * then an earlier one than the target's.
  *
  * @param objectKey the object left out, relative to the replica root
  * @param listedAt its time in the store's listing
- * @param resolution how coarse that time is: the object was created before {@code listedAt} plus this
+ * @param resolution how coarse that time is: the object was created before
+ * {@code listedAt} plus this
  * @since 0.1.0
  */
 public record RoundedDown(String objectKey, Instant listedAt, Duration resolution) {

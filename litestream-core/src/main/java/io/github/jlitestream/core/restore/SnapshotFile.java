@@ -12,13 +12,17 @@ import io.github.jlitestream.core.LitestreamException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The restored file as the snapshot is written into it. Its own failures are the local disk's, told apart from
- * a damaged snapshot; while it is written, a force runs in the background each time {@link #FLUSH_AHEAD_BYTES}
- * more were written, so the disk writes while the rest downloads rather than all of it at the final force.
+ * The restored file as the snapshot is written into it. Its own failures are the local
+ * disk's, told apart from a damaged snapshot; while it is written, a force runs in the
+ * background each time {@link #FLUSH_AHEAD_BYTES} more were written, so the disk writes
+ * while the rest downloads rather than all of it at the final force.
  */
 final class SnapshotFile implements AutoCloseable {
 
-	/** While a snapshot is written, a force in the background each time this much more was written. */
+	/**
+	 * While a snapshot is written, a force in the background each time this much more was
+	 * written.
+	 */
 	private static final long FLUSH_AHEAD_BYTES = 128L << 20;
 
 	private final Path path;

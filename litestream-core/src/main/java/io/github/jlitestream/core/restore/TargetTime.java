@@ -16,11 +16,12 @@ import io.github.jlitestream.core.WalSegmentInfo;
 import io.github.jlitestream.core.layout.ReplicaPaths;
 
 /**
- * Decides whether an object was created at or before a point-in-time restore's target. A listed time decides alone
- * when it is after the target, or when even the end of its resolution is not (S3 lists whole seconds: an object
- * listed at 12:00:00 was created before 12:00:01). Only an object listed within the resolution before the target is
- * asked for the exact time its writer recorded, once; one that has none counts as after the target, since it may
- * hold a commit made after it.
+ * Decides whether an object was created at or before a point-in-time restore's target. A
+ * listed time decides alone when it is after the target, or when even the end of its
+ * resolution is not (S3 lists whole seconds: an object listed at 12:00:00 was created
+ * before 12:00:01). Only an object listed within the resolution before the target is
+ * asked for the exact time its writer recorded, once; one that has none counts as after
+ * the target, since it may hold a commit made after it.
  */
 final class TargetTime {
 
@@ -98,8 +99,8 @@ final class TargetTime {
 			throw new CorruptReplicaException(key, "missing: listed in the replica but gone when read");
 		}
 		catch (IOException ex) {
-			throw new LitestreamException("Cannot read the creation time of " + key + " from "
-					+ this.client.location() + ": " + ex.getMessage(), ex);
+			throw new LitestreamException("Cannot read the creation time of " + key + " from " + this.client.location()
+					+ ": " + ex.getMessage(), ex);
 		}
 	}
 
@@ -112,7 +113,10 @@ final class TargetTime {
 		/** Stored after the target. */
 		AFTER,
 
-		/** Listed within the store's resolution before the target: only the exact time can tell. */
+		/**
+		 * Listed within the store's resolution before the target: only the exact time can
+		 * tell.
+		 */
 		AMBIGUOUS
 
 	}
@@ -124,7 +128,10 @@ final class TargetTime {
 
 		AFTER,
 
-		/** Listed within the resolution before the target, without an exact time: it may be after the target. */
+		/**
+		 * Listed within the resolution before the target, without an exact time: it may
+		 * be after the target.
+		 */
 		UNKNOWN
 
 	}

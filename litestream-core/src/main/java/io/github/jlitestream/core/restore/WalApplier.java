@@ -18,18 +18,21 @@ import io.github.jlitestream.core.wal.WalHeader;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Applies one WAL index, assembled from its segments, to the database being restored. It first checks the whole
- * index (header, salts, checksum chain, whole frames, ending on a commit), naming the segment where a check fails,
- * and only then writes the committed pages. SQLite's own recovery would silently stop at the first bad frame.
+ * Applies one WAL index, assembled from its segments, to the database being restored. It
+ * first checks the whole index (header, salts, checksum chain, whole frames, ending on a
+ * commit), naming the segment where a check fails, and only then writes the committed
+ * pages. SQLite's own recovery would silently stop at the first bad frame.
  * <p>
- * Between indexes it checks that no WAL lifetime is missing: each index is one lifetime, and the first header of an
- * index whose salt-1 advanced by two or more since the previous index's shows that
- * SQLite restarted the WAL in between without the engine seeing it (audit finding #2: such a restore would pass
- * every other check and silently lack the skipped lifetime's transactions). The header of a WAL that SQLite deleted
- * and created anew (checkpoint sequence 0, random salts), with which the engine continues a generation after a clean
- * shutdown, descends from nothing and is accepted. SQLite also advances both by two when the WAL is truncated
- * twice with no write between; nothing is lost then, but a restore cannot tell that from a skipped lifetime, so a
- * writer has to start a new generation rather than continue across it.
+ * Between indexes it checks that no WAL lifetime is missing: each index is one lifetime,
+ * and the first header of an index whose salt-1 advanced by two or more since the
+ * previous index's shows that SQLite restarted the WAL in between without the engine
+ * seeing it (audit finding #2: such a restore would pass every other check and silently
+ * lack the skipped lifetime's transactions). The header of a WAL that SQLite deleted and
+ * created anew (checkpoint sequence 0, random salts), with which the engine continues a
+ * generation after a clean shutdown, descends from nothing and is accepted. SQLite also
+ * advances both by two when the WAL is truncated twice with no write between; nothing is
+ * lost then, but a restore cannot tell that from a skipped lifetime, so a writer has to
+ * start a new generation rather than continue across it.
  */
 final class WalApplier {
 
@@ -37,7 +40,10 @@ final class WalApplier {
 
 	private int pageSize;
 
-	/** The first header of the index applied last, or null before the first (or after an empty one). */
+	/**
+	 * The first header of the index applied last, or null before the first (or after an
+	 * empty one).
+	 */
 	private @Nullable WalHeader previousHeader;
 
 	private long previousIndex = -1;
@@ -56,7 +62,8 @@ final class WalApplier {
 	 * @param index the WAL index, one more than the previous call's
 	 * @param wal the index's WAL: its segments' decoded content, concatenated
 	 * @param segments the segments' keys and start offsets in the file, in order
-	 * @param allowUncommittedTail whether the WAL may end inside a transaction (the restore target cut it)
+	 * @param allowUncommittedTail whether the WAL may end inside a transaction (the
+	 * restore target cut it)
 	 */
 	void apply(long index, Path wal, List<Segment> segments, boolean allowUncommittedTail) throws IOException {
 		long size = Files.size(wal);
@@ -76,8 +83,7 @@ final class WalApplier {
 		this.previousIndex = index;
 	}
 
-	private @Nullable FrameChain verify(long index, Path wal, long size, List<Segment> segments)
-			throws IOException {
+	private @Nullable FrameChain verify(long index, Path wal, long size, List<Segment> segments) throws IOException {
 		if (size == 0) {
 			return null;
 		}
@@ -119,26 +125,30 @@ final class WalApplier {
 		}
 	}
 
-	/** Refuses an index whose first header shows that WAL lifetimes since the previous index are in no index. */
+	/**
+	 * Refuses an index whose first header shows that WAL lifetimes since the previous
+	 * index are in no index.
+	 */
 	private void checkContinuity(long index, WalHeader header, String key) {
 		WalHeader previous = this.previousHeader;
 		if (previous == null || index != this.previousIndex + 1) {
 			return;
 		}
 		if (header.equals(previous)) {
-			throw new CorruptReplicaException(key, ("duplicate: WAL index %08x starts with the same WAL header as "
-					+ "index %08x (checkpoint sequence %d, salt %08x%08x): one WAL lifetime stored twice")
-				.formatted(index, this.previousIndex, Integer.toUnsignedLong(header.checkpointSequence()),
-						header.salt1(), header.salt2()));
+			throw new CorruptReplicaException(key,
+					("duplicate: WAL index %08x starts with the same WAL header as "
+							+ "index %08x (checkpoint sequence %d, salt %08x%08x): one WAL lifetime stored twice")
+						.formatted(index, this.previousIndex, Integer.toUnsignedLong(header.checkpointSequence()),
+								header.salt1(), header.salt2()));
 		}
 		OptionalInt restarts = header.restartsSince(previous);
 		if (restarts.isPresent() && restarts.getAsInt() >= 2) {
 			int missing = restarts.getAsInt() - 1;
-			throw new CorruptReplicaException(key, ("missing: WAL index %08x starts %d WAL restarts after index %08x "
-					+ "(salt-1 %08x to %08x): %d WAL lifetime%s between them %s in no "
-					+ "index")
-				.formatted(index, restarts.getAsInt(), this.previousIndex, previous.salt1(), header.salt1(), missing,
-						(missing == 1) ? "" : "s", (missing == 1) ? "is" : "are"));
+			throw new CorruptReplicaException(key,
+					("missing: WAL index %08x starts %d WAL restarts after index %08x "
+							+ "(salt-1 %08x to %08x): %d WAL lifetime%s between them %s in no " + "index")
+						.formatted(index, restarts.getAsInt(), this.previousIndex, previous.salt1(), header.salt1(),
+								missing, (missing == 1) ? "" : "s", (missing == 1) ? "is" : "are"));
 		}
 	}
 

@@ -19,9 +19,10 @@ import io.github.jlitestream.core.WalSegmentInfo;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reports every store operation of a replica to the listener, with its duration, bytes and outcome. Failures pass
- * through unchanged, the {@link java.nio.file.FileAlreadyExistsException} of a write whose object exists included
- * (reported as a failed put).
+ * Reports every store operation of a replica to the listener, with its duration, bytes
+ * and outcome. Failures pass through unchanged, the
+ * {@link java.nio.file.FileAlreadyExistsException} of a write whose object exists
+ * included (reported as a failed put).
  */
 final class InstrumentedReplicaClient extends ForwardingReplicaClient {
 
@@ -54,8 +55,8 @@ final class InstrumentedReplicaClient extends ForwardingReplicaClient {
 	}
 
 	@Override
-	public SnapshotInfo writeSnapshot(Generation generation, long index, Compression compression,
-			ObjectContent content) throws IOException {
+	public SnapshotInfo writeSnapshot(Generation generation, long index, Compression compression, ObjectContent content)
+			throws IOException {
 		return call("put", () -> super.writeSnapshot(generation, index, compression, content),
 				(result) -> result.size());
 	}
@@ -75,8 +76,7 @@ final class InstrumentedReplicaClient extends ForwardingReplicaClient {
 	@Override
 	public InputStream openWalSegment(Generation generation, long index, long offset, Compression compression)
 			throws IOException {
-		return call("get", () -> super.openWalSegment(generation, index, offset, compression),
-				(result) -> 0);
+		return call("get", () -> super.openWalSegment(generation, index, offset, compression), (result) -> 0);
 	}
 
 	@Override
@@ -103,7 +103,8 @@ final class InstrumentedReplicaClient extends ForwardingReplicaClient {
 		}, (result) -> 0);
 	}
 
-	// Reading an object's metadata is a read of the object, as stores bill it (S3 counts HEAD among GETs).
+	// Reading an object's metadata is a read of the object, as stores bill it (S3 counts
+	// HEAD among GETs).
 	@Override
 	public Optional<Instant> exactCreatedAt(SnapshotInfo snapshot) throws IOException {
 		return call("get", () -> super.exactCreatedAt(snapshot), (result) -> 0);

@@ -19,12 +19,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds a replica's position from the store, after a restart or a failure: where the store's copy of a generation
- * ends, checked to be this database's history. Called under the replica's lock.
+ * Finds a replica's position from the store, after a restart or a failure: where the
+ * store's copy of a generation ends, checked to be this database's history. Called under
+ * the replica's lock.
  */
 final class PositionResolver {
 
-	// the replica's messages, under the replica's logger as before: log levels are set by its name
+	// the replica's messages, under the replica's logger as before: log levels are set by
+	// its name
 	private static final Logger logger = LoggerFactory.getLogger(Replica.class);
 
 	private final Database database;
@@ -43,8 +45,9 @@ final class PositionResolver {
 	}
 
 	/**
-	 * Finds where the store's copy of {@code generation} ends, and checks that it is this database's history:
-	 * the last segment must equal the local shadow WAL at the same place.
+	 * Finds where the store's copy of {@code generation} ends, and checks that it is this
+	 * database's history: the last segment must equal the local shadow WAL at the same
+	 * place.
 	 * @param snapshots the generation's snapshots, as listed
 	 */
 	Resolved resolve(Generation generation, List<SnapshotInfo> snapshots) throws IOException {
@@ -56,8 +59,9 @@ final class PositionResolver {
 		WalSegmentInfo last = segments.stream().max(WalSegmentInfo.BY_POSITION).get();
 		long snapshotIndex = snapshots.stream().mapToLong(SnapshotInfo::index).max().orElse(-1);
 		if (snapshotIndex > last.index() && this.database.shadowSize(generation, snapshotIndex) >= 0) {
-			// A snapshot that started the replica again at its index (its shadow WAL of the index before was gone),
-			// whose first segment did not reach the store: the replica goes on from the snapshot's index.
+			// A snapshot that started the replica again at its index (its shadow WAL of
+			// the index before was gone), whose first segment did not reach the store:
+			// the replica goes on from the snapshot's index.
 			Position resumed = new Position(generation, snapshotIndex, 0);
 			logger.info("db={} replica={} resumes at position={} (after its snapshot)", this.database.name(),
 					this.replica, resumed);
@@ -74,17 +78,18 @@ final class PositionResolver {
 		Position database = this.database.position();
 		if (local < 0 && database != null && database.generation().equals(generation)
 				&& last.index() < database.index()) {
-			// Released while this replica was behind (or lost with the disk): nothing to compare the store with, and
-			// nothing to upload from; a new snapshot of the current index continues the replica.
+			// Released while this replica was behind (or lost with the disk): nothing to
+			// compare the store with, and nothing to upload from; a new snapshot of the
+			// current index continues the replica.
 			logger.warn("db={} replica={} holds {} but the local shadow WAL of index {} is gone: it goes on from a "
 					+ "new snapshot", this.database.name(), this.replica, end, last.index());
 			return new Resolved(end, true);
 		}
-		if (local < end.offset() || !Arrays.equals(content, readShadow(generation, last.index(), last.offset(),
-				content.length))) {
+		if (local < end.offset()
+				|| !Arrays.equals(content, readShadow(generation, last.index(), last.offset(), content.length))) {
 			throw new LitestreamException("Replica '" + this.replica + "' at " + this.client.location()
-					+ " holds WAL up to " + end + " that this database did not write (local shadow WAL has "
-					+ local + " bytes of that index): another process may be replicating to the same place");
+					+ " holds WAL up to " + end + " that this database did not write (local shadow WAL has " + local
+					+ " bytes of that index): another process may be replicating to the same place");
 		}
 		logger.info("db={} replica={} resumes at position={}", this.database.name(), this.replica, end);
 		return new Resolved(end, false);
@@ -98,9 +103,11 @@ final class PositionResolver {
 
 	/**
 	 * Where the replica resumes.
-	 * @param position the end of the store's copy, or null when the store holds nothing of the generation
-	 * @param needsSnapshot whether the local shadow WAL of the position's index is gone, so that the replica goes
-	 * on from a new snapshot
+	 *
+	 * @param position the end of the store's copy, or null when the store holds nothing
+	 * of the generation
+	 * @param needsSnapshot whether the local shadow WAL of the position's index is gone,
+	 * so that the replica goes on from a new snapshot
 	 */
 	record Resolved(@Nullable Position position, boolean needsSnapshot) {
 	}

@@ -25,9 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ships one database's shadow WAL and snapshots to one replica store, and enforces its retention. The position is
- * what the store durably holds; it is recomputed from the store (and checked against the local shadow WAL) after a
- * restart or a failure. Thread-safe; the replica's thread normally drives it.
+ * Ships one database's shadow WAL and snapshots to one replica store, and enforces its
+ * retention. The position is what the store durably holds; it is recomputed from the
+ * store (and checked against the local shadow WAL) after a restart or a failure.
+ * Thread-safe; the replica's thread normally drives it.
  *
  * @since 0.1.0
  */
@@ -65,12 +66,16 @@ public final class Replica {
 	/** Whether the store holds a snapshot of the position's generation. */
 	private volatile boolean snapshotted;
 
-	/** Set after a failure: the position is recomputed from the store before the next upload. */
+	/**
+	 * Set after a failure: the position is recomputed from the store before the next
+	 * upload.
+	 */
 	private boolean stale;
 
 	/**
-	 * Set when the local shadow WAL of the position's index is gone (released while this replica was behind, or
-	 * lost with the local disk): the replica goes on from a new snapshot of the current index.
+	 * Set when the local shadow WAL of the position's index is gone (released while this
+	 * replica was behind, or lost with the local disk): the replica goes on from a new
+	 * snapshot of the current index.
 	 */
 	private volatile boolean needsSnapshot;
 
@@ -117,17 +122,19 @@ public final class Replica {
 	}
 
 	/**
-	 * What the store durably holds, or null when not known yet. Null too until the generation's first snapshot is
-	 * in the store: before that nothing in it can be restored, however much WAL it holds.
+	 * What the store durably holds, or null when not known yet. Null too until the
+	 * generation's first snapshot is in the store: before that nothing in it can be
+	 * restored, however much WAL it holds.
 	 */
 	public @Nullable Position position() {
 		return this.snapshotted ? this.position : null;
 	}
 
 	/**
-	 * The lowest WAL index of {@code generation} whose local shadow WAL this replica still has to upload: its
-	 * position's, or 0 while its position is unknown or in another generation (what the store holds is not known
-	 * yet). A replica that writes a new snapshot first needs none below the current index.
+	 * The lowest WAL index of {@code generation} whose local shadow WAL this replica
+	 * still has to upload: its position's, or 0 while its position is unknown or in
+	 * another generation (what the store holds is not known yet). A replica that writes a
+	 * new snapshot first needs none below the current index.
 	 */
 	public long neededShadowIndex(Generation generation) {
 		Position at = this.position;
@@ -153,28 +160,34 @@ public final class Replica {
 	}
 
 	/**
-	 * What the store holds, as of the last listing plus the uploads since; listed again at the first sync and after
-	 * each retention check.
+	 * What the store holds, as of the last listing plus the uploads since; listed again
+	 * at the first sync and after each retention check.
 	 */
 	public ReplicaStorage storage() {
 		return this.inventory.storage();
 	}
 
-	/** Lists everything in the store to count what it holds (see {@link ReplicaInventory#reconcile}). */
+	/**
+	 * Lists everything in the store to count what it holds (see
+	 * {@link ReplicaInventory#reconcile}).
+	 */
 	private void reconcile() throws IOException {
 		Position current = this.database.position();
 		this.inventory.reconcile((current != null) ? current.generation() : null);
 	}
 
-	/** Age of the oldest committed change that this replica does not hold yet; zero when caught up. */
+	/**
+	 * Age of the oldest committed change that this replica does not hold yet; zero when
+	 * caught up.
+	 */
 	public Duration lag() {
 		Instant oldest = this.database.oldestCommitAfter(position());
 		return (oldest != null) ? Duration.between(oldest, this.clock.instant()).abs() : Duration.ZERO;
 	}
 
 	/**
-	 * Uploads everything the shadow WAL holds beyond the replica's position, writing the generation's first
-	 * snapshot first when the store has none.
+	 * Uploads everything the shadow WAL holds beyond the replica's position, writing the
+	 * generation's first snapshot first when the store has none.
 	 */
 	public void sync() throws IOException {
 		long start = System.nanoTime();
@@ -208,7 +221,8 @@ public final class Replica {
 			this.listener.onSync(this.database.name(), name(), Duration.ofNanos(System.nanoTime() - start), null);
 		}
 		catch (IOException | RuntimeException ex) {
-			this.stale = true; // recompute from the store next time; keep reporting the last known position
+			// recompute from the store next time; keep reporting the last known position
+			this.stale = true;
 			this.drafts.discard();
 			this.lastError = ex.getMessage();
 			this.listener.onSync(this.database.name(), name(), Duration.ofNanos(System.nanoTime() - start), ex);
@@ -220,8 +234,9 @@ public final class Replica {
 	}
 
 	/**
-	 * Writes a new snapshot. The database first moves to a new WAL index, so that an earlier snapshot is never
-	 * overwritten; when readers keep it from moving and this index has a snapshot already, nothing is written.
+	 * Writes a new snapshot. The database first moves to a new WAL index, so that an
+	 * earlier snapshot is never overwritten; when readers keep it from moving and this
+	 * index has a snapshot already, nothing is written.
 	 * @return whether a snapshot was written
 	 */
 	public boolean snapshot() throws IOException {
@@ -249,7 +264,10 @@ public final class Replica {
 		}
 	}
 
-	/** Deletes what falls out of the retention window, keeping everything a restore inside it needs. */
+	/**
+	 * Deletes what falls out of the retention window, keeping everything a restore inside
+	 * it needs.
+	 */
 	public void enforceRetention() throws IOException {
 		if (this.options.retention().isZero()) {
 			return;
@@ -279,9 +297,12 @@ public final class Replica {
 		}
 	}
 
-	// --- position ----------------------------------------------------------------------------------------------
+	// --- position ----------------------------------------------------------------------
 
-	/** Finds where the store's copy of {@code generation} ends (see {@link PositionResolver}). */
+	/**
+	 * Finds where the store's copy of {@code generation} ends (see
+	 * {@link PositionResolver}).
+	 */
 	private @Nullable Position resolvePosition(Generation generation) throws IOException {
 		List<SnapshotInfo> snapshots = this.client.snapshots(generation);
 		this.snapshotted = !snapshots.isEmpty();
@@ -296,11 +317,12 @@ public final class Replica {
 		return this.client.snapshots(generation).stream().anyMatch((snapshot) -> snapshot.index() == index);
 	}
 
-	// --- upload ------------------------------------------------------------------------------------------------
+	// --- upload ------------------------------------------------------------------------
 
 	/**
-	 * Uploads segments from the position to where the shadow WAL ends now, one per WAL index. Commits that arrive
-	 * meanwhile wait for the next sync: chasing them would turn a busy database into a stream of small uploads.
+	 * Uploads segments from the position to where the shadow WAL ends now, one per WAL
+	 * index. Commits that arrive meanwhile wait for the next sync: chasing them would
+	 * turn a busy database into a stream of small uploads.
 	 */
 	private void ship() throws IOException {
 		Position end = this.database.position();
@@ -333,9 +355,10 @@ public final class Replica {
 	}
 
 	/**
-	 * How far the shadow WAL of the position's index may be shipped: to the database's position in its current
-	 * index, to the end of the index's shadow WAL in an earlier one (negative when that is gone). Empty when the
-	 * position is unknown or the database is in another generation: nothing can be shipped from it.
+	 * How far the shadow WAL of the position's index may be shipped: to the database's
+	 * position in its current index, to the end of the index's shadow WAL in an earlier
+	 * one (negative when that is gone). Empty when the position is unknown or the
+	 * database is in another generation: nothing can be shipped from it.
 	 */
 	private OptionalLong shippableEnd(@Nullable Position current, @Nullable Position end) throws IOException {
 		if (current == null || end == null || !end.generation().equals(current.generation())) {
@@ -346,9 +369,9 @@ public final class Replica {
 	}
 
 	/**
-	 * Encodes what the shadow WAL holds beyond the position into the next segment, ahead of its upload; called by
-	 * the replica's thread while it waits for the sync interval. Does nothing while an upload or snapshot runs, or
-	 * while the position is unknown.
+	 * Encodes what the shadow WAL holds beyond the position into the next segment, ahead
+	 * of its upload; called by the replica's thread while it waits for the sync interval.
+	 * Does nothing while an upload or snapshot runs, or while the position is unknown.
 	 */
 	public void prepare() {
 		if (!this.lock.tryLock()) {
@@ -374,7 +397,10 @@ public final class Replica {
 		}
 	}
 
-	/** The shadow WAL offset up to which the next segment is encoded ahead, or -1 (for tests). */
+	/**
+	 * The shadow WAL offset up to which the next segment is encoded ahead, or -1 (for
+	 * tests).
+	 */
 	long preparedUpTo() {
 		this.lock.lock();
 		try {
@@ -386,12 +412,14 @@ public final class Replica {
 	}
 
 	/**
-	 * Writes a snapshot of the database file at the current WAL index. The file is frozen at the snapshot's
-	 * position ({@link Database#readSnapshot}), so the snapshot restores on its own. A generation's first snapshot
-	 * (or one that starts the replica again at the current index) goes first: until it is in the store nothing of
-	 * the generation is, and a restore (this project's or Litestream's) picks the previous generation's newest state
-	 * instead of refusing a generation it cannot restore. A later snapshot goes after the WAL up to its position, so
-	 * that what is committed reaches the store as early as possible.
+	 * Writes a snapshot of the database file at the current WAL index. The file is frozen
+	 * at the snapshot's position ({@link Database#readSnapshot}), so the snapshot
+	 * restores on its own. A generation's first snapshot (or one that starts the replica
+	 * again at the current index) goes first: until it is in the store nothing of the
+	 * generation is, and a restore (this project's or Litestream's) picks the previous
+	 * generation's newest state instead of refusing a generation it cannot restore. A
+	 * later snapshot goes after the WAL up to its position, so that what is committed
+	 * reaches the store as early as possible.
 	 * @param first whether the replica starts at the snapshot's index
 	 */
 	private void writeSnapshotLocked(boolean first) throws IOException {
@@ -400,8 +428,9 @@ public final class Replica {
 			SnapshotInfo written = this.database.readSnapshot((position, databaseFile) -> {
 				Position current = this.position;
 				if (first) {
-					// Segments of the snapshot's index already in the store (checked against the local shadow WAL when
-					// the position was resolved) are kept; otherwise the index is uploaded from its start.
+					// Segments of the snapshot's index already in the store (checked
+					// against the local shadow WAL when the position was resolved) are
+					// kept; otherwise the index is uploaded from its start.
 					if (current == null || !current.generation().equals(position.generation())
 							|| current.index() != position.index() || this.needsSnapshot) {
 						this.position = new Position(position.generation(), position.index(), 0);

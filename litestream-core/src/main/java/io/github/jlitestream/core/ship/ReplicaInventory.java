@@ -12,9 +12,9 @@ import io.github.jlitestream.core.WalSegmentInfo;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The accounting of what a replica's store holds: counted by a listing of the whole store, kept current by the
- * replica's uploads in between. Its updates are made under the replica's lock; {@link #storage()} is read from any
- * thread.
+ * The accounting of what a replica's store holds: counted by a listing of the whole
+ * store, kept current by the replica's uploads in between. Its updates are made under the
+ * replica's lock; {@link #storage()} is read from any thread.
  */
 final class ReplicaInventory {
 
@@ -33,9 +33,11 @@ final class ReplicaInventory {
 	}
 
 	/**
-	 * Lists everything in the store to count what it holds and when its restorable window starts. Runs at the
-	 * first sync and after each retention check; uploads keep the numbers current in between.
-	 * @param current the database's current generation, whose newest snapshot is counted, or null
+	 * Lists everything in the store to count what it holds and when its restorable window
+	 * starts. Runs at the first sync and after each retention check; uploads keep the
+	 * numbers current in between.
+	 * @param current the database's current generation, whose newest snapshot is counted,
+	 * or null
 	 */
 	ReplicaStorage reconcile(@Nullable Generation current) throws IOException {
 		long bytes = 0;

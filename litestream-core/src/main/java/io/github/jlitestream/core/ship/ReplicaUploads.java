@@ -18,15 +18,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Encodes and writes a replica's objects: a WAL segment from its draft, a snapshot from the database file. The
- * replica decides what goes when; called under its lock.
+ * Encodes and writes a replica's objects: a WAL segment from its draft, a snapshot from
+ * the database file. The replica decides what goes when; called under its lock.
  */
 final class ReplicaUploads {
 
-	// the replica's messages, under the replica's logger as before: log levels are set by its name
+	// the replica's messages, under the replica's logger as before: log levels are set by
+	// its name
 	private static final Logger logger = LoggerFactory.getLogger(Replica.class);
 
-	/** Encoded objects up to this size are held in memory before upload; larger ones are spooled to disk. */
+	/**
+	 * Encoded objects up to this size are held in memory before upload; larger ones are
+	 * spooled to disk.
+	 */
 	static final int SPOOL_MEMORY_LIMIT = 8 * 1024 * 1024;
 
 	private final Database database;
@@ -51,7 +55,10 @@ final class ReplicaUploads {
 		this.replica = replica;
 	}
 
-	/** Uploads the segment of {@code length} bytes at {@code at}, finishing the draft encoded ahead when it fits. */
+	/**
+	 * Uploads the segment of {@code length} bytes at {@code at}, finishing the draft
+	 * encoded ahead when it fits.
+	 */
 	WalSegmentInfo segment(Position at, long length) throws IOException {
 		long started = System.nanoTime();
 		SegmentDraft draft = this.drafts.take(at, at.offset() + length);
@@ -62,9 +69,11 @@ final class ReplicaUploads {
 			long encoded = System.nanoTime();
 			WalSegmentInfo written = this.client.writeWalSegment(at.generation(), at.index(), at.offset(),
 					this.codec.compression(), content);
-			logger.debug("db={} replica={} uploaded segment={} bytes={} ({} encoded ahead; rest encoded in {} us, "
-					+ "written in {} us)", this.database.name(), this.replica, draft.key(), length, ahead,
-					(encoded - started) / 1000, (System.nanoTime() - encoded) / 1000);
+			logger.debug(
+					"db={} replica={} uploaded segment={} bytes={} ({} encoded ahead; rest encoded in {} us, "
+							+ "written in {} us)",
+					this.database.name(), this.replica, draft.key(), length, ahead, (encoded - started) / 1000,
+					(System.nanoTime() - encoded) / 1000);
 			return written;
 		}
 		finally {
@@ -72,7 +81,10 @@ final class ReplicaUploads {
 		}
 	}
 
-	/** Uploads the snapshot at {@code position} of the database file read from {@code databaseFile}. */
+	/**
+	 * Uploads the snapshot at {@code position} of the database file read from
+	 * {@code databaseFile}.
+	 */
 	SnapshotInfo snapshot(Position position, InputStream databaseFile) throws IOException {
 		String key = ReplicaPaths.snapshotKey(position.generation(), position.index(), this.codec.compression());
 		Spool spool = new Spool(this.spoolDir, SPOOL_MEMORY_LIMIT);

@@ -14,10 +14,12 @@ import io.github.jlitestream.core.WalSegmentInfo;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Decides what a replica may delete. A restore at any time inside the window needs the newest snapshot taken at or
- * before that time and every WAL segment from its index on, so per generation the newest snapshot older than the
- * window is kept along with everything after it (v0.3.13 deletes that snapshot, making the start of the window
- * unrestorable). A generation other than the current one goes when its newest object is older than the window.
+ * Decides what a replica may delete. A restore at any time inside the window needs the
+ * newest snapshot taken at or before that time and every WAL segment from its index on,
+ * so per generation the newest snapshot older than the window is kept along with
+ * everything after it (v0.3.13 deletes that snapshot, making the start of the window
+ * unrestorable). A generation other than the current one goes when its newest object is
+ * older than the window.
  */
 final class Retention {
 
@@ -36,10 +38,12 @@ final class Retention {
 		int snapshots = 0;
 		int segments = 0;
 		for (Generation generation : this.client.generations()) {
-			// listed right before its own deletes, not all up front, so that each listing is as fresh as can be
+			// listed right before its own deletes, not all up front, so that each listing
+			// is as fresh as can be
 			GenerationListing listing = GenerationListing.of(this.client, generation);
 			Instant updatedAt = listing.updatedAt();
-			// one listed empty (emptied since the generations were listed) goes as one that is old
+			// one listed empty (emptied since the generations were listed) goes as one
+			// that is old
 			if (!generation.equals(current) && (updatedAt == null || updatedAt.isBefore(horizon))) {
 				this.client.deleteGeneration(generation);
 				generations++;
@@ -47,7 +51,9 @@ final class Retention {
 			}
 			SnapshotInfo keepFrom = oldestNeeded(listing.snapshots(), horizon);
 			if (keepFrom == null) {
-				continue; // no snapshot: nothing in this generation can be restored without its segments
+				// no snapshot: nothing in this generation can be restored without its
+				// segments
+				continue;
 			}
 			List<SnapshotInfo> oldSnapshots = new ArrayList<>();
 			for (SnapshotInfo snapshot : listing.snapshots()) {

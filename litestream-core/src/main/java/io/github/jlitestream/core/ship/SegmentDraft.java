@@ -13,9 +13,10 @@ import io.github.jlitestream.core.codec.Spool;
 import io.github.jlitestream.core.layout.ReplicaPaths;
 
 /**
- * The next WAL segment of a replica, encoded (compressed, encrypted) ahead while commits arrive, so that an upload
- * only has to encode what came in last: under a stream of commits a second's WAL is megabytes, and encoding it all
- * when the sync interval is up would add its time to every commit's lag.
+ * The next WAL segment of a replica, encoded (compressed, encrypted) ahead while commits
+ * arrive, so that an upload only has to encode what came in last: under a stream of
+ * commits a second's WAL is megabytes, and encoding it all when the sync interval is up
+ * would add its time to every commit's lag.
  */
 final class SegmentDraft {
 
@@ -60,7 +61,10 @@ final class SegmentDraft {
 		return this.end;
 	}
 
-	/** Encodes the shadow WAL's bytes from {@link #end()} to {@code upTo}, a commit boundary. */
+	/**
+	 * Encodes the shadow WAL's bytes from {@link #end()} to {@code upTo}, a commit
+	 * boundary.
+	 */
 	void extend(Database database, long upTo) throws IOException {
 		if (upTo <= this.end) {
 			return;
@@ -72,7 +76,10 @@ final class SegmentDraft {
 		this.end = upTo;
 	}
 
-	/** Ends the encoding; the content can be uploaded (and uploaded again after a failure) until discarded. */
+	/**
+	 * Ends the encoding; the content can be uploaded (and uploaded again after a failure)
+	 * until discarded.
+	 */
 	ObjectContent finish() throws IOException {
 		this.finished = true;
 		this.encoder.close();

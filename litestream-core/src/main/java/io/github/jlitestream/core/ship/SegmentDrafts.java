@@ -9,15 +9,15 @@ import io.github.jlitestream.core.codec.ObjectCodec;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The encode-ahead cache of a replica: holds the draft of its next segment ({@link SegmentDraft}) between the
- * replica's thread encoding ahead and the upload that takes it. Not thread-safe: every call is made under the
- * replica's lock.
+ * The encode-ahead cache of a replica: holds the draft of its next segment
+ * ({@link SegmentDraft}) between the replica's thread encoding ahead and the upload that
+ * takes it. Not thread-safe: every call is made under the replica's lock.
  */
 final class SegmentDrafts {
 
 	/**
-	 * Commits are encoded ahead once this much has come in: the LZ4 frame compresses blocks of this size, and
-	 * smaller steps would only cost more file reads.
+	 * Commits are encoded ahead once this much has come in: the LZ4 frame compresses
+	 * blocks of this size, and smaller steps would only cost more file reads.
 	 */
 	private static final long PREPARE_MIN_BYTES = 256 * 1024;
 
@@ -40,8 +40,9 @@ final class SegmentDrafts {
 	}
 
 	/**
-	 * Encodes the shadow WAL of the segment that starts at {@code start} up to {@code size}, a commit boundary,
-	 * once at least {@link #PREPARE_MIN_BYTES} have come in beyond what is encoded.
+	 * Encodes the shadow WAL of the segment that starts at {@code start} up to
+	 * {@code size}, a commit boundary, once at least {@link #PREPARE_MIN_BYTES} have come
+	 * in beyond what is encoded.
 	 */
 	void prepare(Position start, long size) throws IOException {
 		SegmentDraft existing = this.draft;
@@ -58,8 +59,9 @@ final class SegmentDrafts {
 	}
 
 	/**
-	 * Takes the draft of the segment that starts at {@code start} and ends at or before {@code limit} for its
-	 * upload: the one encoded ahead when it fits, else a new one. The caller discards it.
+	 * Takes the draft of the segment that starts at {@code start} and ends at or before
+	 * {@code limit} for its upload: the one encoded ahead when it fits, else a new one.
+	 * The caller discards it.
 	 */
 	SegmentDraft take(Position start, long limit) throws IOException {
 		SegmentDraft draft = draftAt(start, limit);
@@ -68,8 +70,8 @@ final class SegmentDrafts {
 	}
 
 	/**
-	 * The draft of the segment that starts at {@code start} and ends at or before {@code limit}: the one encoded
-	 * ahead when it fits, else a new one.
+	 * The draft of the segment that starts at {@code start} and ends at or before
+	 * {@code limit}: the one encoded ahead when it fits, else a new one.
 	 */
 	private SegmentDraft draftAt(Position start, long limit) throws IOException {
 		SegmentDraft existing = this.draft;

@@ -11,9 +11,10 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Durability on the local file system: a file's data is on disk only after it is forced, and a file created,
- * renamed or deleted is only durable once its directory is forced too (after a power loss the new name could
- * otherwise be missing although the engine went on as if it existed).
+ * Durability on the local file system: a file's data is on disk only after it is forced,
+ * and a file created, renamed or deleted is only durable once its directory is forced too
+ * (after a power loss the new name could otherwise be missing although the engine went on
+ * as if it existed).
  *
  * @since 0.2.0
  */
@@ -30,8 +31,9 @@ public final class LocalFiles {
 	}
 
 	/**
-	 * Forces a directory's entries to disk, so that files created, renamed or deleted in it stay so after a power
-	 * loss. Platforms that cannot open a directory (Windows) make entries durable with the rename itself.
+	 * Forces a directory's entries to disk, so that files created, renamed or deleted in
+	 * it stay so after a power loss. Platforms that cannot open a directory (Windows)
+	 * make entries durable with the rename itself.
 	 */
 	public static void forceDirectory(Path dir) throws IOException {
 		FileChannel channel;
@@ -50,8 +52,9 @@ public final class LocalFiles {
 	}
 
 	/**
-	 * Writes every byte of {@code buffer} at {@code position}: a single write may write fewer (a full disk, a
-	 * signal), and a short write left unnoticed would leave a hole the next write goes past.
+	 * Writes every byte of {@code buffer} at {@code position}: a single write may write
+	 * fewer (a full disk, a signal), and a short write left unnoticed would leave a hole
+	 * the next write goes past.
 	 */
 	public static void writeFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
 		long at = position;
@@ -61,11 +64,11 @@ public final class LocalFiles {
 	}
 
 	/**
-	 * Replaces {@code file} with what {@code content} writes, atomically: a reader (or a restart after a crash)
-	 * finds the old content or the new one, never part of it. The content goes to {@code <file>.tmp} first, which
-	 * is renamed over the file.
-	 * @param durable whether the temporary file is forced before the rename and the directory after it, so that
-	 * the new content survives a power loss
+	 * Replaces {@code file} with what {@code content} writes, atomically: a reader (or a
+	 * restart after a crash) finds the old content or the new one, never part of it. The
+	 * content goes to {@code <file>.tmp} first, which is renamed over the file.
+	 * @param durable whether the temporary file is forced before the rename and the
+	 * directory after it, so that the new content survives a power loss
 	 */
 	public static void writeAtomically(Path file, Content content, boolean durable) throws IOException {
 		Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -79,7 +82,10 @@ public final class LocalFiles {
 		}
 	}
 
-	/** Deletes {@code root} and everything below it, children before their directory; missing paths are skipped. */
+	/**
+	 * Deletes {@code root} and everything below it, children before their directory;
+	 * missing paths are skipped.
+	 */
 	public static void deleteTree(Path root) throws IOException {
 		try (Stream<Path> paths = Files.walk(root)) {
 			for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {

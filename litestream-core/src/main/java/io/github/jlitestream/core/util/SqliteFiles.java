@@ -3,8 +3,8 @@ package io.github.jlitestream.core.util;
 import java.nio.file.Path;
 
 /**
- * The files SQLite keeps beside a database in WAL mode: {@code <db>-wal}, the write-ahead log, and {@code <db>-shm},
- * its shared-memory index.
+ * The files SQLite keeps beside a database in WAL mode: {@code <db>-wal}, the write-ahead
+ * log, and {@code <db>-shm}, its shared-memory index.
  *
  * @since 0.1.0
  */

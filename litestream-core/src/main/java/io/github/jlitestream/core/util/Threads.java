@@ -6,8 +6,9 @@ import java.util.concurrent.ThreadFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The engine's threads are daemons: a replication thread must never keep an application's JVM alive after its
- * main thread ended (the graceful stop runs from the application's shutdown instead).
+ * The engine's threads are daemons: a replication thread must never keep an application's
+ * JVM alive after its main thread ended (the graceful stop runs from the application's
+ * shutdown instead).
  *
  * @since 0.1.0
  */
@@ -23,7 +24,9 @@ public final class Threads {
 		return thread;
 	}
 
-	/** A factory of daemon threads that all carry {@code name}, for an executor's pool. */
+	/**
+	 * A factory of daemon threads that all carry {@code name}, for an executor's pool.
+	 */
 	public static ThreadFactory daemonFactory(String name) {
 		return (runnable) -> {
 			Thread thread = new Thread(runnable, name);
@@ -32,7 +35,10 @@ public final class Threads {
 		};
 	}
 
-	/** Waits for {@code thread} to end, at most {@code timeout}; an interrupt ends the wait and stays set. */
+	/**
+	 * Waits for {@code thread} to end, at most {@code timeout}; an interrupt ends the
+	 * wait and stays set.
+	 */
 	public static void join(@Nullable Thread thread, Duration timeout) {
 		if (thread != null) {
 			try {
@@ -44,7 +50,10 @@ public final class Threads {
 		}
 	}
 
-	/** Sleeps {@code duration} (nothing when negative); an interrupt ends the sleep and stays set. */
+	/**
+	 * Sleeps {@code duration} (nothing when negative); an interrupt ends the sleep and
+	 * stays set.
+	 */
 	public static void sleep(Duration duration) {
 		try {
 			Thread.sleep(Math.max(0, duration.toMillis()));

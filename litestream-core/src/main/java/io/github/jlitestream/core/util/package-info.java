@@ -1,6 +1,6 @@
 /**
- * Mechanics shared by several packages: durable local file writes, SQLite's sibling files and daemon threads.
- * Internal: no compatibility promise.
+ * Mechanics shared by several packages: durable local file writes, SQLite's sibling files
+ * and daemon threads. Internal: no compatibility promise.
  */
 @NullMarked
 package io.github.jlitestream.core.util;

@@ -3,9 +3,10 @@ package io.github.jlitestream.core.wal;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Follows the frames of one WAL lifetime after its header, checking that each frame carries the header's salts and
- * continues the checksum chain. Both the shadow WAL copier and restore use it, so what the engine ships and what
- * restore accepts are judged by one rule.
+ * Follows the frames of one WAL lifetime after its header, checking that each frame
+ * carries the header's salts and continues the checksum chain. Both the shadow WAL copier
+ * and restore use it, so what the engine ships and what restore accepts are judged by one
+ * rule.
  *
  * @since 0.1.0
  */
@@ -31,7 +32,8 @@ public final class FrameChain {
 	}
 
 	/**
-	 * Resumes a chain at {@code offset}, where the frame that ends there has checksum {@code checksum}.
+	 * Resumes a chain at {@code offset}, where the frame that ends there has checksum
+	 * {@code checksum}.
 	 */
 	public FrameChain(WalHeader header, long offset, WalChecksum checksum, int lastCommitSize) {
 		this.header = header;
@@ -89,7 +91,9 @@ public final class FrameChain {
 		return this.lastCommitSize;
 	}
 
-	/** The checksum of the last accepted commit frame (the header's when none was seen). */
+	/**
+	 * The checksum of the last accepted commit frame (the header's when none was seen).
+	 */
 	public WalChecksum lastCommitChecksum() {
 		return this.lastCommitChecksum;
 	}

@@ -12,9 +12,9 @@ import io.github.jlitestream.core.util.LocalFiles;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The engine's copy of one WAL lifetime (one WAL index): the header, then only committed, validated frames, byte
- * for byte as SQLite wrote them, so offsets in it equal offsets in the real WAL. It only ever grows to a commit
- * boundary.
+ * The engine's copy of one WAL lifetime (one WAL index): the header, then only committed,
+ * validated frames, byte for byte as SQLite wrote them, so offsets in it equal offsets in
+ * the real WAL. It only ever grows to a commit boundary.
  *
  * @since 0.1.0
  */
@@ -41,7 +41,10 @@ public final class ShadowWal {
 		this.chain = chain;
 	}
 
-	/** Creates a shadow WAL holding only {@code header}, replacing any file at {@code file}. */
+	/**
+	 * Creates a shadow WAL holding only {@code header}, replacing any file at
+	 * {@code file}.
+	 */
 	public static ShadowWal create(Path file, WalHeader header) throws IOException {
 		Files.createDirectories(file.getParent());
 		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -54,8 +57,8 @@ public final class ShadowWal {
 	}
 
 	/**
-	 * Opens an existing shadow WAL, validating every frame; a tail after the last valid commit (left by a crash
-	 * mid-copy) is cut off.
+	 * Opens an existing shadow WAL, validating every frame; a tail after the last valid
+	 * commit (left by a crash mid-copy) is cut off.
 	 * @throws InvalidWalException when the file does not even hold a valid header
 	 */
 	public static ShadowWal open(Path file) throws IOException {
@@ -71,8 +74,8 @@ public final class ShadowWal {
 				channel.truncate(chain.lastCommitOffset());
 				channel.force(true);
 			}
-			return new ShadowWal(file, header,
-					new FrameChain(header, chain.lastCommitOffset(), chain.lastCommitChecksum(), chain.lastCommitSize()));
+			return new ShadowWal(file, header, new FrameChain(header, chain.lastCommitOffset(),
+					chain.lastCommitChecksum(), chain.lastCommitSize()));
 		}
 	}
 
@@ -91,13 +94,17 @@ public final class ShadowWal {
 		return this.chain.offset();
 	}
 
-	/** The database size in pages after the last commit in this shadow; 0 when it holds no frame. */
+	/**
+	 * The database size in pages after the last commit in this shadow; 0 when it holds no
+	 * frame.
+	 */
 	public int lastCommitSize() {
 		return this.chain.lastCommitSize();
 	}
 
 	/**
-	 * Appends the committed frames of the real WAL that follow this shadow's end and continue its chain.
+	 * Appends the committed frames of the real WAL that follow this shadow's end and
+	 * continue its chain.
 	 * @param wal the real WAL, open for reading
 	 * @return the number of bytes appended
 	 */
@@ -126,7 +133,8 @@ public final class ShadowWal {
 				long chunkStart = next.offset();
 				for (; accepted < frames; accepted++) {
 					if (next.accept(buffer, accepted * frameSize) != null) {
-						broken = true; // the rest belongs to an older lifetime or is being written
+						// the rest belongs to an older lifetime or is being written
+						broken = true;
 						break;
 					}
 				}
@@ -134,14 +142,16 @@ public final class ShadowWal {
 			}
 			long end = next.lastCommitOffset();
 			if (end > start && !unchangedSinceCopied(wal, shadow, start, end)) {
-				// SQLite rewrote frames of the transaction in place while they were read: its commit frame may have
-				// been read before its checksums were rewritten, over pages read before they changed. Copied again
-				// next time, when the transaction is complete.
+				// SQLite rewrote frames of the transaction in place while they were read:
+				// its commit frame may have been read before its checksums were
+				// rewritten, over pages read before they changed. Copied again next time,
+				// when the transaction is complete.
 				shadow.truncate(start);
 				return 0;
 			}
 			if (shadow.size() > end) {
-				shadow.truncate(end); // frames of a transaction that has not committed yet
+				// frames of a transaction that has not committed yet
+				shadow.truncate(end);
 			}
 			if (end > start) {
 				shadow.force(false);
@@ -153,15 +163,16 @@ public final class ShadowWal {
 	}
 
 	/**
-	 * Whether the real WAL still holds, byte for byte, the frames just copied into the shadow WAL. A copy reads
-	 * without SQLite's locks; committed frames never change under the engine's read mark, but a transaction that
-	 * spilled pages into the WAL before it committed rewrites them in place, appends its commit frame with checksums
-	 * over the old pages and only then rewrites the checksums (sqlite3WalFrames, walRewriteChecksums). A copy that
-	 * read a page before its rewrite and the commit frame before the checksums' rewrite sees a valid chain over a
-	 * state that never existed; reading the range again after the commit frame was read shows the change.
+	 * Whether the real WAL still holds, byte for byte, the frames just copied into the
+	 * shadow WAL. A copy reads without SQLite's locks; committed frames never change
+	 * under the engine's read mark, but a transaction that spilled pages into the WAL
+	 * before it committed rewrites them in place, appends its commit frame with checksums
+	 * over the old pages and only then rewrites the checksums (sqlite3WalFrames,
+	 * walRewriteChecksums). A copy that read a page before its rewrite and the commit
+	 * frame before the checksums' rewrite sees a valid chain over a state that never
+	 * existed; reading the range again after the commit frame was read shows the change.
 	 */
-	private boolean unchangedSinceCopied(FileChannel wal, FileChannel shadow, long start, long end)
-			throws IOException {
+	private boolean unchangedSinceCopied(FileChannel wal, FileChannel shadow, long start, long end) throws IOException {
 		byte[] walBytes = this.buffer;
 		byte[] copied = this.verifyBuffer;
 		if (copied == null) {
@@ -180,9 +191,9 @@ public final class ShadowWal {
 	}
 
 	/**
-	 * Whether the real WAL still holds this shadow's last frame at the same place: same salts and same cumulative
-	 * checksum, which covers every byte of every frame before it. No frame yet: true (only the header can be
-	 * compared).
+	 * Whether the real WAL still holds this shadow's last frame at the same place: same
+	 * salts and same cumulative checksum, which covers every byte of every frame before
+	 * it. No frame yet: true (only the header can be compared).
 	 */
 	public boolean lastFrameMatches(FileChannel wal) throws IOException {
 		int frameSize = this.header.frameSize();
@@ -208,7 +219,9 @@ public final class ShadowWal {
 		}
 	}
 
-	/** Reads until the buffer is full or the end of the file, returning the bytes read. */
+	/**
+	 * Reads until the buffer is full or the end of the file, returning the bytes read.
+	 */
 	static int read(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
 		int total = 0;
 		while (buffer.hasRemaining()) {

@@ -5,7 +5,8 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * SQLite's cumulative WAL checksum: two 32-bit words, carried from the header through every frame.
+ * SQLite's cumulative WAL checksum: two 32-bit words, carried from the header through
+ * every frame.
  *
  * @param s0 first word
  * @param s1 second word
@@ -13,8 +14,9 @@ import java.nio.ByteOrder;
  */
 public record WalChecksum(int s0, int s1) {
 
-	// Word loads through array views compile to single loads: the checksum of every copied byte ran twice as fast
-	// as with bytes assembled by shifts, and it is the monitor thread's main work under a stream of commits.
+	// Word loads through array views compile to single loads: the checksum of every
+	// copied byte ran twice as fast as with bytes assembled by shifts, and it is the
+	// monitor thread's main work under a stream of commits.
 	private static final VarHandle BIG_ENDIAN_INT = MethodHandles.byteArrayViewVarHandle(int[].class,
 			ByteOrder.BIG_ENDIAN);
 

@@ -20,7 +20,10 @@ public final class WalFrame {
 		return ByteBuffer.wrap(frame).getInt(offset);
 	}
 
-	/** For a commit frame, the database size in pages after the commit; 0 for other frames. */
+	/**
+	 * For a commit frame, the database size in pages after the commit; 0 for other
+	 * frames.
+	 */
 	public static int commitSize(byte[] frame, int offset) {
 		return ByteBuffer.wrap(frame).getInt(offset + 4);
 	}

@@ -7,8 +7,8 @@ import java.util.Arrays;
 import java.util.OptionalInt;
 
 /**
- * The 32-byte header of a SQLite WAL file. All fields are big-endian; the magic number says in which byte order the
- * checksums read their words.
+ * The 32-byte header of a SQLite WAL file. All fields are big-endian; the magic number
+ * says in which byte order the checksums read their words.
  *
  * @param bytes the 32 header bytes, as read
  * @since 0.1.0
@@ -25,9 +25,10 @@ public record WalHeader(byte[] bytes) {
 	static final int FORMAT_VERSION = 3007000;
 
 	/**
-	 * The most restarts {@link #restartsSince(WalHeader)} accepts as proof of descent. A WAL created anew draws
-	 * salt-1 at random, which must not pass for an advance by chance; between two copies the engine sees at most a
-	 * few restarts it did not observe.
+	 * The most restarts {@link #restartsSince(WalHeader)} accepts as proof of descent. A
+	 * WAL created anew draws salt-1 at random, which must not pass for an advance by
+	 * chance; between two copies the engine sees at most a few restarts it did not
+	 * observe.
 	 */
 	static final int MAX_PROVABLE_RESTARTS = 16;
 
@@ -39,7 +40,8 @@ public record WalHeader(byte[] bytes) {
 	}
 
 	/**
-	 * Parses and checks a header: magic, format version, page size and the header's own checksum.
+	 * Parses and checks a header: magic, format version, page size and the header's own
+	 * checksum.
 	 * @param bytes at least 32 bytes, the header at the start
 	 * @return the header
 	 * @throws InvalidWalException when the bytes are not a valid WAL header
@@ -87,14 +89,16 @@ public record WalHeader(byte[] bytes) {
 	}
 
 	/**
-	 * The page size a page-size field means: the database header stores 65536, which does not fit its two bytes, as
-	 * 1, and a WAL header's 1 is read the same way.
+	 * The page size a page-size field means: the database header stores 65536, which does
+	 * not fit its two bytes, as 1, and a WAL header's 1 is read the same way.
 	 */
 	public static int decodePageSize(int raw) {
 		return (raw == 1) ? 65536 : raw;
 	}
 
-	/** Whether {@code pageSize} is one SQLite can use: a power of two from 512 to 65536. */
+	/**
+	 * Whether {@code pageSize} is one SQLite can use: a power of two from 512 to 65536.
+	 */
 	public static boolean isValidPageSize(int pageSize) {
 		return pageSize >= 512 && pageSize <= 65536 && Integer.bitCount(pageSize) == 1;
 	}
@@ -120,15 +124,17 @@ public record WalHeader(byte[] bytes) {
 	}
 
 	/**
-	 * How many times SQLite restarted the WAL between {@code earlier} and this header, when this header provably
-	 * descends from it. Each restart ({@code walRestartHdr} in SQLite's {@code wal.c}) adds one to salt-1 and draws a
-	 * new salt-2, so salt-1 advanced by the count (in unsigned 32-bit arithmetic). The checkpoint sequence cannot
-	 * tell: each connection counts its own, so restarts by different connections may leave it unchanged. A WAL
-	 * deleted and created anew draws salt-1 at random and descends from nothing; the bound keeps a random salt from
-	 * passing for a few restarts (a chance of 2^-28).
+	 * How many times SQLite restarted the WAL between {@code earlier} and this header,
+	 * when this header provably descends from it. Each restart ({@code walRestartHdr} in
+	 * SQLite's {@code wal.c}) adds one to salt-1 and draws a new salt-2, so salt-1
+	 * advanced by the count (in unsigned 32-bit arithmetic). The checkpoint sequence
+	 * cannot tell: each connection counts its own, so restarts by different connections
+	 * may leave it unchanged. A WAL deleted and created anew draws salt-1 at random and
+	 * descends from nothing; the bound keeps a random salt from passing for a few
+	 * restarts (a chance of 2^-28).
 	 * @param earlier the header of an earlier lifetime of the same WAL
-	 * @return the number of restarts (1 for the next lifetime, 0 for the same salt-1), or empty when this header
-	 * does not descend from {@code earlier}
+	 * @return the number of restarts (1 for the next lifetime, 0 for the same salt-1), or
+	 * empty when this header does not descend from {@code earlier}
 	 */
 	public OptionalInt restartsSince(WalHeader earlier) {
 		int salt = salt1() - earlier.salt1();

@@ -12,10 +12,11 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * When the engine checkpoints: truncate when the WAL file reaches the truncate page count, restart when the WAL
- * reaches the max page count, passive each time it has grown by the min page count (at most once per monitor
- * interval), restart when the database was idle for the checkpoint interval with more than one page in the WAL.
- * Plain sizes and fixed instants, no SQLite.
+ * When the engine checkpoints: truncate when the WAL file reaches the truncate page
+ * count, restart when the WAL reaches the max page count, passive each time it has grown
+ * by the min page count (at most once per monitor interval), restart when the database
+ * was idle for the checkpoint interval with more than one page in the WAL. Plain sizes
+ * and fixed instants, no SQLite.
  */
 class CheckpointPolicyTests {
 
@@ -23,7 +24,10 @@ class CheckpointPolicyTests {
 
 	private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
 
-	/** Changed just now, checkpointed just now: only the size thresholds can make a checkpoint due. */
+	/**
+	 * Changed just now, checkpointed just now: only the size thresholds can make a
+	 * checkpoint due.
+	 */
 	private static final Instant JUST_NOW = NOW.minusMillis(1);
 
 	private final CheckpointPolicy policy = new CheckpointPolicy(options(10, 100, 1000));
@@ -32,8 +36,8 @@ class CheckpointPolicyTests {
 	void truncatesWhenTheWalFileReachesTheTruncatePageCount() {
 		assertThat(due(wal(1000), wal(0), 0, JUST_NOW, JUST_NOW)).isEqualTo(CheckpointMode.TRUNCATE);
 		assertThat(due(wal(1000) - 1, wal(0), 0, JUST_NOW, JUST_NOW)).isNull();
-		assertThat(due(wal(5000), wal(100), 0, null, NOW.minus(Duration.ofHours(1))))
-			.as("before every other rule").isEqualTo(CheckpointMode.TRUNCATE);
+		assertThat(due(wal(5000), wal(100), 0, null, NOW.minus(Duration.ofHours(1)))).as("before every other rule")
+			.isEqualTo(CheckpointMode.TRUNCATE);
 	}
 
 	@Test
@@ -46,8 +50,7 @@ class CheckpointPolicyTests {
 
 	@Test
 	void theWalFileSizeDecidesTruncateAndTheCurrentLifetimeDecidesRestart() {
-		assertThat(due(wal(999), wal(99), wal(95), JUST_NOW, JUST_NOW)).as("a large file, a short lifetime")
-			.isNull();
+		assertThat(due(wal(999), wal(99), wal(95), JUST_NOW, JUST_NOW)).as("a large file, a short lifetime").isNull();
 	}
 
 	@Test
@@ -62,8 +65,7 @@ class CheckpointPolicyTests {
 	void passiveEachTimeTheWalGrewByTheMinPageCount() {
 		assertThat(due(wal(10), wal(10), 0, null, JUST_NOW)).isEqualTo(CheckpointMode.PASSIVE);
 		assertThat(due(wal(9), wal(9), 0, null, JUST_NOW)).isNull();
-		assertThat(due(wal(30), wal(29), wal(20), null, JUST_NOW)).as("9 pages since the last passive one")
-			.isNull();
+		assertThat(due(wal(30), wal(29), wal(20), null, JUST_NOW)).as("9 pages since the last passive one").isNull();
 		assertThat(due(wal(30), wal(30), wal(20), null, JUST_NOW)).as("10 pages since the last passive one")
 			.isEqualTo(CheckpointMode.PASSIVE);
 	}
@@ -77,8 +79,7 @@ class CheckpointPolicyTests {
 	@Test
 	void restartsAnIdleDatabasesWalWithMoreThanOnePage() {
 		assertThat(due(wal(2), wal(2), 0, JUST_NOW, NOW.minusSeconds(61))).isEqualTo(CheckpointMode.RESTART);
-		assertThat(due(wal(2), wal(2), 0, JUST_NOW, NOW.minusSeconds(60))).as("idle for exactly the interval")
-			.isNull();
+		assertThat(due(wal(2), wal(2), 0, JUST_NOW, NOW.minusSeconds(60))).as("idle for exactly the interval").isNull();
 		assertThat(due(wal(1), wal(1), 0, JUST_NOW, NOW.minusSeconds(61))).as("one page").isNull();
 		assertThat(due(wal(2), wal(1) + 1, 0, JUST_NOW, NOW.minusSeconds(61))).as("more than one page's bytes")
 			.isEqualTo(CheckpointMode.RESTART);
@@ -96,7 +97,10 @@ class CheckpointPolicyTests {
 				lastChangeAt, NOW);
 	}
 
-	/** The bytes of a WAL holding {@code frames} frames: the 32-byte header, then 24 bytes and a page each. */
+	/**
+	 * The bytes of a WAL holding {@code frames} frames: the 32-byte header, then 24 bytes
+	 * and a page each.
+	 */
 	private static long wal(int frames) {
 		return 32 + (24L + PAGE_SIZE) * frames;
 	}

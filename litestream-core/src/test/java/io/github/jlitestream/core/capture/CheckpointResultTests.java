@@ -5,9 +5,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * SQLite's answer to {@code PRAGMA wal_checkpoint} decides whether a write may restart the WAL (only when every
- * frame is backfilled and nothing was blocked) and whether a checkpoint is tried again at once (while another
- * connection runs one, SQLite answers busy with no frame counts).
+ * SQLite's answer to {@code PRAGMA wal_checkpoint} decides whether a write may restart
+ * the WAL (only when every frame is backfilled and nothing was blocked) and whether a
+ * checkpoint is tried again at once (while another connection runs one, SQLite answers
+ * busy with no frame counts).
  */
 class CheckpointResultTests {
 

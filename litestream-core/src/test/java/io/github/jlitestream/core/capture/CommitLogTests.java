@@ -9,15 +9,19 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A replica's lag is the age of the oldest commit beyond its position, counted from when the engine noticed the
- * commit; commits are forgotten once every replica has them, and a new generation keeps the age of the old one's
- * commits that no replica has yet (they reach the replicas through its snapshot).
+ * A replica's lag is the age of the oldest commit beyond its position, counted from when
+ * the engine noticed the commit; commits are forgotten once every replica has them, and a
+ * new generation keeps the age of the old one's commits that no replica has yet (they
+ * reach the replicas through its snapshot).
  */
 class CommitLogTests {
 
 	private static final Generation FIRST = new Generation("00000000000000a1");
 
-	/** Named after {@link #FIRST}: positions of different generations compare by name only. */
+	/**
+	 * Named after {@link #FIRST}: positions of different generations compare by name
+	 * only.
+	 */
 	private static final Generation SECOND = new Generation("00000000000000b2");
 
 	private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
@@ -72,11 +76,9 @@ class CommitLogTests {
 		this.log.record(at(FIRST, 0, 100), T0, false);
 		this.log.record(at(FIRST, 0, 200), T0.plusSeconds(1), false);
 		this.log.record(at(SECOND, 0, 4152), T0.plusSeconds(5), true);
-		assertThat(this.log.oldestAfter(at(FIRST, 0, 200))).as("a replica still in the old generation")
-			.isEqualTo(T0);
+		assertThat(this.log.oldestAfter(at(FIRST, 0, 200))).as("a replica still in the old generation").isEqualTo(T0);
 		assertThat(this.log.oldestAfter(at(SECOND, 0, 4151))).isEqualTo(T0);
-		assertThat(this.log.oldestAfter(at(SECOND, 0, 4152))).as("the old generation's commits are forgotten")
-			.isNull();
+		assertThat(this.log.oldestAfter(at(SECOND, 0, 4152))).as("the old generation's commits are forgotten").isNull();
 	}
 
 	@Test

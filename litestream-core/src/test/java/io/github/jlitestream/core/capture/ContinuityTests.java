@@ -1,8 +1,11 @@
 package io.github.jlitestream.core.capture;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import io.github.jlitestream.core.CheckpointMode;
 import io.github.jlitestream.core.Generation;
@@ -20,9 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * How the engine proves that the WAL it copies continues what it copied before: it always holds a read
- * transaction taken before its last copy, so the application can restart the WAL at most once between two copies,
- * and a WAL that restarted more often than that starts a new generation instead of silently skipping a lifetime.
+ * How the engine proves that the WAL it copies continues what it copied before: it always
+ * holds a read transaction taken before its last copy, so the application can restart the
+ * WAL at most once between two copies, and a WAL that restarted more often than that
+ * starts a new generation instead of silently skipping a lifetime.
  */
 class ContinuityTests {
 
@@ -35,9 +39,9 @@ class ContinuityTests {
 	}
 
 	/**
-	 * Audit finding 2: a failure inside the locked phase of a checkpoint left the engine without a read
-	 * transaction; the application then restarted the WAL twice and the restored database lacked the middle
-	 * lifetime, with every check passing.
+	 * Audit finding 2: a failure inside the locked phase of a checkpoint left the engine
+	 * without a read transaction; the application then restarted the WAL twice and the
+	 * restored database lacked the middle lifetime, with every check passing.
 	 */
 	@Test
 	void aFailureInsideTheLockedCheckpointKeepsTheReadTransaction() throws Exception {
@@ -58,8 +62,9 @@ class ContinuityTests {
 	}
 
 	/**
-	 * Audit finding 2, the second half: when the engine really had no read transaction (taking it again failed),
-	 * two restarts of the WAL before the next copy start a new generation rather than skip a lifetime.
+	 * Audit finding 2, the second half: when the engine really had no read transaction
+	 * (taking it again failed), two restarts of the WAL before the next copy start a new
+	 * generation rather than skip a lifetime.
 	 */
 	@Test
 	void twoRestartsWhileTheEngineHadNoReadTransactionStartANewGeneration() throws Exception {
@@ -82,22 +87,24 @@ class ContinuityTests {
 	}
 
 	/**
-	 * Audit finding 11: without a read transaction of its own (after open, or after a failure), the engine copies
-	 * the old lifetime's frames beyond its shadow WAL after a restart; when the new lifetime overtook them during that
-	 * copy, the copy stopped early and the rest of the old lifetime was skipped without notice.
+	 * Audit finding 11: without a read transaction of its own (after open, or after a
+	 * failure), the engine copies the old lifetime's frames beyond its shadow WAL after a
+	 * restart; when the new lifetime overtook them during that copy, the copy stopped
+	 * early and the rest of the old lifetime was skipped without notice.
 	 */
 	@Test
 	void aRestartThatOvertakesTheOldLifetimeWhileItIsCopiedStartsANewGeneration() throws Exception {
 		Path path = this.dir.resolve("app.db");
 		try (Harness harness = new Harness(path, new FileReplicaClient(this.dir.resolve("replica")));
-				java.sql.Connection reader = Sql.connect(path)) {
+				Connection reader = Sql.connect(path)) {
 			harness.execute("CREATE TABLE t (v TEXT)");
 			for (int i = 0; i < 30; i++) {
 				harness.execute("INSERT INTO t VALUES ('copied " + i + "')");
 			}
 			harness.sync();
 			Generation before = harness.database().position().generation();
-			// An application reader keeps the WAL from restarting, the engine loses its read transaction.
+			// An application reader keeps the WAL from restarting, the engine loses its
+			// read transaction.
 			reader.setAutoCommit(false);
 			Sql.execute(reader, "SELECT COUNT(*) FROM t");
 			Failpoints.set(failOnce(Failpoints.CHECKPOINT_RETAKE_READ, "cannot take the read lock (injected)"));
@@ -108,8 +115,8 @@ class ContinuityTests {
 				harness.execute("INSERT INTO t VALUES ('old lifetime, not copied " + i + "')");
 			}
 			reader.commit();
-			// The application backfills and restarts the WAL; while the engine copies the old lifetime's tail, the
-			// new lifetime grows over it.
+			// The application backfills and restarts the WAL; while the engine copies the
+			// old lifetime's tail, the new lifetime grows over it.
 			harness.execute("PRAGMA wal_checkpoint(PASSIVE)", "INSERT INTO t VALUES ('new lifetime')");
 			Failpoints.set((name) -> {
 				if (name.equals(Failpoints.COPY_OLD_TAIL)) {
@@ -119,7 +126,7 @@ class ContinuityTests {
 							harness.execute("INSERT INTO t VALUES ('" + "n".repeat(3000) + "')");
 						}
 					}
-					catch (java.sql.SQLException ex) {
+					catch (SQLException ex) {
 						throw new IllegalStateException(ex);
 					}
 				}
@@ -132,8 +139,9 @@ class ContinuityTests {
 	}
 
 	/**
-	 * One restart by the application between two copies is the next WAL index of the same generation: a snapshot
-	 * backfills the whole WAL, and the application's next write restarts it.
+	 * One restart by the application between two copies is the next WAL index of the same
+	 * generation: a snapshot backfills the whole WAL, and the application's next write
+	 * restarts it.
 	 */
 	@Test
 	void oneRestartByTheApplicationContinuesTheGeneration() throws Exception {
@@ -152,17 +160,19 @@ class ContinuityTests {
 	}
 
 	/**
-	 * After a TRUNCATE checkpoint by one connection of the application, the next write by another connection (one
-	 * that never restarted the WAL itself) draws new salts instead of salt-1 plus one; with the engine's mark held
-	 * that is still the next lifetime of the same generation.
+	 * After a TRUNCATE checkpoint by one connection of the application, the next write by
+	 * another connection (one that never restarted the WAL itself) draws new salts
+	 * instead of salt-1 plus one; with the engine's mark held that is still the next
+	 * lifetime of the same generation.
 	 */
 	@Test
 	void aTruncateByOneConnectionAndAWriteByAnotherContinueTheGeneration() throws Exception {
 		Path path = this.dir.resolve("app.db");
 		try (Harness harness = new Harness(path, new FileReplicaClient(this.dir.resolve("replica")));
-				java.sql.Connection other = Sql.connect(path)) {
+				Connection other = Sql.connect(path)) {
 			harness.execute("CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('a')");
-			harness.sync(); // the snapshot leaves the WAL backfilled and the engine's read on slot 0
+			// the snapshot leaves the WAL backfilled and the engine's read on slot 0
+			harness.sync();
 			Generation before = harness.database().position().generation();
 			harness.execute("PRAGMA wal_checkpoint(TRUNCATE)");
 			Sql.execute(other, "INSERT INTO t VALUES ('b')");
@@ -182,8 +192,8 @@ class ContinuityTests {
 	}
 
 	private static void applicationRestartsTheWalTwice(Harness harness) throws Exception {
-		// A short busy timeout: while the engine holds its read transaction these checkpoints wait for it, then give
-		// up without restarting the WAL.
+		// A short busy timeout: while the engine holds its read transaction these
+		// checkpoints wait for it, then give up without restarting the WAL.
 		harness.execute("PRAGMA busy_timeout = 200", "PRAGMA wal_checkpoint(RESTART)",
 				"INSERT INTO u VALUES ('lifetime 2')", "PRAGMA wal_checkpoint(RESTART)",
 				"INSERT INTO w VALUES ('lifetime 3')", "PRAGMA busy_timeout = 10000");
@@ -195,7 +205,7 @@ class ContinuityTests {
 		return Sql.dump(out);
 	}
 
-	private static java.util.function.Consumer<String> failOnce(String failpoint, String message) {
+	private static Consumer<String> failOnce(String failpoint, String message) {
 		boolean[] failed = { false };
 		return (name) -> {
 			if (name.equals(failpoint) && !failed[0]) {

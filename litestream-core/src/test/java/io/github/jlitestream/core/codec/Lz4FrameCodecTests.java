@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link Lz4FrameCodec}: Litestream's frame header, readable by lz4-java's own frame reader, for every
- * size and kind of content.
+ * Tests for {@link Lz4FrameCodec}: Litestream's frame header, readable by lz4-java's own
+ * frame reader, for every size and kind of content.
  */
 class Lz4FrameCodecTests {
 
@@ -29,7 +29,7 @@ class Lz4FrameCodecTests {
 		new Random(size).nextBytes(random);
 		byte[] text = new byte[size];
 		for (int i = 0; i < size; i++) {
-			text[i] = (byte) ("SQLite page content " .charAt(i % 20));
+			text[i] = (byte) ("SQLite page content ".charAt(i % 20));
 		}
 		for (byte[] content : new byte[][] { random, text }) {
 			byte[] encoded = encode(content);

@@ -25,9 +25,9 @@ import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.ObjectContent;
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.WalSegmentInfo;
+import io.github.jlitestream.core.testing.AbstractReplicaClientContractTests;
 import io.github.jlitestream.core.testing.Lz4Objects;
 import io.github.jlitestream.core.util.LocalFiles;
-import io.github.jlitestream.core.testing.AbstractReplicaClientContractTests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,7 +74,8 @@ class FileReplicaClientTests extends AbstractReplicaClientContractTests {
 
 	@Test
 	void forcesTheDirectoryOfANewObjectAndTheDirectoriesTheWriteCreated() throws Exception {
-		// The real fsync runs; the test only watches which directories it is called for, and when.
+		// The real fsync runs; the test only watches which directories it is called for,
+		// and when.
 		List<String> forced = new ArrayList<>();
 		List<Path> expectedNames = new ArrayList<>();
 		Path root = this.dir.resolve("synced/replica");
@@ -163,10 +164,11 @@ class FileReplicaClientTests extends AbstractReplicaClientContractTests {
 			assertThat(files).isEmpty();
 		}
 
-		// What a crash leaves behind, of either kind of object, is not an object and does not block its name.
+		// What a crash leaves behind, of either kind of object, is not an object and does
+		// not block its name.
 		Files.write(tmp, new byte[10]);
-		Path snapshotTmp = this.dir.resolve("replica/generations/0123456789abcdef/snapshots/"
-				+ "00000001.snapshot.lz4.0123456789abcdef.tmp");
+		Path snapshotTmp = this.dir
+			.resolve("replica/generations/0123456789abcdef/snapshots/" + "00000001.snapshot.lz4.0123456789abcdef.tmp");
 		Files.createDirectories(snapshotTmp.getParent());
 		Files.write(snapshotTmp, new byte[10]);
 		assertThat(this.client.walSegments(generation)).isEmpty();
@@ -188,7 +190,8 @@ class FileReplicaClientTests extends AbstractReplicaClientContractTests {
 			for (int round = 0; round < 20; round++) {
 				Generation generation = Generation.random();
 				long offset = round;
-				// Every writer has its whole content written before any of them gives it the object's name.
+				// Every writer has its whole content written before any of them gives it
+				// the object's name.
 				CyclicBarrier written = new CyclicBarrier(writers);
 				List<byte[]> contents = new ArrayList<>();
 				List<Future<WalSegmentInfo>> results = new ArrayList<>();

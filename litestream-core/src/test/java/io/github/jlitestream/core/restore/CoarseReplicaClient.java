@@ -20,9 +20,9 @@ import io.github.jlitestream.core.WalSegmentInfo;
 import io.github.jlitestream.core.layout.ReplicaPaths;
 
 /**
- * A store that lists times in whole seconds, as S3 does, good to a given resolution, and keeps its writers' exact
- * times except for the objects told to forget them (as objects written by Litestream have none). It counts the
- * exact times asked for.
+ * A store that lists times in whole seconds, as S3 does, good to a given resolution, and
+ * keeps its writers' exact times except for the objects told to forget them (as objects
+ * written by Litestream have none). It counts the exact times asked for.
  */
 final class CoarseReplicaClient implements ReplicaClient {
 
@@ -81,8 +81,8 @@ final class CoarseReplicaClient implements ReplicaClient {
 	}
 
 	@Override
-	public SnapshotInfo writeSnapshot(Generation generation, long index, Compression compression,
-			ObjectContent content) throws IOException {
+	public SnapshotInfo writeSnapshot(Generation generation, long index, Compression compression, ObjectContent content)
+			throws IOException {
 		return this.delegate.writeSnapshot(generation, index, compression, content);
 	}
 

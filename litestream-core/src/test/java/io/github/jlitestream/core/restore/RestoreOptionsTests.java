@@ -11,8 +11,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 /**
- * Each setter of {@link RestoreOptions.Builder} accepts its boundary and refuses the value beyond it with the
- * message the record's constructor gives; a timestamp and an index together are refused when built.
+ * Each setter of {@link RestoreOptions.Builder} accepts its boundary and refuses the
+ * value beyond it with the message the record's constructor gives; a timestamp and an
+ * index together are refused when built.
  */
 class RestoreOptionsTests {
 

@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Plans restores from listings alone: the objects are a byte each, since planning reads no content. Times are
- * 2026-03-01 and written as the time of day.
+ * Plans restores from listings alone: the objects are a byte each, since planning reads
+ * no content. Times are 2026-03-01 and written as the time of day.
  */
 class RestorePlannerTests {
 
@@ -141,8 +141,7 @@ class RestorePlannerTests {
 		coarse.forgetExactTime(ReplicaPaths.key(boundary));
 		RestorePlan plan = plan(coarse, null, at("12:00:00.500"), null);
 		assertThat(positions(plan)).containsExactly(new Position(A, 0, 0));
-		assertThat(plan.roundedDown())
-			.isEqualTo(new RoundedDown(ReplicaPaths.key(boundary), at("12:00:00"), SECOND));
+		assertThat(plan.roundedDown()).isEqualTo(new RoundedDown(ReplicaPaths.key(boundary), at("12:00:00"), SECOND));
 	}
 
 	@Test
@@ -207,8 +206,7 @@ class RestorePlannerTests {
 		RestorePlan plan = plan(coarse, null, at("12:00:00.500"), null);
 		assertThat(plan.generation()).isEqualTo(A);
 		assertThat(positions(plan)).containsExactly(new Position(A, 0, 0));
-		assertThat(plan.roundedDown())
-			.isEqualTo(new RoundedDown(ReplicaPaths.key(uncertain), at("12:00:00"), SECOND));
+		assertThat(plan.roundedDown()).isEqualTo(new RoundedDown(ReplicaPaths.key(uncertain), at("12:00:00"), SECOND));
 	}
 
 	@Test
@@ -264,8 +262,8 @@ class RestorePlannerTests {
 		assertThatExceptionOfType(NoBackupException.class)
 			.isThrownBy(() -> restore(RestoreOptions.latest(this.dir.resolve("restored.db"))))
 			.withMessage("No backup to restore in " + this.store.location() + " (no generation with a snapshot)");
-		assertThatExceptionOfType(NoBackupException.class)
-			.isThrownBy(() -> restore(RestoreOptions.builder(this.dir.resolve("restored.db")).generation(C).index(5L).build()))
+		assertThatExceptionOfType(NoBackupException.class).isThrownBy(
+				() -> restore(RestoreOptions.builder(this.dir.resolve("restored.db")).generation(C).index(5L).build()))
 			.withMessage("No backup to restore in " + this.store.location()
 					+ " for generation cccccccccccccccc up to WAL index 00000005 (no generation with a snapshot)");
 	}
@@ -346,7 +344,8 @@ class RestorePlannerTests {
 
 	@Test
 	void aKnownExactStartAfterTheOthersListedTimeAndResolutionDecides() throws IOException {
-		// Times listed in whole seconds but good to 1.5 s only: listings a second apart are within the resolution.
+		// Times listed in whole seconds but good to 1.5 s only: listings a second apart
+		// are within the resolution.
 		CoarseReplicaClient coarse = new CoarseReplicaClient(this.store, Duration.ofMillis(1500));
 		SnapshotInfo unknown = snapshot(B, 0, "12:00:00.100");
 		snapshot(A, 0, "12:00:01.700");
@@ -370,8 +369,8 @@ class RestorePlannerTests {
 				RestoreProgress.NONE);
 	}
 
-	private static RestorePlan plan(ReplicaClient client, @Nullable Generation generation,
-			@Nullable Instant timestamp, @Nullable Long index) throws IOException {
+	private static RestorePlan plan(ReplicaClient client, @Nullable Generation generation, @Nullable Instant timestamp,
+			@Nullable Long index) throws IOException {
 		Optional<RestorePlan> plan = RestorePlanner.plan(client, generation, timestamp, index);
 		assertThat(plan).isPresent();
 		return plan.get();

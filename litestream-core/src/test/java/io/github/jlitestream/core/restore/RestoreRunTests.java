@@ -23,9 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The segments of one WAL index must follow one another without a gap or an overlap, which the listing's names
- * promise but only the decoded lengths show. The restore stops at the first such segment, before any WAL is
- * applied: an empty snapshot and a codec that stores content as it is need no SQLite.
+ * The segments of one WAL index must follow one another without a gap or an overlap,
+ * which the listing's names promise but only the decoded lengths show. The restore stops
+ * at the first such segment, before any WAL is applied: an empty snapshot and a codec
+ * that stores content as it is need no SQLite.
  */
 class RestoreRunTests {
 
@@ -43,8 +44,8 @@ class RestoreRunTests {
 		this.store.writeSnapshot(GENERATION, 0, Compression.LZ4, ObjectContent.of(new byte[0]));
 		segment(0, 10);
 		WalSegmentInfo late = segment(20, 10);
-		assertRefused(ReplicaPaths.key(late), "starts at WAL offset 20 but the segments before it end at 10: a segment "
-				+ "is missing");
+		assertRefused(ReplicaPaths.key(late),
+				"starts at WAL offset 20 but the segments before it end at 10: a segment " + "is missing");
 	}
 
 	@Test
@@ -52,8 +53,8 @@ class RestoreRunTests {
 		this.store.writeSnapshot(GENERATION, 0, Compression.LZ4, ObjectContent.of(new byte[0]));
 		segment(0, 10);
 		WalSegmentInfo overlapping = segment(5, 10);
-		assertRefused(ReplicaPaths.key(overlapping), "starts at WAL offset 5 but the segments before it end at 10: "
-				+ "segments overlap");
+		assertRefused(ReplicaPaths.key(overlapping),
+				"starts at WAL offset 5 but the segments before it end at 10: " + "segments overlap");
 	}
 
 	private WalSegmentInfo segment(long offset, int length) throws IOException {

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A WAL or shared-memory file left beside the output by an earlier database would be replayed onto the restored
- * one by the next connection: the restore moves both aside, keeping them, before the restored file takes its place.
+ * A WAL or shared-memory file left beside the output by an earlier database would be
+ * replayed onto the restored one by the next connection: the restore moves both aside,
+ * keeping them, before the restored file takes its place.
  */
 class StaleSiblingFilesTests {
 

@@ -29,8 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Segments encoded ahead ({@link Replica#prepare()}) while commits arrive must upload exactly what an upload that
- * encodes everything at once would: one object per WAL index from the position to the end, restorable row for row.
+ * Segments encoded ahead ({@link Replica#prepare()}) while commits arrive must upload
+ * exactly what an upload that encodes everything at once would: one object per WAL index
+ * from the position to the end, restorable row for row.
  */
 class SegmentDraftTests {
 
@@ -53,18 +54,21 @@ class SegmentDraftTests {
 				Clock.systemUTC(), codec)) {
 			harness.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");
 			harness.sync();
-			// The first write after the generation's snapshot restarts the fully backfilled WAL: a new index.
+			// The first write after the generation's snapshot restarts the fully
+			// backfilled WAL: a new index.
 			insert(harness, 1_000_000, 1);
 			harness.sync();
 			Position before = harness.replica().position();
 			for (int step = 0; step < 4; step++) {
-				insert(harness, 100 * step, 100); // about 400 KB of WAL: more than one step of encoding ahead
+				// about 400 KB of WAL: more than one step of encoding ahead
+				insert(harness, 100 * step, 100);
 				harness.database().sync();
 				harness.replica().prepare();
 				assertThat(harness.replica().preparedUpTo()).as("encoded ahead up to the shadow WAL's end")
 					.isEqualTo(harness.database().position().offset());
 			}
-			insert(harness, 400, 7); // committed after the last step: the upload encodes only these
+			// committed after the last step: the upload encodes only these
+			insert(harness, 400, 7);
 			harness.sync();
 
 			assertThat(harness.replica().position()).isEqualTo(harness.database().position());
@@ -87,7 +91,8 @@ class SegmentDraftTests {
 		try (Harness harness = new Harness(this.dir.resolve("app.db"), client)) {
 			harness.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");
 			harness.sync();
-			// The first write after the generation's snapshot restarts the fully backfilled WAL: a new index.
+			// The first write after the generation's snapshot restarts the fully
+			// backfilled WAL: a new index.
 			insert(harness, 1_000_000, 1);
 			harness.sync();
 			Position before = harness.replica().position();
@@ -115,7 +120,8 @@ class SegmentDraftTests {
 		try (Harness harness = new Harness(this.dir.resolve("app.db"), client)) {
 			harness.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");
 			harness.sync();
-			// The first write after the generation's snapshot restarts the fully backfilled WAL: a new index.
+			// The first write after the generation's snapshot restarts the fully
+			// backfilled WAL: a new index.
 			insert(harness, 1_000_000, 1);
 			harness.sync();
 			Position before = harness.replica().position();

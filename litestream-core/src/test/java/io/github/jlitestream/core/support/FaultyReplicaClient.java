@@ -15,11 +15,13 @@ import io.github.jlitestream.core.SnapshotInfo;
 import io.github.jlitestream.core.WalSegmentInfo;
 
 /**
- * A store that fails on demand, as an unreachable store or a process killed in the middle of an upload would: while
- * {@link #down} is set every call throws; {@link #failWritesAfter(int)} lets that many more uploads through and
- * fails every one after them without writing anything (what a kill during the upload leaves in an S3 bucket);
- * {@link #refuseSnapshots} fails snapshot uploads only. What the store says of its times
- * ({@code listedTimeResolution}, {@code exactCreatedAt}) and {@code close} pass through without faults.
+ * A store that fails on demand, as an unreachable store or a process killed in the middle
+ * of an upload would: while {@link #down} is set every call throws;
+ * {@link #failWritesAfter(int)} lets that many more uploads through and fails every one
+ * after them without writing anything (what a kill during the upload leaves in an S3
+ * bucket); {@link #refuseSnapshots} fails snapshot uploads only. What the store says of
+ * its times ({@code listedTimeResolution}, {@code exactCreatedAt}) and {@code close} pass
+ * through without faults.
  */
 public final class FaultyReplicaClient extends ForwardingReplicaClient {
 
@@ -91,8 +93,8 @@ public final class FaultyReplicaClient extends ForwardingReplicaClient {
 	}
 
 	@Override
-	public SnapshotInfo writeSnapshot(Generation generation, long index, Compression compression,
-			ObjectContent content) throws IOException {
+	public SnapshotInfo writeSnapshot(Generation generation, long index, Compression compression, ObjectContent content)
+			throws IOException {
 		checkWrite("snapshot " + generation + "/" + index);
 		if (this.refuseSnapshots) {
 			throw new IOException("snapshot refused (injected)");

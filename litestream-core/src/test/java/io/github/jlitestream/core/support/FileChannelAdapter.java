@@ -8,7 +8,10 @@ import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 
-/** A {@link FileChannel} that passes everything to another one, for tests that change one call. */
+/**
+ * A {@link FileChannel} that passes everything to another one, for tests that change one
+ * call.
+ */
 public class FileChannelAdapter extends FileChannel {
 
 	protected final FileChannel delegate;

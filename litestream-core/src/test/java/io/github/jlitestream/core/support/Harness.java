@@ -20,7 +20,8 @@ import io.github.jlitestream.core.restore.Restorer;
 import io.github.jlitestream.core.ship.Replica;
 
 /**
- * A database under replication to one replica, driven step by step by a test (no background threads).
+ * A database under replication to one replica, driven step by step by a test (no
+ * background threads).
  */
 public final class Harness implements AutoCloseable {
 
@@ -80,7 +81,10 @@ public final class Harness implements AutoCloseable {
 		return this.app;
 	}
 
-	/** Closes the application's connection (when it is the last, SQLite checkpoints and deletes the WAL). */
+	/**
+	 * Closes the application's connection (when it is the last, SQLite checkpoints and
+	 * deletes the WAL).
+	 */
 	public void closeApp() throws SQLException {
 		this.app.close();
 	}

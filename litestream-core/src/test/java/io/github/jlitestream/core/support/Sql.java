@@ -8,6 +8,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,7 +40,10 @@ public final class Sql {
 		}
 	}
 
-	/** Every row of every user table, as text, ordered, keyed by table: what "equal databases" means in tests. */
+	/**
+	 * Every row of every user table, as text, ordered, keyed by table: what "equal
+	 * databases" means in tests.
+	 */
 	public static Map<String, List<String>> dump(Path path) throws SQLException {
 		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + path)) {
 			return dump(connection);
@@ -66,7 +70,7 @@ public final class Sql {
 					for (int c = 1; c <= meta.getColumnCount(); c++) {
 						Object value = rs.getObject(c);
 						row.append(c > 1 ? "|" : "")
-							.append((value instanceof byte[] bytes) ? java.util.HexFormat.of().formatHex(bytes)
+							.append((value instanceof byte[] bytes) ? HexFormat.of().formatHex(bytes)
 									: String.valueOf(value));
 					}
 					rows.add(row.toString());

@@ -1,5 +1,6 @@
 package io.github.jlitestream.core.testing;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The behaviour every {@link ReplicaClient} must have. Run it by extending it with a {@link #createClient()} that
- * returns a client on an empty replica.
+ * The behaviour every {@link ReplicaClient} must have. Run it by extending it with a
+ * {@link #createClient()} that returns a client on an empty replica.
  */
 public abstract class AbstractReplicaClientContractTests {
 
@@ -76,9 +77,8 @@ public abstract class AbstractReplicaClientContractTests {
 	void refusesToReplaceSnapshotOfSameIndex() throws IOException {
 		Generation generation = Generation.random();
 		Lz4Objects.writeSnapshot(this.client, generation, 3, ObjectContent.of(bytes("first")));
-		assertThatExceptionOfType(FileAlreadyExistsException.class)
-			.isThrownBy(() -> Lz4Objects.writeSnapshot(this.client, generation, 3,
-					ObjectContent.of(bytes("second, longer"))))
+		assertThatExceptionOfType(FileAlreadyExistsException.class).isThrownBy(
+				() -> Lz4Objects.writeSnapshot(this.client, generation, 3, ObjectContent.of(bytes("second, longer"))))
 			.withMessageContaining(ReplicaPaths.snapshotKey(generation, 3, Compression.LZ4))
 			.withMessageContaining(this.client.location());
 		assertThat(this.client.snapshots(generation)).singleElement()
@@ -88,7 +88,8 @@ public abstract class AbstractReplicaClientContractTests {
 
 	@Test
 	void refusesToReplaceWalSegment() throws IOException {
-		// A late copy of a shorter upload must not replace a longer segment written under the same key since.
+		// A late copy of a shorter upload must not replace a longer segment written under
+		// the same key since.
 		Generation generation = Generation.random();
 		byte[] longer = randomBytes(4_000, 5);
 		Lz4Objects.writeWalSegment(this.client, generation, 2, 4152, ObjectContent.of(longer));
@@ -127,7 +128,8 @@ public abstract class AbstractReplicaClientContractTests {
 		Lz4Objects.writeWalSegment(this.client, generation, 10, 0, ObjectContent.of(bytes("d")));
 		Lz4Objects.writeWalSegment(this.client, generation, 2, 0, ObjectContent.of(bytes("a")));
 		Lz4Objects.writeWalSegment(this.client, generation, 2, 0x20, ObjectContent.of(bytes("b")));
-		assertThat(this.client.snapshots(generation)).extracting(SnapshotInfo::index).containsExactly(0L, 2L, 16L, 255L);
+		assertThat(this.client.snapshots(generation)).extracting(SnapshotInfo::index)
+			.containsExactly(0L, 2L, 16L, 255L);
 		assertThat(this.client.walSegments(generation)).extracting((s) -> s.index() + ":" + s.offset())
 			.containsExactly("2:0", "2:32", "2:4096", "10:0");
 	}
@@ -156,8 +158,10 @@ public abstract class AbstractReplicaClientContractTests {
 			.satisfies((s) -> assertThat(s.compression()).isEqualTo(Compression.ZSTD));
 		assertThat(this.client.walSegments(generation)).extracting(WalSegmentInfo::compression)
 			.containsExactly(Compression.ZSTD, Compression.LZ4);
-		assertThat(readAll(this.client.openSnapshot(generation, 1, Compression.ZSTD))).isEqualTo(bytes("zstd snapshot"));
-		assertThat(readAll(this.client.openWalSegment(generation, 1, 0, Compression.ZSTD))).isEqualTo(bytes("zstd wal"));
+		assertThat(readAll(this.client.openSnapshot(generation, 1, Compression.ZSTD)))
+			.isEqualTo(bytes("zstd snapshot"));
+		assertThat(readAll(this.client.openWalSegment(generation, 1, 0, Compression.ZSTD)))
+			.isEqualTo(bytes("zstd wal"));
 		assertThatExceptionOfType(NoSuchFileException.class)
 			.isThrownBy(() -> Lz4Objects.openSnapshot(this.client, generation, 1));
 		this.client.deleteWalSegments(this.client.walSegments(generation));
@@ -249,7 +253,7 @@ public abstract class AbstractReplicaClientContractTests {
 
 			@Override
 			public InputStream open() {
-				return new java.io.ByteArrayInputStream(new byte[4]);
+				return new ByteArrayInputStream(new byte[4]);
 			}
 		};
 		assertThatExceptionOfType(IOException.class)

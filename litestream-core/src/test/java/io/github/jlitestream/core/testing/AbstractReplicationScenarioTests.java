@@ -31,10 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Randomised end-to-end replication against a replica store: several application writers with SQLite's own
- * autocheckpoint on, inserts, updates, deletes, blobs, schema changes and transactions of thousands of pages, and
- * checkpoints forced by the application while they write. After a graceful stop the restored database must equal the
- * source row for row and pass the integrity check.
+ * Randomised end-to-end replication against a replica store: several application writers
+ * with SQLite's own autocheckpoint on, inserts, updates, deletes, blobs, schema changes
+ * and transactions of thousands of pages, and checkpoints forced by the application while
+ * they write. After a graceful stop the restored database must equal the source row for
+ * row and pass the integrity check.
  */
 public abstract class AbstractReplicationScenarioTests {
 

@@ -23,9 +23,10 @@ import io.github.jlitestream.core.WalSegmentInfo;
 import io.github.jlitestream.core.layout.ReplicaPaths;
 
 /**
- * A replica held in memory, keyed as the Litestream v0.3 layout keys its objects, with creation times taken from a
- * {@link Clock}: retention and restore planning can then be tested without SQLite, a file system or file times.
- * It keeps every rule of the {@link ReplicaClient} contract (create-only writes, sorted listings) and is checked
+ * A replica held in memory, keyed as the Litestream v0.3 layout keys its objects, with
+ * creation times taken from a {@link Clock}: retention and restore planning can then be
+ * tested without SQLite, a file system or file times. It keeps every rule of the
+ * {@link ReplicaClient} contract (create-only writes, sorted listings) and is checked
  * against it by {@code InMemoryReplicaClientTests}.
  */
 public final class InMemoryReplicaClient implements ReplicaClient {
@@ -85,8 +86,8 @@ public final class InMemoryReplicaClient implements ReplicaClient {
 	}
 
 	@Override
-	public SnapshotInfo writeSnapshot(Generation generation, long index, Compression compression,
-			ObjectContent content) throws IOException {
+	public SnapshotInfo writeSnapshot(Generation generation, long index, Compression compression, ObjectContent content)
+			throws IOException {
 		StoredObject object = store(ReplicaPaths.snapshotKey(generation, index, compression),
 				new StoredObject(generation, index, -1, compression, read(content), this.clock.instant()));
 		return new SnapshotInfo(generation, index, object.data().length, object.createdAt(), compression);
@@ -108,7 +109,8 @@ public final class InMemoryReplicaClient implements ReplicaClient {
 	@Override
 	public InputStream openWalSegment(Generation generation, long index, long offset, Compression compression)
 			throws IOException {
-		return new ByteArrayInputStream(find(ReplicaPaths.walSegmentKey(generation, index, offset, compression)).data());
+		return new ByteArrayInputStream(
+				find(ReplicaPaths.walSegmentKey(generation, index, offset, compression)).data());
 	}
 
 	@Override

@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real Litestream v0.3.13 binary, the independent peer of the interoperability tests. It is taken from
- * {@code $LITESTREAM_BIN}, else from {@code .tools/litestream-0.3.13/} at the repository root, else unpacked there
- * from the npm package {@code @flydotio/litestream-linux-x64} (which ships v0.3.13) with {@code npm pack}.
+ * The real Litestream v0.3.13 binary, the independent peer of the interoperability tests.
+ * It is taken from {@code $LITESTREAM_BIN}, else from {@code .tools/litestream-0.3.13/}
+ * at the repository root, else unpacked there from the npm package
+ * {@code @flydotio/litestream-linux-x64} (which ships v0.3.13) with {@code npm pack}.
  */
 public final class LitestreamBinary {
 
@@ -51,7 +52,8 @@ public final class LitestreamBinary {
 	}
 
 	/** Starts the binary in the background; the caller stops it. */
-	public static Process start(Path workingDir, Path log, String... arguments) throws IOException, InterruptedException {
+	public static Process start(Path workingDir, Path log, String... arguments)
+			throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>();
 		command.add(path().toString());
 		command.addAll(List.of(arguments));

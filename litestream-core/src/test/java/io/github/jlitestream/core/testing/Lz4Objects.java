@@ -13,8 +13,9 @@ import io.github.jlitestream.core.WalSegmentInfo;
 import io.github.jlitestream.core.layout.ReplicaPaths;
 
 /**
- * LZ4 objects, as Litestream writes them, for tests that do not care about compression: the engine itself always
- * names the compression, so these shortcuts live here rather than on {@link ReplicaClient} and its vocabulary.
+ * LZ4 objects, as Litestream writes them, for tests that do not care about compression:
+ * the engine itself always names the compression, so these shortcuts live here rather
+ * than on {@link ReplicaClient} and its vocabulary.
  */
 public final class Lz4Objects {
 
@@ -34,8 +35,7 @@ public final class Lz4Objects {
 	}
 
 	/** Opens an LZ4 snapshot. */
-	public static InputStream openSnapshot(ReplicaClient client, Generation generation, long index)
-			throws IOException {
+	public static InputStream openSnapshot(ReplicaClient client, Generation generation, long index) throws IOException {
 		return client.openSnapshot(generation, index, Compression.LZ4);
 	}
 

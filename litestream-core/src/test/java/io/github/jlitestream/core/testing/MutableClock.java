@@ -7,8 +7,8 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * A clock that stands still until a test moves it: policies that depend on time (pacing, retention, restore
- * targets) can then be tested at exact instants, without sleeping.
+ * A clock that stands still until a test moves it: policies that depend on time (pacing,
+ * retention, restore targets) can then be tested at exact instants, without sleeping.
  */
 public final class MutableClock extends Clock {
 
@@ -18,7 +18,10 @@ public final class MutableClock extends Clock {
 		this.now = start;
 	}
 
-	/** Moves the clock forward (or back, with a negative duration) and returns the new time. */
+	/**
+	 * Moves the clock forward (or back, with a negative duration) and returns the new
+	 * time.
+	 */
 	public Instant advance(Duration duration) {
 		this.now = this.now.plus(duration);
 		return this.now;

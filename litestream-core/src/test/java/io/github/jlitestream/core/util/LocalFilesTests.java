@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 
 import io.github.jlitestream.core.support.FileChannelAdapter;
 import org.junit.jupiter.api.Test;
@@ -14,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Audit finding 14: one {@code FileChannel.write} may write fewer bytes than asked (a full disk, a signal); the
- * shadow WAL's writes go through {@link LocalFiles#writeFully}, which loops until every byte is written.
+ * Audit finding 14: one {@code FileChannel.write} may write fewer bytes than asked (a
+ * full disk, a signal); the shadow WAL's writes go through {@link LocalFiles#writeFully},
+ * which loops until every byte is written.
  */
 class LocalFilesTests {
 
@@ -35,7 +37,7 @@ class LocalFilesTests {
 		}
 		byte[] written = Files.readAllBytes(file);
 		assertThat(written).hasSize(10_100);
-		assertThat(java.util.Arrays.copyOfRange(written, 100, 10_100)).isEqualTo(content);
+		assertThat(Arrays.copyOfRange(written, 100, 10_100)).isEqualTo(content);
 	}
 
 	@Test
@@ -71,7 +73,10 @@ class LocalFilesTests {
 		assertThat(this.dir.resolve("kept")).isDirectory();
 	}
 
-	/** Writes at most {@code limit} bytes per call, as a write interrupted or short of space may. */
+	/**
+	 * Writes at most {@code limit} bytes per call, as a write interrupted or short of
+	 * space may.
+	 */
 	private static final class ShortWritesChannel extends FileChannelAdapter {
 
 		private final int limit;

@@ -17,11 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Audit finding 10: a transaction that spilled pages into the WAL before it committed rewrites one of them in place
- * at commit, appends its commit frame with checksums chained over the old page, and only then rewrites the
- * checksums (sqlite3WalFrames, walRewriteChecksums). A copy that read the old page and then the commit frame before
- * the rewrite sees a valid chain over a state that never existed. The WAL bytes here are real SQLite output, taken
- * before and after such a commit; the torn view is what a lock-free reader could see in between.
+ * Audit finding 10: a transaction that spilled pages into the WAL before it committed
+ * rewrites one of them in place at commit, appends its commit frame with checksums
+ * chained over the old page, and only then rewrites the checksums (sqlite3WalFrames,
+ * walRewriteChecksums). A copy that read the old page and then the commit frame before
+ * the rewrite sees a valid chain over a state that never existed. The WAL bytes here are
+ * real SQLite output, taken before and after such a commit; the torn view is what a
+ * lock-free reader could see in between.
  */
 class TornCopyTests {
 
@@ -40,7 +42,8 @@ class TornCopyTests {
 			for (int i = 0; i < 400; i++) {
 				Sql.execute(app, "INSERT INTO t (v) VALUES ('" + "x".repeat(300) + i + "')");
 			}
-			before = Files.readAllBytes(path.resolveSibling("app.db-wal")); // spilled, not committed
+			// spilled, not committed
+			before = Files.readAllBytes(path.resolveSibling("app.db-wal"));
 			Sql.execute(app, "UPDATE t SET v = 'changed' WHERE id <= 3");
 			app.commit();
 			after = Files.readAllBytes(path.resolveSibling("app.db-wal"));
@@ -50,7 +53,8 @@ class TornCopyTests {
 		int spilled = (before.length - WalHeader.SIZE) / frameSize;
 		int committed = (after.length - WalHeader.SIZE) / frameSize;
 		assertThat(firstPageRewrittenInPlace(before, after, spilled, frameSize))
-			.as("SQLite rewrote a spilled page in place at commit").isGreaterThanOrEqualTo(0);
+			.as("SQLite rewrote a spilled page in place at commit")
+			.isGreaterThanOrEqualTo(0);
 		byte[] torn = tornView(header, before, after, spilled, committed);
 		assertThat(chainEndsInCommit(header, torn)).as("the torn view is a valid chain ending in a commit").isTrue();
 
@@ -81,8 +85,9 @@ class TornCopyTests {
 	}
 
 	/**
-	 * The spilled frames as they were before the commit, then the frames the commit appended, with checksums
-	 * chained over the old pages: what the WAL held between the commit frame's write and walRewriteChecksums.
+	 * The spilled frames as they were before the commit, then the frames the commit
+	 * appended, with checksums chained over the old pages: what the WAL held between the
+	 * commit frame's write and walRewriteChecksums.
 	 */
 	private static byte[] tornView(WalHeader header, byte[] before, byte[] after, int spilled, int committed) {
 		int frameSize = header.frameSize();
@@ -111,8 +116,8 @@ class TornCopyTests {
 	}
 
 	/**
-	 * A WAL seen by a reader without locks while SQLite commits: it reads {@code first} until a read reaches the
-	 * last frame, and the real file afterwards.
+	 * A WAL seen by a reader without locks while SQLite commits: it reads {@code first}
+	 * until a read reaches the last frame, and the real file afterwards.
 	 */
 	private static final class SwitchingWal extends FileChannelAdapter {
 

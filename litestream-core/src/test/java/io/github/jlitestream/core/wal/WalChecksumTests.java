@@ -10,8 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * The checksum against SQLite's definition written out word by word, in both byte orders (SQLite on this machine
- * writes little-endian WALs only, so the big-endian path is checked here), at offsets that are not word-aligned.
+ * The checksum against SQLite's definition written out word by word, in both byte orders
+ * (SQLite on this machine writes little-endian WALs only, so the big-endian path is
+ * checked here), at offsets that are not word-aligned.
  */
 class WalChecksumTests {
 
@@ -46,7 +47,9 @@ class WalChecksumTests {
 			.withMessageContaining("multiples of 8");
 	}
 
-	/** SQLite's walChecksumBytes: s0 += x[i] + s1; s1 += x[i+1] + s0, over 32-bit words. */
+	/**
+	 * SQLite's walChecksumBytes: s0 += x[i] + s1; s1 += x[i+1] + s0, over 32-bit words.
+	 */
 	private static WalChecksum definition(WalChecksum seed, boolean bigEndian, byte[] data, int offset, int length) {
 		ByteBuffer words = ByteBuffer.wrap(data, offset, length)
 			.order(bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One in-memory S3Proxy for a test class, with replica clients on fresh buckets. Register it as a static field with
- * {@code @RegisterExtension}.
+ * One in-memory S3Proxy for a test class, with replica clients on fresh buckets. Register
+ * it as a static field with {@code @RegisterExtension}.
  */
 public final class S3ProxyExtension implements BeforeAllCallback, AfterAllCallback {
 
@@ -42,7 +42,10 @@ public final class S3ProxyExtension implements BeforeAllCallback, AfterAllCallba
 		return this.server;
 	}
 
-	/** A client (which owns its S3 client) on {@code s3://<name>-<n>/<prefix>}, a new bucket. */
+	/**
+	 * A client (which owns its S3 client) on {@code s3://<name>-<n>/<prefix>}, a new
+	 * bucket.
+	 */
 	public S3ReplicaClient newClient(String name, String prefix) {
 		String bucket = name + "-" + this.buckets.incrementAndGet();
 		this.server.createBucket(bucket);

@@ -19,19 +19,19 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
- * A real S3 server for tests: <a href="https://github.com/gaul/s3proxy">S3Proxy</a> embedded in the JVM, listening on
- * {@code 127.0.0.1} on a free port, with AWS signature (v2 or v4) authentication so that clients really sign their
- * requests. Objects live in memory or in a directory, and outlive {@link #stop()}: {@link #start()} brings the same
- * store back on the same port, which lets a test cut the store off and restore it.
- * <pre>
+ * A real S3 server for tests: <a href="https://github.com/gaul/s3proxy">S3Proxy</a>
+ * embedded in the JVM, listening on {@code 127.0.0.1} on a free port, with AWS signature
+ * (v2 or v4) authentication so that clients really sign their requests. Objects live in
+ * memory or in a directory, and outlive {@link #stop()}: {@link #start()} brings the same
+ * store back on the same port, which lets a test cut the store off and restore it. <pre>
  * try (S3ProxyServer s3 = S3ProxyServer.startInMemory()) {
  *     s3.createBucket("replicas");
  *     S3ReplicaClient client = s3.clientFactory().build().create("s3://replicas/app");
  *     ...
  * }
- * </pre>
- * A module that uses it needs {@code org.gaul:s3proxy} (test scope) with the same exclusions as litestream-s3's pom,
- * and a servlet API such as {@code jakarta.servlet:jakarta.servlet-api}: S3Proxy brings its own shaded Jetty 11.
+ * </pre> A module that uses it needs {@code org.gaul:s3proxy} (test scope) with the same
+ * exclusions as litestream-s3's pom, and a servlet API such as
+ * {@code jakarta.servlet:jakarta.servlet-api}: S3Proxy brings its own shaded Jetty 11.
  *
  * @since 0.1.0
  */
@@ -72,7 +72,10 @@ public final class S3ProxyServer implements AutoCloseable {
 		return builder().build().start();
 	}
 
-	/** Starts a server that keeps its objects in {@code directory} (created if missing), on a free port. */
+	/**
+	 * Starts a server that keeps its objects in {@code directory} (created if missing),
+	 * on a free port.
+	 */
 	public static S3ProxyServer startOnDisk(Path directory) {
 		return builder().directory(directory).build().start();
 	}
@@ -83,7 +86,8 @@ public final class S3ProxyServer implements AutoCloseable {
 	}
 
 	/**
-	 * Starts the server, on the port it had before if it ran already; does nothing when it is running.
+	 * Starts the server, on the port it had before if it ran already; does nothing when
+	 * it is running.
 	 * @return this server
 	 */
 	public synchronized S3ProxyServer start() {
@@ -97,8 +101,9 @@ public final class S3ProxyServer implements AutoCloseable {
 				.endpoint(URI.create("http://" + HOST + ":" + this.port))
 				.awsAuthentication(AuthenticationType.AWS_V2_OR_V4, this.accessKey, this.secretKey)
 				.jettyMaxThreads(24)
-				// The SDK sends x-amz-checksum-crc32 with DeleteObjects (its checksum is required there), a header
-				// S3Proxy 2.9 does not know and would answer with 501 NotImplemented.
+				// The SDK sends x-amz-checksum-crc32 with DeleteObjects (its checksum is
+				// required there), a header S3Proxy 2.9 does not know and would answer
+				// with 501 NotImplemented.
 				.ignoreUnknownHeaders(true)
 				.build();
 			try {
@@ -110,7 +115,8 @@ public final class S3ProxyServer implements AutoCloseable {
 			}
 			catch (Exception ex) {
 				stopQuietly(candidate);
-				// The port of a restart may still be held for a moment by the previous server's connections.
+				// The port of a restart may still be held for a moment by the previous
+				// server's connections.
 				if (!isBindFailure(ex) || System.nanoTime() > deadline) {
 					throw new IllegalStateException("Cannot start S3Proxy on " + HOST + ":" + this.port, ex);
 				}
@@ -119,7 +125,10 @@ public final class S3ProxyServer implements AutoCloseable {
 		}
 	}
 
-	/** Stops the server and frees its port; the objects stay, and {@link #start()} serves them again. */
+	/**
+	 * Stops the server and frees its port; the objects stay, and {@link #start()} serves
+	 * them again.
+	 */
 	public synchronized void stop() {
 		S3Proxy running = this.proxy;
 		this.proxy = null;
@@ -146,7 +155,10 @@ public final class S3ProxyServer implements AutoCloseable {
 		return this.port;
 	}
 
-	/** The endpoint clients connect to, {@code http://127.0.0.1:<port>}; use path-style access. */
+	/**
+	 * The endpoint clients connect to, {@code http://127.0.0.1:<port>}; use path-style
+	 * access.
+	 */
 	public URI endpoint() {
 		return URI.create("http://" + HOST + ":" + port());
 	}
@@ -166,7 +178,10 @@ public final class S3ProxyServer implements AutoCloseable {
 		return REGION;
 	}
 
-	/** Creates a bucket, directly in the store (also while the server is stopped); existing ones are kept. */
+	/**
+	 * Creates a bucket, directly in the store (also while the server is stopped);
+	 * existing ones are kept.
+	 */
 	public void createBucket(String bucket) {
 		this.context.getBlobStore().createContainerInLocation(null, bucket);
 	}
@@ -177,9 +192,10 @@ public final class S3ProxyServer implements AutoCloseable {
 	}
 
 	/**
-	 * The settings of clients of this server: endpoint, region, path-style access, credentials and
-	 * {@link #configureS3Client(S3ClientBuilder) S3Proxy's checksum quirk}. Callers may change the rest (retries,
-	 * timeouts, options, more customizers) before building.
+	 * The settings of clients of this server: endpoint, region, path-style access,
+	 * credentials and {@link #configureS3Client(S3ClientBuilder) S3Proxy's checksum
+	 * quirk}. Callers may change the rest (retries, timeouts, options, more customizers)
+	 * before building.
 	 */
 	public S3ReplicaClientFactory.Builder clientFactory() {
 		return S3ReplicaClientFactory.builder()
@@ -191,9 +207,10 @@ public final class S3ProxyServer implements AutoCloseable {
 	}
 
 	/**
-	 * Configures an {@link S3Client} built by other means (such as Spring Cloud AWS) for S3Proxy: over plain HTTP
-	 * the SDK's default request checksums sign the body as {@code STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER}, which
-	 * S3Proxy 2.9 rejects with {@code XAmzContentSHA256Mismatch}; checksums only where required make the SDK sign
+	 * Configures an {@link S3Client} built by other means (such as Spring Cloud AWS) for
+	 * S3Proxy: over plain HTTP the SDK's default request checksums sign the body as
+	 * {@code STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER}, which S3Proxy 2.9 rejects with
+	 * {@code XAmzContentSHA256Mismatch}; checksums only where required make the SDK sign
 	 * each chunk as {@code STREAMING-AWS4-HMAC-SHA256-PAYLOAD}, which it accepts.
 	 * @param builder the builder to configure
 	 */
@@ -272,7 +289,10 @@ public final class S3ProxyServer implements AutoCloseable {
 		private Builder() {
 		}
 
-		/** The jclouds provider, by default {@code transient-nio2} in memory or {@code filesystem-nio2} on disk. */
+		/**
+		 * The jclouds provider, by default {@code transient-nio2} in memory or
+		 * {@code filesystem-nio2} on disk.
+		 */
 		public Builder provider(String provider) {
 			this.provider = provider;
 			return this;

@@ -1,5 +1,6 @@
 /**
- * Test support for modules that need a real S3 server: {@link io.github.jlitestream.s3.testing.S3ProxyServer}.
+ * Test support for modules that need a real S3 server:
+ * {@link io.github.jlitestream.s3.testing.S3ProxyServer}.
  */
 @NullMarked
 package io.github.jlitestream.s3.testing;

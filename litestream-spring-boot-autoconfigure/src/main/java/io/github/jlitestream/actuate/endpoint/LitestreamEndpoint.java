@@ -10,6 +10,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.github.jlitestream.core.DatabaseReplication;
@@ -33,10 +34,11 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
- * {@code /actuator/litestream}: the replication status of every database and replica; per database, the
- * generations and snapshots in each replica; and, when write access is granted
- * ({@code management.endpoint.litestream.access=unrestricted}), the actions {@code sync}, {@code snapshot} and
- * {@code restore} (a point-in-time copy to a new file, never the live database).
+ * {@code /actuator/litestream}: the replication status of every database and replica; per
+ * database, the generations and snapshots in each replica; and, when write access is
+ * granted ({@code management.endpoint.litestream.access=unrestricted}), the actions
+ * {@code sync}, {@code snapshot} and {@code restore} (a point-in-time copy to a new file,
+ * never the live database).
  *
  * @since 0.1.0
  */
@@ -52,7 +54,9 @@ public class LitestreamEndpoint {
 		this.clock = clock;
 	}
 
-	/** The status of every database and replica, from the engine's cache (no remote I/O). */
+	/**
+	 * The status of every database and replica, from the engine's cache (no remote I/O).
+	 */
 	@ReadOperation
 	public LitestreamDescriptor status() {
 		Map<String, DatabaseDescriptor> databases = new LinkedHashMap<>();
@@ -63,7 +67,8 @@ public class LitestreamEndpoint {
 	}
 
 	/**
-	 * The generations and snapshots of a database in each replica. Lists the stores (remote I/O).
+	 * The generations and snapshots of a database in each replica. Lists the stores
+	 * (remote I/O).
 	 * @param name the database's name
 	 * @return the listing, or null (404) for an unknown database
 	 */
@@ -81,13 +86,16 @@ public class LitestreamEndpoint {
 	}
 
 	/**
-	 * Runs an action on a database: {@code sync} (copy and upload now), {@code snapshot} (write a snapshot to every
-	 * replica) or {@code restore} (the state at {@code timestamp}, or the latest, into the new file {@code path}).
+	 * Runs an action on a database: {@code sync} (copy and upload now), {@code snapshot}
+	 * (write a snapshot to every replica) or {@code restore} (the state at
+	 * {@code timestamp}, or the latest, into the new file {@code path}).
 	 * @param name the database's name
 	 * @param action {@code sync}, {@code snapshot} or {@code restore}
-	 * @param timestamp for restore: an ISO-8601 instant such as 2026-11-24T10:15:30Z; the latest state when absent
+	 * @param timestamp for restore: an ISO-8601 instant such as 2026-11-24T10:15:30Z; the
+	 * latest state when absent
 	 * @param path for restore: the file to create, which must not exist
-	 * @param generation for restore: the generation to restore from (16 hex digits), the newest when absent
+	 * @param generation for restore: the generation to restore from (16 hex digits), the
+	 * newest when absent
 	 * @return what was done
 	 */
 	@WriteOperation
@@ -97,12 +105,12 @@ public class LitestreamEndpoint {
 		if (replication == null) {
 			return null;
 		}
-		return switch (action.toLowerCase(java.util.Locale.ROOT)) {
+		return switch (action.toLowerCase(Locale.ROOT)) {
 			case "sync" -> sync(replication);
 			case "snapshot" -> snapshot(replication);
 			case "restore" -> restore(replication, timestamp, path, generation);
-			default -> throw new IllegalArgumentException(
-					"Unknown action '" + action + "': use sync, snapshot or restore");
+			default ->
+				throw new IllegalArgumentException("Unknown action '" + action + "': use sync, snapshot or restore");
 		};
 	}
 
@@ -124,8 +132,8 @@ public class LitestreamEndpoint {
 		Path output = Path.of(path).toAbsolutePath().normalize();
 		Path live = replication.database().options().path();
 		if (output.equals(live) || output.toString().startsWith(live + "-")) {
-			throw new IllegalArgumentException("restore never touches the live database " + live
-					+ ": give another path");
+			throw new IllegalArgumentException(
+					"restore never touches the live database " + live + ": give another path");
 		}
 		if (Files.exists(output)) {
 			throw new IllegalArgumentException(output + " exists: restore writes a new file");
@@ -143,8 +151,8 @@ public class LitestreamEndpoint {
 				options.timestamp(Instant.parse(timestamp));
 			}
 			catch (DateTimeParseException ex) {
-				throw new IllegalArgumentException("timestamp '" + timestamp
-						+ "' is not an ISO-8601 instant such as 2026-11-24T10:15:30Z");
+				throw new IllegalArgumentException(
+						"timestamp '" + timestamp + "' is not an ISO-8601 instant such as 2026-11-24T10:15:30Z");
 			}
 		}
 		RestoreResult result = replication.restore(options.build(), RestoreProgress.NONE);
@@ -157,13 +165,15 @@ public class LitestreamEndpoint {
 		Map<String, ReplicaDescriptor> replicas = new LinkedHashMap<>();
 		for (ReplicaStatus replica : status.replicas()) {
 			Instant latestSnapshot = replica.storage().latestSnapshotAt();
-			replicas.put(replica.name(), new ReplicaDescriptor(replica.type(), replica.location(),
-					string(replica.position()), seconds(replica.lag()), replica.lastSyncAt(),
-					(latestSnapshot != null) ? seconds(Duration.between(latestSnapshot, this.clock.instant())) : null,
-					replica.storage().bytes(), replica.storage().objects(),
-					new RestoreWindowDescriptor(replica.storage().earliestRestorableAt(),
-							replica.storage().latestRestorableAt()),
-					replica.lastError(), replica.consecutiveFailures()));
+			replicas.put(replica.name(),
+					new ReplicaDescriptor(replica.type(), replica.location(), string(replica.position()),
+							seconds(replica.lag()), replica.lastSyncAt(),
+							(latestSnapshot != null)
+									? seconds(Duration.between(latestSnapshot, this.clock.instant())) : null,
+							replica.storage().bytes(), replica.storage().objects(),
+							new RestoreWindowDescriptor(replica.storage().earliestRestorableAt(),
+									replica.storage().latestRestorableAt()),
+							replica.lastError(), replica.consecutiveFailures()));
 		}
 		return new DatabaseDescriptor(status.path().toString(),
 				(status.position() != null) ? status.position().generation().id() : null, string(status.position()),
@@ -207,8 +217,8 @@ public class LitestreamEndpoint {
 	 * @param running whether replication runs
 	 * @param databases the databases by name
 	 */
-	public record LitestreamDescriptor(boolean running, Map<String, DatabaseDescriptor> databases)
-			implements OperationResponseBody {
+	public record LitestreamDescriptor(boolean running,
+			Map<String, DatabaseDescriptor> databases) implements OperationResponseBody {
 	}
 
 	/**
@@ -307,8 +317,8 @@ public class LitestreamEndpoint {
 	 * @param status the database's status afterwards
 	 * @param restore what a restore produced
 	 */
-	public record ActionResultDescriptor(String action, DatabaseDescriptor status, @Nullable RestoreDescriptor restore)
-			implements OperationResponseBody {
+	public record ActionResultDescriptor(String action, DatabaseDescriptor status,
+			@Nullable RestoreDescriptor restore) implements OperationResponseBody {
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,10 +19,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * The demo stack's files are valid and agree with each other: {@code docker-compose config} accepts
- * docker-compose.yml, whose mounts and build inputs exist and are where Prometheus and Grafana look for them;
- * {@code promtool} accepts the Prometheus configuration and alert rules and passes the rules' unit tests. No
- * Docker engine is needed.
+ * The demo stack's files are valid and agree with each other:
+ * {@code docker-compose config} accepts docker-compose.yml, whose mounts and build inputs
+ * exist and are where Prometheus and Grafana look for them; {@code promtool} accepts the
+ * Prometheus configuration and alert rules and passes the rules' unit tests. No Docker
+ * engine is needed.
  */
 class DockerComposeConfigTests {
 
@@ -45,7 +47,8 @@ class DockerComposeConfigTests {
 		Map<String, Object> services = MonitoringFiles.map(config.get("services"));
 		assertThat(services).containsKeys("minio", "sample-app", "prometheus", "grafana");
 
-		// The sample app: built from sample-app/Dockerfile, replicating to the MinIO bucket through the s3 profile.
+		// The sample app: built from sample-app/Dockerfile, replicating to the MinIO
+		// bucket through the s3 profile.
 		Map<String, Object> app = MonitoringFiles.map(services.get("sample-app"));
 		Map<String, Object> build = MonitoringFiles.map(app.get("build"));
 		Path context = this.root.resolve(String.valueOf(build.get("context")));
@@ -63,7 +66,8 @@ class DockerComposeConfigTests {
 				.contains("mb --ignore-existing local/" + bucket)
 					|| String.valueOf(MonitoringFiles.map(service).get("command")).contains("/" + bucket));
 
-		// Prometheus: its configuration and the rule files that configuration names are mounted where it reads them.
+		// Prometheus: its configuration and the rule files that configuration names are
+		// mounted where it reads them.
 		Map<String, Path> prometheusMounts = bindMounts(MonitoringFiles.map(services.get("prometheus")));
 		assertThat(prometheusMounts).containsEntry("/etc/prometheus/prometheus.yml",
 				MonitoringFiles.prometheusConfig());
@@ -76,7 +80,8 @@ class DockerComposeConfigTests {
 			.contains("sample-app:8080")
 			.contains("/actuator/prometheus");
 
-		// Grafana: provisioning and dashboards mounted where the provisioning files point.
+		// Grafana: provisioning and dashboards mounted where the provisioning files
+		// point.
 		Map<String, Path> grafanaMounts = bindMounts(MonitoringFiles.map(services.get("grafana")));
 		Path provisioning = this.root.resolve("grafana/provisioning");
 		assertThat(grafanaMounts.values()).as("Grafana mounts")
@@ -85,8 +90,8 @@ class DockerComposeConfigTests {
 		Map<String, Object> providers = MonitoringFiles.yaml(provisioning.resolve("dashboards/litestream.yml"));
 		for (Object provider : MonitoringFiles.list(providers.get("providers"))) {
 			String path = String.valueOf(MonitoringFiles.map(MonitoringFiles.map(provider).get("options")).get("path"));
-			assertThat(grafanaMounts).as("dashboards provider path").containsEntry(path,
-					this.root.resolve("grafana/dashboards"));
+			assertThat(grafanaMounts).as("dashboards provider path")
+				.containsEntry(path, this.root.resolve("grafana/dashboards"));
 		}
 		Map<String, Object> datasources = MonitoringFiles.yaml(provisioning.resolve("datasources/prometheus.yml"));
 		assertThat(String.valueOf(datasources.get("datasources"))).contains("http://prometheus:9090");
@@ -135,24 +140,30 @@ class DockerComposeConfigTests {
 		assertThat(tests.stdout() + tests.stderr()).contains("SUCCESS");
 	}
 
-	/** docker-compose (v1, Debian's package), else the Docker Compose plugin; fails when neither is installed. */
+	/**
+	 * docker-compose (v1, Debian's package), else the Docker Compose plugin; fails when
+	 * neither is installed.
+	 */
 	private List<String> composeCommand() {
 		Optional<Path> standalone = Tools.findExecutable("docker-compose", "/usr/bin/docker-compose");
 		if (standalone.isPresent()) {
 			return List.of(standalone.get().toString());
 		}
 		Optional<Path> docker = Tools.findExecutable("docker");
-		if (docker.isPresent() && Tools.run(this.root, TIMEOUT, docker.get().toString(), "compose", "version")
-			.exitCode() == 0) {
+		if (docker.isPresent()
+				&& Tools.run(this.root, TIMEOUT, docker.get().toString(), "compose", "version").exitCode() == 0) {
 			return List.of(docker.get().toString(), "compose");
 		}
 		return fail("Neither docker-compose nor the Docker Compose plugin (docker compose) is installed: install "
 				+ "one (apt-get install docker-compose; .ci/run does this on CI) to validate docker-compose.yml");
 	}
 
-	/** A service's bind mounts: container path -> host path (short and long syntax of both Compose versions). */
+	/**
+	 * A service's bind mounts: container path -> host path (short and long syntax of both
+	 * Compose versions).
+	 */
 	private Map<String, Path> bindMounts(Map<String, Object> service) {
-		Map<String, Path> mounts = new java.util.TreeMap<>();
+		Map<String, Path> mounts = new TreeMap<>();
 		for (Object volume : MonitoringFiles.list(service.get("volumes"))) {
 			String source;
 			String target;

@@ -26,18 +26,20 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every {@code litestream_*} metric the Grafana dashboards and the Prometheus alert rules use is one the sample
- * application exports on {@code /actuator/prometheus}, so a renamed meter or a typo in a dashboard fails the build
- * instead of showing "No data"; and the dashboards show every Litestream meter.
+ * Every {@code litestream_*} metric the Grafana dashboards and the Prometheus alert rules
+ * use is one the sample application exports on {@code /actuator/prometheus}, so a renamed
+ * meter or a typo in a dashboard fails the build instead of showing "No data"; and the
+ * dashboards show every Litestream meter.
  */
 @SpringBootTest(classes = SampleApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext
 class MetricNamesInDashboardsTests {
 
 	/**
-	 * Meters the dashboards need not show: {@code litestream.restore.bytes} counts bytes of restored databases, but
-	 * exists only once a restore was counted, and the restore at startup happens before the meters are bound (see
-	 * the restore timer, which the dashboard shows).
+	 * Meters the dashboards need not show: {@code litestream.restore.bytes} counts bytes
+	 * of restored databases, but exists only once a restore was counted, and the restore
+	 * at startup happens before the meters are bound (see the restore timer, which the
+	 * dashboard shows).
 	 */
 	private static final Set<String> NOT_ON_DASHBOARDS = Set.of(LitestreamMetricNames.RESTORE_BYTES);
 
@@ -52,7 +54,8 @@ class MetricNamesInDashboardsTests {
 		registry.add("DB_PATH", () -> dir.resolve("data/app.db").toString());
 		String replica = "litestream.databases.app.replicas[0].";
 		registry.add(replica + "url", () -> dir.resolve("replica").toUri().toString());
-		// Snapshots and retention every second, so that retention deletes objects (and counts them) within seconds.
+		// Snapshots and retention every second, so that retention deletes objects (and
+		// counts them) within seconds.
 		registry.add(replica + "snapshot-interval", () -> "1s");
 		registry.add(replica + "retention", () -> "1s");
 		registry.add(replica + "retention-check-interval", () -> "1s");
@@ -63,7 +66,8 @@ class MetricNamesInDashboardsTests {
 		Map<String, List<String>> used = usedMetricNames(allExpressions());
 		assertThat(used).as("litestream_* metrics used by the dashboards and alert rules").isNotEmpty();
 
-		// Some meters appear with their first event (a retention deletion, a generation change): write, and wait.
+		// Some meters appear with their first event (a retention deletion, a generation
+		// change): write, and wait.
 		long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
 		Set<String> missing;
 		int note = 0;
@@ -82,8 +86,10 @@ class MetricNamesInDashboardsTests {
 
 		Map<String, List<String>> report = new TreeMap<>();
 		missing.forEach((name) -> report.put(name, used.get(name)));
-		assertThat(report).as("metrics used by dashboards or alert rules but not exported on /actuator/prometheus "
-				+ "(name -> where it is used)").isEmpty();
+		assertThat(report)
+			.as("metrics used by dashboards or alert rules but not exported on /actuator/prometheus "
+					+ "(name -> where it is used)")
+			.isEmpty();
 	}
 
 	@Test
@@ -120,8 +126,8 @@ class MetricNamesInDashboardsTests {
 	void dashboardsShowEveryLitestreamMeter() throws IllegalAccessException {
 		Set<String> onDashboards = new TreeSet<>();
 		for (Path dashboard : MonitoringFiles.dashboards()) {
-			onDashboards.addAll(usedMetricNames(
-					MonitoringFiles.dashboardExpressions(dashboard.getFileName().toString(), MonitoringFiles.read(dashboard)))
+			onDashboards.addAll(usedMetricNames(MonitoringFiles.dashboardExpressions(dashboard.getFileName().toString(),
+					MonitoringFiles.read(dashboard)))
 				.keySet());
 		}
 		List<String> notShown = new ArrayList<>();

@@ -20,8 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The monitoring files of the repository (Grafana dashboards, Prometheus configuration and alert rules), their PromQL
- * expressions, and the metric names those use.
+ * The monitoring files of the repository (Grafana dashboards, Prometheus configuration
+ * and alert rules), their PromQL expressions, and the metric names those use.
  */
 final class MonitoringFiles {
 
@@ -40,7 +40,10 @@ final class MonitoringFiles {
 	/** Ranges and subqueries ([5m], [1h:1m], [$__rate_interval]). */
 	private static final Pattern RANGES = Pattern.compile("\\[[^]]*]");
 
-	/** Label lists of aggregations and vector matching: by (db, replica), on (instance), ... */
+	/**
+	 * Label lists of aggregations and vector matching: by (db, replica), on (instance),
+	 * ...
+	 */
 	private static final Pattern LABEL_LISTS = Pattern
 		.compile("\\b(?:by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
 
@@ -54,7 +57,9 @@ final class MonitoringFiles {
 	private MonitoringFiles() {
 	}
 
-	/** The root of the repository: the directory with the parent pom.xml and sample-app/. */
+	/**
+	 * The root of the repository: the directory with the parent pom.xml and sample-app/.
+	 */
 	static Path root() {
 		Path dir = Path.of("").toAbsolutePath();
 		while (dir != null) {
@@ -88,7 +93,10 @@ final class MonitoringFiles {
 		return config;
 	}
 
-	/** The alert rule files prometheus.yml loads (rule_files, relative to it): at least one. */
+	/**
+	 * The alert rule files prometheus.yml loads (rule_files, relative to it): at least
+	 * one.
+	 */
 	@SuppressWarnings("unchecked")
 	static List<Path> ruleFiles() {
 		Path config = prometheusConfig();
@@ -126,7 +134,10 @@ final class MonitoringFiles {
 		return (Map<String, Object>) json.readValue(text, Map.class);
 	}
 
-	/** The PromQL expressions of a dashboard: panel targets (rows included) and template variable queries. */
+	/**
+	 * The PromQL expressions of a dashboard: panel targets (rows included) and template
+	 * variable queries.
+	 */
 	static List<Expression> dashboardExpressions(String name, String dashboardJson) {
 		Map<String, Object> dashboard = jsonObject(dashboardJson);
 		List<Expression> expressions = new ArrayList<>();
@@ -146,7 +157,10 @@ final class MonitoringFiles {
 		return expressions;
 	}
 
-	/** The panel targets' expressions only (PromQL a Prometheus server evaluates, unlike variable queries). */
+	/**
+	 * The panel targets' expressions only (PromQL a Prometheus server evaluates, unlike
+	 * variable queries).
+	 */
 	static List<Expression> panelExpressions(String name, String dashboardJson) {
 		List<Expression> expressions = new ArrayList<>();
 		panelExpressions(name, list(jsonObject(dashboardJson).get("panels")), expressions);
@@ -159,8 +173,8 @@ final class MonitoringFiles {
 			for (Object target : list(panel.get("targets"))) {
 				Object expr = map(target).get("expr");
 				if (expr instanceof String promql && !promql.isBlank()) {
-					expressions.add(new Expression(name + " panel '" + panel.get("title") + "' "
-							+ map(target).get("refId"), promql));
+					expressions.add(new Expression(
+							name + " panel '" + panel.get("title") + "' " + map(target).get("refId"), promql));
 				}
 			}
 			panelExpressions(name, list(panel.get("panels")), expressions);
@@ -194,8 +208,9 @@ final class MonitoringFiles {
 	}
 
 	/**
-	 * The Litestream metric names ({@code litestream_*}) a PromQL expression selects: string literals, label
-	 * matchers, ranges, grouping label lists and function names stripped.
+	 * The Litestream metric names ({@code litestream_*}) a PromQL expression selects:
+	 * string literals, label matchers, ranges, grouping label lists and function names
+	 * stripped.
 	 */
 	static Set<String> litestreamMetricNames(String promql) {
 		String stripped = STRINGS.matcher(promql).replaceAll(" ");

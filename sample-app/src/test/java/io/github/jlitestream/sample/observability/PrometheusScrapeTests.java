@@ -32,10 +32,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * End to end with a real Prometheus server (the Debian package's {@code /usr/bin/prometheus}): it scrapes the
- * running sample application with the repository's scrape configuration and alert rules, sees the lag of every
- * replica, loads the rules without error, fires the sync alerts for a broken replica only, and evaluates every
- * dashboard query.
+ * End to end with a real Prometheus server (the Debian package's
+ * {@code /usr/bin/prometheus}): it scrapes the running sample application with the
+ * repository's scrape configuration and alert rules, sees the lag of every replica, loads
+ * the rules without error, fires the sync alerts for a broken replica only, and evaluates
+ * every dashboard query.
  */
 @SpringBootTest(classes = SampleApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext
@@ -58,15 +59,18 @@ class PrometheusScrapeTests {
 
 	@DynamicPropertySource
 	static void settings(DynamicPropertyRegistry registry) throws IOException {
-		// Two replicas: one that works, one whose directory cannot exist (a regular file is in its way).
+		// Two replicas: one that works, one whose directory cannot exist (a regular file
+		// is in its way).
 		Path notADirectory = Files.writeString(dir.resolve("not-a-directory"), "a file, not a directory");
-		// No restore (it would read the broken replica): the database's directory must exist.
+		// No restore (it would read the broken replica): the database's directory must
+		// exist.
 		Path data = Files.createDirectories(dir.resolve("data"));
 		registry.add("DB_PATH", () -> data.resolve("app.db").toString());
 		registry.add("litestream.databases.app.restore.mode", () -> "never");
 		registry.add("litestream.databases.app.replicas[0].name", () -> "primary");
 		registry.add("litestream.databases.app.replicas[0].url", () -> dir.resolve("primary").toUri().toString());
-		// Several syncs between two scrapes (1 s apart), so that "no successful sync" never holds for it here.
+		// Several syncs between two scrapes (1 s apart), so that "no successful sync"
+		// never holds for it here.
 		registry.add("litestream.databases.app.replicas[0].sync-interval", () -> "250ms");
 		registry.add("litestream.databases.app.replicas[1].name", () -> "broken");
 		registry.add("litestream.databases.app.replicas[1].url",
@@ -135,7 +139,8 @@ class PrometheusScrapeTests {
 			return health.keySet().equals(expectedRules) && health.values().stream().allMatch("ok"::equals);
 		});
 
-		// The broken replica fails every sync and never succeeds: its sync alerts become active, and only its.
+		// The broken replica fails every sync and never succeeds: its sync alerts become
+		// active, and only its.
 		Map<String, Set<String>> active = new TreeMap<>();
 		awaitTrue("LitestreamSyncErrors and LitestreamReplicationStopped active for app/broken",
 				() -> active + logTail.get(), () -> {
@@ -149,9 +154,12 @@ class PrometheusScrapeTests {
 					return active.getOrDefault("app/broken", Set.of())
 						.containsAll(Set.of("LitestreamSyncErrors", "LitestreamReplicationStopped"));
 				});
-		assertThat(active).as("active alerts by replica").doesNotContainKey("app/primary").doesNotContainKey("null/null");
+		assertThat(active).as("active alerts by replica")
+			.doesNotContainKey("app/primary")
+			.doesNotContainKey("null/null");
 
-		// Every dashboard query is valid PromQL (Grafana's variables replaced by what Grafana would send).
+		// Every dashboard query is valid PromQL (Grafana's variables replaced by what
+		// Grafana would send).
 		List<String> invalid = new ArrayList<>();
 		for (Path dashboard : MonitoringFiles.dashboards()) {
 			for (Expression expression : MonitoringFiles.panelExpressions(dashboard.getFileName().toString(),
@@ -176,7 +184,8 @@ class PrometheusScrapeTests {
 				"application/json");
 		assertThat(response.status()).as("GET /actuator/litestream: " + response.body()).isEqualTo(200);
 		Set<String> replicas = new TreeSet<>();
-		Map<String, Object> databases = MonitoringFiles.map(MonitoringFiles.jsonObject(response.body()).get("databases"));
+		Map<String, Object> databases = MonitoringFiles
+			.map(MonitoringFiles.jsonObject(response.body()).get("databases"));
 		databases.forEach((db, database) -> MonitoringFiles.map(MonitoringFiles.map(database).get("replicas"))
 			.keySet()
 			.forEach((replica) -> replicas.add(db + "/" + replica)));
@@ -184,8 +193,8 @@ class PrometheusScrapeTests {
 	}
 
 	/**
-	 * The repository's prometheus.yml with its targets moved to this application, scrapes and rule evaluations
-	 * every second, and its rule files at their absolute paths.
+	 * The repository's prometheus.yml with its targets moved to this application, scrapes
+	 * and rule evaluations every second, and its rule files at their absolute paths.
 	 */
 	private Path writeConfig() throws IOException {
 		Map<String, Object> config = new LinkedHashMap<>(MonitoringFiles.yaml(MonitoringFiles.prometheusConfig()));
@@ -195,7 +204,9 @@ class PrometheusScrapeTests {
 		config.put("global", global);
 		config.put("rule_files", MonitoringFiles.ruleFiles().stream().map(Path::toString).toList());
 		List<Object> jobs = MonitoringFiles.list(config.get("scrape_configs"));
-		assertThat(jobs).as("scrape_configs").extracting((job) -> MonitoringFiles.map(job).get("job_name")).contains(JOB);
+		assertThat(jobs).as("scrape_configs")
+			.extracting((job) -> MonitoringFiles.map(job).get("job_name"))
+			.contains(JOB);
 		List<Object> scrapeConfigs = new ArrayList<>();
 		for (Object element : jobs) {
 			Map<String, Object> job = new LinkedHashMap<>(MonitoringFiles.map(element));
@@ -252,8 +263,8 @@ class PrometheusScrapeTests {
 			}
 			catch (Exception ex) {
 				if (System.nanoTime() > deadline) {
-					throw new AssertionError("Timed out after " + TIMEOUT + " waiting for " + what + ": " + ex
-							+ details.get(), ex);
+					throw new AssertionError(
+							"Timed out after " + TIMEOUT + " waiting for " + what + ": " + ex + details.get(), ex);
 				}
 			}
 			if (System.nanoTime() > deadline) {

@@ -1,7 +1,9 @@
 package io.github.jlitestream.sample.observability;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * External tools of the monitoring tests (Prometheus, promtool, docker-compose) and a small HTTP client.
+ * External tools of the monitoring tests (Prometheus, promtool, docker-compose) and a
+ * small HTTP client.
  */
 final class Tools {
 
@@ -48,7 +51,7 @@ final class Tools {
 		}
 		String pathVariable = System.getenv("PATH");
 		if (pathVariable != null) {
-			for (String dir : pathVariable.split(java.io.File.pathSeparator)) {
+			for (String dir : pathVariable.split(File.pathSeparator)) {
 				if (dir.isEmpty()) {
 					continue;
 				}
@@ -61,11 +64,14 @@ final class Tools {
 		return Optional.empty();
 	}
 
-	/** An executable the test needs: fails (not skips) with how to install it when it is missing. */
+	/**
+	 * An executable the test needs: fails (not skips) with how to install it when it is
+	 * missing.
+	 */
 	static Path requireExecutable(String name, String install, String... candidates) {
-		return findExecutable(name, candidates).orElseGet(() -> fail("'" + name + "' is not installed (looked in "
-				+ String.join(", ", candidates) + " and the PATH); install it: " + install
-				+ " (.ci/run does this on CI)"));
+		return findExecutable(name, candidates)
+			.orElseGet(() -> fail("'" + name + "' is not installed (looked in " + String.join(", ", candidates)
+					+ " and the PATH); install it: " + install + " (.ci/run does this on CI)"));
 	}
 
 	/** Runs a command in a directory and waits for it (at most the timeout). */
@@ -113,8 +119,8 @@ final class Tools {
 		return result;
 	}
 
-	private static java.io.File nullFile() {
-		return new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
+	private static File nullFile() {
+		return new File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
 	}
 
 	/** Stops a process we started: SIGTERM, then SIGKILL after 10 s. */
@@ -131,7 +137,7 @@ final class Tools {
 
 	/** A TCP port free on 127.0.0.1 right now. */
 	static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			socket.setReuseAddress(true);
 			return socket.getLocalPort();
 		}
