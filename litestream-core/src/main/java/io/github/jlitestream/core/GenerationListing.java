@@ -61,11 +61,8 @@ public record GenerationListing(Generation generation, List<SnapshotInfo> snapsh
 	 * @return the time, or null when the listing is empty
 	 */
 	public @Nullable Instant createdAt() {
-		Instant earliest = earliestSnapshotAt();
-		for (WalSegmentInfo segment : this.segments) {
-			earliest = earliest(earliest, segment.createdAt());
-		}
-		return earliest;
+		Instant segment = earliestSegmentAt();
+		return (segment == null) ? earliestSnapshotAt() : earliest(earliestSnapshotAt(), segment);
 	}
 
 	/**
@@ -74,11 +71,8 @@ public record GenerationListing(Generation generation, List<SnapshotInfo> snapsh
 	 * @return the time, or null when the listing is empty
 	 */
 	public @Nullable Instant updatedAt() {
-		Instant latest = latestSnapshotAt();
-		for (WalSegmentInfo segment : this.segments) {
-			latest = latest(latest, segment.createdAt());
-		}
-		return latest;
+		Instant segment = latestSegmentAt();
+		return (segment == null) ? latestSnapshotAt() : latest(latestSnapshotAt(), segment);
 	}
 
 	/**
@@ -105,12 +99,42 @@ public record GenerationListing(Generation generation, List<SnapshotInfo> snapsh
 		return latest;
 	}
 
+	/**
+	 * The earliest listed time of its WAL segments; snapshots do not count.
+	 * @return the time, or null when it has no segment
+	 */
+	public @Nullable Instant earliestSegmentAt() {
+		Instant earliest = null;
+		for (WalSegmentInfo segment : this.segments) {
+			earliest = earliest(earliest, segment.createdAt());
+		}
+		return earliest;
+	}
+
+	/**
+	 * The latest listed time of its WAL segments; snapshots do not count.
+	 * @return the time, or null when it has no segment
+	 */
+	public @Nullable Instant latestSegmentAt() {
+		Instant latest = null;
+		for (WalSegmentInfo segment : this.segments) {
+			latest = latest(latest, segment.createdAt());
+		}
+		return latest;
+	}
+
 	/** The stored (encoded) size of its snapshots and segments together, in bytes. */
 	public long bytes() {
-		long bytes = 0;
+		long bytes = segmentBytes();
 		for (SnapshotInfo snapshot : this.snapshots) {
 			bytes += snapshot.size();
 		}
+		return bytes;
+	}
+
+	/** The stored (encoded) size of its WAL segments, in bytes. */
+	public long segmentBytes() {
+		long bytes = 0;
 		for (WalSegmentInfo segment : this.segments) {
 			bytes += segment.size();
 		}

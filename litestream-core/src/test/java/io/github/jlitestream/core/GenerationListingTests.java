@@ -47,7 +47,10 @@ class GenerationListingTests {
 		assertThat(listing.updatedAt()).isEqualTo(START.plusSeconds(30));
 		assertThat(listing.earliestSnapshotAt()).isEqualTo(START.plusSeconds(10));
 		assertThat(listing.latestSnapshotAt()).isEqualTo(START.plusSeconds(20));
+		assertThat(listing.earliestSegmentAt()).isEqualTo(START);
+		assertThat(listing.latestSegmentAt()).isEqualTo(START.plusSeconds(30));
 		assertThat(listing.bytes()).isEqualTo(5 + 100 + 50 + 7);
+		assertThat(listing.segmentBytes()).isEqualTo(5 + 7);
 		assertThat(listing.objects()).isEqualTo(4);
 	}
 
@@ -61,6 +64,23 @@ class GenerationListingTests {
 
 		assertThat(listing.updatedAt()).isEqualTo(START.plusSeconds(10));
 		assertThat(listing.createdAt()).isEqualTo(START);
+		assertThat(listing.latestSegmentAt()).isEqualTo(START);
+	}
+
+	@Test
+	void snapshotsOnlyHaveNoSegmentBounds() throws Exception {
+		this.client.writeSnapshot(this.first, 0, Compression.LZ4, content(9));
+		this.clock.advance(Duration.ofSeconds(10));
+		this.client.writeSnapshot(this.first, 1, Compression.LZ4, content(4));
+
+		GenerationListing listing = GenerationListing.of(this.client, this.first);
+
+		assertThat(listing.createdAt()).isEqualTo(START);
+		assertThat(listing.updatedAt()).isEqualTo(START.plusSeconds(10));
+		assertThat(listing.earliestSegmentAt()).isNull();
+		assertThat(listing.latestSegmentAt()).isNull();
+		assertThat(listing.segmentBytes()).isZero();
+		assertThat(listing.bytes()).isEqualTo(13);
 	}
 
 	@Test
@@ -73,6 +93,8 @@ class GenerationListingTests {
 		assertThat(listing.updatedAt()).isNull();
 		assertThat(listing.earliestSnapshotAt()).isNull();
 		assertThat(listing.latestSnapshotAt()).isNull();
+		assertThat(listing.earliestSegmentAt()).isNull();
+		assertThat(listing.latestSegmentAt()).isNull();
 		assertThat(listing.bytes()).isZero();
 		assertThat(listing.objects()).isZero();
 	}

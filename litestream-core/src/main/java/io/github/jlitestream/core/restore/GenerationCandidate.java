@@ -10,6 +10,7 @@ import java.util.function.Function;
 
 import io.github.jlitestream.core.CorruptReplicaException;
 import io.github.jlitestream.core.Generation;
+import io.github.jlitestream.core.GenerationListing;
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.SnapshotInfo;
 import io.github.jlitestream.core.WalSegmentInfo;
@@ -22,16 +23,13 @@ import org.slf4j.LoggerFactory;
  * A generation a restore could start from, with its listing and the times that order it
  * against the others.
  *
- * @param generation the generation
- * @param snapshots its snapshots
- * @param segments its WAL segments
+ * @param listing what the store listed of it
  * @param started the listed time of its first snapshot
  * @param startedExactly the exact time of its first snapshot when the planner already
  * knows it, else {@code started}
  * @param updated the listed time of its newest object
  */
-record GenerationCandidate(Generation generation, List<SnapshotInfo> snapshots, List<WalSegmentInfo> segments,
-		Instant started, Instant startedExactly, Instant updated) {
+record GenerationCandidate(GenerationListing listing, Instant started, Instant startedExactly, Instant updated) {
 
 	// The planner's messages keep the logger they always had.
 	private static final Logger logger = LoggerFactory.getLogger(RestorePlanner.class);
@@ -90,6 +88,18 @@ record GenerationCandidate(Generation generation, List<SnapshotInfo> snapshots, 
 		return Optional.of(winner);
 	}
 
+	Generation generation() {
+		return this.listing.generation();
+	}
+
+	List<SnapshotInfo> snapshots() {
+		return this.listing.snapshots();
+	}
+
+	List<WalSegmentInfo> segments() {
+		return this.listing.segments();
+	}
+
 	private static boolean clearlyAfter(ReplicaClient client, Instant exact, Instant listed) {
 		return exact.isAfter(listed.plus(client.listedTimeResolution(listed)));
 	}
@@ -102,7 +112,8 @@ record GenerationCandidate(Generation generation, List<SnapshotInfo> snapshots, 
 	}
 
 	private @Nullable Instant exactStart(ReplicaClient client) throws IOException {
-		SnapshotInfo first = this.snapshots.stream()
+		SnapshotInfo first = this.listing.snapshots()
+			.stream()
 			.min(Comparator.comparing(SnapshotInfo::createdAt).thenComparingLong(SnapshotInfo::index))
 			.orElseThrow();
 		Optional<Instant> exact = client.exactCreatedAt(first);

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import io.github.jlitestream.core.Generation;
+import io.github.jlitestream.core.GenerationListing;
 import io.github.jlitestream.core.SnapshotInfo;
 import io.github.jlitestream.core.WalSegmentInfo;
 import org.jspecify.annotations.Nullable;
@@ -25,11 +26,8 @@ record RestorePlan(Generation generation, SnapshotInfo snapshot, List<WalSegment
 
 	/** The store time of the newest object the restore uses. */
 	Instant lastChangeAt() {
-		Instant last = this.snapshot.createdAt();
-		for (WalSegmentInfo segment : this.segments) {
-			last = segment.createdAt().isAfter(last) ? segment.createdAt() : last;
-		}
-		return last;
+		// Not empty: it holds the snapshot.
+		return new GenerationListing(this.generation, List.of(this.snapshot), this.segments).updatedAt();
 	}
 
 }

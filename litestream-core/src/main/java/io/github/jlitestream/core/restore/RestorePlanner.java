@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import io.github.jlitestream.core.CorruptReplicaException;
 import io.github.jlitestream.core.Generation;
+import io.github.jlitestream.core.GenerationListing;
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.SnapshotInfo;
 import io.github.jlitestream.core.WalSegmentInfo;
@@ -57,18 +58,17 @@ final class RestorePlanner {
 		Instant newestWithoutSnapshotAt = Instant.MIN;
 		@Nullable SnapshotInfo uncertainStart = null;
 		for (Generation candidate : generations) {
-			List<SnapshotInfo> snapshots = client.snapshots(candidate);
-			List<WalSegmentInfo> segments = client.walSegments(candidate);
-			if (snapshots.isEmpty()) {
-				for (WalSegmentInfo segment : segments) {
-					if (segment.createdAt().isAfter(newestWithoutSnapshotAt)) {
-						newestWithoutSnapshotAt = segment.createdAt();
-						newestWithoutSnapshot = candidate;
-					}
+			GenerationListing listing = GenerationListing.of(client, candidate);
+			if (listing.snapshots().isEmpty()) {
+				Instant updated = listing.updatedAt();
+				if (updated != null && updated.isAfter(newestWithoutSnapshotAt)) {
+					newestWithoutSnapshotAt = updated;
+					newestWithoutSnapshot = candidate;
 				}
 				continue;
 			}
-			SnapshotInfo first = snapshots.stream()
+			SnapshotInfo first = listing.snapshots()
+				.stream()
 				.min(Comparator.comparing(SnapshotInfo::createdAt).thenComparingLong(SnapshotInfo::index))
 				.get();
 			Instant started = first.createdAt();
@@ -84,14 +84,7 @@ final class RestorePlanner {
 				}
 				startedExactly = target.knownExact(ReplicaPaths.key(first)).orElse(started);
 			}
-			Instant updated = started;
-			for (SnapshotInfo snapshot : snapshots) {
-				updated = later(updated, snapshot.createdAt());
-			}
-			for (WalSegmentInfo segment : segments) {
-				updated = later(updated, segment.createdAt());
-			}
-			candidates.add(new GenerationCandidate(candidate, snapshots, segments, started, startedExactly, updated));
+			candidates.add(new GenerationCandidate(listing, started, startedExactly, listing.updatedAt()));
 		}
 		// At a time: the generation that started last before it (the store's clock first,
 		// then the writer's within one listed second); otherwise the one changed last.
@@ -242,10 +235,6 @@ final class RestorePlanner {
 				expected = segment.index() + 1;
 			}
 		}
-	}
-
-	private static Instant later(Instant a, Instant b) {
-		return b.isAfter(a) ? b : a;
 	}
 
 }

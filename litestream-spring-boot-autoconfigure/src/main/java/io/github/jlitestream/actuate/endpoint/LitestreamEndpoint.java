@@ -16,11 +16,11 @@ import java.util.Map;
 import io.github.jlitestream.core.DatabaseReplication;
 import io.github.jlitestream.core.DatabaseStatus;
 import io.github.jlitestream.core.Generation;
+import io.github.jlitestream.core.GenerationListing;
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.ReplicaStatus;
 import io.github.jlitestream.core.ReplicationManager;
 import io.github.jlitestream.core.SnapshotInfo;
-import io.github.jlitestream.core.WalSegmentInfo;
 import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.restore.RestoreProgress;
 import io.github.jlitestream.core.restore.RestoreResult;
@@ -183,22 +183,14 @@ public class LitestreamEndpoint {
 
 	private static List<GenerationDescriptor> generations(ReplicaClient client) throws IOException {
 		List<GenerationDescriptor> generations = new ArrayList<>();
-		for (Generation generation : client.generations()) {
+		for (GenerationListing listing : GenerationListing.list(client)) {
 			List<SnapshotDescriptor> snapshots = new ArrayList<>();
-			for (SnapshotInfo snapshot : client.snapshots(generation)) {
+			for (SnapshotInfo snapshot : listing.snapshots()) {
 				snapshots.add(new SnapshotDescriptor(snapshot.index(), snapshot.size(), snapshot.createdAt()));
 			}
-			long bytes = 0;
-			Instant first = null;
-			Instant last = null;
-			List<WalSegmentInfo> segments = client.walSegments(generation);
-			for (WalSegmentInfo segment : segments) {
-				bytes += segment.size();
-				first = (first == null || segment.createdAt().isBefore(first)) ? segment.createdAt() : first;
-				last = (last == null || segment.createdAt().isAfter(last)) ? segment.createdAt() : last;
-			}
-			generations.add(new GenerationDescriptor(generation.id(), snapshots,
-					new WalDescriptor(segments.size(), bytes, first, last)));
+			generations.add(new GenerationDescriptor(listing.generation().id(), snapshots,
+					new WalDescriptor(listing.segments().size(), listing.segmentBytes(), listing.earliestSegmentAt(),
+							listing.latestSegmentAt())));
 		}
 		return generations;
 	}
