@@ -5,19 +5,13 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.time.format.ResolverStyle;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Consumer;
 
 import io.github.jlitestream.core.Compression;
 import io.github.jlitestream.core.Generation;
@@ -26,21 +20,10 @@ import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.SnapshotInfo;
 import io.github.jlitestream.core.WalSegmentInfo;
 import io.github.jlitestream.core.layout.ReplicaPaths;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
-import software.amazon.awssdk.services.s3.model.Delete;
-import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
-import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
-import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -93,15 +76,9 @@ public final class S3ReplicaClient implements ReplicaClient {
 
 	private static final Logger logger = LoggerFactory.getLogger(S3ReplicaClient.class);
 
-	private static final String CONTENT_TYPE = "application/octet-stream";
-
-	/** The one form of {@link #CREATED_AT_METADATA}: UTC, fixed width, nanoseconds. */
-	private static final DateTimeFormatter CREATED_AT_FORMAT = DateTimeFormatter
-		.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'")
-		.withZone(ZoneOffset.UTC)
-		.withResolverStyle(ResolverStyle.STRICT);
-
 	private final S3Client s3;
+
+	private final S3Bucket store;
 
 	private final String bucket;
 
@@ -123,6 +100,7 @@ public final class S3ReplicaClient implements ReplicaClient {
 		this.bucket = url.bucket();
 		this.prefix = url.prefix();
 		this.options = Objects.requireNonNull(options, "'options' must not be null");
+		this.store = new S3Bucket(s3, this.bucket, location(), options);
 	}
 
 	/** Creates a client for the replica at {@code url}, with default options. */
@@ -154,7 +132,7 @@ public final class S3ReplicaClient implements ReplicaClient {
 	public List<Generation> generations() throws IOException {
 		String dir = S3Keys.directory(this.prefix, ReplicaPaths.GENERATIONS);
 		List<Generation> generations = new ArrayList<>();
-		list(dir, true, (page) -> {
+		this.store.list(dir, true, (page) -> {
 			for (CommonPrefix common : page.commonPrefixes()) {
 				String name = childName(dir, common.prefix());
 				if (name.endsWith("/") && Generation.isValid(name.substring(0, name.length() - 1))) {
@@ -170,7 +148,7 @@ public final class S3ReplicaClient implements ReplicaClient {
 	public List<SnapshotInfo> snapshots(Generation generation) throws IOException {
 		String dir = S3Keys.directory(this.prefix, ReplicaPaths.snapshotsDir(generation));
 		List<SnapshotInfo> snapshots = new ArrayList<>();
-		list(dir, true, (page) -> {
+		this.store.list(dir, true, (page) -> {
 			for (S3Object object : page.contents()) {
 				String name = childName(dir, object.key());
 				OptionalLong index = ReplicaPaths.parseSnapshotName(name);
@@ -188,7 +166,7 @@ public final class S3ReplicaClient implements ReplicaClient {
 	public List<WalSegmentInfo> walSegments(Generation generation) throws IOException {
 		String dir = S3Keys.directory(this.prefix, ReplicaPaths.walDir(generation));
 		List<WalSegmentInfo> segments = new ArrayList<>();
-		list(dir, true, (page) -> {
+		this.store.list(dir, true, (page) -> {
 			for (S3Object object : page.contents()) {
 				ReplicaPaths.parseWalSegmentName(childName(dir, object.key()))
 					.ifPresent((name) -> segments.add(new WalSegmentInfo(generation, name.index(), name.offset(),
@@ -202,26 +180,27 @@ public final class S3ReplicaClient implements ReplicaClient {
 	@Override
 	public SnapshotInfo writeSnapshot(Generation generation, long index, Compression compression, ObjectContent content)
 			throws IOException {
-		Instant createdAt = put(key(ReplicaPaths.snapshotKey(generation, index, compression)), content);
+		Instant createdAt = this.store.put(key(ReplicaPaths.snapshotKey(generation, index, compression)), content);
 		return new SnapshotInfo(generation, index, content.length(), createdAt, compression);
 	}
 
 	@Override
 	public WalSegmentInfo writeWalSegment(Generation generation, long index, long offset, Compression compression,
 			ObjectContent content) throws IOException {
-		Instant createdAt = put(key(ReplicaPaths.walSegmentKey(generation, index, offset, compression)), content);
+		Instant createdAt = this.store.put(key(ReplicaPaths.walSegmentKey(generation, index, offset, compression)),
+				content);
 		return new WalSegmentInfo(generation, index, offset, content.length(), createdAt, compression);
 	}
 
 	@Override
 	public InputStream openSnapshot(Generation generation, long index, Compression compression) throws IOException {
-		return get(key(ReplicaPaths.snapshotKey(generation, index, compression)));
+		return this.store.get(key(ReplicaPaths.snapshotKey(generation, index, compression)));
 	}
 
 	@Override
 	public InputStream openWalSegment(Generation generation, long index, long offset, Compression compression)
 			throws IOException {
-		return get(key(ReplicaPaths.walSegmentKey(generation, index, offset, compression)));
+		return this.store.get(key(ReplicaPaths.walSegmentKey(generation, index, offset, compression)));
 	}
 
 	@Override
@@ -230,7 +209,7 @@ public final class S3ReplicaClient implements ReplicaClient {
 		for (SnapshotInfo snapshot : snapshots) {
 			keys.add(key(ReplicaPaths.key(snapshot)));
 		}
-		delete(keys);
+		this.store.delete(keys);
 	}
 
 	@Override
@@ -239,15 +218,15 @@ public final class S3ReplicaClient implements ReplicaClient {
 		for (WalSegmentInfo segment : segments) {
 			keys.add(key(ReplicaPaths.key(segment)));
 		}
-		delete(keys);
+		this.store.delete(keys);
 	}
 
 	@Override
 	public void deleteGeneration(Generation generation) throws IOException {
 		String dir = S3Keys.directory(this.prefix, ReplicaPaths.generationDir(generation));
 		List<String> keys = new ArrayList<>();
-		list(dir, false, (page) -> page.contents().forEach((object) -> keys.add(object.key())));
-		delete(keys);
+		this.store.list(dir, false, (page) -> page.contents().forEach((object) -> keys.add(object.key())));
+		this.store.delete(keys);
 		logger.debug("Deleted generation location={} generation={} objects={}", location(), generation, keys.size());
 	}
 
@@ -260,13 +239,13 @@ public final class S3ReplicaClient implements ReplicaClient {
 	/** Reads {@link #CREATED_AT_METADATA} with a HeadObject request. */
 	@Override
 	public Optional<Instant> exactCreatedAt(SnapshotInfo snapshot) throws IOException {
-		return createdAt(key(ReplicaPaths.key(snapshot)));
+		return this.store.createdAt(key(ReplicaPaths.key(snapshot)));
 	}
 
 	/** Reads {@link #CREATED_AT_METADATA} with a HeadObject request. */
 	@Override
 	public Optional<Instant> exactCreatedAt(WalSegmentInfo segment) throws IOException {
-		return createdAt(key(ReplicaPaths.key(segment)));
+		return this.store.createdAt(key(ReplicaPaths.key(segment)));
 	}
 
 	/**
@@ -287,119 +266,6 @@ public final class S3ReplicaClient implements ReplicaClient {
 
 	private String key(String name) {
 		return S3Keys.join(this.prefix, name);
-	}
-
-	private Instant put(String key, ObjectContent content) throws IOException {
-		long length = content.length();
-		if (length < 0 || length > MAX_OBJECT_SIZE) {
-			throw new S3OperationException("S3 PutObject refused for bucket '%s' key '%s': %d bytes is outside 0 to %d"
-				.formatted(this.bucket, key, length, MAX_OBJECT_SIZE), "PutObject", this.bucket, key, 0, null, null);
-		}
-		Instant createdAt = this.options.clock().instant();
-		try (ObjectContentProvider provider = new ObjectContentProvider(content, "s3://" + this.bucket + "/" + key)) {
-			// If-None-Match: * makes the store refuse the upload when the key exists: a
-			// timed-out PUT that the store completes late can then never replace the
-			// longer segment a retry wrote under the same key since.
-			S3Exceptions.create(this.bucket, key, location(),
-					() -> this.s3.putObject(
-							(request) -> request.bucket(this.bucket)
-								.key(key)
-								.ifNoneMatch("*")
-								.contentLength(length)
-								.contentType(CONTENT_TYPE)
-								.metadata(Map.of(CREATED_AT_METADATA, CREATED_AT_FORMAT.format(createdAt))),
-							RequestBody.fromContentProvider(provider, length, CONTENT_TYPE)));
-		}
-		logger.debug("Uploaded object location={} key={} bytes={}", location(), key, length);
-		return createdAt;
-	}
-
-	private InputStream get(String key) throws IOException {
-		ResponseInputStream<GetObjectResponse> response = S3Exceptions.call("GetObject", this.bucket, key,
-				() -> this.s3.getObject((request) -> request.bucket(this.bucket).key(key)));
-		return new S3ObjectInputStream(response, this.bucket, key);
-	}
-
-	private Optional<Instant> createdAt(String key) throws IOException {
-		HeadObjectResponse response = S3Exceptions.call("HeadObject", this.bucket, key,
-				() -> this.s3.headObject((request) -> request.bucket(this.bucket).key(key)));
-		@Nullable String value = null;
-		for (Map.Entry<String, String> entry : response.metadata().entrySet()) {
-			if (CREATED_AT_METADATA.equalsIgnoreCase(entry.getKey())) {
-				value = entry.getValue();
-			}
-		}
-		if (value == null) {
-			return Optional.empty();
-		}
-		try {
-			return Optional.of(Instant.from(CREATED_AT_FORMAT.parse(value)));
-		}
-		catch (DateTimeParseException ex) {
-			// Not what this client writes: as good as no time, which leaves the object
-			// out at the boundary.
-			logger.warn("Ignoring unreadable {} '{}' of s3://{}/{}", CREATED_AT_METADATA, value, this.bucket, key);
-			return Optional.empty();
-		}
-	}
-
-	private void list(String dir, boolean delimited, Consumer<ListObjectsV2Response> pages) throws IOException {
-		@Nullable String token = null;
-		do {
-			ListObjectsV2Request request = ListObjectsV2Request.builder()
-				.bucket(this.bucket)
-				.prefix(dir)
-				.delimiter(delimited ? "/" : null)
-				.maxKeys(this.options.listPageSize())
-				.continuationToken(token)
-				.build();
-			ListObjectsV2Response page = S3Exceptions.call("ListObjectsV2", this.bucket, dir,
-					() -> this.s3.listObjectsV2(request));
-			pages.accept(page);
-			token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
-			if (Boolean.TRUE.equals(page.isTruncated()) && token == null) {
-				String message = "S3 ListObjectsV2 failed for bucket '%s' key '%s': truncated page without a token"
-					.formatted(this.bucket, dir);
-				throw new S3OperationException(message, "ListObjectsV2", this.bucket, dir, 0, null, null);
-			}
-		}
-		while (token != null);
-	}
-
-	private void delete(List<String> keys) throws IOException {
-		int batchSize = this.options.deleteBatchSize();
-		for (int from = 0; from < keys.size(); from += batchSize) {
-			List<String> batch = keys.subList(from, Math.min(keys.size(), from + batchSize));
-			List<ObjectIdentifier> objects = batch.stream()
-				.map((key) -> ObjectIdentifier.builder().key(key).build())
-				.toList();
-			Delete delete = Delete.builder().objects(objects).quiet(true).build();
-			DeleteObjectsResponse response = S3Exceptions.call("DeleteObjects", this.bucket, batch.get(0),
-					() -> this.s3.deleteObjects((request) -> request.bucket(this.bucket).delete(delete)));
-			if (response.hasErrors() && !response.errors().isEmpty()) {
-				throw deleteErrors(response.errors(), batch.size());
-			}
-		}
-	}
-
-	private S3OperationException deleteErrors(List<S3Error> errors, int batchSize) {
-		StringBuilder message = new StringBuilder("S3 DeleteObjects failed for %d of %d keys in bucket '%s'"
-			.formatted(errors.size(), batchSize, this.bucket));
-		errors.stream()
-			.limit(5)
-			.forEach((error) -> message.append("; key '")
-				.append(error.key())
-				.append("': ")
-				.append(error.code())
-				.append(" (")
-				.append(error.message())
-				.append(')'));
-		if (errors.size() > 5) {
-			message.append("; ...");
-		}
-		S3Error first = errors.get(0);
-		return new S3OperationException(message.toString(), "DeleteObjects", this.bucket, first.key(), 0, first.code(),
-				null);
 	}
 
 	private static String childName(String dir, String key) {

@@ -7,10 +7,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.locks.ReentrantLock;
 
 import io.github.jlitestream.core.CheckpointMode;
 import io.github.jlitestream.core.DatabaseOptions;
@@ -50,16 +47,7 @@ public final class Database implements AutoCloseable {
 
 	private final LocalState local;
 
-	private final ReentrantLock lock = new ReentrantLock();
-
-	/**
-	 * Held by a snapshot while it reads the frozen database file, by a checkpoint (which
-	 * ends the read transaction and backfills) and by the stop: one at a time, since a
-	 * second snapshot's backfill would change the file the first one is reading.
-	 */
-	private final ReentrantLock checkpointGuard = new ReentrantLock();
-
-	private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
+	private final CaptureLock lock = new CaptureLock();
 
 	private final CommitLog commits = new CommitLog();
 
@@ -68,6 +56,8 @@ public final class Database implements AutoCloseable {
 	private final ReadMark mark;
 
 	private final Checkpointer checkpointer;
+
+	private final SnapshotFreeze freeze;
 
 	private @Nullable EngineConnections connections;
 
@@ -90,6 +80,8 @@ public final class Database implements AutoCloseable {
 		this.copier = new WalCopier(name, options, listener, this.local, this.commits, clock.instant());
 		this.mark = this.copier.mark();
 		this.checkpointer = new Checkpointer(name, options, listener, clock, this.copier);
+		this.freeze = new SnapshotFreeze(name, clock, this.lock, this.checkpointer, this.mark, this::requireConnections,
+				this::requireFile, this::requirePosition);
 	}
 
 	/** The logical name, used in logs and metrics. */
@@ -156,7 +148,7 @@ public final class Database implements AutoCloseable {
 	 * Adds a callback run after each sync that changed the shadow WAL or the generation.
 	 */
 	public void onChange(Runnable callback) {
-		this.changeListeners.add(callback);
+		this.lock.onChange(callback);
 	}
 
 	/**
@@ -214,32 +206,17 @@ public final class Database implements AutoCloseable {
 	 * cause
 	 */
 	private boolean changeLocked(String failure, LockedChange change) {
-		boolean changed;
-		this.lock.lock();
 		try {
-			changed = change.run(requireConnections());
+			return this.lock.change(() -> change.run(requireConnections()));
 		}
 		catch (IOException | SQLException ex) {
 			throw new LitestreamException(failure + this.name + "' failed: " + ex.getMessage(), ex);
 		}
-		finally {
-			this.lock.unlock();
-		}
-		if (changed) {
-			this.changeListeners.forEach(Runnable::run);
-		}
-		return changed;
 	}
 
 	/** The current position of the shadow WAL; null before the first sync. */
 	public @Nullable Position position() {
-		this.lock.lock();
-		try {
-			return this.copier.position();
-		}
-		finally {
-			this.lock.unlock();
-		}
+		return this.lock.read(this.copier::position);
 	}
 
 	/**
@@ -311,50 +288,7 @@ public final class Database implements AutoCloseable {
 	 * checkpoint
 	 */
 	public <T> T readSnapshot(SnapshotReader<T> reader) throws IOException {
-		this.checkpointGuard.lock();
-		try {
-			Position position = freeze();
-			try {
-				return reader.read(position, new DatabaseFileInputStream(requireFile()));
-			}
-			finally {
-				thaw();
-			}
-		}
-		finally {
-			this.checkpointGuard.unlock();
-		}
-	}
-
-	private Position freeze() throws IOException {
-		Instant noticedAt = this.clock.instant();
-		boolean changed;
-		Position position;
-		this.lock.lock();
-		try {
-			changed = this.checkpointer.freeze(requireConnections(), noticedAt);
-			position = requirePosition();
-		}
-		catch (SQLException ex) {
-			throw new LitestreamException("Snapshot of database '" + this.name + "' failed: " + ex.getMessage(), ex);
-		}
-		finally {
-			this.lock.unlock();
-		}
-		if (changed) {
-			this.changeListeners.forEach(Runnable::run);
-		}
-		return position;
-	}
-
-	private void thaw() {
-		this.lock.lock();
-		try {
-			this.mark.thaw();
-		}
-		finally {
-			this.lock.unlock();
-		}
+		return this.freeze.read(reader);
 	}
 
 	private Position requirePosition() {
@@ -398,14 +332,14 @@ public final class Database implements AutoCloseable {
 	@Override
 	public void close() {
 		quiesce();
-		this.checkpointGuard.lock();
+		this.freeze.hold();
 		this.lock.lock();
 		try {
 			closeConnections();
 		}
 		finally {
 			this.lock.unlock();
-			this.checkpointGuard.unlock();
+			this.freeze.release();
 		}
 	}
 
@@ -421,7 +355,7 @@ public final class Database implements AutoCloseable {
 	 */
 	public boolean quiesce() {
 		boolean changed = false;
-		this.checkpointGuard.lock();
+		this.freeze.hold();
 		this.lock.lock();
 		try {
 			if (!this.quiesced && this.connections != null && this.copier.shadow() != null) {
@@ -444,10 +378,10 @@ public final class Database implements AutoCloseable {
 		}
 		finally {
 			this.lock.unlock();
-			this.checkpointGuard.unlock();
+			this.freeze.release();
 		}
 		if (changed) {
-			this.changeListeners.forEach(Runnable::run);
+			this.lock.changed();
 		}
 		return changed;
 	}
@@ -459,18 +393,9 @@ public final class Database implements AutoCloseable {
 		return this.file;
 	}
 
-	/** Checkpoints unless a snapshot is being read: it holds the checkpoint guard. */
+	/** Checkpoints unless a snapshot is being read. */
 	private boolean checkpointLocked(CheckpointMode mode) throws IOException, SQLException {
-		if (!this.checkpointGuard.tryLock()) {
-			logger.debug("db={} checkpoint skipped: a snapshot is being read", this.name);
-			return false;
-		}
-		try {
-			return this.checkpointer.checkpoint(requireConnections(), mode);
-		}
-		finally {
-			this.checkpointGuard.unlock();
-		}
+		return this.freeze.checkpointUnlessReading(() -> this.checkpointer.checkpoint(requireConnections(), mode));
 	}
 
 	private EngineConnections requireConnections() {
@@ -491,18 +416,6 @@ public final class Database implements AutoCloseable {
 	private interface LockedChange {
 
 		boolean run(EngineConnections sql) throws IOException, SQLException;
-
-	}
-
-	/** Reads a snapshot of the database file. */
-	@FunctionalInterface
-	public interface SnapshotReader<T> {
-
-		/**
-		 * Reads the database file; every change in it is in the shadow WAL at or before
-		 * {@code position}.
-		 */
-		T read(Position position, InputStream databaseFile) throws IOException;
 
 	}
 

@@ -6,12 +6,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.github.jlitestream.core.CheckpointMode;
 import io.github.jlitestream.core.Generation;
-import io.github.jlitestream.core.LitestreamException;
 import io.github.jlitestream.core.Position;
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.ReplicaOptions;
@@ -61,6 +59,8 @@ public final class Replica {
 
 	private final PositionResolver resolver;
 
+	private final SegmentShipper shipper;
+
 	private volatile @Nullable Position position;
 
 	/** Whether the store holds a snapshot of the position's generation. */
@@ -99,6 +99,7 @@ public final class Replica {
 		this.drafts = new SegmentDrafts(database, codec, spoolDir, ReplicaUploads.SPOOL_MEMORY_LIMIT);
 		this.uploads = new ReplicaUploads(database, this.client, codec, spoolDir, this.drafts, options.name());
 		this.resolver = new PositionResolver(database, this.client, codec, options.name());
+		this.shipper = new SegmentShipper(database, this.drafts, this.uploads, this.inventory, options.name());
 	}
 
 	/** The replica's name. */
@@ -320,52 +321,11 @@ public final class Replica {
 	// --- upload ------------------------------------------------------------------------
 
 	/**
-	 * Uploads segments from the position to where the shadow WAL ends now, one per WAL
-	 * index. Commits that arrive meanwhile wait for the next sync: chasing them would
-	 * turn a busy database into a stream of small uploads.
+	 * Uploads segments from the position to where the shadow WAL ends now (see
+	 * {@link SegmentShipper#ship}), moving the position after each.
 	 */
 	private void ship() throws IOException {
-		Position end = this.database.position();
-		while (true) {
-			Position current = this.position;
-			OptionalLong shippable = shippableEnd(current, end);
-			if (current == null || shippable.isEmpty()) {
-				return;
-			}
-			long size = shippable.getAsLong();
-			if (size < 0) {
-				throw new LitestreamException("Replica '" + name() + "' is at " + current
-						+ " but the local shadow WAL of that index is gone; a new snapshot is needed");
-			}
-			if (current.offset() > size) {
-				throw new LitestreamException("Replica '" + name() + "' is at " + current
-						+ ", beyond the local shadow WAL (" + size + " bytes)");
-			}
-			if (current.offset() < size) {
-				this.inventory.added(this.uploads.segment(current, size - current.offset()));
-				this.position = current.withOffset(size);
-			}
-			else if (current.index() < end.index()) {
-				this.position = new Position(current.generation(), current.index() + 1, 0);
-			}
-			else {
-				return;
-			}
-		}
-	}
-
-	/**
-	 * How far the shadow WAL of the position's index may be shipped: to the database's
-	 * position in its current index, to the end of the index's shadow WAL in an earlier
-	 * one (negative when that is gone). Empty when the position is unknown or the
-	 * database is in another generation: nothing can be shipped from it.
-	 */
-	private OptionalLong shippableEnd(@Nullable Position current, @Nullable Position end) throws IOException {
-		if (current == null || end == null || !end.generation().equals(current.generation())) {
-			return OptionalLong.empty();
-		}
-		return OptionalLong.of((current.index() == end.index()) ? end.offset()
-				: this.database.shadowSize(current.generation(), current.index()));
+		this.shipper.ship(this.position, this.database.position(), (shipped) -> this.position = shipped);
 	}
 
 	/**
@@ -378,14 +338,11 @@ public final class Replica {
 			return;
 		}
 		try {
-			Position current = this.position;
-			Position end = this.database.position();
-			OptionalLong size = (this.stale || !this.snapshotted) ? OptionalLong.empty() : shippableEnd(current, end);
-			if (current == null || size.isEmpty()) {
+			if (this.stale || !this.snapshotted) {
 				this.drafts.discard();
 				return;
 			}
-			this.drafts.prepare(current, size.getAsLong());
+			this.shipper.prepare(this.position, this.database.position());
 		}
 		catch (IOException | RuntimeException ex) {
 			// the upload encodes everything itself and reports what fails

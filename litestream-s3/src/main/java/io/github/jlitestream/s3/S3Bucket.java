@@ -1,0 +1,193 @@
+package io.github.jlitestream.s3;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import io.github.jlitestream.core.ObjectContent;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Error;
+
+/**
+ * The requests a replica makes of its bucket, by full key: conditional uploads dated with
+ * the exact creation time, reads, listings page by page and batched deletes, each failure
+ * an {@link S3OperationException} naming the operation, bucket and key.
+ * {@link S3ReplicaClient} maps the replica's layout onto them.
+ */
+final class S3Bucket {
+
+	// The messages keep the logger they always had.
+	private static final Logger logger = LoggerFactory.getLogger(S3ReplicaClient.class);
+
+	private static final String CONTENT_TYPE = "application/octet-stream";
+
+	/**
+	 * The one form of {@link S3ReplicaClient#CREATED_AT_METADATA}: UTC, fixed width,
+	 * nanoseconds.
+	 */
+	private static final DateTimeFormatter CREATED_AT_FORMAT = DateTimeFormatter
+		.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'")
+		.withZone(ZoneOffset.UTC)
+		.withResolverStyle(ResolverStyle.STRICT);
+
+	private final S3Client s3;
+
+	private final String bucket;
+
+	/** The replica's location, for messages. */
+	private final String location;
+
+	private final int listPageSize;
+
+	private final int deleteBatchSize;
+
+	private final Clock clock;
+
+	S3Bucket(S3Client s3, String bucket, String location, S3ReplicaClient.Options options) {
+		this.s3 = s3;
+		this.bucket = bucket;
+		this.location = location;
+		this.listPageSize = options.listPageSize();
+		this.deleteBatchSize = options.deleteBatchSize();
+		this.clock = options.clock();
+	}
+
+	Instant put(String key, ObjectContent content) throws IOException {
+		long length = content.length();
+		if (length < 0 || length > S3ReplicaClient.MAX_OBJECT_SIZE) {
+			throw new S3OperationException(
+					"S3 PutObject refused for bucket '%s' key '%s': %d bytes is outside 0 to %d".formatted(this.bucket,
+							key, length, S3ReplicaClient.MAX_OBJECT_SIZE),
+					"PutObject", this.bucket, key, 0, null, null);
+		}
+		Instant createdAt = this.clock.instant();
+		try (ObjectContentProvider provider = new ObjectContentProvider(content, "s3://" + this.bucket + "/" + key)) {
+			// If-None-Match: * makes the store refuse the upload when the key exists: a
+			// timed-out PUT that the store completes late can then never replace the
+			// longer segment a retry wrote under the same key since.
+			S3Exceptions.create(this.bucket, key, this.location,
+					() -> this.s3.putObject(
+							(request) -> request.bucket(this.bucket)
+								.key(key)
+								.ifNoneMatch("*")
+								.contentLength(length)
+								.contentType(CONTENT_TYPE)
+								.metadata(Map.of(S3ReplicaClient.CREATED_AT_METADATA,
+										CREATED_AT_FORMAT.format(createdAt))),
+							RequestBody.fromContentProvider(provider, length, CONTENT_TYPE)));
+		}
+		logger.debug("Uploaded object location={} key={} bytes={}", this.location, key, length);
+		return createdAt;
+	}
+
+	InputStream get(String key) throws IOException {
+		ResponseInputStream<GetObjectResponse> response = S3Exceptions.call("GetObject", this.bucket, key,
+				() -> this.s3.getObject((request) -> request.bucket(this.bucket).key(key)));
+		return new S3ObjectInputStream(response, this.bucket, key);
+	}
+
+	Optional<Instant> createdAt(String key) throws IOException {
+		HeadObjectResponse response = S3Exceptions.call("HeadObject", this.bucket, key,
+				() -> this.s3.headObject((request) -> request.bucket(this.bucket).key(key)));
+		@Nullable String value = null;
+		for (Map.Entry<String, String> entry : response.metadata().entrySet()) {
+			if (S3ReplicaClient.CREATED_AT_METADATA.equalsIgnoreCase(entry.getKey())) {
+				value = entry.getValue();
+			}
+		}
+		if (value == null) {
+			return Optional.empty();
+		}
+		try {
+			return Optional.of(Instant.from(CREATED_AT_FORMAT.parse(value)));
+		}
+		catch (DateTimeParseException ex) {
+			// Not what this client writes: as good as no time, which leaves the object
+			// out at the boundary.
+			logger.warn("Ignoring unreadable {} '{}' of s3://{}/{}", S3ReplicaClient.CREATED_AT_METADATA, value,
+					this.bucket, key);
+			return Optional.empty();
+		}
+	}
+
+	void list(String dir, boolean delimited, Consumer<ListObjectsV2Response> pages) throws IOException {
+		@Nullable String token = null;
+		do {
+			ListObjectsV2Request request = ListObjectsV2Request.builder()
+				.bucket(this.bucket)
+				.prefix(dir)
+				.delimiter(delimited ? "/" : null)
+				.maxKeys(this.listPageSize)
+				.continuationToken(token)
+				.build();
+			ListObjectsV2Response page = S3Exceptions.call("ListObjectsV2", this.bucket, dir,
+					() -> this.s3.listObjectsV2(request));
+			pages.accept(page);
+			token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+			if (Boolean.TRUE.equals(page.isTruncated()) && token == null) {
+				String message = "S3 ListObjectsV2 failed for bucket '%s' key '%s': truncated page without a token"
+					.formatted(this.bucket, dir);
+				throw new S3OperationException(message, "ListObjectsV2", this.bucket, dir, 0, null, null);
+			}
+		}
+		while (token != null);
+	}
+
+	void delete(List<String> keys) throws IOException {
+		int batchSize = this.deleteBatchSize;
+		for (int from = 0; from < keys.size(); from += batchSize) {
+			List<String> batch = keys.subList(from, Math.min(keys.size(), from + batchSize));
+			List<ObjectIdentifier> objects = batch.stream()
+				.map((key) -> ObjectIdentifier.builder().key(key).build())
+				.toList();
+			Delete delete = Delete.builder().objects(objects).quiet(true).build();
+			DeleteObjectsResponse response = S3Exceptions.call("DeleteObjects", this.bucket, batch.get(0),
+					() -> this.s3.deleteObjects((request) -> request.bucket(this.bucket).delete(delete)));
+			if (response.hasErrors() && !response.errors().isEmpty()) {
+				throw deleteErrors(response.errors(), batch.size());
+			}
+		}
+	}
+
+	private S3OperationException deleteErrors(List<S3Error> errors, int batchSize) {
+		StringBuilder message = new StringBuilder("S3 DeleteObjects failed for %d of %d keys in bucket '%s'"
+			.formatted(errors.size(), batchSize, this.bucket));
+		errors.stream()
+			.limit(5)
+			.forEach((error) -> message.append("; key '")
+				.append(error.key())
+				.append("': ")
+				.append(error.code())
+				.append(" (")
+				.append(error.message())
+				.append(')'));
+		if (errors.size() > 5) {
+			message.append("; ...");
+		}
+		S3Error first = errors.get(0);
+		return new S3OperationException(message.toString(), "DeleteObjects", this.bucket, first.key(), 0, first.code(),
+				null);
+	}
+
+}
