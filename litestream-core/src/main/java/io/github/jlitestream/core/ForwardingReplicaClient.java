@@ -112,6 +112,31 @@ public abstract class ForwardingReplicaClient implements ReplicaClient {
 	}
 
 	@Override
+	public boolean supportsLease() {
+		return this.delegate.supportsLease();
+	}
+
+	@Override
+	public Optional<StoredLease> readLease() throws IOException {
+		return this.delegate.readLease();
+	}
+
+	@Override
+	public StoredLease createLease(byte[] content) throws IOException {
+		return this.delegate.createLease(content);
+	}
+
+	@Override
+	public StoredLease replaceLease(StoredLease current, byte[] content) throws IOException {
+		return this.delegate.replaceLease(current, content);
+	}
+
+	@Override
+	public void checkConditionalWrites() throws IOException {
+		this.delegate.checkConditionalWrites();
+	}
+
+	@Override
 	public void close() throws IOException {
 		this.delegate.close();
 	}

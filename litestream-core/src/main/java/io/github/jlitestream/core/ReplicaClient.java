@@ -130,6 +130,58 @@ public interface ReplicaClient extends AutoCloseable {
 		return Optional.empty();
 	}
 
+	/**
+	 * Whether the store keeps a lease object ({@link #readLease()} and the calls after
+	 * it): the record of the one instance that may write the replica. False by default.
+	 */
+	default boolean supportsLease() {
+		return false;
+	}
+
+	/**
+	 * Reads the replica's lease object, {@code lease} beside {@code generations/}
+	 * (Litestream v0.3 lists only {@code generations/} and ignores it).
+	 * @return the object, or empty when there is none
+	 * @throws UnsupportedOperationException when the store keeps no lease
+	 */
+	default Optional<StoredLease> readLease() throws IOException {
+		throw leaseUnsupported();
+	}
+
+	/**
+	 * Creates the lease object if there is none, atomically.
+	 * @return the stored object
+	 * @throws FileAlreadyExistsException when one exists; it is unchanged
+	 * @throws UnsupportedOperationException when the store keeps no lease
+	 */
+	default StoredLease createLease(byte[] content) throws IOException {
+		throw leaseUnsupported();
+	}
+
+	/**
+	 * Replaces the lease object if it is still {@code current}, atomically.
+	 * @return the stored object
+	 * @throws LeaseConflictException when it changed or was removed since; nothing is
+	 * written
+	 * @throws UnsupportedOperationException when the store keeps no lease
+	 */
+	default StoredLease replaceLease(StoredLease current, byte[] content) throws IOException {
+		throw leaseUnsupported();
+	}
+
+	/**
+	 * Checks that the store refuses a second create of the same key, on which the lease
+	 * and the create-only objects rest; a store that ignores conditional writes fails it.
+	 * Does nothing by default: stores that cannot ignore them need no check.
+	 * @throws IOException naming the store and what to do when it replaced an object
+	 */
+	default void checkConditionalWrites() throws IOException {
+	}
+
+	private UnsupportedOperationException leaseUnsupported() {
+		return new UnsupportedOperationException("The " + type() + " store at " + location() + " keeps no lease");
+	}
+
 	@Override
 	default void close() throws IOException {
 	}

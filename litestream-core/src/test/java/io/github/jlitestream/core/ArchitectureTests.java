@@ -70,6 +70,12 @@ class ArchitectureTests {
 	}
 
 	@Test
+	void leaseUsesUtilOnly() {
+		// One writer per database and replica is decided apart from what is written.
+		mayUseOnly("lease", "util").check(MAIN_CLASSES);
+	}
+
+	@Test
 	void leavesDoNotUseTheStages() {
 		noClasses().that()
 			.resideInAnyPackage(packages("wal", "layout", "util", "codec", "file"))

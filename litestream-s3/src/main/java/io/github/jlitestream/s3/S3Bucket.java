@@ -2,6 +2,7 @@ package io.github.jlitestream.s3;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -13,7 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import io.github.jlitestream.core.LeaseConflictException;
 import io.github.jlitestream.core.ObjectContent;
+import io.github.jlitestream.core.StoredLease;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +30,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Error;
 
 /**
@@ -129,6 +133,66 @@ final class S3Bucket {
 					this.bucket, key);
 			return Optional.empty();
 		}
+	}
+
+	/**
+	 * Reads a small object whole, with its ETag.
+	 * @return the object, or empty when there is none
+	 */
+	Optional<StoredLease> readVersioned(String key) throws IOException {
+		try (ResponseInputStream<GetObjectResponse> response = S3Exceptions.call("GetObject", this.bucket, key,
+				() -> this.s3.getObject((request) -> request.bucket(this.bucket).key(key)))) {
+			byte[] content = response.readAllBytes();
+			return Optional.of(new StoredLease(content, response.response().eTag()));
+		}
+		catch (NoSuchFileException ex) {
+			return Optional.empty();
+		}
+	}
+
+	/**
+	 * Creates a small object if the key is free ({@code If-None-Match: *}).
+	 * @throws java.nio.file.FileAlreadyExistsException when it exists
+	 */
+	StoredLease createVersioned(String key, byte[] content) throws IOException {
+		PutObjectResponse response = S3Exceptions.create(this.bucket, key, this.location,
+				() -> this.s3.putObject(
+						(request) -> request.bucket(this.bucket).key(key).ifNoneMatch("*").contentType(CONTENT_TYPE),
+						RequestBody.fromBytes(content)));
+		return new StoredLease(content, response.eTag());
+	}
+
+	/**
+	 * Replaces a small object if it is still at {@code current}'s ETag
+	 * ({@code If-Match}).
+	 * @throws LeaseConflictException when it changed or is gone
+	 */
+	StoredLease replaceVersioned(String key, StoredLease current, byte[] content) throws IOException {
+		try {
+			PutObjectResponse response = S3Exceptions.call("PutObject", this.bucket, key,
+					() -> this.s3.putObject((request) -> request.bucket(this.bucket)
+						.key(key)
+						.ifMatch(current.version())
+						.contentType(CONTENT_TYPE), RequestBody.fromBytes(content)));
+			return new StoredLease(content, response.eTag());
+		}
+		catch (S3OperationException ex) {
+			throw conflictOr(ex, key, current);
+		}
+	}
+
+	/** Deletes one object, whatever its version. */
+	void deleteOne(String key) throws IOException {
+		S3Exceptions.call("DeleteObject", this.bucket, key,
+				() -> this.s3.deleteObject((request) -> request.bucket(this.bucket).key(key)));
+	}
+
+	private IOException conflictOr(S3OperationException ex, String key, StoredLease current) {
+		if (ex.statusCode() == 412 || ex.statusCode() == 404) {
+			return new LeaseConflictException("s3://" + this.bucket + "/" + key + " is no longer at ETag "
+					+ current.version() + " (HTTP " + ex.statusCode() + "): another instance changed it", ex);
+		}
+		return ex;
 	}
 
 	void list(String dir, boolean delimited, Consumer<ListObjectsV2Response> pages) throws IOException {

@@ -2,22 +2,28 @@ package io.github.jlitestream.s3;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 import io.github.jlitestream.core.Compression;
+import io.github.jlitestream.core.ConditionalWritesIgnoredException;
 import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.ObjectContent;
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.SnapshotInfo;
+import io.github.jlitestream.core.StoredLease;
 import io.github.jlitestream.core.WalSegmentInfo;
 import io.github.jlitestream.core.layout.ReplicaPaths;
 import org.slf4j.Logger;
@@ -73,6 +79,10 @@ public final class S3ReplicaClient implements ReplicaClient {
 
 	/** How coarse S3's {@code LastModified} is. */
 	public static final Duration LISTED_TIME_RESOLUTION = Duration.ofSeconds(1);
+
+	private static final String LEASE = ReplicaPaths.LEASE;
+
+	private static final SecureRandom random = new SecureRandom();
 
 	private static final Logger logger = LoggerFactory.getLogger(S3ReplicaClient.class);
 
@@ -228,6 +238,63 @@ public final class S3ReplicaClient implements ReplicaClient {
 		this.store.list(dir, false, (page) -> page.contents().forEach((object) -> keys.add(object.key())));
 		this.store.delete(keys);
 		logger.debug("Deleted generation location={} generation={} objects={}", location(), generation, keys.size());
+	}
+
+	/** The lease object is {@code <prefix>/lease}, written with conditional requests. */
+	@Override
+	public boolean supportsLease() {
+		return true;
+	}
+
+	@Override
+	public Optional<StoredLease> readLease() throws IOException {
+		return this.store.readVersioned(key(LEASE));
+	}
+
+	@Override
+	public StoredLease createLease(byte[] content) throws IOException {
+		return this.store.createVersioned(key(LEASE), content);
+	}
+
+	@Override
+	public StoredLease replaceLease(StoredLease current, byte[] content) throws IOException {
+		return this.store.replaceVersioned(key(LEASE), current, content);
+	}
+
+	/**
+	 * Creates a probe object twice with {@code If-None-Match: *}: the second create must
+	 * be refused. A store that accepts it (one that ignores conditional writes) is
+	 * refused, since neither the lease nor the create-only objects hold there. The probe
+	 * is deleted either way.
+	 */
+	@Override
+	public void checkConditionalWrites() throws IOException {
+		String probe = key(LEASE + "-check-" + HexFormat.of().formatHex(randomBytes()));
+		byte[] content = "conditional write check\n".getBytes(StandardCharsets.US_ASCII);
+		try {
+			this.store.createVersioned(probe, content);
+			try {
+				this.store.createVersioned(probe, content);
+			}
+			catch (FileAlreadyExistsException expected) {
+				return;
+			}
+			throw new ConditionalWritesIgnoredException("The store of replica " + location()
+					+ " ignores conditional writes: a second PutObject of s3://" + this.bucket + "/" + probe
+					+ " with If-None-Match: * succeeded instead of failing with HTTP 412. A second instance could then "
+					+ "write the replica at the same time and corrupt it. Use a store that enforces conditional "
+					+ "writes (AWS S3, MinIO, Cloudflare R2, S3Proxy and others do), or turn the lease off for this "
+					+ "replica (lease-ttl 0) if you make sure yourself that only one instance ever writes it");
+		}
+		finally {
+			this.store.deleteOne(probe);
+		}
+	}
+
+	private static byte[] randomBytes() {
+		byte[] bytes = new byte[8];
+		random.nextBytes(bytes);
+		return bytes;
 	}
 
 	/** S3 lists {@code LastModified} in whole seconds. */

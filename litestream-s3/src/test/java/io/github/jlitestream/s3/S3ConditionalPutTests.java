@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
+import io.github.jlitestream.core.ConditionalWritesIgnoredException;
 import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.ObjectContent;
 import io.github.jlitestream.core.restore.RestoreOptions;
@@ -184,6 +185,26 @@ class S3ConditionalPutTests {
 		}
 	}
 
+	@Test
+	void storeThatIgnoresConditionalWritesIsRefused() throws IOException {
+		// The condition never reaches S3Proxy, as with a store that ignores it: the
+		// second create of the probe replaces the first.
+		try (S3ReplicaClient client = client(3, new DropsConditions())) {
+			assertThatExceptionOfType(ConditionalWritesIgnoredException.class)
+				.isThrownBy(client::checkConditionalWrites)
+				.withMessageStartingWith("The store of replica s3://replicas/" + PREFIX
+						+ " ignores conditional writes: a second PutObject of s3://replicas/" + PREFIX
+						+ "/lease-check-")
+				.withMessageContaining("with If-None-Match: * succeeded instead of failing with HTTP 412")
+				.withMessageContaining("turn the lease off for this replica (lease-ttl 0)");
+			assertThat(client.generations()).isEmpty();
+		}
+		try (S3ReplicaClient client = client(3)) {
+			client.checkConditionalWrites();
+		}
+		assertThat(this.server.keys("replicas")).as("probes deleted").isEmpty();
+	}
+
 	private S3ReplicaClient client(int maxAttempts, ExecutionInterceptor... interceptors) {
 		return this.server.clientFactory()
 			.maxAttempts(maxAttempts)
@@ -227,6 +248,16 @@ class S3ConditionalPutTests {
 			if (isPutObject(attributes)) {
 				S3ConditionalPutTests.this.puts.add(context.httpRequest());
 			}
+		}
+
+	}
+
+	/** Removes the conditions from every request, as a store that ignores them would. */
+	private static final class DropsConditions implements ExecutionInterceptor {
+
+		@Override
+		public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+			return context.httpRequest().toBuilder().removeHeader("If-None-Match").removeHeader("If-Match").build();
 		}
 
 	}

@@ -25,6 +25,7 @@ import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.ObjectContent;
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.SnapshotInfo;
+import io.github.jlitestream.core.StoredLease;
 import io.github.jlitestream.core.WalSegmentInfo;
 import io.github.jlitestream.core.layout.ReplicaPaths;
 import io.github.jlitestream.core.util.LocalFiles;
@@ -67,6 +68,8 @@ public final class FileReplicaClient implements ReplicaClient {
 
 	private final ObjectFileWriter writer;
 
+	private final LeaseFile lease;
+
 	public FileReplicaClient(Path root) {
 		this(root, LocalFiles::forceDirectory);
 	}
@@ -78,6 +81,7 @@ public final class FileReplicaClient implements ReplicaClient {
 	FileReplicaClient(Path root, DirectorySync directorySync) {
 		this.root = root.toAbsolutePath().normalize();
 		this.writer = new ObjectFileWriter(this.root, this::location, directorySync);
+		this.lease = new LeaseFile(this.root, this::location, this.writer);
 	}
 
 	/** The replica's root directory. */
@@ -193,6 +197,31 @@ public final class FileReplicaClient implements ReplicaClient {
 			return;
 		}
 		LocalFiles.deleteTree(dir);
+	}
+
+	/**
+	 * The lease object is the file {@code lease} in the root directory: created with a
+	 * hard link, replaced and deleted after a comparison under an OS lock (see
+	 * {@link LeaseFile}).
+	 */
+	@Override
+	public boolean supportsLease() {
+		return true;
+	}
+
+	@Override
+	public Optional<StoredLease> readLease() throws IOException {
+		return this.lease.read();
+	}
+
+	@Override
+	public StoredLease createLease(byte[] content) throws IOException {
+		return this.lease.create(content);
+	}
+
+	@Override
+	public StoredLease replaceLease(StoredLease current, byte[] content) throws IOException {
+		return this.lease.replace(current, content);
 	}
 
 	/**

@@ -27,6 +27,12 @@ public final class ReplicaPaths {
 	public static final String GENERATIONS = "generations";
 
 	/**
+	 * The replica's lease object, beside {@link #GENERATIONS}: Litestream v0.3 lists only
+	 * that directory and ignores it.
+	 */
+	public static final String LEASE = "lease";
+
+	/**
 	 * The largest offset a segment name can hold: 8 hex digits, as v0.3.13's parser
 	 * requires.
 	 */

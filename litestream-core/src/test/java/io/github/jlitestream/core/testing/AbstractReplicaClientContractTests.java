@@ -13,9 +13,11 @@ import java.util.Random;
 
 import io.github.jlitestream.core.Compression;
 import io.github.jlitestream.core.Generation;
+import io.github.jlitestream.core.LeaseConflictException;
 import io.github.jlitestream.core.ObjectContent;
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.SnapshotInfo;
+import io.github.jlitestream.core.StoredLease;
 import io.github.jlitestream.core.WalSegmentInfo;
 import io.github.jlitestream.core.layout.ReplicaPaths;
 import org.junit.jupiter.api.AfterEach;
@@ -43,6 +45,43 @@ public abstract class AbstractReplicaClientContractTests {
 	@AfterEach
 	void closeClient() throws Exception {
 		this.client.close();
+	}
+
+	@Test
+	void leaseIsCreatedOnlyWhereNoneExists() throws IOException {
+		assertThat(this.client.supportsLease()).isTrue();
+		assertThat(this.client.readLease()).isEmpty();
+		StoredLease created = this.client.createLease(bytes("first"));
+		assertThat(created.content()).isEqualTo(bytes("first"));
+		assertThat(this.client.readLease()).hasValueSatisfying((read) -> {
+			assertThat(read.content()).isEqualTo(bytes("first"));
+			assertThat(read.version()).isEqualTo(created.version());
+		});
+		assertThatExceptionOfType(FileAlreadyExistsException.class)
+			.isThrownBy(() -> this.client.createLease(bytes("second")));
+		assertThat(this.client.readLease().get().content()).isEqualTo(bytes("first"));
+		assertThat(this.client.generations()).isEmpty();
+	}
+
+	@Test
+	void leaseIsReplacedOnlyFromTheVersionRead() throws IOException {
+		StoredLease first = this.client.createLease(bytes("first"));
+		StoredLease second = this.client.replaceLease(first, bytes("second"));
+		assertThat(second.version()).isNotEqualTo(first.version());
+		assertThat(this.client.readLease().get().content()).isEqualTo(bytes("second"));
+		// a writer that read the first version lost the race: nothing is written
+		assertThatExceptionOfType(LeaseConflictException.class)
+			.isThrownBy(() -> this.client.replaceLease(first, bytes("stale")));
+		assertThat(this.client.readLease().get().content()).isEqualTo(bytes("second"));
+		StoredLease third = this.client.replaceLease(second, bytes("third"));
+		assertThat(this.client.readLease().get().version()).isEqualTo(third.version());
+	}
+
+	@Test
+	void conditionalWritesAreEnforced() throws IOException {
+		this.client.checkConditionalWrites();
+		assertThat(this.client.generations()).isEmpty();
+		assertThat(this.client.readLease()).isEmpty();
 	}
 
 	@Test

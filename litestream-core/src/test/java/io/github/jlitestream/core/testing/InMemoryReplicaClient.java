@@ -16,11 +16,14 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 import io.github.jlitestream.core.Compression;
 import io.github.jlitestream.core.Generation;
+import io.github.jlitestream.core.LeaseConflictException;
 import io.github.jlitestream.core.ObjectContent;
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.SnapshotInfo;
+import io.github.jlitestream.core.StoredLease;
 import io.github.jlitestream.core.WalSegmentInfo;
 import io.github.jlitestream.core.layout.ReplicaPaths;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A replica held in memory, keyed as the Litestream v0.3 layout keys its objects, with
@@ -34,6 +37,10 @@ public final class InMemoryReplicaClient implements ReplicaClient {
 	private final Clock clock;
 
 	private final Map<String, StoredObject> objects = new ConcurrentSkipListMap<>();
+
+	private @Nullable StoredLease lease;
+
+	private long leaseVersions;
 
 	public InMemoryReplicaClient(Clock clock) {
 		this.clock = clock;
@@ -130,6 +137,39 @@ public final class InMemoryReplicaClient implements ReplicaClient {
 	@Override
 	public void deleteGeneration(Generation generation) {
 		this.objects.values().removeIf((object) -> object.generation().equals(generation));
+	}
+
+	@Override
+	public boolean supportsLease() {
+		return true;
+	}
+
+	@Override
+	public synchronized Optional<StoredLease> readLease() {
+		return Optional.ofNullable(this.lease);
+	}
+
+	@Override
+	public synchronized StoredLease createLease(byte[] content) throws IOException {
+		if (this.lease != null) {
+			throw new FileAlreadyExistsException("lease");
+		}
+		this.lease = new StoredLease(content, "v" + (++this.leaseVersions));
+		return this.lease;
+	}
+
+	@Override
+	public synchronized StoredLease replaceLease(StoredLease current, byte[] content) throws IOException {
+		requireLease(current);
+		this.lease = new StoredLease(content, "v" + (++this.leaseVersions));
+		return this.lease;
+	}
+
+	private void requireLease(StoredLease current) throws LeaseConflictException {
+		if (this.lease == null || !this.lease.version().equals(current.version())) {
+			throw new LeaseConflictException("lease is at " + ((this.lease != null) ? this.lease.version() : "none")
+					+ ", not " + current.version());
+		}
 	}
 
 	@Override

@@ -6,6 +6,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 import io.github.jlitestream.s3.S3ReplicaClientFactory;
@@ -13,6 +15,9 @@ import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStoreContext;
+import org.jclouds.blobstore.domain.PageSet;
+import org.jclouds.blobstore.domain.StorageMetadata;
+import org.jclouds.blobstore.options.ListContainerOptions;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -184,6 +189,24 @@ public final class S3ProxyServer implements AutoCloseable {
 	 */
 	public void createBucket(String bucket) {
 		this.context.getBlobStore().createContainerInLocation(null, bucket);
+	}
+
+	/** Every key in a bucket, sorted, read from the store behind S3Proxy. */
+	public List<String> keys(String bucket) {
+		List<String> keys = new ArrayList<>();
+		String marker = null;
+		do {
+			ListContainerOptions options = ListContainerOptions.Builder.recursive();
+			if (marker != null) {
+				options.afterMarker(marker);
+			}
+			PageSet<? extends StorageMetadata> page = this.context.getBlobStore().list(bucket, options);
+			page.forEach((metadata) -> keys.add(metadata.getName()));
+			marker = page.getNextMarker();
+		}
+		while (marker != null);
+		keys.sort(null);
+		return keys;
 	}
 
 	/** Deletes a bucket and everything in it, directly in the store. */
