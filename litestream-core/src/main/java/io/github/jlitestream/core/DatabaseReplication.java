@@ -7,15 +7,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 import io.github.jlitestream.core.capture.Database;
+import io.github.jlitestream.core.lease.LocalLock;
+import io.github.jlitestream.core.lease.ReplicaLease;
 import io.github.jlitestream.core.restore.NoBackupException;
 import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.restore.RestoreProgress;
 import io.github.jlitestream.core.restore.RestoreResult;
 import io.github.jlitestream.core.restore.Restorer;
 import io.github.jlitestream.core.ship.Replica;
+import io.github.jlitestream.core.util.Threads;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +37,9 @@ public final class DatabaseReplication {
 
 	private static final Logger logger = LoggerFactory.getLogger(DatabaseReplication.class);
 
+	/** How often a standby engine tries the local lock. */
+	private static final Duration STANDBY_POLL = Duration.ofMillis(100);
+
 	private final Database database;
 
 	private final List<ReplicaWorker> workers = new ArrayList<>();
@@ -41,16 +48,53 @@ public final class DatabaseReplication {
 
 	private final ReplicationListener listener;
 
+	private final List<LeaseKeeper> keepers = new ArrayList<>();
+
+	private final Clock clock;
+
+	private final String instance;
+
 	private volatile boolean running;
 
-	DatabaseReplication(Database database, List<Replica> replicas, Clock clock, ReplicationListener listener) {
+	/** Held while this engine replicates the database; null in standby. */
+	private volatile @Nullable LocalLock localLock;
+
+	private @Nullable Thread standby;
+
+	DatabaseReplication(Database database, List<Replica> replicas, Clock clock, ReplicationListener listener,
+			String instance) {
 		this.database = database;
 		this.listener = listener;
+		this.clock = clock;
+		this.instance = instance;
 		this.monitor = new DatabaseMonitor(database, List.copyOf(replicas), this::running);
 		for (Replica replica : replicas) {
-			this.workers.add(new ReplicaWorker(replica, database, clock, this::running, this.monitor::releaseShadows));
+			ReplicaWorker worker = new ReplicaWorker(replica, database, clock, this::running,
+					this.monitor::releaseShadows);
+			this.workers.add(worker);
+			if (replica.lease() != null) {
+				this.keepers.add(new LeaseKeeper(replica.lease(),
+						"litestream-lease-" + database.name() + "-" + replica.name(), this::running, worker::wake));
+			}
 		}
 		database.onChange(() -> this.workers.forEach(ReplicaWorker::wake));
+	}
+
+	/**
+	 * Whether this engine replicates the database ({@link ReplicationRole#PRIMARY}), or
+	 * waits for another engine on this host to stop.
+	 */
+	public ReplicationRole role() {
+		return (this.localLock != null) ? ReplicationRole.PRIMARY
+				: this.running ? ReplicationRole.STANDBY : ReplicationRole.STOPPED;
+	}
+
+	/**
+	 * The engine that holds the database's local lock while this one waits, as it
+	 * recorded itself; empty when this engine holds it or none is recorded.
+	 */
+	public Optional<LocalLock.Holder> localHolder() {
+		return (this.localLock != null) ? Optional.empty() : LocalLock.holder(this.database.options().metaPath());
 	}
 
 	/** The database. */
@@ -157,10 +201,75 @@ public final class DatabaseReplication {
 		this.monitor.wake();
 	}
 
+	/**
+	 * Takes the database's local lock, and so the right to replicate it on this host.
+	 * @return whether it is held; false when another engine replicates the database
+	 */
+	boolean acquireLocalLock() throws IOException {
+		Optional<LocalLock> lock = LocalLock.tryAcquire(this.database.options().metaPath(),
+				LocalLock.Holder.thisProcess(this.instance, this.clock.instant()));
+		if (lock.isEmpty()) {
+			return false;
+		}
+		LocalLock held = lock.get();
+		ReplicaLease.Identity identity = new ReplicaLease.Identity(this.instance, held.holder().host(),
+				held.holder().pid(), this.database.options().path().toAbsolutePath().toString(), held.localId());
+		for (LeaseKeeper keeper : this.keepers) {
+			keeper.lease().identify(identity);
+		}
+		this.localLock = held;
+		return true;
+	}
+
+	/** Gives the local lock up, after the database was closed. */
+	void releaseLocalLock() {
+		LocalLock held = this.localLock;
+		this.localLock = null;
+		if (held != null) {
+			held.close();
+		}
+	}
+
+	/** Starts replicating; the local lock is held and the database open. */
 	void start() {
 		this.running = true;
+		this.keepers.forEach(LeaseKeeper::start);
 		this.monitor.start();
 		this.workers.forEach(ReplicaWorker::start);
+	}
+
+	/**
+	 * Waits, on the thread {@code litestream-standby-<db>}, for the engine that
+	 * replicates the database to stop, then takes its local lock and runs
+	 * {@code takeOver} (which opens the database and starts replicating).
+	 */
+	void standBy(TakeOver takeOver) {
+		this.running = true;
+		String holder = localHolder().map(LocalLock.Holder::describe).orElse("a process that recorded nothing");
+		logger.info("db={} standby: another engine replicates {} ({}); this one takes over when it stops",
+				this.database.name(), this.database.options().path(), holder);
+		this.standby = Threads.startDaemon("litestream-standby-" + this.database.name(), () -> {
+			int failures = 0;
+			while (this.running) {
+				Threads.sleep((failures == 0) ? STANDBY_POLL : UploadPacer.backoff(STANDBY_POLL, failures));
+				try {
+					if (this.running && acquireLocalLock()) {
+						logger.info("db={} the other engine stopped: this one replicates {} now", this.database.name(),
+								this.database.options().path());
+						takeOver.run(this);
+						return;
+					}
+					failures = 0;
+				}
+				catch (IOException | RuntimeException ex) {
+					releaseLocalLock();
+					if (failures++ == 0) {
+						logger.warn("db={} taking over replication failed, retrying: {}", this.database.name(),
+								ex.getMessage());
+					}
+				}
+			}
+		});
 	}
 
 	private boolean running() {
@@ -174,6 +283,12 @@ public final class DatabaseReplication {
 	 */
 	boolean stop(Duration timeout) {
 		this.running = false;
+		Threads.join(this.standby, timeout);
+		if (this.localLock == null) {
+			// standby: another engine replicates the database and flushes it
+			return true;
+		}
+		this.keepers.forEach((keeper) -> keeper.join(timeout));
 		this.monitor.join(timeout);
 		for (ReplicaWorker worker : this.workers) {
 			worker.join(timeout);
@@ -193,6 +308,11 @@ public final class DatabaseReplication {
 		// What the shadow WAL holds goes up even when the last copy failed.
 		for (ReplicaWorker worker : this.workers) {
 			Replica replica = worker.replica();
+			if (!replica.writable()) {
+				logger.info("db={} replica={} no final sync: this instance does not hold its lease",
+						this.database.name(), replica.name());
+				continue;
+			}
 			try {
 				replica.sync();
 			}
@@ -202,7 +322,20 @@ public final class DatabaseReplication {
 						this.database.name(), replica.name(), replica.position(), ex.getMessage());
 			}
 		}
+		// After the final syncs: a standby takes the replicas over with everything in
+		// them.
+		for (LeaseKeeper keeper : this.keepers) {
+			keeper.lease().release();
+		}
 		return complete;
+	}
+
+	/** Opens the database and starts its replication, once the local lock is held. */
+	@FunctionalInterface
+	interface TakeOver {
+
+		void run(DatabaseReplication replication) throws IOException;
+
 	}
 
 	/** The current status. */
@@ -212,11 +345,26 @@ public final class DatabaseReplication {
 			Replica replica = worker.replica();
 			replicas.add(new ReplicaStatus(replica.name(), replica.client().type(), replica.client().location(),
 					replica.position(), replica.lag(), replica.lastSyncAt(), replica.lastSnapshotAt(),
-					replica.lastError(), worker.failures(), replica.storage()));
+					replica.lastError(), worker.failures(), replica.storage(), leaseStatus(replica)));
 		}
 		return new DatabaseStatus(this.database.name(), this.database.options().path(), this.database.position(),
 				this.database.databaseSize(), this.database.walSize(), this.database.lastSyncAt(),
-				this.database.lastCheckpointAt(), this.monitor.lastError(), List.copyOf(replicas));
+				this.database.lastCheckpointAt(), this.monitor.lastError(), List.copyOf(replicas), role(),
+				localHolder().orElse(null));
+	}
+
+	private ReplicaStatus.@Nullable LeaseStatus leaseStatus(Replica replica) {
+		ReplicaLease lease = replica.lease();
+		if (lease == null) {
+			return null;
+		}
+		String refusal = this.keepers.stream()
+			.filter((keeper) -> keeper.lease() == lease)
+			.map(LeaseKeeper::refusal)
+			.filter(Objects::nonNull)
+			.findFirst()
+			.orElse(null);
+		return new ReplicaStatus.LeaseStatus(lease.role(), lease.holder(), lease.ttl(), refusal, lease.lastError());
 	}
 
 }

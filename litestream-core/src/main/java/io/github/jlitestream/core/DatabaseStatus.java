@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 
+import io.github.jlitestream.core.lease.LocalLock;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,9 +20,12 @@ import org.jspecify.annotations.Nullable;
  * @param lastCheckpointAt when the engine last checkpointed
  * @param lastError the last failure of the database's monitor, null after a success
  * @param replicas the status of each replica
+ * @param role whether this engine replicates the database or waits for another one on
+ * this host
+ * @param localHolder the engine that replicates it while this one waits, or null
  * @since 0.1.0
  */
 public record DatabaseStatus(String name, Path path, @Nullable Position position, long databaseSize, long walSize,
 		@Nullable Instant lastSyncAt, @Nullable Instant lastCheckpointAt, @Nullable String lastError,
-		List<ReplicaStatus> replicas) {
+		List<ReplicaStatus> replicas, ReplicationRole role, LocalLock.@Nullable Holder localHolder) {
 }

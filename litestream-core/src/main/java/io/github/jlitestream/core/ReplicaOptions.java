@@ -15,10 +15,13 @@ import java.util.Objects;
  * @param retention how long snapshots and WAL are kept for point-in-time restore; zero
  * keeps everything
  * @param retentionCheckInterval how often retention runs
+ * @param leaseTtl how long the replica's lease lasts after each renewal (renewed every
+ * third of it): only the instance that holds it writes the replica; zero writes without a
+ * lease, for a store that ignores conditional writes
  * @since 0.1.0
  */
 public record ReplicaOptions(String name, Duration syncInterval, Duration snapshotInterval, Duration retention,
-		Duration retentionCheckInterval) {
+		Duration retentionCheckInterval, Duration leaseTtl) {
 
 	public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofSeconds(1);
 
@@ -28,12 +31,20 @@ public record ReplicaOptions(String name, Duration syncInterval, Duration snapsh
 
 	public static final Duration DEFAULT_RETENTION_CHECK_INTERVAL = Duration.ofHours(1);
 
+	public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(30);
+
 	public ReplicaOptions {
 		requireName(name);
 		DatabaseOptions.requirePositive(syncInterval, "syncInterval");
 		requireNotNegative(snapshotInterval, "snapshotInterval");
 		requireNotNegative(retention, "retention");
 		DatabaseOptions.requirePositive(retentionCheckInterval, "retentionCheckInterval");
+		requireLeaseTtl(leaseTtl);
+	}
+
+	/** Whether the replica is written only under a lease. */
+	public boolean leased() {
+		return !this.leaseTtl.isZero();
 	}
 
 	/** Options with every default. */
@@ -57,7 +68,8 @@ public record ReplicaOptions(String name, Duration syncInterval, Duration snapsh
 		return new Builder(this.name).syncInterval(this.syncInterval)
 			.snapshotInterval(this.snapshotInterval)
 			.retention(this.retention)
-			.retentionCheckInterval(this.retentionCheckInterval);
+			.retentionCheckInterval(this.retentionCheckInterval)
+			.leaseTtl(this.leaseTtl);
 	}
 
 	private static void requireName(String name) {
@@ -65,6 +77,14 @@ public record ReplicaOptions(String name, Duration syncInterval, Duration snapsh
 		if (name.isBlank()) {
 			throw new IllegalArgumentException("A replica name must not be blank");
 		}
+	}
+
+	private static Duration requireLeaseTtl(Duration ttl) {
+		requireNotNegative(ttl, "leaseTtl");
+		if (!ttl.isZero() && ttl.compareTo(Duration.ofSeconds(1)) < 0) {
+			throw new IllegalArgumentException("leaseTtl must be zero (no lease) or at least 1 second, was " + ttl);
+		}
+		return ttl;
 	}
 
 	private static Duration requireNotNegative(Duration duration, String name) {
@@ -92,6 +112,8 @@ public record ReplicaOptions(String name, Duration syncInterval, Duration snapsh
 		private Duration retention = DEFAULT_RETENTION;
 
 		private Duration retentionCheckInterval = DEFAULT_RETENTION_CHECK_INTERVAL;
+
+		private Duration leaseTtl = DEFAULT_LEASE_TTL;
 
 		private Builder(String name) {
 			this.name = name;
@@ -142,6 +164,17 @@ public record ReplicaOptions(String name, Duration syncInterval, Duration snapsh
 		}
 
 		/**
+		 * How long the replica's lease lasts after each renewal.
+		 * @param ttl at least 1 second; zero writes the replica without a lease
+		 * @return this builder
+		 * @throws IllegalArgumentException when {@code ttl} is negative or below 1 second
+		 */
+		public Builder leaseTtl(Duration ttl) {
+			this.leaseTtl = requireLeaseTtl(ttl);
+			return this;
+		}
+
+		/**
 		 * Builds the options.
 		 * @return the options
 		 * @throws NullPointerException when the name is null
@@ -149,7 +182,7 @@ public record ReplicaOptions(String name, Duration syncInterval, Duration snapsh
 		 */
 		public ReplicaOptions build() {
 			return new ReplicaOptions(this.name, this.syncInterval, this.snapshotInterval, this.retention,
-					this.retentionCheckInterval);
+					this.retentionCheckInterval, this.leaseTtl);
 		}
 
 	}

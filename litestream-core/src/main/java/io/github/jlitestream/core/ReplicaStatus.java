@@ -3,6 +3,8 @@ package io.github.jlitestream.core;
 import java.time.Duration;
 import java.time.Instant;
 
+import io.github.jlitestream.core.lease.LeaseRecord;
+import io.github.jlitestream.core.lease.ReplicaLease;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,9 +21,32 @@ import org.jspecify.annotations.Nullable;
  * @param lastError the message of the last failure, null after a success
  * @param consecutiveFailures failed syncs since the last success
  * @param storage what the store holds, and the restore window
+ * @param lease who writes the replica, or null when it is written without a lease
  * @since 0.1.0
  */
 public record ReplicaStatus(String name, String type, String location, @Nullable Position position, Duration lag,
 		@Nullable Instant lastSyncAt, @Nullable Instant lastSnapshotAt, @Nullable String lastError,
-		int consecutiveFailures, ReplicaStorage storage) {
+		int consecutiveFailures, ReplicaStorage storage, @Nullable LeaseStatus lease) {
+
+	/**
+	 * Whether this instance writes the replica: it holds the lease, or the replica has
+	 * none.
+	 */
+	public boolean writer() {
+		return this.lease == null || this.lease.role() == ReplicaLease.Role.PRIMARY;
+	}
+
+	/**
+	 * The replica's lease as this instance sees it.
+	 *
+	 * @param role what this instance is to the replica
+	 * @param holder the other instance that holds it, or null
+	 * @param ttl how long it lasts after each renewal
+	 * @param refusal why the store was refused (it ignores conditional writes), or null
+	 * @param lastError the last failure to read or write it, or null
+	 */
+	public record LeaseStatus(ReplicaLease.Role role, @Nullable LeaseRecord holder, Duration ttl,
+			@Nullable String refusal, @Nullable String lastError) {
+	}
+
 }

@@ -144,6 +144,11 @@ final class ReplicaWorker {
 	}
 
 	private void runOnce() {
+		if (!this.replica.writable()) {
+			// another instance writes the replica, or the lease is not held yet: the
+			// lease's thread wakes this one when that changes
+			return;
+		}
 		try {
 			Position before = this.replica.position();
 			// Stamped when the upload starts, so that under load uploads start once per

@@ -10,10 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 import io.github.jlitestream.core.capture.Database;
 import io.github.jlitestream.core.codec.ObjectCodec;
 import io.github.jlitestream.core.codec.ReplicaCodec;
+import io.github.jlitestream.core.lease.ReplicaLease;
 import io.github.jlitestream.core.ship.Replica;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -38,6 +40,9 @@ public final class ReplicationManager implements AutoCloseable {
 	private @Nullable WalWatcher watcher;
 
 	private volatile boolean running;
+
+	/** This engine's id in lock and lease records, new at each start of the process. */
+	private final String instance = UUID.randomUUID().toString();
 
 	public ReplicationManager(ReplicationListener listener, Clock clock) {
 		this.listener = listener;
@@ -74,11 +79,31 @@ public final class ReplicationManager implements AutoCloseable {
 			}
 			names.add(spec.options().name());
 			built.add(new Replica(database, spec.client(), spec.options(),
-					(spec.codec() != null) ? spec.codec() : codec, this.listener, this.clock));
+					(spec.codec() != null) ? spec.codec() : codec, this.listener, this.clock, lease(name, spec)));
 		}
-		DatabaseReplication replication = new DatabaseReplication(database, built, this.clock, this.listener);
+		DatabaseReplication replication = new DatabaseReplication(database, built, this.clock, this.listener,
+				this.instance);
 		this.databases.put(name, replication);
 		return replication;
+	}
+
+	private @Nullable ReplicaLease lease(String database, ReplicaSpec spec) {
+		if (!spec.options().leased()) {
+			return null;
+		}
+		if (!spec.client().supportsLease()) {
+			throw new IllegalArgumentException("Replica '" + spec.options().name() + "' of database '" + database
+					+ "' (" + spec.client().type() + " at " + spec.client().location() + ") keeps no lease, so a "
+					+ "second instance could write it at the same time; implement ReplicaClient's lease methods, or "
+					+ "set its lease TTL to zero to write it without a lease");
+		}
+		return new ReplicaLease(spec.client(), database, spec.options().name(), spec.options().leaseTtl(), this.clock,
+				System::nanoTime);
+	}
+
+	/** This engine's id, as lock and lease records name it. */
+	public String instance() {
+		return this.instance;
 	}
 
 	/** Adds a database with LZ4 objects, as Litestream writes them. */
@@ -97,30 +122,59 @@ public final class ReplicationManager implements AutoCloseable {
 		catch (IOException ex) {
 			logger.warn("No file-system notifications, polling only: {}", ex.getMessage());
 		}
+		List<DatabaseReplication> locked = new ArrayList<>();
+		List<DatabaseReplication> standby = new ArrayList<>();
 		List<DatabaseReplication> opened = new ArrayList<>();
 		try {
 			for (DatabaseReplication replication : this.databases.values()) {
-				replication.database().open();
-				opened.add(replication);
-				if (this.watcher != null) {
-					Path wal = replication.database().options().path();
-					Path walFile = wal.resolveSibling(wal.getFileName() + "-wal");
-					WalWatcher active = this.watcher;
-					this.watcher.watch(walFile, replication::walChanged);
-					replication.beforeCopy(() -> active.rearm(walFile));
+				if (!replication.acquireLocalLock()) {
+					standby.add(replication);
+					continue;
 				}
+				locked.add(replication);
+				open(replication);
+				opened.add(replication);
 			}
 		}
 		catch (IOException | RuntimeException ex) {
 			opened.forEach((replication) -> replication.database().close());
+			locked.forEach(DatabaseReplication::releaseLocalLock);
 			closeWatcher();
 			if (ex instanceof IOException io) {
 				throw new UncheckedIOException(io);
 			}
 			throw (RuntimeException) ex;
 		}
-		this.databases.values().forEach(DatabaseReplication::start);
+		opened.forEach(DatabaseReplication::start);
+		standby.forEach((replication) -> replication.standBy(this::takeOver));
 		this.running = true;
+	}
+
+	/** Opens a database whose local lock is held, and watches its WAL. */
+	private void open(DatabaseReplication replication) throws IOException {
+		replication.database().open();
+		WalWatcher active = this.watcher;
+		if (active != null) {
+			Path wal = replication.database().options().path();
+			Path walFile = wal.resolveSibling(wal.getFileName() + "-wal");
+			active.watch(walFile, replication::walChanged);
+			replication.beforeCopy(() -> active.rearm(walFile));
+		}
+	}
+
+	/**
+	 * Runs on a standby database's thread once the engine that replicated it stopped. Not
+	 * synchronized with {@link #stop()}, which waits for this thread.
+	 */
+	private void takeOver(DatabaseReplication replication) throws IOException {
+		try {
+			open(replication);
+		}
+		catch (IOException | RuntimeException ex) {
+			replication.database().close();
+			throw ex;
+		}
+		replication.start();
 	}
 
 	/**
@@ -136,6 +190,7 @@ public final class ReplicationManager implements AutoCloseable {
 		for (DatabaseReplication replication : this.databases.values()) {
 			complete &= replication.stop(Duration.ofSeconds(30));
 			replication.database().close();
+			replication.releaseLocalLock();
 		}
 		closeWatcher();
 		return complete;

@@ -18,7 +18,7 @@ class ReplicaOptionsTests {
 	@Test
 	void defaultsAreLitestreamsWithDailySnapshots() {
 		ReplicaOptions expected = new ReplicaOptions("r", Duration.ofSeconds(1), Duration.ofHours(24),
-				Duration.ofHours(24), Duration.ofHours(1));
+				Duration.ofHours(24), Duration.ofHours(1), Duration.ofSeconds(30));
 		assertThat(ReplicaOptions.builder("r").build()).isEqualTo(expected);
 		assertThat(ReplicaOptions.of("r")).isEqualTo(expected);
 	}
@@ -71,8 +71,9 @@ class ReplicaOptionsTests {
 		assertThatIllegalArgumentException().isThrownBy(blank::build).withMessage("A replica name must not be blank");
 		ReplicaOptions.Builder missing = ReplicaOptions.builder(null);
 		assertThatNullPointerException().isThrownBy(missing::build).withMessage("'name' must not be null");
-		assertThatIllegalArgumentException().isThrownBy(
-				() -> new ReplicaOptions("", Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO, Duration.ofHours(1)))
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new ReplicaOptions("", Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO,
+					Duration.ofHours(1), Duration.ZERO))
 			.withMessage("A replica name must not be blank");
 	}
 
@@ -85,8 +86,23 @@ class ReplicaOptionsTests {
 			.retentionCheckInterval(Duration.ofMinutes(5))
 			.build();
 		assertThat(options.toBuilder().build()).isEqualTo(options);
-		assertThat(options.toBuilder().retention(Duration.ZERO).build()).isEqualTo(new ReplicaOptions("r",
-				Duration.ofMillis(50), Duration.ofHours(6), Duration.ZERO, Duration.ofMinutes(5)));
+		assertThat(options.toBuilder().retention(Duration.ZERO).build())
+			.isEqualTo(new ReplicaOptions("r", Duration.ofMillis(50), Duration.ofHours(6), Duration.ZERO,
+					Duration.ofMinutes(5), Duration.ofSeconds(30)));
+	}
+
+	@Test
+	void leaseTtlIsZeroOrAtLeastOneSecond() {
+		assertThat(ReplicaOptions.of("r").leased()).isTrue();
+		assertThat(ReplicaOptions.builder("r").leaseTtl(Duration.ZERO).build().leased()).isFalse();
+		assertThat(ReplicaOptions.builder("r").leaseTtl(Duration.ofSeconds(1)).build().leaseTtl())
+			.isEqualTo(Duration.ofSeconds(1));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ReplicaOptions.builder("r").leaseTtl(Duration.ofMillis(999)))
+			.withMessage("leaseTtl must be zero (no lease) or at least 1 second, was PT0.999S");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ReplicaOptions.builder("r").leaseTtl(Duration.ofSeconds(-1)))
+			.withMessage("leaseTtl must not be negative, was PT-1S");
 	}
 
 }

@@ -167,8 +167,9 @@ class ReplicationManagerFactoryTests {
 			assertThat(manager.database("app").orElseThrow().database().options())
 				.isEqualTo(new DatabaseOptions(path, this.dir.resolve("meta"), Duration.ofNanos(1),
 						Duration.ofMillis(1), 1, 0, 0, DatabaseOptions.DEFAULT_BUSY_TIMEOUT));
-			assertThat(manager.database("app").orElseThrow().replicas().get(0).options()).isEqualTo(
-					new ReplicaOptions("r", Duration.ofNanos(1), Duration.ZERO, Duration.ZERO, Duration.ofNanos(1)));
+			assertThat(manager.database("app").orElseThrow().replicas().get(0).options())
+				.isEqualTo(new ReplicaOptions("r", Duration.ofNanos(1), Duration.ZERO, Duration.ZERO,
+						Duration.ofNanos(1), Duration.ofSeconds(30)));
 		}
 		try (ReplicationManager manager = factory((database) -> replica(database).setCompressionLevel(1))
 			.create(ReplicationListener.NONE, Clock.systemUTC())) {

@@ -338,9 +338,8 @@ public final class ReplicaLease {
 		this.holder = null;
 		this.observedVersion = null;
 		this.acquisitions++;
-		Role was = this.role;
 		this.role = Role.PRIMARY;
-		if (from == null || was != Role.STANDBY) {
+		if (from == null) {
 			logger.info("db={} replica={} primary: holds the replica's lease (ttl {} s)", this.database, this.replica,
 					this.ttl.toSeconds());
 		}

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.github.jlitestream.core.CheckpointMode;
@@ -18,6 +19,10 @@ import io.github.jlitestream.core.ReplicationListener;
 import io.github.jlitestream.core.SnapshotInfo;
 import io.github.jlitestream.core.capture.Database;
 import io.github.jlitestream.core.codec.ObjectCodec;
+import io.github.jlitestream.core.lease.FencedReplicaClient;
+import io.github.jlitestream.core.lease.LeaseNotHeldException;
+import io.github.jlitestream.core.lease.LeaseRecord;
+import io.github.jlitestream.core.lease.ReplicaLease;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +64,11 @@ public final class Replica {
 
 	private final PositionResolver resolver;
 
+	private final @Nullable ReplicaLease lease;
+
+	/** The lease's acquisitions when the position was last read from the store. */
+	private long leaseAcquisitions;
+
 	private final SegmentShipper shipper;
 
 	private volatile @Nullable Position position;
@@ -87,8 +97,20 @@ public final class Replica {
 
 	public Replica(Database database, ReplicaClient client, ReplicaOptions options, ObjectCodec codec,
 			ReplicationListener listener, Clock clock) {
+		this(database, client, options, codec, listener, clock, null);
+	}
+
+	/**
+	 * A replica written only while this instance holds {@code lease}: every write and
+	 * delete is fenced by it ({@link FencedReplicaClient}).
+	 * @param lease the replica's lease, or null to write without one
+	 */
+	public Replica(Database database, ReplicaClient client, ReplicaOptions options, ObjectCodec codec,
+			ReplicationListener listener, Clock clock, @Nullable ReplicaLease lease) {
 		this.database = database;
-		this.client = new InstrumentedReplicaClient(client, database.name(), options.name(), listener);
+		this.lease = lease;
+		ReplicaClient written = (lease != null) ? new FencedReplicaClient(client, lease, options.name()) : client;
+		this.client = new InstrumentedReplicaClient(written, database.name(), options.name(), listener);
 		this.options = options;
 		this.codec = codec;
 		this.listener = listener;
@@ -138,11 +160,29 @@ public final class Replica {
 	 * new snapshot first needs none below the current index.
 	 */
 	public long neededShadowIndex(Generation generation) {
+		if (this.lease != null && this.lease.role() == ReplicaLease.Role.STANDBY) {
+			// another instance writes the replica: this one starts from a new snapshot
+			// if it ever takes over
+			return Long.MAX_VALUE;
+		}
 		Position at = this.position;
 		if (this.needsSnapshot || (at != null && at.generation().equals(generation) && !this.snapshotted)) {
 			return Long.MAX_VALUE;
 		}
 		return (at != null && at.generation().equals(generation)) ? at.index() : 0;
+	}
+
+	/** The replica's lease, or null when it is written without one. */
+	public @Nullable ReplicaLease lease() {
+		return this.lease;
+	}
+
+	/**
+	 * Whether this instance may write the replica now: it holds its lease, or the replica
+	 * has none.
+	 */
+	public boolean writable() {
+		return this.lease == null || this.lease.mayWrite();
 	}
 
 	/** When the last successful sync ended. */
@@ -191,12 +231,28 @@ public final class Replica {
 	 * generation's first snapshot first when the store has none.
 	 */
 	public void sync() throws IOException {
+		requireWritable();
 		long start = System.nanoTime();
 		this.lock.lock();
 		try {
 			Position target = this.database.position();
 			if (target == null) {
 				return;
+			}
+			if (this.lease != null && this.lease.acquisitions() != this.leaseAcquisitions) {
+				// taken (again): another instance may have written the store meanwhile
+				this.leaseAcquisitions = this.lease.acquisitions();
+				this.stale = true;
+				this.inventory.invalidate();
+				LeaseRecord previous = this.lease.takenOverFrom();
+				if (previous != null
+						&& !previous.database().equals(this.database.options().path().toAbsolutePath().toString())) {
+					logger.info(
+							"db={} replica={} was written by another database ({}); this one is not its "
+									+ "continuation, so it goes on in generation {} from a new snapshot, and the older "
+									+ "generations stay restorable by id",
+							this.database.name(), name(), previous.database(), target.generation());
+				}
 			}
 			Position current = this.position;
 			if (current == null || this.stale || !current.generation().equals(target.generation())) {
@@ -241,6 +297,7 @@ public final class Replica {
 	 * @return whether a snapshot was written
 	 */
 	public boolean snapshot() throws IOException {
+		requireWritable();
 		this.lock.lock();
 		try {
 			sync();
@@ -273,6 +330,7 @@ public final class Replica {
 		if (this.options.retention().isZero()) {
 			return;
 		}
+		requireWritable();
 		this.lock.lock();
 		try {
 			Position current = this.database.position();
@@ -289,6 +347,20 @@ public final class Replica {
 		}
 		finally {
 			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Refuses to start a sync, snapshot or retention run that this instance may not
+	 * write: not a failure of the replica, which another instance writes.
+	 */
+	private void requireWritable() throws LeaseNotHeldException {
+		ReplicaLease held = this.lease;
+		if (held != null && !held.mayWrite()) {
+			LeaseRecord holder = held.holder();
+			throw new LeaseNotHeldException("Replica '" + name() + "' at " + this.client.location()
+					+ " is not written by this instance (" + held.role().name().toLowerCase(Locale.ROOT)
+					+ ((holder != null) ? ": its lease is held by " + holder.describe() : "") + ")");
 		}
 	}
 

@@ -33,6 +33,16 @@ final class ReplicaInventory {
 	}
 
 	/**
+	 * Forgets the counts, which the next sync lists again: another instance may have
+	 * written the store.
+	 */
+	void invalidate() {
+		ReplicaStorage last = this.storage;
+		this.storage = new ReplicaStorage(last.bytes(), last.objects(), last.earliestRestorableAt(),
+				last.latestRestorableAt(), last.latestSnapshotAt(), false);
+	}
+
+	/**
 	 * Lists everything in the store to count what it holds and when its restorable window
 	 * starts. Runs at the first sync and after each retention check; uploads keep the
 	 * numbers current in between.

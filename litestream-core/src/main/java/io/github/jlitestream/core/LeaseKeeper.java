@@ -1,0 +1,88 @@
+package io.github.jlitestream.core;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+import io.github.jlitestream.core.lease.ReplicaLease;
+import io.github.jlitestream.core.util.Threads;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thread {@code litestream-lease-<db>-<replica>}: acquires, renews and watches one
+ * replica's lease apart from the uploads, so that a long upload never delays a renewal,
+ * and wakes the replica's worker when its role changes.
+ */
+final class LeaseKeeper {
+
+	private static final Logger logger = LoggerFactory.getLogger(DatabaseReplication.class);
+
+	private final ReplicaLease lease;
+
+	private final String name;
+
+	private final BooleanSupplier running;
+
+	private final Runnable roleChanged;
+
+	private final Signal signal = new Signal();
+
+	private @Nullable Thread thread;
+
+	private volatile @Nullable String refusal;
+
+	/**
+	 * Prepares the thread of {@code lease}; {@link #start()} starts it.
+	 * @param name the thread's name
+	 * @param running whether replication still runs; the thread ends when it does not
+	 * @param roleChanged run when the role changes (wakes the replica's worker)
+	 */
+	LeaseKeeper(ReplicaLease lease, String name, BooleanSupplier running, Runnable roleChanged) {
+		this.lease = lease;
+		this.name = name;
+		this.running = running;
+		this.roleChanged = roleChanged;
+	}
+
+	ReplicaLease lease() {
+		return this.lease;
+	}
+
+	/**
+	 * Why the store was refused (it ignores conditional writes), or null: the replica is
+	 * then never written.
+	 */
+	@Nullable String refusal() {
+		return this.refusal;
+	}
+
+	void start() {
+		this.thread = Threads.startDaemon(this.name, this::loop);
+	}
+
+	void join(Duration timeout) {
+		this.signal.raise();
+		Threads.join(this.thread, timeout);
+	}
+
+	private void loop() {
+		while (this.running.getAsBoolean()) {
+			ReplicaLease.Role before = this.lease.role();
+			Duration wait;
+			try {
+				wait = this.lease.tick();
+			}
+			catch (ConditionalWritesIgnoredException ex) {
+				this.refusal = ex.getMessage();
+				logger.error("{}", ex.getMessage());
+				return;
+			}
+			if (this.lease.role() != before) {
+				this.roleChanged.run();
+			}
+			this.signal.await(wait);
+		}
+	}
+
+}

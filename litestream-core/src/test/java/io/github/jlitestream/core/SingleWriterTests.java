@@ -1,0 +1,163 @@
+package io.github.jlitestream.core;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import io.github.jlitestream.core.ReplicaStatus.LeaseStatus;
+import io.github.jlitestream.core.ReplicationManager.ReplicaSpec;
+import io.github.jlitestream.core.codec.Lz4FrameCodec;
+import io.github.jlitestream.core.file.FileReplicaClient;
+import io.github.jlitestream.core.lease.ReplicaLease.Role;
+import io.github.jlitestream.core.restore.RestoreOptions;
+import io.github.jlitestream.core.restore.RestoreProgress;
+import io.github.jlitestream.core.restore.Restorer;
+import io.github.jlitestream.core.support.Sql;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One writer per database file and per replica, with two engines in this JVM standing for
+ * two instances of an application: the local lock makes the second engine on a file a
+ * standby, and the replica's lease keeps an engine with another file from writing a
+ * replica that the first holds.
+ */
+class SingleWriterTests {
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void secondEngineOnTheSameFileStandsByAndTakesOverTheGeneration() throws Exception {
+		Path path = this.dir.resolve("app.db");
+		Path replica = this.dir.resolve("replica");
+		try (Connection app = Sql.connect(path)) {
+			Sql.execute(app, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+			ReplicationManager first = manager(path, replica);
+			ReplicationManager second = manager(path, replica);
+			first.start();
+			insert(app, 1, 50);
+			second.start();
+			DatabaseStatus standby = second.status().get(0);
+			assertThat(standby.role()).isEqualTo(ReplicationRole.STANDBY);
+			assertThat(standby.localHolder().pid()).isEqualTo(ProcessHandle.current().pid());
+			assertThat(standby.localHolder().instance()).isEqualTo(first.instance());
+			assertThat(standby.position()).as("the standby opened nothing").isNull();
+			insert(app, 51, 100);
+			awaitCaughtUp(first);
+			Generation generation = first.status().get(0).position().generation();
+			assertThat(first.stop()).isTrue();
+			// the standby polls the lock every 100 ms and takes the lease at once (its
+			// own
+			// local directory's, released)
+			await(() -> second.status().get(0).role() == ReplicationRole.PRIMARY
+					&& second.status().get(0).replicas().get(0).writer());
+			insert(app, 101, 150);
+			awaitCaughtUp(second);
+			assertThat(second.status().get(0).position().generation()).as("no generation started by the overlap")
+				.isEqualTo(generation);
+			assertThat(second.stop()).isTrue();
+			assertThat(new FileReplicaClient(replica).generations()).containsExactly(generation);
+			Path restored = this.dir.resolve("restored.db");
+			new Restorer(new Lz4FrameCodec()).restore(new FileReplicaClient(replica), RestoreOptions.latest(restored),
+					RestoreProgress.NONE);
+			assertThat(Sql.dump(restored)).isEqualTo(Sql.dump(app));
+		}
+	}
+
+	@Test
+	void engineWithAnotherFileWaitsForTheReplicaAndStartsItsOwnGeneration() throws Exception {
+		Path replica = this.dir.resolve("replica");
+		Path firstPath = this.dir.resolve("first/app.db");
+		Path secondPath = this.dir.resolve("second/app.db");
+		Files.createDirectories(firstPath.getParent());
+		Files.createDirectories(secondPath.getParent());
+		try (Connection firstApp = Sql.connect(firstPath); Connection secondApp = Sql.connect(secondPath)) {
+			Sql.execute(firstApp, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+			Sql.execute(secondApp, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+			ReplicationManager first = manager(firstPath, replica);
+			ReplicationManager second = manager(secondPath, replica);
+			first.start();
+			insert(firstApp, 1, 40);
+			awaitCaughtUp(first);
+			second.start();
+			insert(secondApp, 1000, 1020);
+			await(() -> lease(second).role() == Role.STANDBY);
+			LeaseStatus waiting = lease(second);
+			assertThat(waiting.holder().instance()).isEqualTo(first.instance());
+			assertThat(waiting.holder().database()).isEqualTo(firstPath.toAbsolutePath().toString());
+			assertThat(second.status().get(0).role()).as("its own file is replicated locally")
+				.isEqualTo(ReplicationRole.PRIMARY);
+			Generation firstGeneration = first.status().get(0).position().generation();
+			insert(firstApp, 41, 80);
+			awaitCaughtUp(first);
+			Thread.sleep(300);
+			assertThat(new FileReplicaClient(replica).generations()).as("the standby wrote nothing")
+				.containsExactly(firstGeneration);
+			assertThat(first.stop()).isTrue();
+			await(() -> lease(second).role() == Role.PRIMARY);
+			insert(secondApp, 1021, 1030);
+			awaitCaughtUp(second);
+			Generation secondGeneration = second.status().get(0).position().generation();
+			assertThat(secondGeneration).isNotEqualTo(firstGeneration);
+			assertThat(second.stop()).isTrue();
+			FileReplicaClient client = new FileReplicaClient(replica);
+			assertThat(client.generations()).containsExactlyInAnyOrder(firstGeneration, secondGeneration);
+			Path latest = this.dir.resolve("latest.db");
+			Path older = this.dir.resolve("older.db");
+			Restorer restorer = new Restorer(new Lz4FrameCodec());
+			restorer.restore(client, RestoreOptions.latest(latest), RestoreProgress.NONE);
+			restorer.restore(client, RestoreOptions.builder(older).generation(firstGeneration).build(),
+					RestoreProgress.NONE);
+			assertThat(Sql.dump(latest)).isEqualTo(Sql.dump(secondApp));
+			assertThat(Sql.dump(older)).isEqualTo(Sql.dump(firstApp));
+		}
+	}
+
+	private ReplicationManager manager(Path path, Path replica) {
+		ReplicationManager manager = new ReplicationManager();
+		manager.add("app", DatabaseOptions.builder(path).monitorInterval(Duration.ofMillis(50)).build(),
+				List.of(new ReplicaSpec(new FileReplicaClient(replica),
+						ReplicaOptions.builder("file")
+							.syncInterval(Duration.ofMillis(50))
+							.leaseTtl(Duration.ofSeconds(3))
+							.build())),
+				new Lz4FrameCodec());
+		return manager;
+	}
+
+	private static LeaseStatus lease(ReplicationManager manager) {
+		return manager.status().get(0).replicas().get(0).lease();
+	}
+
+	private static void insert(Connection app, int from, int to) throws Exception {
+		for (int i = from; i <= to; i++) {
+			Sql.execute(app, "INSERT INTO t (id, v) VALUES (" + i + ", 'row " + i + "')");
+		}
+	}
+
+	private static void awaitCaughtUp(ReplicationManager manager) throws Exception {
+		DatabaseReplication replication = manager.databases().get(0);
+		await(() -> {
+			replication.database().sync();
+			Position position = replication.database().position();
+			return position != null && position.equals(replication.replicas().get(0).position());
+		});
+	}
+
+	private static void await(Callable<Boolean> condition) throws Exception {
+		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+		while (!condition.call()) {
+			if (System.nanoTime() > deadline) {
+				throw new AssertionError("condition not met within 20 s");
+			}
+			Thread.sleep(20);
+		}
+	}
+
+}
