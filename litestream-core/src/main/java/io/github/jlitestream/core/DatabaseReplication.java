@@ -289,6 +289,20 @@ public final class DatabaseReplication {
 			return true;
 		}
 		this.keepers.forEach((keeper) -> keeper.join(timeout));
+		for (LeaseKeeper keeper : this.keepers) {
+			// A replica whose lease was not taken yet (stopped right after the start, or
+			// the store did not answer) gets one more try, so that the final sync can
+			// reach it; one that another instance holds is left to it.
+			ReplicaLease.Role role = keeper.lease().role();
+			if (keeper.refusal() == null && (role == ReplicaLease.Role.ACQUIRING || role == ReplicaLease.Role.LOST)) {
+				try {
+					keeper.lease().tick();
+				}
+				catch (RuntimeException ex) {
+					logger.debug("db={} lease not taken for the final sync: {}", this.database.name(), ex.getMessage());
+				}
+			}
+		}
 		this.monitor.join(timeout);
 		for (ReplicaWorker worker : this.workers) {
 			worker.join(timeout);

@@ -1,0 +1,72 @@
+package io.github.jlitestream.core;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+import io.github.jlitestream.core.ReplicationManager.ReplicaSpec;
+import io.github.jlitestream.core.file.FileReplicaClient;
+
+/**
+ * An engine in a process of its own, for the tests that run two and kill one: replicates
+ * a database to a file replica and prints {@code ROLE <database role> <lease role>} each
+ * time either changes; a line {@code stop} on its input stops it gracefully (it prints
+ * {@code STOPPED} and exits). Arguments: database path, replica directory, lease TTL in
+ * milliseconds.
+ */
+public final class EngineProcess {
+
+	private EngineProcess() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		ReplicationManager manager = new ReplicationManager();
+		manager.add("app",
+				DatabaseOptions.builder(Path.of(args[0]))
+					.monitorInterval(Duration.ofMillis(50))
+					.minCheckpointPageCount(100)
+					.maxCheckpointPageCount(1000)
+					.build(),
+				List.of(new ReplicaSpec(new FileReplicaClient(Path.of(args[1])),
+						ReplicaOptions.builder("file")
+							.syncInterval(Duration.ofMillis(50))
+							.leaseTtl(Duration.ofMillis(Long.parseLong(args[2])))
+							.build())));
+		manager.start();
+		System.out.println("INSTANCE " + manager.instance());
+		Thread roles = new Thread(() -> {
+			String last = null;
+			while (manager.isRunning()) {
+				DatabaseStatus status = manager.status().get(0);
+				ReplicaStatus replica = status.replicas().get(0);
+				String role = "ROLE " + status.role() + " " + replica.lease().role();
+				if (!Objects.equals(role, last)) {
+					System.out.println(role);
+					last = role;
+				}
+				try {
+					Thread.sleep(10);
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+			}
+		});
+		roles.setDaemon(true);
+		roles.start();
+		BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+		String line;
+		while ((line = input.readLine()) != null) {
+			if (line.equals("stop")) {
+				break;
+			}
+		}
+		boolean complete = manager.stop();
+		System.out.println("STOPPED " + complete);
+	}
+
+}
