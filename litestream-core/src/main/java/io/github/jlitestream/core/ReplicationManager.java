@@ -89,6 +89,10 @@ public final class ReplicationManager implements AutoCloseable {
 
 	private @Nullable ReplicaLease lease(String database, ReplicaSpec spec) {
 		if (!spec.options().leased()) {
+			logger.warn(
+					"db={} replica={} is written without a lease (its lease TTL is zero): nothing stops a second "
+							+ "instance from writing {} at the same time and corrupting it",
+					database, spec.options().name(), spec.client().location());
 			return null;
 		}
 		if (!spec.client().supportsLease()) {
@@ -122,6 +126,7 @@ public final class ReplicationManager implements AutoCloseable {
 		catch (IOException ex) {
 			logger.warn("No file-system notifications, polling only: {}", ex.getMessage());
 		}
+		checkConditionalWrites();
 		List<DatabaseReplication> locked = new ArrayList<>();
 		List<DatabaseReplication> standby = new ArrayList<>();
 		List<DatabaseReplication> opened = new ArrayList<>();
@@ -148,6 +153,30 @@ public final class ReplicationManager implements AutoCloseable {
 		opened.forEach(DatabaseReplication::start);
 		standby.forEach((replication) -> replication.standBy(this::takeOver));
 		this.running = true;
+	}
+
+	/**
+	 * Refuses a leased replica whose store ignores conditional writes before anything is
+	 * written; a store that cannot be reached now is checked again by its lease's thread.
+	 * @throws ConditionalWritesIgnoredException naming the replica and what to do
+	 */
+	private void checkConditionalWrites() {
+		for (DatabaseReplication replication : this.databases.values()) {
+			for (Replica replica : replication.replicas()) {
+				if (replica.lease() == null) {
+					continue;
+				}
+				try {
+					replica.client().checkConditionalWrites();
+				}
+				catch (IOException ex) {
+					logger.warn(
+							"db={} replica={} cannot check the store's conditional writes now ({}); checked "
+									+ "again before the lease is taken",
+							replication.database().name(), replica.name(), ex.getMessage());
+				}
+			}
+		}
 	}
 
 	/** Opens a database whose local lock is held, and watches its WAL. */

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -15,8 +16,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import io.github.jlitestream.core.ConditionalWritesIgnoredException;
+import io.github.jlitestream.core.DatabaseOptions;
 import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.ObjectContent;
+import io.github.jlitestream.core.ReplicaOptions;
+import io.github.jlitestream.core.ReplicationManager;
+import io.github.jlitestream.core.ReplicationManager.ReplicaSpec;
 import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.support.Harness;
 import io.github.jlitestream.core.support.Sql;
@@ -203,6 +208,27 @@ class S3ConditionalPutTests {
 			client.checkConditionalWrites();
 		}
 		assertThat(this.server.keys("replicas")).as("probes deleted").isEmpty();
+	}
+
+	@Test
+	void replicationToAStoreThatIgnoresConditionalWritesIsRefusedAtStart() throws Exception {
+		Path path = this.dir.resolve("app.db");
+		try (Connection app = Sql.connect(path); S3ReplicaClient client = client(3, new DropsConditions())) {
+			Sql.execute(app, "CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('a')");
+			ReplicationManager manager = new ReplicationManager();
+			manager.add("app", DatabaseOptions.of(path), List.of(new ReplicaSpec(client, ReplicaOptions.of("s3"))));
+			assertThatExceptionOfType(ConditionalWritesIgnoredException.class).isThrownBy(manager::start)
+				.withMessageContaining("ignores conditional writes");
+			assertThat(manager.isRunning()).isFalse();
+			assertThat(this.server.keys("replicas")).as("nothing written").isEmpty();
+			// without a lease it replicates, warned
+			ReplicationManager unleased = new ReplicationManager();
+			unleased.add("app", DatabaseOptions.of(path),
+					List.of(new ReplicaSpec(client, ReplicaOptions.builder("s3").leaseTtl(Duration.ZERO).build())));
+			unleased.start();
+			assertThat(unleased.stop()).isTrue();
+			assertThat(client.generations()).hasSize(1);
+		}
 	}
 
 	private S3ReplicaClient client(int maxAttempts, ExecutionInterceptor... interceptors) {

@@ -418,6 +418,15 @@ public class LitestreamProperties {
 		private Duration retentionCheckInterval = ReplicaOptions.DEFAULT_RETENTION_CHECK_INTERVAL;
 
 		/**
+		 * How long the replica's lease lasts after each renewal (renewed every third of
+		 * it). Only the instance that holds the lease writes the replica; another one
+		 * waits as a standby and takes over when it is released or expires. 0 writes
+		 * without a lease: only for a store that ignores conditional writes, when you
+		 * make sure yourself that one instance writes the replica.
+		 */
+		private Duration leaseTtl = ReplicaOptions.DEFAULT_LEASE_TTL;
+
+		/**
 		 * Compression of new objects: "lz4" (Litestream's format, readable by the
 		 * litestream CLI) or "zstd" (smaller; only this project reads it).
 		 */
@@ -523,6 +532,14 @@ public class LitestreamProperties {
 
 		public void setRetentionCheckInterval(Duration retentionCheckInterval) {
 			this.retentionCheckInterval = retentionCheckInterval;
+		}
+
+		public Duration getLeaseTtl() {
+			return this.leaseTtl;
+		}
+
+		public void setLeaseTtl(Duration leaseTtl) {
+			this.leaseTtl = leaseTtl;
 		}
 
 	}

@@ -44,6 +44,10 @@ final class ReplicationManagerFactory {
 	private static final Rule NOT_NEGATIVE_DURATION = new Rule("must not be negative",
 			"Use 0 to turn it off, or a duration such as 1h.");
 
+	private static final Rule LEASE_TTL = new Rule("must be 0 (no lease) or at least 1s",
+			"Use 30s (the default); 0 only for a store that ignores conditional writes, when you make sure "
+					+ "yourself that one instance writes the replica.");
+
 	private static final Rule MIN_PAGE_COUNT = new Rule("must be greater than 0", "Use a page count such as 1000.");
 
 	private static final Rule NOT_NEGATIVE_PAGE_COUNT = new Rule("must not be negative",
@@ -176,6 +180,7 @@ final class ReplicationManagerFactory {
 			bind(property + ".retention", replica.getRetention(), NOT_NEGATIVE_DURATION, options::retention);
 			bind(property + ".retention-check-interval", replica.getRetentionCheckInterval(), POSITIVE_DURATION,
 					options::retentionCheckInterval);
+			bind(property + ".lease-ttl", replica.getLeaseTtl(), LEASE_TTL, options::leaseTtl);
 			ReplicaOptions replicaOptions = options.build();
 			ReplicaCodec codec = codec(replica, property);
 			ReplicaClient client = this.clients.create(replica, property);

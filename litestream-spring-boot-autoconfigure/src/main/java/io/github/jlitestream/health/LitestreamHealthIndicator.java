@@ -2,11 +2,14 @@ package io.github.jlitestream.health;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import io.github.jlitestream.core.DatabaseStatus;
 import io.github.jlitestream.core.ReplicaStatus;
+import io.github.jlitestream.core.ReplicaStatus.LeaseStatus;
 import io.github.jlitestream.core.ReplicationManager;
+import io.github.jlitestream.core.lease.ReplicaLease;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -15,8 +18,10 @@ import org.springframework.boot.health.contributor.Status;
 /**
  * Health of replication, from the engine's cached status (no I/O): one entry per database
  * and replica. A replica is DOWN when its lag exceeds the threshold or after repeated
- * failed syncs; a database is DOWN when its monitor fails; replication that is not
- * running while databases are configured is OUT_OF_SERVICE. Details never carry
+ * failed syncs, and when it is refused (its store ignores conditional writes) or this
+ * instance could not renew its lease; a replica another instance holds (standby) is UP,
+ * whatever its lag here. A database is DOWN when its monitor fails; replication that is
+ * not running while databases are configured is OUT_OF_SERVICE. Details never carry
  * credentials or keys: locations have none, and error messages are the engine's.
  *
  * @since 0.1.0
@@ -43,6 +48,11 @@ public class LitestreamHealthIndicator extends AbstractHealthIndicator {
 			Map<String, Object> details = new LinkedHashMap<>();
 			Status databaseStatus = (database.lastError() != null) ? Status.DOWN : Status.UP;
 			details.put("path", database.path().toString());
+			details.put("role", database.role().name().toLowerCase(Locale.ROOT));
+			if (database.localHolder() != null) {
+				// waiting for another engine on this host: its replication is that one's
+				details.put("replicatedBy", database.localHolder().describe());
+			}
 			putIfPresent(details, "generation",
 					(database.position() != null) ? database.position().generation() : null);
 			putIfPresent(details, "position", database.position());
@@ -66,6 +76,15 @@ public class LitestreamHealthIndicator extends AbstractHealthIndicator {
 	}
 
 	private Status replicaStatus(ReplicaStatus replica) {
+		LeaseStatus lease = replica.lease();
+		if (lease != null && (lease.refusal() != null || lease.role() == ReplicaLease.Role.LOST)) {
+			// refused store, or a lease this instance could not renew: nothing is written
+			return Status.DOWN;
+		}
+		if (lease != null && lease.role() == ReplicaLease.Role.STANDBY) {
+			// another instance writes the replica; its lag here says nothing
+			return Status.UP;
+		}
 		if (replica.lag().compareTo(this.maxLag) > 0 || replica.consecutiveFailures() >= this.maxFailures) {
 			return Status.DOWN;
 		}
@@ -84,6 +103,13 @@ public class LitestreamHealthIndicator extends AbstractHealthIndicator {
 		putIfPresent(details, "lastError", replica.lastError());
 		if (replica.consecutiveFailures() > 0) {
 			details.put("consecutiveFailures", replica.consecutiveFailures());
+		}
+		LeaseStatus lease = replica.lease();
+		details.put("role", (lease != null) ? lease.role().name().toLowerCase(Locale.ROOT) : "unleased");
+		if (lease != null) {
+			putIfPresent(details, "leaseHolder", (lease.holder() != null) ? lease.holder().describe() : null);
+			putIfPresent(details, "leaseRefused", lease.refusal());
+			putIfPresent(details, "leaseError", lease.lastError());
 		}
 		return details;
 	}

@@ -27,6 +27,13 @@ public final class LitestreamMetricNames {
 	/** Objects the replica stores (gauge; db, replica). */
 	public static final String REPLICA_OBJECTS = "litestream.replica.objects";
 
+	/**
+	 * Whether this instance writes the replica: 1 primary (holds the lease, or the
+	 * replica has none), 0 standby (another instance holds it), -1 neither (taking it,
+	 * not renewed in time, or the store refused).
+	 */
+	public static final String REPLICA_LEASE = "litestream.replica.lease";
+
 	/** WAL index of the replica's position (gauge; db, replica). */
 	public static final String REPLICA_POSITION_INDEX = "litestream.replica.position.index";
 
@@ -65,6 +72,12 @@ public final class LitestreamMetricNames {
 
 	/** Size of the database file (gauge; db). */
 	public static final String DB_SIZE = "litestream.db.size";
+
+	/**
+	 * Whether this engine replicates the database: 1 primary, 0 standby (another engine
+	 * on this host does), -1 stopped.
+	 */
+	public static final String DB_ROLE = "litestream.db.role";
 
 	/** Size of the WAL file (gauge; db). */
 	public static final String WAL_SIZE = "litestream.wal.size";

@@ -14,6 +14,7 @@ import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.Position;
 import io.github.jlitestream.core.ReplicationListener;
 import io.github.jlitestream.core.ReplicationManager;
+import io.github.jlitestream.core.lease.ReplicaLease;
 import io.github.jlitestream.core.ship.Replica;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -96,6 +97,15 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 			.description("Offset in the WAL index of the database's position")
 			.strongReference(true)
 			.register(registry);
+		Gauge.builder(LitestreamMetricNames.DB_ROLE, replication, (r) -> switch (r.role()) {
+			case PRIMARY -> 1;
+			case STANDBY -> 0;
+			case STOPPED -> -1;
+		})
+			.tag("db", db)
+			.description("1 when this engine replicates the database, 0 in standby")
+			.strongReference(true)
+			.register(registry);
 		counter(LitestreamMetricNames.WAL_BYTES, "db", db);
 		for (String outcome : new String[] { "success", "failure" }) {
 			for (CheckpointMode mode : CheckpointMode.values()) {
@@ -128,6 +138,11 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 		Gauge.builder(LitestreamMetricNames.REPLICA_OBJECTS, replica, (r) -> r.storage().objects())
 			.tags("db", db, "replica", name)
 			.description("Objects stored in the replica")
+			.strongReference(true)
+			.register(registry);
+		Gauge.builder(LitestreamMetricNames.REPLICA_LEASE, replica, LitestreamMetrics::leaseRole)
+			.tags("db", db, "replica", name)
+			.description("1 when this instance writes the replica, 0 in standby, -1 when neither")
 			.strongReference(true)
 			.register(registry);
 		Gauge.builder(LitestreamMetricNames.REPLICA_POSITION_INDEX, replica, (r) -> index(r.position()))
@@ -269,6 +284,18 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 			builder.baseUnit(BaseUnits.BYTES);
 		}
 		return builder.register(current);
+	}
+
+	private static double leaseRole(Replica replica) {
+		ReplicaLease lease = replica.lease();
+		if (lease == null) {
+			return 1;
+		}
+		return switch (lease.role()) {
+			case PRIMARY -> 1;
+			case STANDBY -> 0;
+			default -> -1;
+		};
 	}
 
 }

@@ -19,8 +19,10 @@ import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.GenerationListing;
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.ReplicaStatus;
+import io.github.jlitestream.core.ReplicaStatus.LeaseStatus;
 import io.github.jlitestream.core.ReplicationManager;
 import io.github.jlitestream.core.SnapshotInfo;
+import io.github.jlitestream.core.lease.LeaseRecord;
 import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.restore.RestoreProgress;
 import io.github.jlitestream.core.restore.RestoreResult;
@@ -173,12 +175,23 @@ public class LitestreamEndpoint {
 							replica.storage().bytes(), replica.storage().objects(),
 							new RestoreWindowDescriptor(replica.storage().earliestRestorableAt(),
 									replica.storage().latestRestorableAt()),
-							replica.lastError(), replica.consecutiveFailures()));
+							replica.lastError(), replica.consecutiveFailures(), lease(replica.lease())));
 		}
 		return new DatabaseDescriptor(status.path().toString(),
 				(status.position() != null) ? status.position().generation().id() : null, string(status.position()),
 				status.databaseSize(), status.walSize(), status.lastSyncAt(), status.lastCheckpointAt(),
-				status.lastError(), replicas);
+				status.lastError(), replicas, status.role().name().toLowerCase(Locale.ROOT),
+				(status.localHolder() != null) ? status.localHolder().describe() : null);
+	}
+
+	private static LeaseDescriptor lease(@Nullable LeaseStatus lease) {
+		if (lease == null) {
+			return new LeaseDescriptor("unleased", null, null, null, null, null);
+		}
+		LeaseRecord holder = lease.holder();
+		return new LeaseDescriptor(lease.role().name().toLowerCase(Locale.ROOT),
+				(holder != null) ? holder.describe() : null, (holder != null) ? holder.expiresAt() : null,
+				lease.ttl().toMillis() / 1000.0, lease.refusal(), lease.lastError());
 	}
 
 	private static List<GenerationDescriptor> generations(ReplicaClient client) throws IOException {
@@ -225,10 +238,14 @@ public class LitestreamEndpoint {
 	 * @param lastCheckpoint when the engine last checkpointed
 	 * @param lastError the monitor's last error
 	 * @param replicas the replicas by name
+	 * @param role {@code primary} when this engine replicates the database,
+	 * {@code standby} while another engine on this host does
+	 * @param replicatedBy the engine that does while this one stands by
 	 */
 	public record DatabaseDescriptor(String path, @Nullable String generation, @Nullable String position,
 			long databaseSize, long walSize, @Nullable Instant lastSync, @Nullable Instant lastCheckpoint,
-			@Nullable String lastError, Map<String, ReplicaDescriptor> replicas) {
+			@Nullable String lastError, Map<String, ReplicaDescriptor> replicas, String role,
+			@Nullable String replicatedBy) {
 	}
 
 	/**
@@ -245,10 +262,28 @@ public class LitestreamEndpoint {
 	 * @param restoreWindow the times a point-in-time restore can reach
 	 * @param lastError the last failure
 	 * @param consecutiveFailures failures since the last success
+	 * @param lease who writes it
 	 */
 	public record ReplicaDescriptor(String type, String location, @Nullable String position, double lagSeconds,
 			@Nullable Instant lastSync, @Nullable Double snapshotAgeSeconds, long storageBytes, long objects,
-			RestoreWindowDescriptor restoreWindow, @Nullable String lastError, int consecutiveFailures) {
+			RestoreWindowDescriptor restoreWindow, @Nullable String lastError, int consecutiveFailures,
+			LeaseDescriptor lease) {
+	}
+
+	/**
+	 * A replica's lease as this instance sees it.
+	 *
+	 * @param role {@code primary} (this instance writes it), {@code standby} (another one
+	 * does), {@code acquiring}, {@code lost} (not renewed in time), {@code released}, or
+	 * {@code unleased} (written without a lease)
+	 * @param holder the other instance that holds it
+	 * @param holderExpires when the holder's lease ends unless renewed, by its clock
+	 * @param ttlSeconds how long it lasts after each renewal
+	 * @param refused why the store was refused
+	 * @param lastError the last failure to read or write it
+	 */
+	public record LeaseDescriptor(String role, @Nullable String holder, @Nullable Instant holderExpires,
+			@Nullable Double ttlSeconds, @Nullable String refused, @Nullable String lastError) {
 	}
 
 	/**
