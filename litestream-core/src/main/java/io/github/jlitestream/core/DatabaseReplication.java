@@ -230,6 +230,18 @@ public final class DatabaseReplication {
 		}
 	}
 
+	/**
+	 * Takes each replica's lease once, before the threads start, so that the first sync
+	 * (or an operator's) finds it held: the leases' threads go on from there.
+	 * @throws ConditionalWritesIgnoredException when a store ignores conditional writes:
+	 * nothing was written to it
+	 */
+	void takeLeases() {
+		for (LeaseKeeper keeper : this.keepers) {
+			keeper.lease().tick();
+		}
+	}
+
 	/** Starts replicating; the local lock is held and the database open. */
 	void start() {
 		this.running = true;
@@ -359,12 +371,31 @@ public final class DatabaseReplication {
 			Replica replica = worker.replica();
 			replicas.add(new ReplicaStatus(replica.name(), replica.client().type(), replica.client().location(),
 					replica.position(), replica.lag(), replica.lastSyncAt(), replica.lastSnapshotAt(),
-					replica.lastError(), worker.failures(), replica.storage(), leaseStatus(replica)));
+					lastError(replica), failures(worker), replica.storage(), leaseStatus(replica)));
 		}
 		return new DatabaseStatus(this.database.name(), this.database.options().path(), this.database.position(),
 				this.database.databaseSize(), this.database.walSize(), this.database.lastSyncAt(),
 				this.database.lastCheckpointAt(), this.monitor.lastError(), List.copyOf(replicas), role(),
 				localHolder().orElse(null));
+	}
+
+	/**
+	 * The replica's last failure, or its lease's while the lease is not held: a store
+	 * that cannot be reached at start fails the lease first.
+	 */
+	private static @Nullable String lastError(Replica replica) {
+		ReplicaLease lease = replica.lease();
+		if (replica.lastError() == null && lease != null && lease.role() != ReplicaLease.Role.PRIMARY
+				&& lease.lastError() != null) {
+			return "lease: " + lease.lastError();
+		}
+		return replica.lastError();
+	}
+
+	private static int failures(ReplicaWorker worker) {
+		ReplicaLease lease = worker.replica().lease();
+		int leaseFailures = (lease != null && lease.role() != ReplicaLease.Role.PRIMARY) ? lease.failures() : 0;
+		return Math.max(worker.failures(), leaseFailures);
 	}
 
 	private ReplicaStatus.@Nullable LeaseStatus leaseStatus(Replica replica) {

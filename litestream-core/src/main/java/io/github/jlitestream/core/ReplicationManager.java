@@ -126,7 +126,6 @@ public final class ReplicationManager implements AutoCloseable {
 		catch (IOException ex) {
 			logger.warn("No file-system notifications, polling only: {}", ex.getMessage());
 		}
-		checkConditionalWrites();
 		List<DatabaseReplication> locked = new ArrayList<>();
 		List<DatabaseReplication> standby = new ArrayList<>();
 		List<DatabaseReplication> opened = new ArrayList<>();
@@ -139,6 +138,7 @@ public final class ReplicationManager implements AutoCloseable {
 				locked.add(replication);
 				open(replication);
 				opened.add(replication);
+				replication.takeLeases();
 			}
 		}
 		catch (IOException | RuntimeException ex) {
@@ -153,30 +153,6 @@ public final class ReplicationManager implements AutoCloseable {
 		opened.forEach(DatabaseReplication::start);
 		standby.forEach((replication) -> replication.standBy(this::takeOver));
 		this.running = true;
-	}
-
-	/**
-	 * Refuses a leased replica whose store ignores conditional writes before anything is
-	 * written; a store that cannot be reached now is checked again by its lease's thread.
-	 * @throws ConditionalWritesIgnoredException naming the replica and what to do
-	 */
-	private void checkConditionalWrites() {
-		for (DatabaseReplication replication : this.databases.values()) {
-			for (Replica replica : replication.replicas()) {
-				if (replica.lease() == null) {
-					continue;
-				}
-				try {
-					replica.client().checkConditionalWrites();
-				}
-				catch (IOException ex) {
-					logger.warn(
-							"db={} replica={} cannot check the store's conditional writes now ({}); checked "
-									+ "again before the lease is taken",
-							replication.database().name(), replica.name(), ex.getMessage());
-				}
-			}
-		}
 	}
 
 	/** Opens a database whose local lock is held, and watches its WAL. */
@@ -198,6 +174,7 @@ public final class ReplicationManager implements AutoCloseable {
 	private void takeOver(DatabaseReplication replication) throws IOException {
 		try {
 			open(replication);
+			replication.takeLeases();
 		}
 		catch (IOException | RuntimeException ex) {
 			replication.database().close();

@@ -85,6 +85,8 @@ public final class ReplicaLease {
 
 	private boolean failing;
 
+	private volatile int failures;
+
 	/**
 	 * Creates the lease of one replica; nothing is read or written before
 	 * {@link #tick()}.
@@ -161,6 +163,11 @@ public final class ReplicaLease {
 		return this.ttl;
 	}
 
+	/** Failed rounds in the current streak. */
+	public int failures() {
+		return this.failures;
+	}
+
 	/** The last failure to read or write the lease, or null. */
 	public @Nullable String lastError() {
 		return this.lastError;
@@ -194,6 +201,7 @@ public final class ReplicaLease {
 				this.failing = false;
 			}
 			this.lastError = null;
+			this.failures = 0;
 		}
 		catch (ConditionalWritesIgnoredException ex) {
 			this.lastError = ex.getMessage();
@@ -201,6 +209,7 @@ public final class ReplicaLease {
 		}
 		catch (IOException | RuntimeException ex) {
 			this.lastError = ex.getMessage();
+			this.failures++;
 			if (!this.failing) {
 				logger.warn("db={} replica={} lease: {} failed, retrying: {}", this.database, this.replica,
 						(this.role == Role.PRIMARY) ? "renewal" : "acquisition", ex.getMessage());
