@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 import io.github.jlitestream.core.capture.Database;
+import io.github.jlitestream.core.lease.LeaseNotHeldException;
 import io.github.jlitestream.core.lease.LocalLock;
 import io.github.jlitestream.core.lease.ReplicaLease;
 import io.github.jlitestream.core.restore.NoBackupException;
@@ -73,8 +74,10 @@ public final class DatabaseReplication {
 					this.monitor::releaseShadows);
 			this.workers.add(worker);
 			if (replica.lease() != null) {
-				this.keepers.add(new LeaseKeeper(replica.lease(),
-						"litestream-lease-" + database.name() + "-" + replica.name(), this::running, worker::wake));
+				ReplicaLease lease = replica.lease();
+				this.keepers.add(new LeaseKeeper(lease, "litestream-lease-" + database.name() + "-" + replica.name(),
+						this::running, worker::wake, () -> listener.onSync(database.name(), replica.name(),
+								Duration.ZERO, new LeaseNotHeldException("lease: " + lease.lastError()))));
 			}
 		}
 		database.onChange(() -> this.workers.forEach(ReplicaWorker::wake));
@@ -164,6 +167,35 @@ public final class DatabaseReplication {
 					ex.getMessage());
 			return Optional.empty();
 		}
+	}
+
+	/**
+	 * Waits until no other instance holds any of the replicas' leases (released,
+	 * unchanged for a TTL, or none), so that a restore at start includes the previous
+	 * holder's final sync: the new instance of a deploy that stops the old one.
+	 * @param timeout the longest wait for each replica
+	 * @return whether every lease is free; false when the timeout passed first (then
+	 * logged)
+	 */
+	public boolean awaitLeasesFree(Duration timeout) throws IOException, InterruptedException {
+		boolean free = true;
+		for (LeaseKeeper keeper : this.keepers) {
+			ReplicaLease lease = keeper.lease();
+			long started = System.nanoTime();
+			Optional<String> why = lease.awaitFree(timeout);
+			if (why.isPresent()) {
+				logger.info("db={} restore: the replica's lease is free ({}) after {} ms", this.database.name(),
+						why.get(), (System.nanoTime() - started) / 1_000_000);
+			}
+			else {
+				free = false;
+				logger.warn(
+						"db={} restore: another instance still held a replica's lease after {}; restoring what "
+								+ "the replicas hold now, which may lack that instance's last changes",
+						this.database.name(), timeout);
+			}
+		}
+		return free;
 	}
 
 	/**

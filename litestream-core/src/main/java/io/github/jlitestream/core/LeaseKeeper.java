@@ -26,6 +26,8 @@ final class LeaseKeeper {
 
 	private final Runnable roleChanged;
 
+	private final Runnable failed;
+
 	private final Signal signal = new Signal();
 
 	private @Nullable Thread thread;
@@ -37,12 +39,15 @@ final class LeaseKeeper {
 	 * @param name the thread's name
 	 * @param running whether replication still runs; the thread ends when it does not
 	 * @param roleChanged run when the role changes (wakes the replica's worker)
+	 * @param failed run after a failed round while this instance does not hold the lease:
+	 * the replica cannot be synced then, which the listener hears as a failed sync
 	 */
-	LeaseKeeper(ReplicaLease lease, String name, BooleanSupplier running, Runnable roleChanged) {
+	LeaseKeeper(ReplicaLease lease, String name, BooleanSupplier running, Runnable roleChanged, Runnable failed) {
 		this.lease = lease;
 		this.name = name;
 		this.running = running;
 		this.roleChanged = roleChanged;
+		this.failed = failed;
 	}
 
 	ReplicaLease lease() {
@@ -69,9 +74,13 @@ final class LeaseKeeper {
 	private void loop() {
 		while (this.running.getAsBoolean()) {
 			ReplicaLease.Role before = this.lease.role();
+			int failures = this.lease.failures();
 			Duration wait;
 			try {
 				wait = this.lease.tick();
+				if (this.lease.failures() > failures && this.lease.role() != ReplicaLease.Role.PRIMARY) {
+					this.failed.run();
+				}
 			}
 			catch (ConditionalWritesIgnoredException ex) {
 				this.refusal = ex.getMessage();

@@ -110,6 +110,36 @@ class CleanShutdownTests {
 	}
 
 	/**
+	 * The next engine opens the WAL as the clean shutdown left it, wholly backfilled (a
+	 * standby taking over on the same file does); the application's next commit restarts
+	 * it and overwrites its old tail before that engine copies anything. The database
+	 * file is unchanged since the shutdown, so the restart is the next index, not a new
+	 * generation.
+	 */
+	@Test
+	void aWalRestartedRightAfterTheNextOpenKeepsTheGeneration() throws Exception {
+		Path path = this.dir.resolve("app.db");
+		try (Harness harness = new Harness(path, new FileReplicaClient(this.dir.resolve("replica")))) {
+			harness.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+			for (int i = 1; i <= 50; i++) {
+				harness.execute("INSERT INTO t (id, v) VALUES (" + i + ", 'row " + i + "')");
+			}
+			harness.sync();
+			Generation before = harness.database().position().generation();
+			harness.closeEngine();
+			harness.openEngine();
+			harness.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) "
+					+ "INSERT INTO t (id, v) SELECT i + 1000, hex(randomblob(2000)) FROM n");
+			harness.sync();
+			assertThat(harness.database().position().generation()).isEqualTo(before);
+			assertThat(harness.database().position().index()).isPositive();
+			Path restored = this.dir.resolve("restored.db");
+			harness.restore(RestoreOptions.latest(restored));
+			assertThat(Sql.dump(restored)).isEqualTo(Sql.dump(harness.app()));
+		}
+	}
+
+	/**
 	 * The application truncated the WAL twice while the engine was stopped: nothing is
 	 * lost, but the next index would look like one that skipped a lifetime, and a restore
 	 * refuses that; the generation ends there instead.

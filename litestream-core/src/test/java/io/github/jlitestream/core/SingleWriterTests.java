@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.jlitestream.core.ReplicaStatus.LeaseStatus;
 import io.github.jlitestream.core.ReplicationManager.ReplicaSpec;
@@ -71,6 +72,35 @@ class SingleWriterTests {
 	}
 
 	@Test
+	void engineAfterAGracefulStopKeepsTheGenerationWhenTheWalRestartsBeforeItsFirstCopy() throws Exception {
+		// The next engine opens the WAL as the stop left it, wholly backfilled; the
+		// application's next commit restarts it and overwrites its old tail before that
+		// engine copies anything.
+		Path path = this.dir.resolve("app.db");
+		Path replica = this.dir.resolve("replica");
+		try (Connection app = Sql.connect(path)) {
+			Sql.execute(app, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+			ReplicationManager first = manager(path, replica);
+			first.start();
+			insert(app, 1, 50);
+			awaitCaughtUp(first);
+			Generation generation = first.status().get(0).position().generation();
+			assertThat(first.stop()).isTrue();
+			ReplicationManager second = manager(path, replica);
+			second.start();
+			Sql.execute(app, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) "
+					+ "INSERT INTO t (id, v) SELECT i + 1000, hex(randomblob(2000)) FROM n");
+			awaitCaughtUp(second);
+			assertThat(second.status().get(0).position().generation()).isEqualTo(generation);
+			assertThat(second.stop()).isTrue();
+			Path restored = this.dir.resolve("restored.db");
+			new Restorer(new Lz4FrameCodec()).restore(new FileReplicaClient(replica), RestoreOptions.latest(restored),
+					RestoreProgress.NONE);
+			assertThat(Sql.dump(restored)).isEqualTo(Sql.dump(app));
+		}
+	}
+
+	@Test
 	void engineWithAnotherFileWaitsForTheReplicaAndStartsItsOwnGeneration() throws Exception {
 		Path replica = this.dir.resolve("replica");
 		Path firstPath = this.dir.resolve("first/app.db");
@@ -116,6 +146,48 @@ class SingleWriterTests {
 					RestoreProgress.NONE);
 			assertThat(Sql.dump(latest)).isEqualTo(Sql.dump(secondApp));
 			assertThat(Sql.dump(older)).isEqualTo(Sql.dump(firstApp));
+		}
+	}
+
+	@Test
+	void newInstanceWaitsForTheOldOnesFinalSyncBeforeRestoring() throws Exception {
+		// A deploy that starts the new instance (on a fresh disk) while the old one
+		// still writes, and stops the old one after: the new one restores only once the
+		// old one released the lease after its final sync.
+		Path replica = this.dir.resolve("replica");
+		Path oldPath = this.dir.resolve("old/app.db");
+		Path newPath = this.dir.resolve("new/app.db");
+		Files.createDirectories(oldPath.getParent());
+		Files.createDirectories(newPath.getParent());
+		try (Connection oldApp = Sql.connect(oldPath)) {
+			Sql.execute(oldApp, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+			ReplicationManager old = manager(oldPath, replica);
+			old.start();
+			insert(oldApp, 1, 20);
+			awaitCaughtUp(old);
+			ReplicationManager fresh = manager(newPath, replica);
+			DatabaseReplication replication = fresh.databases().get(0);
+			AtomicReference<Boolean> waited = new AtomicReference<>();
+			Thread restore = new Thread(() -> {
+				try {
+					waited.set(replication.awaitLeasesFree(Duration.ofSeconds(30)));
+					replication.restoreIfMissing(4, RestoreProgress.NONE);
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+			restore.start();
+			// the old instance goes on until its stop; a sync interval is 50 ms
+			for (int i = 21; i <= 60; i++) {
+				insert(oldApp, i, i);
+				Thread.sleep(10);
+			}
+			assertThat(restore.isAlive()).as("the new instance waits").isTrue();
+			assertThat(old.stop()).isTrue();
+			restore.join(30_000);
+			assertThat(waited.get()).isTrue();
+			assertThat(Sql.dump(newPath)).isEqualTo(Sql.dump(oldApp));
 		}
 	}
 

@@ -312,6 +312,22 @@ public class LitestreamProperties {
 		private int parallelism = RestoreOptions.DEFAULT_PARALLELISM;
 
 		/**
+		 * How long a restore at startup waits until no other instance holds a replica's
+		 * lease (released after its final sync, or expired), so that the new instance of
+		 * a deploy that stops the old one restores the old one's final state. 0 does not
+		 * wait.
+		 */
+		private Duration waitForLease = Duration.ZERO;
+
+		public Duration getWaitForLease() {
+			return this.waitForLease;
+		}
+
+		public void setWaitForLease(Duration waitForLease) {
+			this.waitForLease = waitForLease;
+		}
+
+		/**
 		 * The generation to restore at startup (16 hex digits, as the endpoint and
 		 * "litestream generations" list them), for a replica whose newest generation
 		 * cannot be restored; the newest when unset.

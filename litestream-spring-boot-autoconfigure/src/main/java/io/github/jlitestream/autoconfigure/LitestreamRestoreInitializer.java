@@ -3,6 +3,7 @@ package io.github.jlitestream.autoconfigure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -50,8 +51,27 @@ public class LitestreamRestoreInitializer implements InitializingBean {
 				continue;
 			}
 			String generation = database.getRestore().getGeneration();
+			awaitLeases(name, replication, database.getRestore().getWaitForLease());
 			restore(name, replication, path, database.getRestore().getParallelism(),
 					(generation == null || generation.isBlank()) ? null : new Generation(generation.trim()));
+		}
+	}
+
+	private static void awaitLeases(String name, DatabaseReplication replication, @Nullable Duration wait) {
+		if (wait == null || wait.isZero() || wait.isNegative()) {
+			return;
+		}
+		logger.info("db={} restore waits up to {} for the replicas' leases to be released", name, wait);
+		try {
+			replication.awaitLeasesFree(wait);
+		}
+		catch (IOException ex) {
+			logger.warn("db={} restore cannot read the replicas' leases ({}); restoring without waiting", name,
+					ex.getMessage());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new LitestreamRestoreException(name, "Interrupted while waiting for the replicas' leases", ex);
 		}
 	}
 

@@ -306,6 +306,15 @@ final class WalCopier {
 				else if (wal.size() < candidate.size() || !candidate.lastFrameMatches(wal)) {
 					reason = "wal overwritten while not running";
 				}
+				else if (resumeAfterCleanShutdown(saved, last, candidate, shutdown, file)) {
+					// The WAL lifetime the clean shutdown backfilled whole, and the
+					// database
+					// file unchanged since: frames appended to it since are copied as
+					// usual, and a restart before the first copy (the engine's read mark
+					// on
+					// a wholly backfilled WAL blocks none) continues the generation.
+					return;
+				}
 				else {
 					adopt(saved, last, candidate);
 					logger.info("db={} continuing generation={} at {}", this.name, saved, position());

@@ -252,6 +252,44 @@ public final class ReplicaLease {
 		this.heldRecord = null;
 	}
 
+	/**
+	 * Waits until no other instance holds the lease: there is none, it was released, it
+	 * stayed unchanged for a TTL, or it expired long ago. A restore at start that waits
+	 * for this includes the holder's final sync. Needs no {@link #identify identity}.
+	 * @param timeout the longest wait
+	 * @return why it is free, or empty when the timeout passed first
+	 */
+	public Optional<String> awaitFree(Duration timeout) throws IOException, InterruptedException {
+		long start = this.nanoTime.getAsLong();
+		@Nullable String version = null;
+		long since = start;
+		while (true) {
+			Optional<StoredLease> current = this.store.readLease();
+			long now = this.nanoTime.getAsLong();
+			if (current.isEmpty()) {
+				return Optional.of("no lease");
+			}
+			@Nullable LeaseRecord record = decode(current.get());
+			if (record != null && record.released()) {
+				return Optional.of("released by " + record.describe());
+			}
+			if (!current.get().version().equals(version)) {
+				version = current.get().version();
+				since = now;
+			}
+			if (now - since >= this.ttl.toNanos()) {
+				return Optional.of("unchanged for " + this.ttl.toSeconds() + " s");
+			}
+			if (record != null && longExpired(record)) {
+				return Optional.of("expired at " + record.expiresAt());
+			}
+			if (now - start >= timeout.toNanos()) {
+				return Optional.empty();
+			}
+			Thread.sleep(min(this.ttl.dividedBy(3), STANDBY_POLL).toMillis());
+		}
+	}
+
 	private void renew(long started) throws IOException {
 		LeaseRecord renewed = this.heldRecord.renewed(this.clock.instant());
 		try {
@@ -332,11 +370,19 @@ public final class ReplicaLease {
 		if (now - this.observedSince >= this.ttl.toNanos()) {
 			return "unchanged for " + this.ttl.toSeconds() + " s";
 		}
-		Duration allowance = (this.ttl.compareTo(Duration.ofMinutes(1)) > 0) ? this.ttl : Duration.ofMinutes(1);
-		if (record != null && record.expiresAt().plus(allowance).plus(this.ttl).isBefore(this.clock.instant())) {
+		if (record != null && longExpired(record)) {
 			return "expired at " + record.expiresAt();
 		}
 		return null;
+	}
+
+	/**
+	 * Whether the record expired by its writer's clock more than a TTL plus a minute (or
+	 * two TTLs) ago: clocks are not that far apart.
+	 */
+	private boolean longExpired(LeaseRecord record) {
+		Duration allowance = (this.ttl.compareTo(Duration.ofMinutes(1)) > 0) ? this.ttl : Duration.ofMinutes(1);
+		return record.expiresAt().plus(allowance).plus(this.ttl).isBefore(this.clock.instant());
 	}
 
 	private void acquired(StoredLease stored, LeaseRecord record, @Nullable LeaseRecord from, long started) {
