@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 import io.github.jlitestream.core.capture.Database;
@@ -159,8 +158,10 @@ public final class DatabaseReplication {
 			return Optional.empty();
 		}
 		try {
-			return Optional.of(restore(
-					RestoreOptions.builder(path).generation(generation).parallelism(parallelism).build(), progress));
+			RestoreResult result = restore(
+					RestoreOptions.builder(path).generation(generation).parallelism(parallelism).build(), progress);
+			StartupRestore.continueGeneration(this.database, replicas(), result.position());
+			return Optional.of(result);
 		}
 		catch (NoBackupException ex) {
 			logger.info("db={} no backup in any replica, starting with an empty database: {}", this.database.name(),
@@ -178,24 +179,7 @@ public final class DatabaseReplication {
 	 * logged)
 	 */
 	public boolean awaitLeasesFree(Duration timeout) throws IOException, InterruptedException {
-		boolean free = true;
-		for (LeaseKeeper keeper : this.keepers) {
-			ReplicaLease lease = keeper.lease();
-			long started = System.nanoTime();
-			Optional<String> why = lease.awaitFree(timeout);
-			if (why.isPresent()) {
-				logger.info("db={} restore: the replica's lease is free ({}) after {} ms", this.database.name(),
-						why.get(), (System.nanoTime() - started) / 1_000_000);
-			}
-			else {
-				free = false;
-				logger.warn(
-						"db={} restore: another instance still held a replica's lease after {}; restoring what "
-								+ "the replicas hold now, which may lack that instance's last changes",
-						this.database.name(), timeout);
-			}
-		}
-		return free;
+		return StartupRestore.awaitLeasesFree(this.database, replicas(), timeout);
 	}
 
 	/**
@@ -403,45 +387,13 @@ public final class DatabaseReplication {
 			Replica replica = worker.replica();
 			replicas.add(new ReplicaStatus(replica.name(), replica.client().type(), replica.client().location(),
 					replica.position(), replica.lag(), replica.lastSyncAt(), replica.lastSnapshotAt(),
-					lastError(replica), failures(worker), replica.storage(), leaseStatus(replica)));
+					LeaseStatuses.lastError(replica), LeaseStatuses.failures(worker), replica.storage(),
+					LeaseStatuses.of(replica, this.keepers)));
 		}
 		return new DatabaseStatus(this.database.name(), this.database.options().path(), this.database.position(),
 				this.database.databaseSize(), this.database.walSize(), this.database.lastSyncAt(),
 				this.database.lastCheckpointAt(), this.monitor.lastError(), List.copyOf(replicas), role(),
 				localHolder().orElse(null));
-	}
-
-	/**
-	 * The replica's last failure, or its lease's while the lease is not held: a store
-	 * that cannot be reached at start fails the lease first.
-	 */
-	private static @Nullable String lastError(Replica replica) {
-		ReplicaLease lease = replica.lease();
-		if (replica.lastError() == null && lease != null && lease.role() != ReplicaLease.Role.PRIMARY
-				&& lease.lastError() != null) {
-			return "lease: " + lease.lastError();
-		}
-		return replica.lastError();
-	}
-
-	private static int failures(ReplicaWorker worker) {
-		ReplicaLease lease = worker.replica().lease();
-		int leaseFailures = (lease != null && lease.role() != ReplicaLease.Role.PRIMARY) ? lease.failures() : 0;
-		return Math.max(worker.failures(), leaseFailures);
-	}
-
-	private ReplicaStatus.@Nullable LeaseStatus leaseStatus(Replica replica) {
-		ReplicaLease lease = replica.lease();
-		if (lease == null) {
-			return null;
-		}
-		String refusal = this.keepers.stream()
-			.filter((keeper) -> keeper.lease() == lease)
-			.map(LeaseKeeper::refusal)
-			.filter(Objects::nonNull)
-			.findFirst()
-			.orElse(null);
-		return new ReplicaStatus.LeaseStatus(lease.role(), lease.holder(), lease.ttl(), refusal, lease.lastError());
 	}
 
 }

@@ -145,6 +145,22 @@ public final class Database implements AutoCloseable {
 	}
 
 	/**
+	 * Starts a new generation at the next copy: the replicas hold a history of the
+	 * current one that this database did not write.
+	 * @param reason the new generation's reason
+	 */
+	public void startNewGeneration(String reason) {
+		this.lock.lock();
+		try {
+			this.copier.startGenerationAtNextCopy(reason);
+		}
+		finally {
+			this.lock.unlock();
+		}
+		this.lock.changed();
+	}
+
+	/**
 	 * Adds a callback run after each sync that changed the shadow WAL or the generation.
 	 */
 	public void onChange(Runnable callback) {

@@ -158,6 +158,17 @@ public final class ReplicaLease {
 		return this.takenOverFrom;
 	}
 
+	/**
+	 * Whether the last acquisition replaced the lease of an engine of another local
+	 * directory (another host, disk or database file), whose writes this instance cannot
+	 * check against its own local state.
+	 */
+	public boolean takenOverFromAnotherDirectory() {
+		LeaseRecord from = this.takenOverFrom;
+		Identity identity = this.me;
+		return from != null && identity != null && !from.local().equals(identity.local());
+	}
+
 	/** The TTL. */
 	public Duration ttl() {
 		return this.ttl;
@@ -217,9 +228,9 @@ public final class ReplicaLease {
 			}
 			if (this.role == Role.PRIMARY && !mayWrite()) {
 				logger.warn(
-						"db={} replica={} lease: not renewed for {} s; this instance stopped writing the replica "
+						"db={} replica={} lease: not renewed for {} ms; this instance stopped writing the replica "
 								+ "and takes the lease again when the store answers",
-						this.database, this.replica, this.ttl.minus(margin()).toSeconds());
+						this.database, this.replica, this.ttl.minus(margin()).toMillis());
 				this.role = Role.LOST;
 			}
 		}

@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 
 import io.github.jlitestream.core.Generation;
-import io.github.jlitestream.core.LitestreamException;
 import io.github.jlitestream.core.Position;
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.SnapshotInfo;
@@ -87,7 +86,7 @@ final class PositionResolver {
 		}
 		if (local < end.offset()
 				|| !Arrays.equals(content, readShadow(generation, last.index(), last.offset(), content.length))) {
-			throw new LitestreamException("Replica '" + this.replica + "' at " + this.client.location()
+			throw new ForeignWalException("Replica '" + this.replica + "' at " + this.client.location()
 					+ " holds WAL up to " + end + " that this database did not write (local shadow WAL has " + local
 					+ " bytes of that index): another process may be replicating to the same place");
 		}

@@ -160,11 +160,6 @@ public final class Replica {
 	 * new snapshot first needs none below the current index.
 	 */
 	public long neededShadowIndex(Generation generation) {
-		if (this.lease != null && this.lease.role() == ReplicaLease.Role.STANDBY) {
-			// another instance writes the replica: this one starts from a new snapshot
-			// if it ever takes over
-			return Long.MAX_VALUE;
-		}
 		Position at = this.position;
 		if (this.needsSnapshot || (at != null && at.generation().equals(generation) && !this.snapshotted)) {
 			return Long.MAX_VALUE;
@@ -256,7 +251,23 @@ public final class Replica {
 			}
 			Position current = this.position;
 			if (current == null || this.stale || !current.generation().equals(target.generation())) {
-				current = resolvePosition(target.generation());
+				try {
+					current = resolvePosition(target.generation());
+				}
+				catch (ForeignWalException ex) {
+					if (this.lease == null) {
+						throw ex;
+					}
+					// This instance holds the lease, so the writer of that WAL has
+					// stopped:
+					// this database goes on in a generation of its own.
+					logger.warn("db={} replica={} {}; this database goes on in a new generation, and the other one "
+							+ "stays restorable by id", this.database.name(), name(), ex.getMessage());
+					this.database.startNewGeneration("replica '" + name() + "' holds WAL of generation "
+							+ target.generation() + " that this database did not write");
+					this.stale = true;
+					return;
+				}
 				this.stale = false;
 				this.position = current;
 				if (!this.inventory.storage().reconciled()) {
@@ -380,6 +391,14 @@ public final class Replica {
 		List<SnapshotInfo> snapshots = this.client.snapshots(generation);
 		this.snapshotted = !snapshots.isEmpty();
 		PositionResolver.Resolved resolved = this.resolver.resolve(generation, snapshots);
+		if (resolved.needsSnapshot() && this.lease != null && this.lease.takenOverFromAnotherDirectory()) {
+			// Nothing local to compare the other instance's WAL with: this database may
+			// not
+			// be its continuation.
+			throw new ForeignWalException(
+					"Replica '" + name() + "' holds WAL of generation " + generation + " up to " + resolved.position()
+							+ " written by another instance, and the local shadow WAL " + "to compare it with is gone");
+		}
 		if (resolved.needsSnapshot()) {
 			this.needsSnapshot = true;
 		}
