@@ -3,6 +3,7 @@ package io.github.jlitestream.core;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -10,13 +11,15 @@ import java.util.Objects;
 
 import io.github.jlitestream.core.ReplicationManager.ReplicaSpec;
 import io.github.jlitestream.core.file.FileReplicaClient;
+import io.github.jlitestream.core.restore.RestoreProgress;
 
 /**
  * An engine in a process of its own, for the tests that run two and kill one: replicates
  * a database to a file replica and prints {@code ROLE <database role> <lease role>} each
  * time either changes; a line {@code stop} on its input stops it gracefully (it prints
  * {@code STOPPED} and exits). Arguments: database path, replica directory, lease TTL in
- * milliseconds.
+ * milliseconds, and optionally how long a restore at start (when the database is missing)
+ * waits for the replica's lease.
  */
 public final class EngineProcess {
 
@@ -24,9 +27,10 @@ public final class EngineProcess {
 	}
 
 	public static void main(String[] args) throws Exception {
+		Path path = Path.of(args[0]);
 		ReplicationManager manager = new ReplicationManager();
 		manager.add("app",
-				DatabaseOptions.builder(Path.of(args[0]))
+				DatabaseOptions.builder(path)
 					.monitorInterval(Duration.ofMillis(50))
 					.minCheckpointPageCount(100)
 					.maxCheckpointPageCount(1000)
@@ -36,6 +40,15 @@ public final class EngineProcess {
 							.syncInterval(Duration.ofMillis(50))
 							.leaseTtl(Duration.ofMillis(Long.parseLong(args[2])))
 							.build())));
+		if (args.length > 3 && !Files.exists(path)) {
+			// restore at start, after waiting for the replica's lease as the starter's
+			// restore.wait-for-lease does
+			System.out.println("WAITING");
+			DatabaseReplication replication = manager.databases().get(0);
+			replication.awaitLeasesFree(Duration.ofMillis(Long.parseLong(args[3])));
+			replication.restoreIfMissing(4, RestoreProgress.NONE);
+			System.out.println("RESTORED");
+		}
 		manager.start();
 		System.out.println("INSTANCE " + manager.instance());
 		Thread roles = new Thread(() -> {
@@ -65,8 +78,10 @@ public final class EngineProcess {
 				break;
 			}
 		}
-		boolean complete = manager.stop();
-		System.out.println("STOPPED " + complete);
+		if (manager.isRunning()) {
+			boolean complete = manager.stop();
+			System.out.println("STOPPED " + complete);
+		}
 	}
 
 }

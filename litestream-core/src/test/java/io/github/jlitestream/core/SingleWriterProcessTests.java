@@ -5,10 +5,13 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -70,6 +73,83 @@ class SingleWriterProcessTests {
 					byLitestream.toString(), replica.toUri().toString());
 			assertThat(result.exitCode()).as(result.output()).isZero();
 			assertThat(Sql.dump(byLitestream)).isEqualTo(Sql.dump(app));
+		}
+	}
+
+	@Test
+	void engineWithAnotherFileOnTheReplicaWaitsAndTakesOverInANewGeneration() throws Exception {
+		Path replica = this.dir.resolve("replica");
+		Path firstPath = this.dir.resolve("first/app.db");
+		Path secondPath = this.dir.resolve("second/app.db");
+		Files.createDirectories(firstPath.getParent());
+		Files.createDirectories(secondPath.getParent());
+		try (Connection first = Sql.connect(firstPath); Connection second = Sql.connect(secondPath)) {
+			Sql.execute(first, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)", "INSERT INTO t VALUES (1, 'a')");
+			Sql.execute(second, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)", "INSERT INTO t VALUES (1, 'b')");
+			try (Engine a = Engine.start(firstPath, replica)) {
+				a.await("ROLE PRIMARY PRIMARY");
+				try (Engine b = Engine.start(secondPath, replica)) {
+					b.await("ROLE PRIMARY STANDBY");
+					Sql.execute(first, "INSERT INTO t VALUES (2, 'a')");
+					Sql.execute(second, "INSERT INTO t VALUES (2, 'b')");
+					Thread.sleep(500);
+					FileReplicaClient client = new FileReplicaClient(replica);
+					assertThat(client.generations()).as("the standby wrote nothing").hasSize(1);
+					assertThat(a.stop()).isTrue();
+					b.await("ROLE PRIMARY PRIMARY");
+					Sql.execute(second, "INSERT INTO t VALUES (3, 'b')");
+					Thread.sleep(500);
+					assertThat(b.stop()).isTrue();
+					assertThat(client.generations()).hasSize(2);
+					Restorer restorer = new Restorer(new Lz4FrameCodec());
+					for (Generation generation : client.generations()) {
+						Path restored = this.dir.resolve(generation + ".db");
+						restorer.restore(client, RestoreOptions.builder(restored).generation(generation).build(),
+								RestoreProgress.NONE);
+						Map<String, List<String>> rows = Sql.dump(restored);
+						assertThat(rows).as("every generation holds exactly one instance's rows")
+							.isIn(Sql.dump(first), Sql.dump(second));
+					}
+					Path latest = this.dir.resolve("latest.db");
+					restorer.restore(client, RestoreOptions.latest(latest), RestoreProgress.NONE);
+					assertThat(Sql.dump(latest)).isEqualTo(Sql.dump(second));
+				}
+			}
+		}
+	}
+
+	@Test
+	void deployWaitsForTheOldInstancesFinalSyncBeforeRestoring() throws Exception {
+		// The old instance writes until its graceful stop; the new one, on a fresh disk,
+		// starts meanwhile and restores once the old one released the lease.
+		Path replica = this.dir.resolve("replica");
+		Path oldPath = this.dir.resolve("old/app.db");
+		Path newPath = this.dir.resolve("new/app.db");
+		Files.createDirectories(oldPath.getParent());
+		Files.createDirectories(newPath.getParent());
+		try (Connection app = Sql.connect(oldPath)) {
+			Sql.execute(app, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+			AtomicBoolean writing = new AtomicBoolean(true);
+			AtomicLong written = new AtomicLong();
+			Thread writer = new Thread(() -> write(oldPath, writing, written));
+			try (Engine old = Engine.start(oldPath, replica)) {
+				old.await("ROLE PRIMARY PRIMARY");
+				writer.start();
+				Thread.sleep(300);
+				try (Engine fresh = Engine.start(newPath, replica, "60000")) {
+					fresh.await("WAITING");
+					Thread.sleep(700);
+					assertThat(fresh.lines).doesNotContain("RESTORED");
+					writing.set(false);
+					writer.join();
+					assertThat(old.stop()).isTrue();
+					fresh.await("RESTORED");
+					fresh.await("ROLE PRIMARY PRIMARY");
+					assertThat(fresh.stop()).isTrue();
+				}
+			}
+			assertThat(Sql.count(newPath, "t")).isEqualTo(written.get());
+			assertThat(Sql.dump(newPath)).isEqualTo(Sql.dump(app));
 		}
 	}
 
@@ -143,12 +223,13 @@ class SingleWriterProcessTests {
 			this.reader.start();
 		}
 
-		static Engine start(Path path, Path replica) throws Exception {
+		static Engine start(Path path, Path replica, String... more) throws Exception {
 			String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-			return new Engine(new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-					EngineProcess.class.getName(), path.toString(), replica.toString(), "3000"))
-				.redirectErrorStream(true)
-				.start());
+			List<String> command = new ArrayList<>(
+					List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+							EngineProcess.class.getName(), path.toString(), replica.toString(), "3000"));
+			command.addAll(List.of(more));
+			return new Engine(new ProcessBuilder(command).redirectErrorStream(true).start());
 		}
 
 		void await(String prefix) throws Exception {

@@ -76,7 +76,9 @@ class S3LeaseTests {
 		Files.createDirectories(otherPath.getParent());
 		Recording holderWrites = new Recording(this.server.clientFactory()
 			.endpoint(this.proxy.endpoint())
-			.maxAttempts(1)
+			// retries a pooled connection that S3Proxy closed after a 412
+			.maxAttempts(3)
+			.retryBackoff(Duration.ofMillis(10), Duration.ofMillis(50))
 			.connectTimeout(Duration.ofMillis(500))
 			.socketTimeout(Duration.ofSeconds(1))
 			.build()
@@ -102,6 +104,7 @@ class S3LeaseTests {
 			});
 			try {
 				holder.start();
+				await(() -> role(holder) == Role.PRIMARY);
 				writer.start();
 				other.start();
 				await(() -> role(other) == Role.STANDBY && !holderWrites.written.isEmpty());

@@ -293,6 +293,15 @@ class LitestreamAutoConfigurationTests {
 	}
 
 	@Test
+	void rejectsALeaseTtlBelowOneSecond() {
+		assertConfigurationFailure(
+				List.of("litestream.databases.app.path=" + this.dir.resolve("app.db"),
+						"litestream.databases.app.replicas[0].url=" + this.dir.resolve("replica").toUri(),
+						"litestream.databases.app.replicas[0].lease-ttl=500ms"),
+				"litestream.databases.app.replicas[0].lease-ttl", "must be 0 (no lease) or at least 1s", "Use 30s");
+	}
+
+	@Test
 	void rejectsInvalidS3Settings() {
 		assertConfigurationFailure(
 				List.of("litestream.databases.app.path=" + this.dir.resolve("app.db"),

@@ -81,6 +81,55 @@ class ObservabilityTests {
 	}
 
 	@Test
+	void secondInstanceOnTheSameFileIsAStandbyInHealthEndpointAndMetrics() throws Exception {
+		try (Connection app = Sql.connect(this.dir.resolve("app.db"))) {
+			Sql.execute(app, "CREATE TABLE t (v TEXT)");
+			runner("roles").run((first) -> runner("roles").run((second) -> {
+				LitestreamEndpoint.DatabaseDescriptor primary = first.getBean(LitestreamEndpoint.class)
+					.status()
+					.databases()
+					.get("app");
+				LitestreamEndpoint.DatabaseDescriptor standby = second.getBean(LitestreamEndpoint.class)
+					.status()
+					.databases()
+					.get("app");
+				assertThat(primary.role()).isEqualTo("primary");
+				assertThat(primary.replicatedBy()).isNull();
+				assertThat(primary.replicas().get("s3").lease().role()).isEqualTo("primary");
+				assertThat(primary.replicas().get("s3").lease().ttlSeconds()).isEqualTo(30.0);
+				assertThat(standby.role()).isEqualTo("standby");
+				assertThat(standby.replicatedBy()).contains("pid " + ProcessHandle.current().pid());
+
+				Health health = second.getBean(LitestreamHealthIndicator.class).health(true);
+				assertThat(health.getStatus()).as("a standby serves: only replication waits").isEqualTo(Status.UP);
+				@SuppressWarnings("unchecked")
+				Map<String, Object> details = (Map<String, Object>) health.getDetails().get("app");
+				assertThat(details).containsEntry("role", "standby");
+				assertThat(details.get("replicatedBy").toString()).contains("pid " + ProcessHandle.current().pid());
+				@SuppressWarnings("unchecked")
+				Map<String, Object> primaryDetails = (Map<String, Object>) first
+					.getBean(LitestreamHealthIndicator.class)
+					.health(true)
+					.getDetails()
+					.get("app");
+				assertThat(primaryDetails).containsEntry("role", "primary");
+
+				assertThat(
+						first.getBean(MeterRegistry.class).get("litestream.db.role").tags("db", "app").gauge().value())
+					.isEqualTo(1);
+				assertThat(
+						second.getBean(MeterRegistry.class).get("litestream.db.role").tags("db", "app").gauge().value())
+					.isEqualTo(0);
+				assertThat(first.getBean(MeterRegistry.class)
+					.get("litestream.replica.lease")
+					.tags("db", "app", "replica", "s3")
+					.gauge()
+					.value()).isEqualTo(1);
+			}));
+		}
+	}
+
+	@Test
 	void lagRisesWhileTheStoreIsDownAndReturnsToZero() throws Exception {
 		try (Connection app = Sql.connect(this.dir.resolve("app.db"))) {
 			Sql.execute(app, "CREATE TABLE t (v TEXT)");
