@@ -7,11 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 
 import io.github.jlitestream.core.ReplicationManager.ReplicaSpec;
 import io.github.jlitestream.core.file.FileReplicaClient;
 import io.github.jlitestream.core.restore.RestoreProgress;
+import io.github.jlitestream.core.testing.RolePrinter;
 
 /**
  * An engine in a process of its own, for the tests that run two and kill one: replicates
@@ -51,26 +51,7 @@ public final class EngineProcess {
 		}
 		manager.start();
 		System.out.println("INSTANCE " + manager.instance());
-		Thread roles = new Thread(() -> {
-			String last = null;
-			while (manager.isRunning()) {
-				DatabaseStatus status = manager.status().get(0);
-				ReplicaStatus replica = status.replicas().get(0);
-				String role = "ROLE " + status.role() + " " + replica.lease().role();
-				if (!Objects.equals(role, last)) {
-					System.out.println(role);
-					last = role;
-				}
-				try {
-					Thread.sleep(10);
-				}
-				catch (InterruptedException ex) {
-					return;
-				}
-			}
-		});
-		roles.setDaemon(true);
-		roles.start();
+		RolePrinter.start(manager);
 		BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 		String line;
 		while ((line = input.readLine()) != null) {

@@ -1,18 +1,11 @@
 package io.github.jlitestream.core;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,6 +15,7 @@ import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.restore.RestoreProgress;
 import io.github.jlitestream.core.restore.Restorer;
 import io.github.jlitestream.core.support.Sql;
+import io.github.jlitestream.core.testing.ChildProcess;
 import io.github.jlitestream.core.testing.LitestreamBinary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,9 +43,9 @@ class SingleWriterProcessTests {
 			AtomicLong written = new AtomicLong();
 			Thread writer = new Thread(() -> write(path, writing, written));
 			writer.start();
-			try (Engine first = Engine.start(path, replica)) {
+			try (ChildProcess first = engine(path, replica)) {
 				first.await("ROLE PRIMARY PRIMARY");
-				try (Engine second = Engine.start(path, replica)) {
+				try (ChildProcess second = engine(path, replica)) {
 					second.await("ROLE STANDBY");
 					takeOvers(path, replica, first, second, () -> {
 						writing.set(false);
@@ -86,9 +80,9 @@ class SingleWriterProcessTests {
 		try (Connection first = Sql.connect(firstPath); Connection second = Sql.connect(secondPath)) {
 			Sql.execute(first, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)", "INSERT INTO t VALUES (1, 'a')");
 			Sql.execute(second, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)", "INSERT INTO t VALUES (1, 'b')");
-			try (Engine a = Engine.start(firstPath, replica)) {
+			try (ChildProcess a = engine(firstPath, replica)) {
 				a.await("ROLE PRIMARY PRIMARY");
-				try (Engine b = Engine.start(secondPath, replica)) {
+				try (ChildProcess b = engine(secondPath, replica)) {
 					b.await("ROLE PRIMARY STANDBY");
 					Sql.execute(first, "INSERT INTO t VALUES (2, 'a')");
 					Sql.execute(second, "INSERT INTO t VALUES (2, 'b')");
@@ -132,14 +126,14 @@ class SingleWriterProcessTests {
 			AtomicBoolean writing = new AtomicBoolean(true);
 			AtomicLong written = new AtomicLong();
 			Thread writer = new Thread(() -> write(oldPath, writing, written));
-			try (Engine old = Engine.start(oldPath, replica)) {
+			try (ChildProcess old = engine(oldPath, replica)) {
 				old.await("ROLE PRIMARY PRIMARY");
 				writer.start();
 				Thread.sleep(300);
-				try (Engine fresh = Engine.start(newPath, replica, "60000")) {
+				try (ChildProcess fresh = engine(newPath, replica, "60000")) {
 					fresh.await("WAITING");
 					Thread.sleep(700);
-					assertThat(fresh.lines).doesNotContain("RESTORED");
+					assertThat(fresh.lines()).doesNotContain("RESTORED");
 					writing.set(false);
 					writer.join();
 					assertThat(old.stop()).isTrue();
@@ -157,14 +151,14 @@ class SingleWriterProcessTests {
 	 * Kills the first engine, waits for the second to take over, starts a third, stops
 	 * the second gracefully, and stops the third after the writer.
 	 */
-	private static void takeOvers(Path path, Path replica, Engine first, Engine second, Step stopWriting)
+	private static void takeOvers(Path path, Path replica, ChildProcess first, ChildProcess second, Step stopWriting)
 			throws Exception {
 		Thread.sleep(500);
 		long killed = System.nanoTime();
 		first.kill();
 		second.await("ROLE PRIMARY PRIMARY");
 		System.out.printf("handover after SIGKILL: %d ms%n", (System.nanoTime() - killed) / 1_000_000);
-		try (Engine third = Engine.start(path, replica)) {
+		try (ChildProcess third = engine(path, replica)) {
 			third.await("ROLE STANDBY");
 			Thread.sleep(500);
 			long stopped = System.nanoTime();
@@ -184,6 +178,16 @@ class SingleWriterProcessTests {
 
 	}
 
+	/**
+	 * An {@link EngineProcess} on {@code path} and the file replica {@code replica}, with
+	 * a 3 s lease.
+	 */
+	private static ChildProcess engine(Path path, Path replica, String... more) throws Exception {
+		List<String> arguments = new ArrayList<>(List.of(path.toString(), replica.toString(), "3000"));
+		arguments.addAll(List.of(more));
+		return ChildProcess.start(EngineProcess.class, arguments.toArray(String[]::new));
+	}
+
 	private static void write(Path path, AtomicBoolean writing, AtomicLong written) {
 		try (Connection connection = Sql.connect(path)) {
 			for (long id = 1; writing.get(); id++) {
@@ -195,78 +199,6 @@ class SingleWriterProcessTests {
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);
 		}
-	}
-
-	/** An {@link EngineProcess}, with the lines it printed. */
-	private static final class Engine implements AutoCloseable {
-
-		private final Process process;
-
-		private final List<String> lines = new CopyOnWriteArrayList<>();
-
-		private final Thread reader;
-
-		private Engine(Process process) {
-			this.process = process;
-			this.reader = new Thread(() -> {
-				try (BufferedReader in = new BufferedReader(
-						new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-					String line;
-					while ((line = in.readLine()) != null) {
-						this.lines.add(line);
-					}
-				}
-				catch (Exception ex) {
-					// the process ended
-				}
-			});
-			this.reader.start();
-		}
-
-		static Engine start(Path path, Path replica, String... more) throws Exception {
-			String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-			List<String> command = new ArrayList<>(
-					List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-							EngineProcess.class.getName(), path.toString(), replica.toString(), "3000"));
-			command.addAll(List.of(more));
-			return new Engine(new ProcessBuilder(command).redirectErrorStream(true).start());
-		}
-
-		void await(String prefix) throws Exception {
-			long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-			while (this.lines.stream().noneMatch((line) -> line.startsWith(prefix))) {
-				if (System.nanoTime() > deadline || !this.process.isAlive()) {
-					throw new AssertionError(
-							"no line '" + prefix + "' from the engine; it printed:\n" + String.join("\n", this.lines));
-				}
-				Thread.sleep(5);
-			}
-		}
-
-		void kill() throws Exception {
-			this.process.destroyForcibly(); // SIGKILL: no final sync, the lease not
-											// released
-			this.process.waitFor();
-		}
-
-		boolean stop() throws Exception {
-			Writer input = new OutputStreamWriter(this.process.getOutputStream(), StandardCharsets.UTF_8);
-			input.write("stop\n");
-			input.flush();
-			await("STOPPED");
-			this.process.waitFor();
-			return this.lines.contains("STOPPED true");
-		}
-
-		@Override
-		public void close() throws Exception {
-			if (this.process.isAlive()) {
-				this.process.destroyForcibly();
-				this.process.waitFor();
-			}
-			this.reader.join(10_000);
-		}
-
 	}
 
 }

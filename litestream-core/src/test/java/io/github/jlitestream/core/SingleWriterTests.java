@@ -4,19 +4,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.jlitestream.core.ReplicaStatus.LeaseStatus;
-import io.github.jlitestream.core.ReplicationManager.ReplicaSpec;
 import io.github.jlitestream.core.codec.Lz4FrameCodec;
 import io.github.jlitestream.core.file.FileReplicaClient;
 import io.github.jlitestream.core.lease.ReplicaLease.Role;
 import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.restore.RestoreProgress;
 import io.github.jlitestream.core.restore.Restorer;
+import io.github.jlitestream.core.support.Replications;
 import io.github.jlitestream.core.support.Sql;
+import io.github.jlitestream.core.testing.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,27 +38,27 @@ class SingleWriterTests {
 		Path replica = this.dir.resolve("replica");
 		try (Connection app = Sql.connect(path)) {
 			Sql.execute(app, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
-			ReplicationManager first = manager(path, replica);
-			ReplicationManager second = manager(path, replica);
+			ReplicationManager first = Replications.instance(path, replica);
+			ReplicationManager second = Replications.instance(path, replica);
 			first.start();
-			insert(app, 1, 50);
+			Replications.insert(app, 1, 50);
 			second.start();
 			DatabaseStatus standby = second.status().get(0);
 			assertThat(standby.role()).isEqualTo(ReplicationRole.STANDBY);
 			assertThat(standby.localHolder().pid()).isEqualTo(ProcessHandle.current().pid());
 			assertThat(standby.localHolder().instance()).isEqualTo(first.instance());
 			assertThat(standby.position()).as("the standby opened nothing").isNull();
-			insert(app, 51, 100);
-			awaitCaughtUp(first);
+			Replications.insert(app, 51, 100);
+			Replications.awaitCaughtUp(first);
 			Generation generation = first.status().get(0).position().generation();
 			assertThat(first.stop()).isTrue();
 			// the standby polls the lock every 100 ms and takes the lease at once (its
 			// own
 			// local directory's, released)
-			await(() -> second.status().get(0).role() == ReplicationRole.PRIMARY
+			Await.until(Duration.ofSeconds(20), () -> second.status().get(0).role() == ReplicationRole.PRIMARY
 					&& second.status().get(0).replicas().get(0).writer());
-			insert(app, 101, 150);
-			awaitCaughtUp(second);
+			Replications.insert(app, 101, 150);
+			Replications.awaitCaughtUp(second);
 			assertThat(second.status().get(0).position().generation()).as("no generation started by the overlap")
 				.isEqualTo(generation);
 			assertThat(second.stop()).isTrue();
@@ -80,17 +79,17 @@ class SingleWriterTests {
 		Path replica = this.dir.resolve("replica");
 		try (Connection app = Sql.connect(path)) {
 			Sql.execute(app, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
-			ReplicationManager first = manager(path, replica);
+			ReplicationManager first = Replications.instance(path, replica);
 			first.start();
-			insert(app, 1, 50);
-			awaitCaughtUp(first);
+			Replications.insert(app, 1, 50);
+			Replications.awaitCaughtUp(first);
 			Generation generation = first.status().get(0).position().generation();
 			assertThat(first.stop()).isTrue();
-			ReplicationManager second = manager(path, replica);
+			ReplicationManager second = Replications.instance(path, replica);
 			second.start();
 			Sql.execute(app, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) "
 					+ "INSERT INTO t (id, v) SELECT i + 1000, hex(randomblob(2000)) FROM n");
-			awaitCaughtUp(second);
+			Replications.awaitCaughtUp(second);
 			assertThat(second.status().get(0).position().generation()).isEqualTo(generation);
 			assertThat(second.stop()).isTrue();
 			Path restored = this.dir.resolve("restored.db");
@@ -110,29 +109,29 @@ class SingleWriterTests {
 		try (Connection firstApp = Sql.connect(firstPath); Connection secondApp = Sql.connect(secondPath)) {
 			Sql.execute(firstApp, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
 			Sql.execute(secondApp, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
-			ReplicationManager first = manager(firstPath, replica);
-			ReplicationManager second = manager(secondPath, replica);
+			ReplicationManager first = Replications.instance(firstPath, replica);
+			ReplicationManager second = Replications.instance(secondPath, replica);
 			first.start();
-			insert(firstApp, 1, 40);
-			awaitCaughtUp(first);
+			Replications.insert(firstApp, 1, 40);
+			Replications.awaitCaughtUp(first);
 			second.start();
-			insert(secondApp, 1000, 1020);
-			await(() -> lease(second).role() == Role.STANDBY);
+			Replications.insert(secondApp, 1000, 1020);
+			Await.until(Duration.ofSeconds(20), () -> lease(second).role() == Role.STANDBY);
 			LeaseStatus waiting = lease(second);
 			assertThat(waiting.holder().instance()).isEqualTo(first.instance());
 			assertThat(waiting.holder().database()).isEqualTo(firstPath.toAbsolutePath().toString());
 			assertThat(second.status().get(0).role()).as("its own file is replicated locally")
 				.isEqualTo(ReplicationRole.PRIMARY);
 			Generation firstGeneration = first.status().get(0).position().generation();
-			insert(firstApp, 41, 80);
-			awaitCaughtUp(first);
+			Replications.insert(firstApp, 41, 80);
+			Replications.awaitCaughtUp(first);
 			Thread.sleep(300);
 			assertThat(new FileReplicaClient(replica).generations()).as("the standby wrote nothing")
 				.containsExactly(firstGeneration);
 			assertThat(first.stop()).isTrue();
-			await(() -> lease(second).role() == Role.PRIMARY);
-			insert(secondApp, 1021, 1030);
-			awaitCaughtUp(second);
+			Await.until(Duration.ofSeconds(20), () -> lease(second).role() == Role.PRIMARY);
+			Replications.insert(secondApp, 1021, 1030);
+			Replications.awaitCaughtUp(second);
 			Generation secondGeneration = second.status().get(0).position().generation();
 			assertThat(secondGeneration).isNotEqualTo(firstGeneration);
 			assertThat(second.stop()).isTrue();
@@ -161,11 +160,11 @@ class SingleWriterTests {
 		Files.createDirectories(newPath.getParent());
 		try (Connection oldApp = Sql.connect(oldPath)) {
 			Sql.execute(oldApp, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
-			ReplicationManager old = manager(oldPath, replica);
+			ReplicationManager old = Replications.instance(oldPath, replica);
 			old.start();
-			insert(oldApp, 1, 20);
-			awaitCaughtUp(old);
-			ReplicationManager fresh = manager(newPath, replica);
+			Replications.insert(oldApp, 1, 20);
+			Replications.awaitCaughtUp(old);
+			ReplicationManager fresh = Replications.instance(newPath, replica);
 			DatabaseReplication replication = fresh.databases().get(0);
 			AtomicReference<Boolean> waited = new AtomicReference<>();
 			Thread restore = new Thread(() -> {
@@ -180,7 +179,7 @@ class SingleWriterTests {
 			restore.start();
 			// the old instance goes on until its stop; a sync interval is 50 ms
 			for (int i = 21; i <= 60; i++) {
-				insert(oldApp, i, i);
+				Replications.insert(oldApp, i, i);
 				Thread.sleep(10);
 			}
 			assertThat(restore.isAlive()).as("the new instance waits").isTrue();
@@ -191,45 +190,8 @@ class SingleWriterTests {
 		}
 	}
 
-	private ReplicationManager manager(Path path, Path replica) {
-		ReplicationManager manager = new ReplicationManager();
-		manager.add("app", DatabaseOptions.builder(path).monitorInterval(Duration.ofMillis(50)).build(),
-				List.of(new ReplicaSpec(new FileReplicaClient(replica),
-						ReplicaOptions.builder("file")
-							.syncInterval(Duration.ofMillis(50))
-							.leaseTtl(Duration.ofSeconds(3))
-							.build())),
-				new Lz4FrameCodec());
-		return manager;
-	}
-
 	private static LeaseStatus lease(ReplicationManager manager) {
 		return manager.status().get(0).replicas().get(0).lease();
-	}
-
-	private static void insert(Connection app, int from, int to) throws Exception {
-		for (int i = from; i <= to; i++) {
-			Sql.execute(app, "INSERT INTO t (id, v) VALUES (" + i + ", 'row " + i + "')");
-		}
-	}
-
-	private static void awaitCaughtUp(ReplicationManager manager) throws Exception {
-		DatabaseReplication replication = manager.databases().get(0);
-		await(() -> {
-			replication.database().sync();
-			Position position = replication.database().position();
-			return position != null && position.equals(replication.replicas().get(0).position());
-		});
-	}
-
-	private static void await(Callable<Boolean> condition) throws Exception {
-		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-		while (!condition.call()) {
-			if (System.nanoTime() > deadline) {
-				throw new AssertionError("condition not met within 20 s");
-			}
-			Thread.sleep(20);
-		}
 	}
 
 }

@@ -8,11 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 
 import io.github.jlitestream.core.Compression;
 import io.github.jlitestream.core.DatabaseOptions;
-import io.github.jlitestream.core.DatabaseStatus;
 import io.github.jlitestream.core.ForwardingReplicaClient;
 import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.ObjectContent;
@@ -22,6 +20,7 @@ import io.github.jlitestream.core.ReplicationManager;
 import io.github.jlitestream.core.ReplicationManager.ReplicaSpec;
 import io.github.jlitestream.core.SnapshotInfo;
 import io.github.jlitestream.core.WalSegmentInfo;
+import io.github.jlitestream.core.testing.RolePrinter;
 import io.github.jlitestream.s3.testing.S3ProxyServer;
 
 /**
@@ -57,25 +56,7 @@ public final class S3EngineProcess {
 							.leaseTtl(Duration.ofMillis(Long.parseLong(args[3])))
 							.build())));
 		manager.start();
-		Thread roles = new Thread(() -> {
-			String last = null;
-			while (manager.isRunning()) {
-				DatabaseStatus status = manager.status().get(0);
-				String role = "ROLE " + status.role() + " " + status.replicas().get(0).lease().role();
-				if (!Objects.equals(role, last)) {
-					System.out.println(role);
-					last = role;
-				}
-				try {
-					Thread.sleep(10);
-				}
-				catch (InterruptedException ex) {
-					return;
-				}
-			}
-		});
-		roles.setDaemon(true);
-		roles.start();
+		RolePrinter.start(manager);
 		BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 		String line;
 		while ((line = input.readLine()) != null && !line.equals("stop")) {

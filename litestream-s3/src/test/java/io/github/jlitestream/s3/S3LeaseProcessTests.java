@@ -1,19 +1,11 @@
 package io.github.jlitestream.s3;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
@@ -22,6 +14,7 @@ import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.restore.RestoreProgress;
 import io.github.jlitestream.core.restore.Restorer;
 import io.github.jlitestream.core.support.Sql;
+import io.github.jlitestream.core.testing.ChildProcess;
 import io.github.jlitestream.s3.testing.S3ProxyServer;
 import io.github.jlitestream.s3.testing.TcpProxy;
 import org.junit.jupiter.api.AfterEach;
@@ -82,29 +75,29 @@ class S3LeaseProcessTests {
 					throw new IllegalStateException(ex);
 				}
 			});
-			try (Engine holder = Engine.start(holderPath, this.proxy.endpoint().toString())) {
+			try (ChildProcess holder = engine(holderPath, this.proxy.endpoint().toString())) {
 				holder.await("ROLE PRIMARY PRIMARY");
 				writer.start();
-				try (Engine other = Engine.start(otherPath, this.server.endpoint().toString())) {
+				try (ChildProcess other = engine(otherPath, this.server.endpoint().toString())) {
 					other.await("ROLE PRIMARY STANDBY");
 					Thread.sleep(300);
 					this.proxy.cut();
 					other.await("ROLE PRIMARY PRIMARY");
 					holder.await("ROLE PRIMARY LOST");
 					other.await("WROTE ");
-					long holderLast = holder.writes().values().stream().mapToLong(Long::longValue).max().orElseThrow();
-					long otherFirst = other.writes().values().stream().mapToLong(Long::longValue).min().orElseThrow();
+					long holderLast = writes(holder).values().stream().mapToLong(Long::longValue).max().orElseThrow();
+					long otherFirst = writes(other).values().stream().mapToLong(Long::longValue).min().orElseThrow();
 					System.out.printf("holder's last write to the other's first: %d ms%n",
 							(otherFirst - holderLast) / 1_000_000);
 					assertThat(otherFirst).as("the other writes only after the holder's last write")
 						.isGreaterThan(holderLast);
-					Set<String> holderKeys = holder.writes().keySet();
-					assertThat(holderKeys).doesNotContainAnyElementsOf(other.writes().keySet());
+					Set<String> holderKeys = writes(holder).keySet();
+					assertThat(holderKeys).doesNotContainAnyElementsOf(writes(other).keySet());
 					int holderCount = holderKeys.size();
 					this.proxy.heal();
 					holder.await("ROLE PRIMARY STANDBY");
 					Thread.sleep(500);
-					assertThat(holder.writes()).as("the old holder stays out").hasSize(holderCount);
+					assertThat(writes(holder)).as("the old holder stays out").hasSize(holderCount);
 					writing.set(false);
 					writer.join();
 					assertThat(other.stop()).isTrue();
@@ -124,76 +117,21 @@ class S3LeaseProcessTests {
 		}
 	}
 
-	/** An {@link S3EngineProcess}, with the lines it printed. */
-	private static final class Engine implements AutoCloseable {
+	/**
+	 * An {@link S3EngineProcess} on {@code path} and the replica through
+	 * {@code endpoint}.
+	 */
+	private static ChildProcess engine(Path path, String endpoint) throws IOException {
+		return ChildProcess.start(S3EngineProcess.class, path.toString(), endpoint, URL, "3000");
+	}
 
-		private final Process process;
-
-		private final List<String> lines = new CopyOnWriteArrayList<>();
-
-		private final Thread reader;
-
-		private Engine(Process process) {
-			this.process = process;
-			this.reader = new Thread(() -> {
-				try (BufferedReader in = new BufferedReader(
-						new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-					String line;
-					while ((line = in.readLine()) != null) {
-						this.lines.add(line);
-					}
-				}
-				catch (IOException ex) {
-					// the process ended
-				}
-			});
-			this.reader.start();
-		}
-
-		static Engine start(Path path, String endpoint) throws IOException {
-			String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-			return new Engine(new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-					S3EngineProcess.class.getName(), path.toString(), endpoint, URL, "3000"))
-				.redirectErrorStream(true)
-				.start());
-		}
-
-		Map<String, Long> writes() {
-			return this.lines.stream()
-				.filter((line) -> line.startsWith("WROTE "))
-				.map((line) -> line.split(" "))
-				.collect(Collectors.toMap((parts) -> parts[1], (parts) -> Long.parseLong(parts[2]), (a, b) -> a));
-		}
-
-		void await(String prefix) throws Exception {
-			long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-			while (this.lines.stream().noneMatch((line) -> line.startsWith(prefix))) {
-				if (System.nanoTime() > deadline || !this.process.isAlive()) {
-					throw new AssertionError(
-							"no line '" + prefix + "' from the engine; it printed:\n" + String.join("\n", this.lines));
-				}
-				Thread.sleep(5);
-			}
-		}
-
-		boolean stop() throws Exception {
-			Writer input = new OutputStreamWriter(this.process.getOutputStream(), StandardCharsets.UTF_8);
-			input.write("stop\n");
-			input.flush();
-			await("STOPPED");
-			this.process.waitFor();
-			return this.lines.contains("STOPPED true");
-		}
-
-		@Override
-		public void close() throws Exception {
-			if (this.process.isAlive()) {
-				this.process.destroyForcibly();
-				this.process.waitFor();
-			}
-			this.reader.join(10_000);
-		}
-
+	/** The objects a child stored, with the monotonic time after each was stored. */
+	private static Map<String, Long> writes(ChildProcess engine) {
+		return engine.lines()
+			.stream()
+			.filter((line) -> line.startsWith("WROTE "))
+			.map((line) -> line.split(" "))
+			.collect(Collectors.toMap((parts) -> parts[1], (parts) -> Long.parseLong(parts[2]), (a, b) -> a));
 	}
 
 }
