@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.function.BooleanSupplier;
 
 import io.github.jlitestream.core.capture.Database;
+import io.github.jlitestream.core.lease.ReplicaLease;
 import io.github.jlitestream.core.ship.Replica;
 import io.github.jlitestream.core.util.Threads;
 import org.jspecify.annotations.Nullable;
@@ -147,6 +148,7 @@ final class ReplicaWorker {
 		if (!this.replica.writable()) {
 			// another instance writes the replica, or the lease is not held yet: the
 			// lease's thread wakes this one when that changes
+			standBy();
 			return;
 		}
 		try {
@@ -180,6 +182,25 @@ final class ReplicaWorker {
 				logger.warn("db={} replica={} sync failed, retrying with backoff: {}", this.database.name(),
 						this.replica.name(), ex.getMessage());
 			}
+		}
+	}
+
+	/**
+	 * Releases the shadow WAL a standby replica does not need (see
+	 * {@link Replica#watchAsStandby()}).
+	 */
+	private void standBy() {
+		ReplicaLease lease = this.replica.lease();
+		if (lease == null || lease.role() != ReplicaLease.Role.STANDBY) {
+			return;
+		}
+		try {
+			this.replica.watchAsStandby();
+			this.afterSync.run();
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("db={} replica={} standby housekeeping failed: {}", this.database.name(), this.replica.name(),
+					ex.getMessage());
 		}
 	}
 

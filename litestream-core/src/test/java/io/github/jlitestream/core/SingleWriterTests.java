@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 import io.github.jlitestream.core.ReplicaStatus.LeaseStatus;
 import io.github.jlitestream.core.codec.Lz4FrameCodec;
@@ -122,6 +123,13 @@ class SingleWriterTests {
 			assertThat(waiting.holder().database()).isEqualTo(firstPath.toAbsolutePath().toString());
 			assertThat(second.status().get(0).role()).as("its own file is replicated locally")
 				.isEqualTo(ReplicationRole.PRIMARY);
+			// the standby keeps no shadow WAL of a generation the store does not hold
+			for (int i = 0; i < 5; i++) {
+				Replications.insert(secondApp, 2000 + i, 2000 + i);
+				second.databases().get(0).database().checkpoint(CheckpointMode.RESTART);
+			}
+			Replications.insert(secondApp, 2100, 2100);
+			Await.until(Duration.ofSeconds(20), () -> shadowFiles(secondPath) <= 2);
 			Generation firstGeneration = first.status().get(0).position().generation();
 			Replications.insert(firstApp, 41, 80);
 			Replications.awaitCaughtUp(first);
@@ -192,6 +200,17 @@ class SingleWriterTests {
 
 	private static LeaseStatus lease(ReplicationManager manager) {
 		return manager.status().get(0).replicas().get(0).lease();
+	}
+
+	/** The shadow WAL files in the engine's local directory of {@code path}. */
+	private static long shadowFiles(Path path) throws Exception {
+		Path local = path.resolveSibling("." + path.getFileName() + "-litestream").resolve("generations");
+		if (!Files.exists(local)) {
+			return 0;
+		}
+		try (Stream<Path> files = Files.walk(local)) {
+			return files.filter((file) -> file.toString().endsWith(".wal")).count();
+		}
 	}
 
 }

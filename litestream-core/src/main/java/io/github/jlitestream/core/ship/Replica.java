@@ -69,6 +69,12 @@ public final class Replica {
 	/** The lease's acquisitions when the position was last read from the store. */
 	private long leaseAcquisitions;
 
+	/** The generation whose presence in the store a standby checked last, or null. */
+	private volatile @Nullable Generation standbyGeneration;
+
+	/** Whether the store holds {@link #standbyGeneration}. */
+	private volatile boolean standbyGenerationStored;
+
 	private final SegmentShipper shipper;
 
 	private volatile @Nullable Position position;
@@ -160,6 +166,13 @@ public final class Replica {
 	 * new snapshot first needs none below the current index.
 	 */
 	public long neededShadowIndex(Generation generation) {
+		if (this.lease != null && this.lease.role() == ReplicaLease.Role.STANDBY
+				&& generation.equals(this.standbyGeneration) && !this.standbyGenerationStored) {
+			// Another instance writes the replica, which holds nothing of this
+			// generation:
+			// taking over starts from a new snapshot, so none of its shadow is needed.
+			return Long.MAX_VALUE;
+		}
 		Position at = this.position;
 		if (this.needsSnapshot || (at != null && at.generation().equals(generation) && !this.snapshotted)) {
 			return Long.MAX_VALUE;
@@ -178,6 +191,20 @@ public final class Replica {
 	 */
 	public boolean writable() {
 		return this.lease == null || this.lease.mayWrite();
+	}
+
+	/**
+	 * While another instance holds the lease: reads once per generation whether the store
+	 * holds the database's current generation (a restored one that this instance may
+	 * continue), so that a standby keeps its shadow WAL only then.
+	 */
+	public void watchAsStandby() throws IOException {
+		Position current = this.database.position();
+		if (current == null || current.generation().equals(this.standbyGeneration)) {
+			return;
+		}
+		this.standbyGenerationStored = !this.client.snapshots(current.generation()).isEmpty();
+		this.standbyGeneration = current.generation();
 	}
 
 	/** When the last successful sync ended. */
