@@ -37,6 +37,9 @@ public final class DatabaseReplication {
 
 	private static final Logger logger = LoggerFactory.getLogger(DatabaseReplication.class);
 
+	/** How long the start waits for each replica's first lease round. */
+	private static final Duration FIRST_LEASE_WAIT = Duration.ofSeconds(5);
+
 	/** How often a standby engine tries the local lock. */
 	private static final Duration STANDBY_POLL = Duration.ofMillis(100);
 
@@ -248,13 +251,15 @@ public final class DatabaseReplication {
 
 	/**
 	 * Takes each replica's lease once, before the threads start, so that the first sync
-	 * (or an operator's) finds it held: the leases' threads go on from there.
+	 * (or an operator's) finds it held: the leases' threads go on from there. A store
+	 * that does not answer within {@link #FIRST_LEASE_WAIT} delays the start no longer;
+	 * its round goes on in the background, and the lease's thread waits for it.
 	 * @throws ConditionalWritesIgnoredException when a store ignores conditional writes:
 	 * nothing was written to it
 	 */
 	void takeLeases() {
 		for (LeaseKeeper keeper : this.keepers) {
-			keeper.lease().tick();
+			keeper.firstRound(FIRST_LEASE_WAIT);
 		}
 	}
 

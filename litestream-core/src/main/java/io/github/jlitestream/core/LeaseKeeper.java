@@ -1,6 +1,10 @@
 package io.github.jlitestream.core;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 import io.github.jlitestream.core.lease.ReplicaLease;
@@ -60,6 +64,34 @@ final class LeaseKeeper {
 	 */
 	@Nullable String refusal() {
 		return this.refusal;
+	}
+
+	/**
+	 * Runs the lease's first round now, waiting for it at most {@code wait}: a store that
+	 * does not answer then is left to the round, which goes on in the background (the
+	 * lease's thread waits for it).
+	 * @throws ConditionalWritesIgnoredException when the store ignores conditional writes
+	 */
+	void firstRound(Duration wait) {
+		CompletableFuture<Void> round = CompletableFuture.runAsync(this.lease::tick,
+				(task) -> Threads.startDaemon(this.name + "-start", task));
+		try {
+			round.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			logger.warn("{}: the store did not answer within {} ms at start; the lease is taken in the background",
+					this.name, wait.toMillis());
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new LitestreamException(String.valueOf(ex.getCause().getMessage()), ex.getCause());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new LitestreamException("Interrupted while taking the lease (" + this.name + ")", ex);
+		}
 	}
 
 	void start() {

@@ -153,6 +153,35 @@ class S3LeaseTests {
 		}
 	}
 
+	@Test
+	void aStoreThatDoesNotAnswerDelaysTheStartOnlyBriefly() throws Exception {
+		Path path = this.dir.resolve("app.db");
+		try (Connection app = Sql.connect(path);
+				S3ReplicaClient client = this.server.clientFactory()
+					.endpoint(this.proxy.endpoint())
+					.maxAttempts(1)
+					.socketTimeout(Duration.ofSeconds(60))
+					.build()
+					.create(URL)) {
+			Sql.execute(app, "CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('a')");
+			this.proxy.stall();
+			ReplicationManager manager = manager(path, client);
+			Thread start = new Thread(manager::start);
+			start.start();
+			// the lease's first round waits for the store for 5 s, a request for 60 s
+			start.join(30_000);
+			try {
+				assertThat(start.isAlive()).as("the start waits for a store that does not answer").isFalse();
+				assertThat(manager.isRunning()).isTrue();
+				assertThat(role(manager)).isEqualTo(Role.ACQUIRING);
+			}
+			finally {
+				this.proxy.heal();
+				manager.stop();
+			}
+		}
+	}
+
 	private ReplicationManager manager(Path path, ReplicaClient client) {
 		ReplicationManager manager = new ReplicationManager();
 		manager.add("app", DatabaseOptions.builder(path).monitorInterval(Duration.ofMillis(50)).build(),

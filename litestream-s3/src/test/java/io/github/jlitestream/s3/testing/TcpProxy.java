@@ -28,6 +28,8 @@ public final class TcpProxy implements AutoCloseable {
 
 	private volatile boolean cut;
 
+	private volatile boolean stalled;
+
 	private TcpProxy(int targetPort) throws IOException {
 		this.targetPort = targetPort;
 		this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -52,9 +54,26 @@ public final class TcpProxy implements AutoCloseable {
 		this.sockets.forEach(TcpProxy::closeQuietly);
 	}
 
-	/** Accepts connections again. */
+	/**
+	 * Accepts new connections but forwards nothing on them, as a store that stopped
+	 * answering: requests wait for their timeouts. {@link #heal()} ends it for new
+	 * connections.
+	 */
+	public void stall() {
+		this.stalled = true;
+		this.sockets.forEach(TcpProxy::closeQuietly);
+	}
+
+	/**
+	 * Accepts and forwards connections again; connections held by {@link #stall()} are
+	 * closed, so that their requests fail at once.
+	 */
 	public void heal() {
 		this.cut = false;
+		if (this.stalled) {
+			this.stalled = false;
+			this.sockets.forEach(TcpProxy::closeQuietly);
+		}
 	}
 
 	@Override
@@ -75,6 +94,11 @@ public final class TcpProxy implements AutoCloseable {
 				Socket client = this.server.accept();
 				if (this.cut) {
 					closeQuietly(client);
+					continue;
+				}
+				if (this.stalled) {
+					// held open, never answered; closed with the proxy
+					this.sockets.add(client);
 					continue;
 				}
 				Socket upstream = new Socket();
