@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Optional;
 
 import io.github.jlitestream.core.capture.Database;
+import io.github.jlitestream.core.lease.LeaseIdentity;
 import io.github.jlitestream.core.lease.LeaseNotHeldException;
+import io.github.jlitestream.core.lease.LeaseRole;
 import io.github.jlitestream.core.lease.LocalLock;
 import io.github.jlitestream.core.lease.ReplicaLease;
 import io.github.jlitestream.core.restore.NoBackupException;
@@ -231,8 +233,8 @@ public final class DatabaseReplication {
 			return false;
 		}
 		LocalLock held = lock.get();
-		ReplicaLease.Identity identity = new ReplicaLease.Identity(this.instance, held.holder().host(),
-				held.holder().pid(), this.database.options().path().toAbsolutePath().toString(), held.localId());
+		LeaseIdentity identity = new LeaseIdentity(this.instance, held.holder().host(), held.holder().pid(),
+				this.database.options().path().toAbsolutePath().toString(), held.localId());
 		for (LeaseKeeper keeper : this.keepers) {
 			keeper.lease().identify(identity);
 		}
@@ -326,8 +328,8 @@ public final class DatabaseReplication {
 			// A replica whose lease was not taken yet (stopped right after the start, or
 			// the store did not answer) gets one more try, so that the final sync can
 			// reach it; one that another instance holds is left to it.
-			ReplicaLease.Role role = keeper.lease().role();
-			if (keeper.refusal() == null && (role == ReplicaLease.Role.ACQUIRING || role == ReplicaLease.Role.LOST)) {
+			LeaseRole role = keeper.lease().role();
+			if (keeper.refusal() == null && (role == LeaseRole.ACQUIRING || role == LeaseRole.LOST)) {
 				try {
 					keeper.lease().tick();
 				}

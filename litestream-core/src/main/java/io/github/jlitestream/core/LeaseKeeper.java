@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
+import io.github.jlitestream.core.lease.LeaseRole;
 import io.github.jlitestream.core.lease.ReplicaLease;
 import io.github.jlitestream.core.util.Threads;
 import org.jspecify.annotations.Nullable;
@@ -105,12 +106,12 @@ final class LeaseKeeper {
 
 	private void loop() {
 		while (this.running.getAsBoolean()) {
-			ReplicaLease.Role before = this.lease.role();
+			LeaseRole before = this.lease.role();
 			int failures = this.lease.failures();
 			Duration wait;
 			try {
 				wait = this.lease.tick();
-				if (this.lease.failures() > failures && this.lease.role() != ReplicaLease.Role.PRIMARY) {
+				if (this.lease.failures() > failures && this.lease.role() != LeaseRole.PRIMARY) {
 					this.failed.run();
 				}
 			}

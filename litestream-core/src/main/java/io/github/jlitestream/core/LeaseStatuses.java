@@ -3,6 +3,7 @@ package io.github.jlitestream.core;
 import java.util.List;
 import java.util.Objects;
 
+import io.github.jlitestream.core.lease.LeaseRole;
 import io.github.jlitestream.core.lease.ReplicaLease;
 import io.github.jlitestream.core.ship.Replica;
 import org.jspecify.annotations.Nullable;
@@ -19,7 +20,7 @@ final class LeaseStatuses {
 	 */
 	static @Nullable String lastError(Replica replica) {
 		ReplicaLease lease = replica.lease();
-		if (replica.lastError() == null && lease != null && lease.role() != ReplicaLease.Role.PRIMARY
+		if (replica.lastError() == null && lease != null && lease.role() != LeaseRole.PRIMARY
 				&& lease.lastError() != null) {
 			return "lease: " + lease.lastError();
 		}
@@ -28,7 +29,7 @@ final class LeaseStatuses {
 
 	static int failures(ReplicaWorker worker) {
 		ReplicaLease lease = worker.replica().lease();
-		int leaseFailures = (lease != null && lease.role() != ReplicaLease.Role.PRIMARY) ? lease.failures() : 0;
+		int leaseFailures = (lease != null && lease.role() != LeaseRole.PRIMARY) ? lease.failures() : 0;
 		return Math.max(worker.failures(), leaseFailures);
 	}
 

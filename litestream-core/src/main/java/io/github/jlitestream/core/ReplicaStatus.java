@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 import io.github.jlitestream.core.lease.LeaseRecord;
-import io.github.jlitestream.core.lease.ReplicaLease;
+import io.github.jlitestream.core.lease.LeaseRole;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,7 +33,7 @@ public record ReplicaStatus(String name, String type, String location, @Nullable
 	 * none.
 	 */
 	public boolean writer() {
-		return this.lease == null || this.lease.role() == ReplicaLease.Role.PRIMARY;
+		return this.lease == null || this.lease.role() == LeaseRole.PRIMARY;
 	}
 
 	/**
@@ -45,8 +45,8 @@ public record ReplicaStatus(String name, String type, String location, @Nullable
 	 * @param refusal why the store was refused (it ignores conditional writes), or null
 	 * @param lastError the last failure to read or write it, or null
 	 */
-	public record LeaseStatus(ReplicaLease.Role role, @Nullable LeaseRecord holder, Duration ttl,
-			@Nullable String refusal, @Nullable String lastError) {
+	public record LeaseStatus(LeaseRole role, @Nullable LeaseRecord holder, Duration ttl, @Nullable String refusal,
+			@Nullable String lastError) {
 	}
 
 }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.function.BooleanSupplier;
 
 import io.github.jlitestream.core.capture.Database;
+import io.github.jlitestream.core.lease.LeaseRole;
 import io.github.jlitestream.core.lease.ReplicaLease;
 import io.github.jlitestream.core.ship.Replica;
 import io.github.jlitestream.core.util.Threads;
@@ -191,7 +192,7 @@ final class ReplicaWorker {
 	 */
 	private void standBy() {
 		ReplicaLease lease = this.replica.lease();
-		if (lease == null || lease.role() != ReplicaLease.Role.STANDBY) {
+		if (lease == null || lease.role() != LeaseRole.STANDBY) {
 			return;
 		}
 		try {

@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 import io.github.jlitestream.core.ReplicaStatus.LeaseStatus;
 import io.github.jlitestream.core.codec.Lz4FrameCodec;
 import io.github.jlitestream.core.file.FileReplicaClient;
-import io.github.jlitestream.core.lease.ReplicaLease.Role;
+import io.github.jlitestream.core.lease.LeaseRole;
 import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.restore.RestoreProgress;
 import io.github.jlitestream.core.restore.Restorer;
@@ -117,7 +117,7 @@ class SingleWriterTests {
 			Replications.awaitCaughtUp(first);
 			second.start();
 			Replications.insert(secondApp, 1000, 1020);
-			Await.until(Duration.ofSeconds(20), () -> lease(second).role() == Role.STANDBY);
+			Await.until(Duration.ofSeconds(20), () -> lease(second).role() == LeaseRole.STANDBY);
 			LeaseStatus waiting = lease(second);
 			assertThat(waiting.holder().instance()).isEqualTo(first.instance());
 			assertThat(waiting.holder().database()).isEqualTo(firstPath.toAbsolutePath().toString());
@@ -137,7 +137,7 @@ class SingleWriterTests {
 			assertThat(new FileReplicaClient(replica).generations()).as("the standby wrote nothing")
 				.containsExactly(firstGeneration);
 			assertThat(first.stop()).isTrue();
-			Await.until(Duration.ofSeconds(20), () -> lease(second).role() == Role.PRIMARY);
+			Await.until(Duration.ofSeconds(20), () -> lease(second).role() == LeaseRole.PRIMARY);
 			Replications.insert(secondApp, 1021, 1030);
 			Replications.awaitCaughtUp(second);
 			Generation secondGeneration = second.status().get(0).position().generation();

@@ -2,18 +2,23 @@ package io.github.jlitestream.s3;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import io.github.jlitestream.core.ConditionalWritesIgnoredException;
 import io.github.jlitestream.core.LeaseConflictException;
 import io.github.jlitestream.core.ObjectContent;
 import io.github.jlitestream.core.StoredLease;
@@ -43,6 +48,8 @@ final class S3Bucket {
 
 	// The messages keep the logger they always had.
 	private static final Logger logger = LoggerFactory.getLogger(S3ReplicaClient.class);
+
+	private static final SecureRandom random = new SecureRandom();
 
 	private static final String CONTENT_TYPE = "application/octet-stream";
 
@@ -178,6 +185,37 @@ final class S3Bucket {
 		}
 		catch (S3OperationException ex) {
 			throw conflictOr(ex, key, current);
+		}
+	}
+
+	/**
+	 * Creates a probe object (the key {@code prefix} and a random suffix) twice with
+	 * {@code If-None-Match: *}: the second create must be refused. The probe is deleted
+	 * either way.
+	 * @throws ConditionalWritesIgnoredException when the store accepted the second create
+	 */
+	void checkConditionalCreate(String prefix) throws IOException {
+		byte[] suffix = new byte[8];
+		random.nextBytes(suffix);
+		String probe = prefix + HexFormat.of().formatHex(suffix);
+		byte[] content = "conditional write check\n".getBytes(StandardCharsets.US_ASCII);
+		try {
+			createVersioned(probe, content);
+			try {
+				createVersioned(probe, content);
+			}
+			catch (FileAlreadyExistsException expected) {
+				return;
+			}
+			throw new ConditionalWritesIgnoredException("The store of replica " + this.location
+					+ " ignores conditional writes: a second PutObject of s3://" + this.bucket + "/" + probe
+					+ " with If-None-Match: * succeeded instead of failing with HTTP 412. A second instance could then "
+					+ "write the replica at the same time and corrupt it. Use a store that enforces conditional "
+					+ "writes (AWS S3 does, and S3Proxy), or turn the lease off for this "
+					+ "replica (lease-ttl 0) if you make sure yourself that only one instance ever writes it");
+		}
+		finally {
+			deleteOne(probe);
 		}
 	}
 

@@ -2,23 +2,18 @@ package io.github.jlitestream.s3;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 import io.github.jlitestream.core.Compression;
-import io.github.jlitestream.core.ConditionalWritesIgnoredException;
 import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.ObjectContent;
 import io.github.jlitestream.core.ReplicaClient;
@@ -81,8 +76,6 @@ public final class S3ReplicaClient implements ReplicaClient {
 	public static final Duration LISTED_TIME_RESOLUTION = Duration.ofSeconds(1);
 
 	private static final String LEASE = ReplicaPaths.LEASE;
-
-	private static final SecureRandom random = new SecureRandom();
 
 	private static final Logger logger = LoggerFactory.getLogger(S3ReplicaClient.class);
 
@@ -269,32 +262,7 @@ public final class S3ReplicaClient implements ReplicaClient {
 	 */
 	@Override
 	public void checkConditionalWrites() throws IOException {
-		String probe = key(LEASE + "-check-" + HexFormat.of().formatHex(randomBytes()));
-		byte[] content = "conditional write check\n".getBytes(StandardCharsets.US_ASCII);
-		try {
-			this.store.createVersioned(probe, content);
-			try {
-				this.store.createVersioned(probe, content);
-			}
-			catch (FileAlreadyExistsException expected) {
-				return;
-			}
-			throw new ConditionalWritesIgnoredException("The store of replica " + location()
-					+ " ignores conditional writes: a second PutObject of s3://" + this.bucket + "/" + probe
-					+ " with If-None-Match: * succeeded instead of failing with HTTP 412. A second instance could then "
-					+ "write the replica at the same time and corrupt it. Use a store that enforces conditional "
-					+ "writes (AWS S3, MinIO, Cloudflare R2, S3Proxy and others do), or turn the lease off for this "
-					+ "replica (lease-ttl 0) if you make sure yourself that only one instance ever writes it");
-		}
-		finally {
-			this.store.deleteOne(probe);
-		}
-	}
-
-	private static byte[] randomBytes() {
-		byte[] bytes = new byte[8];
-		random.nextBytes(bytes);
-		return bytes;
+		this.store.checkConditionalCreate(key(LEASE + "-check-"));
 	}
 
 	/** S3 lists {@code LastModified} in whole seconds. */

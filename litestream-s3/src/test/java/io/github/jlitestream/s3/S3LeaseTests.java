@@ -23,7 +23,7 @@ import io.github.jlitestream.core.ReplicationManager.ReplicaSpec;
 import io.github.jlitestream.core.SnapshotInfo;
 import io.github.jlitestream.core.WalSegmentInfo;
 import io.github.jlitestream.core.codec.ReplicaCodec;
-import io.github.jlitestream.core.lease.ReplicaLease.Role;
+import io.github.jlitestream.core.lease.LeaseRole;
 import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.restore.RestoreProgress;
 import io.github.jlitestream.core.restore.Restorer;
@@ -104,14 +104,14 @@ class S3LeaseTests {
 			});
 			try {
 				holder.start();
-				await(() -> role(holder) == Role.PRIMARY);
+				await(() -> role(holder) == LeaseRole.PRIMARY);
 				writer.start();
 				other.start();
-				await(() -> role(other) == Role.STANDBY && !holderWrites.written.isEmpty());
+				await(() -> role(other) == LeaseRole.STANDBY && !holderWrites.written.isEmpty());
 				assertThat(otherWrites.written).isEmpty();
 				this.proxy.cut();
-				await(() -> role(other) == Role.PRIMARY);
-				assertThat(role(holder)).isIn(Role.LOST, Role.STANDBY);
+				await(() -> role(other) == LeaseRole.PRIMARY);
+				assertThat(role(holder)).isIn(LeaseRole.LOST, LeaseRole.STANDBY);
 				long holderLast = holderWrites.written.values().stream().mapToLong(Long::longValue).max().orElseThrow();
 				await(() -> !otherWrites.written.isEmpty());
 				long otherFirst = otherWrites.written.values().stream().mapToLong(Long::longValue).min().orElseThrow();
@@ -121,7 +121,7 @@ class S3LeaseTests {
 				// the store comes back: the old holder sees the new one and stays out
 				int holderCount = holderWrites.written.size();
 				this.proxy.heal();
-				await(() -> role(holder) == Role.STANDBY);
+				await(() -> role(holder) == LeaseRole.STANDBY);
 				Thread.sleep(500);
 				assertThat(holderWrites.written).hasSize(holderCount);
 			}
@@ -173,7 +173,7 @@ class S3LeaseTests {
 			try {
 				assertThat(start.isAlive()).as("the start waits for a store that does not answer").isFalse();
 				assertThat(manager.isRunning()).isTrue();
-				assertThat(role(manager)).isEqualTo(Role.ACQUIRING);
+				assertThat(role(manager)).isEqualTo(LeaseRole.ACQUIRING);
 			}
 			finally {
 				this.proxy.heal();
@@ -190,7 +190,7 @@ class S3LeaseTests {
 		return manager;
 	}
 
-	private static Role role(ReplicationManager manager) {
+	private static LeaseRole role(ReplicationManager manager) {
 		return manager.status().get(0).replicas().get(0).lease().role();
 	}
 

@@ -9,7 +9,7 @@ import io.github.jlitestream.core.DatabaseStatus;
 import io.github.jlitestream.core.ReplicaStatus;
 import io.github.jlitestream.core.ReplicaStatus.LeaseStatus;
 import io.github.jlitestream.core.ReplicationManager;
-import io.github.jlitestream.core.lease.ReplicaLease;
+import io.github.jlitestream.core.lease.LeaseRole;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -77,11 +77,11 @@ public class LitestreamHealthIndicator extends AbstractHealthIndicator {
 
 	private Status replicaStatus(ReplicaStatus replica) {
 		LeaseStatus lease = replica.lease();
-		if (lease != null && (lease.refusal() != null || lease.role() == ReplicaLease.Role.LOST)) {
+		if (lease != null && (lease.refusal() != null || lease.role() == LeaseRole.LOST)) {
 			// refused store, or a lease this instance could not renew: nothing is written
 			return Status.DOWN;
 		}
-		if (lease != null && lease.role() == ReplicaLease.Role.STANDBY) {
+		if (lease != null && lease.role() == LeaseRole.STANDBY) {
 			// another instance writes the replica; its lag here says nothing
 			return Status.UP;
 		}

@@ -10,7 +10,7 @@ import io.github.jlitestream.core.ReplicationManager;
 import io.github.jlitestream.core.ReplicationRole;
 import io.github.jlitestream.core.codec.Lz4FrameCodec;
 import io.github.jlitestream.core.file.FileReplicaClient;
-import io.github.jlitestream.core.lease.ReplicaLease;
+import io.github.jlitestream.core.lease.LeaseRole;
 import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.restore.RestoreProgress;
 import io.github.jlitestream.core.restore.Restorer;
@@ -44,7 +44,7 @@ class SampleApplicationTwoInstancesTests {
 				second.create("from the new instance " + i, "");
 			}
 			Await.until(Duration.ofSeconds(20), () -> status(second).role() == ReplicationRole.PRIMARY
-					&& status(second).replicas().get(0).lease().role() == ReplicaLease.Role.PRIMARY);
+					&& status(second).replicas().get(0).lease().role() == LeaseRole.PRIMARY);
 			second.create("after the handover", "");
 		}
 		FileReplicaClient client = new FileReplicaClient(replica);

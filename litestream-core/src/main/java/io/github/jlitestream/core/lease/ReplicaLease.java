@@ -50,7 +50,7 @@ public final class ReplicaLease {
 	private final String replica;
 
 	/** Who this instance is; set once its local lock is held. */
-	private volatile @Nullable Identity me;
+	private volatile @Nullable LeaseIdentity me;
 
 	private final Duration ttl;
 
@@ -58,7 +58,7 @@ public final class ReplicaLease {
 
 	private final LongSupplier nanoTime;
 
-	private volatile Role role = Role.ACQUIRING;
+	private volatile LeaseRole role = LeaseRole.ACQUIRING;
 
 	/** The version this instance holds, or null. */
 	private @Nullable StoredLease held;
@@ -114,13 +114,13 @@ public final class ReplicaLease {
 	 * Says who this instance is, once it holds the local lock of its database: the record
 	 * names the local directory's id.
 	 */
-	public void identify(Identity identity) {
+	public void identify(LeaseIdentity identity) {
 		this.me = identity;
 	}
 
 	/** What this instance is to the replica now. */
-	public Role role() {
-		return (this.role == Role.PRIMARY && !mayWrite()) ? Role.LOST : this.role;
+	public LeaseRole role() {
+		return (this.role == LeaseRole.PRIMARY && !mayWrite()) ? LeaseRole.LOST : this.role;
 	}
 
 	/**
@@ -128,12 +128,12 @@ public final class ReplicaLease {
 	 * recently enough that nobody can have taken it over.
 	 */
 	public boolean mayWrite() {
-		return this.role == Role.PRIMARY && this.nanoTime.getAsLong() - this.writableUntil < 0;
+		return this.role == LeaseRole.PRIMARY && this.nanoTime.getAsLong() - this.writableUntil < 0;
 	}
 
 	/** The other instance that holds the lease, as last seen; null when none. */
 	public @Nullable LeaseRecord holder() {
-		return (this.role == Role.STANDBY) ? this.holder : null;
+		return (this.role == LeaseRole.STANDBY) ? this.holder : null;
 	}
 
 	/** The record this instance holds, or null. */
@@ -165,7 +165,7 @@ public final class ReplicaLease {
 	 */
 	public boolean takenOverFromAnotherDirectory() {
 		LeaseRecord from = this.takenOverFrom;
-		Identity identity = this.me;
+		LeaseIdentity identity = this.me;
 		return from != null && identity != null && !from.local().equals(identity.local());
 	}
 
@@ -201,7 +201,7 @@ public final class ReplicaLease {
 				this.store.checkConditionalWrites();
 				this.conditionalWritesChecked = true;
 			}
-			if (this.role == Role.PRIMARY && this.held != null) {
+			if (this.role == LeaseRole.PRIMARY && this.held != null) {
 				renew(started);
 			}
 			else {
@@ -223,15 +223,15 @@ public final class ReplicaLease {
 			this.failures++;
 			if (!this.failing) {
 				logger.warn("db={} replica={} lease: {} failed, retrying: {}", this.database, this.replica,
-						(this.role == Role.PRIMARY) ? "renewal" : "acquisition", ex.getMessage());
+						(this.role == LeaseRole.PRIMARY) ? "renewal" : "acquisition", ex.getMessage());
 				this.failing = true;
 			}
-			if (this.role == Role.PRIMARY && !mayWrite()) {
+			if (this.role == LeaseRole.PRIMARY && !mayWrite()) {
 				logger.warn(
 						"db={} replica={} lease: not renewed for {} ms; this instance stopped writing the replica "
 								+ "and takes the lease again when the store answers",
 						this.database, this.replica, this.ttl.minus(margin()).toMillis());
-				this.role = Role.LOST;
+				this.role = LeaseRole.LOST;
 			}
 		}
 		return nextRound(started);
@@ -240,9 +240,9 @@ public final class ReplicaLease {
 	/**
 	 * Gives the lease up at a graceful stop, after the final sync, so that a standby
 	 * takes over at once: the object is replaced, if still this instance's, by one that
-	 * says it was released. It is not deleted: S3Proxy and other S3-compatible stores
-	 * ignore {@code If-Match} on DeleteObject, so a delete could remove a lease that
-	 * another instance had just taken.
+	 * says it was released. It is not deleted: S3Proxy (and other S3-compatible stores
+	 * without conditional deletes) ignores {@code If-Match} on DeleteObject, so a delete
+	 * could remove a lease that another instance had just taken.
 	 */
 	public synchronized void release() {
 		StoredLease current = this.held;
@@ -250,7 +250,7 @@ public final class ReplicaLease {
 		if (current == null || record == null || !mayWrite()) {
 			return;
 		}
-		this.role = Role.RELEASED;
+		this.role = LeaseRole.RELEASED;
 		try {
 			this.store.replaceLease(current, record.released(this.clock.instant()).encode());
 			logger.info("db={} replica={} lease released", this.database, this.replica);
@@ -264,41 +264,13 @@ public final class ReplicaLease {
 	}
 
 	/**
-	 * Waits until no other instance holds the lease: there is none, it was released, it
-	 * stayed unchanged for a TTL, or it expired long ago. A restore at start that waits
-	 * for this includes the holder's final sync. Needs no {@link #identify identity}.
+	 * Waits until no other instance holds the lease (see {@link LeaseWait}); needs no
+	 * {@link #identify identity}.
 	 * @param timeout the longest wait
 	 * @return why it is free, or empty when the timeout passed first
 	 */
 	public Optional<String> awaitFree(Duration timeout) throws IOException, InterruptedException {
-		long start = this.nanoTime.getAsLong();
-		@Nullable String version = null;
-		long since = start;
-		while (true) {
-			Optional<StoredLease> current = this.store.readLease();
-			long now = this.nanoTime.getAsLong();
-			if (current.isEmpty()) {
-				return Optional.of("no lease");
-			}
-			@Nullable LeaseRecord record = decode(current.get());
-			if (record != null && record.released()) {
-				return Optional.of("released by " + record.describe());
-			}
-			if (!current.get().version().equals(version)) {
-				version = current.get().version();
-				since = now;
-			}
-			if (now - since >= this.ttl.toNanos()) {
-				return Optional.of("unchanged for " + this.ttl.toSeconds() + " s");
-			}
-			if (record != null && longExpired(record)) {
-				return Optional.of("expired at " + record.expiresAt());
-			}
-			if (now - start >= timeout.toNanos()) {
-				return Optional.empty();
-			}
-			Thread.sleep(min(this.ttl.dividedBy(3), STANDBY_POLL).toMillis());
-		}
+		return new LeaseWait(this.store, this.ttl, this.clock, this.nanoTime).awaitFree(timeout);
 	}
 
 	private void renew(long started) throws IOException {
@@ -337,7 +309,7 @@ public final class ReplicaLease {
 		}
 		@Nullable String reason = takeoverReason(record, started);
 		if (reason == null) {
-			if (this.role != Role.STANDBY || !sameRecord(record, this.holder)) {
+			if (this.role != LeaseRole.STANDBY || !sameRecord(record, this.holder)) {
 				logger.info(
 						"db={} replica={} standby: the replica's lease is held by {}; this instance takes over "
 								+ "when it is released or expires",
@@ -345,7 +317,7 @@ public final class ReplicaLease {
 						(record != null) ? record.describe() : "an unreadable lease object");
 			}
 			this.holder = record;
-			this.role = Role.STANDBY;
+			this.role = LeaseRole.STANDBY;
 			return;
 		}
 		try {
@@ -364,36 +336,11 @@ public final class ReplicaLease {
 	}
 
 	/**
-	 * Why this instance may take the lease now, or null when it must wait: the record is
-	 * its own, released, left by a stopped engine of this local directory, unchanged for
-	 * a TTL, or long expired.
+	 * Why this instance may take the lease now, or null (see
+	 * {@link LeaseWait#takeoverReason}).
 	 */
 	private @Nullable String takeoverReason(@Nullable LeaseRecord record, long now) {
-		if (record != null && record.sameHolder(newRecord())) {
-			return "this instance's own";
-		}
-		if (record != null && record.released()) {
-			return "released";
-		}
-		if (record != null && record.local().equals(identity().local())) {
-			return "left by a stopped engine of this database's local directory";
-		}
-		if (now - this.observedSince >= this.ttl.toNanos()) {
-			return "unchanged for " + this.ttl.toSeconds() + " s";
-		}
-		if (record != null && longExpired(record)) {
-			return "expired at " + record.expiresAt();
-		}
-		return null;
-	}
-
-	/**
-	 * Whether the record expired by its writer's clock more than a TTL plus a minute (or
-	 * two TTLs) ago: clocks are not that far apart.
-	 */
-	private boolean longExpired(LeaseRecord record) {
-		Duration allowance = (this.ttl.compareTo(Duration.ofMinutes(1)) > 0) ? this.ttl : Duration.ofMinutes(1);
-		return record.expiresAt().plus(allowance).plus(this.ttl).isBefore(this.clock.instant());
+		return LeaseWait.takeoverReason(record, newRecord(), now - this.observedSince, this.ttl, this.clock);
 	}
 
 	private void acquired(StoredLease stored, LeaseRecord record, @Nullable LeaseRecord from, long started) {
@@ -404,7 +351,7 @@ public final class ReplicaLease {
 		this.holder = null;
 		this.observedVersion = null;
 		this.acquisitions++;
-		this.role = Role.PRIMARY;
+		this.role = LeaseRole.PRIMARY;
 		if (from == null) {
 			logger.info("db={} replica={} primary: holds the replica's lease (ttl {} s)", this.database, this.replica,
 					this.ttl.toSeconds());
@@ -416,18 +363,18 @@ public final class ReplicaLease {
 				why);
 		this.held = null;
 		this.heldRecord = null;
-		this.role = Role.STANDBY;
+		this.role = LeaseRole.STANDBY;
 	}
 
 	private LeaseRecord newRecord() {
 		Instant now = this.clock.instant();
-		Identity identity = identity();
+		LeaseIdentity identity = identity();
 		return new LeaseRecord(identity.instance(), identity.host(), identity.pid(), identity.database(),
 				identity.local(), now, now, this.ttl, null);
 	}
 
-	private Identity identity() {
-		Identity identity = this.me;
+	private LeaseIdentity identity() {
+		LeaseIdentity identity = this.me;
 		if (identity == null) {
 			throw new IllegalStateException("identify() first");
 		}
@@ -456,7 +403,8 @@ public final class ReplicaLease {
 	}
 
 	private Duration nextRound(long started) {
-		Duration round = (this.role == Role.PRIMARY) ? this.ttl.dividedBy(3) : min(this.ttl.dividedBy(3), STANDBY_POLL);
+		Duration round = (this.role == LeaseRole.PRIMARY) ? this.ttl.dividedBy(3)
+				: min(this.ttl.dividedBy(3), STANDBY_POLL);
 		Duration spent = Duration.ofNanos(this.nanoTime.getAsLong() - started);
 		Duration left = round.minus(spent);
 		return left.isNegative() ? Duration.ZERO : left;
@@ -470,43 +418,13 @@ public final class ReplicaLease {
 		return this.ttl.dividedBy(6);
 	}
 
+	/** How often a standby looks at the lease: a third of the TTL, at most a second. */
+	static Duration standbyPoll(Duration ttl) {
+		return min(ttl.dividedBy(3), STANDBY_POLL);
+	}
+
 	private static Duration min(Duration a, Duration b) {
 		return (a.compareTo(b) <= 0) ? a : b;
-	}
-
-	/** What an instance is to a replica. */
-	public enum Role {
-
-		/** Not known yet: the lease was not read yet, or the store did not answer. */
-		ACQUIRING,
-
-		/** This instance holds the lease and writes the replica. */
-		PRIMARY,
-
-		/** Another instance holds the lease; this one waits to take over. */
-		STANDBY,
-
-		/**
-		 * This instance held the lease but could not renew it in time; it does not write
-		 * until it holds it again.
-		 */
-		LOST,
-
-		/** Given up at a graceful stop. */
-		RELEASED
-
-	}
-
-	/**
-	 * Who this instance is, as its lease records say.
-	 *
-	 * @param instance the engine's random id, new at each start
-	 * @param host the host name
-	 * @param pid the process id
-	 * @param database the absolute path of the database
-	 * @param local the id of the engine's local directory ({@link LocalLock#localId()})
-	 */
-	public record Identity(String instance, String host, long pid, String database, String local) {
 	}
 
 }

@@ -6,10 +6,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.locks.ReentrantLock;
 
-import io.github.jlitestream.core.CheckpointMode;
 import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.Position;
 import io.github.jlitestream.core.ReplicaClient;
@@ -20,8 +18,6 @@ import io.github.jlitestream.core.SnapshotInfo;
 import io.github.jlitestream.core.capture.Database;
 import io.github.jlitestream.core.codec.ObjectCodec;
 import io.github.jlitestream.core.lease.FencedReplicaClient;
-import io.github.jlitestream.core.lease.LeaseNotHeldException;
-import io.github.jlitestream.core.lease.LeaseRecord;
 import io.github.jlitestream.core.lease.ReplicaLease;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -64,16 +60,9 @@ public final class Replica {
 
 	private final PositionResolver resolver;
 
-	private final @Nullable ReplicaLease lease;
+	private final LeaseGate gate;
 
-	/** The lease's acquisitions when the position was last read from the store. */
-	private long leaseAcquisitions;
-
-	/** The generation whose presence in the store a standby checked last, or null. */
-	private volatile @Nullable Generation standbyGeneration;
-
-	/** Whether the store holds {@link #standbyGeneration}. */
-	private volatile boolean standbyGenerationStored;
+	private final ReplicaMaintenance maintenance;
 
 	private final SegmentShipper shipper;
 
@@ -114,7 +103,7 @@ public final class Replica {
 	public Replica(Database database, ReplicaClient client, ReplicaOptions options, ObjectCodec codec,
 			ReplicationListener listener, Clock clock, @Nullable ReplicaLease lease) {
 		this.database = database;
-		this.lease = lease;
+		this.gate = new LeaseGate(lease, options.name());
 		ReplicaClient written = (lease != null) ? new FencedReplicaClient(client, lease, options.name()) : client;
 		this.client = new InstrumentedReplicaClient(written, database.name(), options.name(), listener);
 		this.options = options;
@@ -127,6 +116,8 @@ public final class Replica {
 		this.drafts = new SegmentDrafts(database, codec, spoolDir, ReplicaUploads.SPOOL_MEMORY_LIMIT);
 		this.uploads = new ReplicaUploads(database, this.client, codec, spoolDir, this.drafts, options.name());
 		this.resolver = new PositionResolver(database, this.client, codec, options.name());
+		this.maintenance = new ReplicaMaintenance(this, database, this.client, options, this.retention, this.lock,
+				this.gate, listener, clock);
 		this.shipper = new SegmentShipper(database, this.drafts, this.uploads, this.inventory, options.name());
 	}
 
@@ -166,11 +157,7 @@ public final class Replica {
 	 * new snapshot first needs none below the current index.
 	 */
 	public long neededShadowIndex(Generation generation) {
-		if (this.lease != null && this.lease.role() == ReplicaLease.Role.STANDBY
-				&& generation.equals(this.standbyGeneration) && !this.standbyGenerationStored) {
-			// Another instance writes the replica, which holds nothing of this
-			// generation:
-			// taking over starts from a new snapshot, so none of its shadow is needed.
+		if (this.gate.needsNoShadow(generation)) {
 			return Long.MAX_VALUE;
 		}
 		Position at = this.position;
@@ -182,7 +169,7 @@ public final class Replica {
 
 	/** The replica's lease, or null when it is written without one. */
 	public @Nullable ReplicaLease lease() {
-		return this.lease;
+		return this.gate.lease();
 	}
 
 	/**
@@ -190,7 +177,7 @@ public final class Replica {
 	 * has none.
 	 */
 	public boolean writable() {
-		return this.lease == null || this.lease.mayWrite();
+		return this.gate.writable();
 	}
 
 	/**
@@ -199,12 +186,7 @@ public final class Replica {
 	 * continue), so that a standby keeps its shadow WAL only then.
 	 */
 	public void watchAsStandby() throws IOException {
-		Position current = this.database.position();
-		if (current == null || current.generation().equals(this.standbyGeneration)) {
-			return;
-		}
-		this.standbyGenerationStored = !this.client.snapshots(current.generation()).isEmpty();
-		this.standbyGeneration = current.generation();
+		this.gate.watchAsStandby(this.database, this.client);
 	}
 
 	/** When the last successful sync ended. */
@@ -234,7 +216,7 @@ public final class Replica {
 	 * Lists everything in the store to count what it holds (see
 	 * {@link ReplicaInventory#reconcile}).
 	 */
-	private void reconcile() throws IOException {
+	void reconcile() throws IOException {
 		Position current = this.database.position();
 		this.inventory.reconcile((current != null) ? current.generation() : null);
 	}
@@ -253,7 +235,7 @@ public final class Replica {
 	 * generation's first snapshot first when the store has none.
 	 */
 	public void sync() throws IOException {
-		requireWritable();
+		this.gate.requireWritable(this.client.location());
 		long start = System.nanoTime();
 		this.lock.lock();
 		try {
@@ -261,20 +243,10 @@ public final class Replica {
 			if (target == null) {
 				return;
 			}
-			if (this.lease != null && this.lease.acquisitions() != this.leaseAcquisitions) {
-				// taken (again): another instance may have written the store meanwhile
-				this.leaseAcquisitions = this.lease.acquisitions();
+			if (this.gate.takenSinceLastLook()) {
 				this.stale = true;
 				this.inventory.invalidate();
-				LeaseRecord previous = this.lease.takenOverFrom();
-				if (previous != null
-						&& !previous.database().equals(this.database.options().path().toAbsolutePath().toString())) {
-					logger.info(
-							"db={} replica={} was written by another database ({}); this one is not its "
-									+ "continuation, so it goes on in generation {} from a new snapshot, and the older "
-									+ "generations stay restorable by id",
-							this.database.name(), name(), previous.database(), target.generation());
-				}
+				this.gate.logTakeover(this.database, target.generation());
 			}
 			Position current = this.position;
 			if (current == null || this.stale || !current.generation().equals(target.generation())) {
@@ -282,7 +254,7 @@ public final class Replica {
 					current = resolvePosition(target.generation());
 				}
 				catch (ForeignWalException ex) {
-					if (this.lease == null) {
+					if (!this.gate.leased()) {
 						throw ex;
 					}
 					// This instance holds the lease, so the writer of that WAL has
@@ -329,83 +301,19 @@ public final class Replica {
 	}
 
 	/**
-	 * Writes a new snapshot. The database first moves to a new WAL index, so that an
-	 * earlier snapshot is never overwritten; when readers keep it from moving and this
-	 * index has a snapshot already, nothing is written.
+	 * Writes a new snapshot now (see {@link ReplicaMaintenance#snapshot()}).
 	 * @return whether a snapshot was written
 	 */
 	public boolean snapshot() throws IOException {
-		requireWritable();
-		this.lock.lock();
-		try {
-			sync();
-			Position before = this.database.position();
-			if (before == null) {
-				return false;
-			}
-			this.database.checkpoint(CheckpointMode.RESTART);
-			Position now = this.database.position();
-			if (now != null && now.generation().equals(before.generation()) && now.index() == before.index()
-					&& hasSnapshot(now.generation(), now.index())) {
-				logger.warn("db={} replica={} snapshot postponed: readers kept the WAL from moving to a new index, "
-						+ "and index {} has a snapshot already", this.database.name(), name(), now.index());
-				return false;
-			}
-			sync();
-			writeSnapshotLocked(false);
-			return true;
-		}
-		finally {
-			this.lock.unlock();
-		}
+		return this.maintenance.snapshot();
 	}
 
 	/**
-	 * Deletes what falls out of the retention window, keeping everything a restore inside
-	 * it needs.
+	 * Deletes what falls out of the retention window (see
+	 * {@link ReplicaMaintenance#enforceRetention()}).
 	 */
 	public void enforceRetention() throws IOException {
-		if (this.options.retention().isZero()) {
-			return;
-		}
-		requireWritable();
-		this.lock.lock();
-		try {
-			Position current = this.database.position();
-			Instant horizon = this.clock.instant().minus(this.options.retention());
-			if (current != null && !this.retention.hasSnapshotSince(current.generation(), horizon)) {
-				snapshot();
-			}
-			Retention.Deleted deleted = this.retention.enforce((current != null) ? current.generation() : null,
-					horizon);
-			report("generation", deleted.generations());
-			report("snapshot", deleted.snapshots());
-			report("wal", deleted.segments());
-			reconcile();
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	/**
-	 * Refuses to start a sync, snapshot or retention run that this instance may not
-	 * write: not a failure of the replica, which another instance writes.
-	 */
-	private void requireWritable() throws LeaseNotHeldException {
-		ReplicaLease held = this.lease;
-		if (held != null && !held.mayWrite()) {
-			LeaseRecord holder = held.holder();
-			throw new LeaseNotHeldException("Replica '" + name() + "' at " + this.client.location()
-					+ " is not written by this instance (" + held.role().name().toLowerCase(Locale.ROOT)
-					+ ((holder != null) ? ": its lease is held by " + holder.describe() : "") + ")");
-		}
-	}
-
-	private void report(String kind, int count) {
-		if (count > 0) {
-			this.listener.onRetentionDeleted(this.database.name(), name(), kind, count);
-		}
+		this.maintenance.enforceRetention();
 	}
 
 	// --- position ----------------------------------------------------------------------
@@ -418,7 +326,7 @@ public final class Replica {
 		List<SnapshotInfo> snapshots = this.client.snapshots(generation);
 		this.snapshotted = !snapshots.isEmpty();
 		PositionResolver.Resolved resolved = this.resolver.resolve(generation, snapshots);
-		if (resolved.needsSnapshot() && this.lease != null && this.lease.takenOverFromAnotherDirectory()) {
+		if (resolved.needsSnapshot() && this.gate.takenOverFromAnotherDirectory()) {
 			// Nothing local to compare the other instance's WAL with: this database may
 			// not
 			// be its continuation.
@@ -430,10 +338,6 @@ public final class Replica {
 			this.needsSnapshot = true;
 		}
 		return resolved.position();
-	}
-
-	private boolean hasSnapshot(Generation generation, long index) throws IOException {
-		return this.client.snapshots(generation).stream().anyMatch((snapshot) -> snapshot.index() == index);
 	}
 
 	// --- upload ------------------------------------------------------------------------
@@ -497,7 +401,7 @@ public final class Replica {
 	 * reaches the store as early as possible.
 	 * @param first whether the replica starts at the snapshot's index
 	 */
-	private void writeSnapshotLocked(boolean first) throws IOException {
+	void writeSnapshotLocked(boolean first) throws IOException {
 		long start = System.nanoTime();
 		try {
 			SnapshotInfo written = this.database.readSnapshot((position, databaseFile) -> {

@@ -9,8 +9,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.github.jlitestream.core.ForwardingReplicaClient;
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.StoredLease;
-import io.github.jlitestream.core.lease.ReplicaLease.Identity;
-import io.github.jlitestream.core.lease.ReplicaLease.Role;
 import io.github.jlitestream.core.testing.InMemoryReplicaClient;
 import io.github.jlitestream.core.testing.MutableClock;
 import org.junit.jupiter.api.Test;
@@ -34,10 +32,10 @@ class ReplicaLeaseTests {
 	@Test
 	void takesAFreeLeaseAndRenewsItEveryThirdOfItsTtl() throws IOException {
 		ReplicaLease lease = lease("a", "local-a");
-		assertThat(lease.role()).isEqualTo(Role.ACQUIRING);
+		assertThat(lease.role()).isEqualTo(LeaseRole.ACQUIRING);
 		assertThat(lease.mayWrite()).isFalse();
 		assertThat(lease.tick()).isEqualTo(Duration.ofSeconds(10));
-		assertThat(lease.role()).isEqualTo(Role.PRIMARY);
+		assertThat(lease.role()).isEqualTo(LeaseRole.PRIMARY);
 		assertThat(lease.mayWrite()).isTrue();
 		assertThat(lease.acquisitions()).isEqualTo(1);
 		assertThat(lease.takenOverFrom()).isNull();
@@ -66,7 +64,7 @@ class ReplicaLeaseTests {
 		assertThat(lease.mayWrite()).isTrue();
 		advance(Duration.ofNanos(1));
 		assertThat(lease.mayWrite()).isFalse();
-		assertThat(lease.role()).isEqualTo(Role.LOST);
+		assertThat(lease.role()).isEqualTo(LeaseRole.LOST);
 		// nobody took it meanwhile: this instance holds it again as soon as the store
 		// answers, and knows it was its own
 		this.store.down = false;
@@ -81,7 +79,7 @@ class ReplicaLeaseTests {
 		ReplicaLease standby = lease("b", "local-b");
 		holder.tick();
 		assertThat(standby.tick()).isEqualTo(Duration.ofSeconds(1));
-		assertThat(standby.role()).isEqualTo(Role.STANDBY);
+		assertThat(standby.role()).isEqualTo(LeaseRole.STANDBY);
 		assertThat(standby.holder().instance()).isEqualTo("a");
 		assertThat(standby.mayWrite()).isFalse();
 		// the holder renews: the standby's count starts again at each new version
@@ -89,20 +87,20 @@ class ReplicaLeaseTests {
 			advance(Duration.ofSeconds(10));
 			holder.tick();
 			standby.tick();
-			assertThat(standby.role()).isEqualTo(Role.STANDBY);
+			assertThat(standby.role()).isEqualTo(LeaseRole.STANDBY);
 		}
 		// the holder dies: a whole TTL after the standby first saw its last version
 		advance(Duration.ofSeconds(29));
 		standby.tick();
-		assertThat(standby.role()).isEqualTo(Role.STANDBY);
+		assertThat(standby.role()).isEqualTo(LeaseRole.STANDBY);
 		advance(Duration.ofSeconds(1));
 		standby.tick();
-		assertThat(standby.role()).isEqualTo(Role.PRIMARY);
+		assertThat(standby.role()).isEqualTo(LeaseRole.PRIMARY);
 		assertThat(standby.takenOverFrom().instance()).isEqualTo("a");
 		assertThat(holder.mayWrite()).isFalse();
 		// the old holder finds out at its next round, and stays out
 		holder.tick();
-		assertThat(holder.role()).isEqualTo(Role.STANDBY);
+		assertThat(holder.role()).isEqualTo(LeaseRole.STANDBY);
 		assertThat(holder.holder().instance()).isEqualTo("b");
 	}
 
@@ -130,7 +128,7 @@ class ReplicaLeaseTests {
 			}
 			advance(Duration.ofSeconds(1));
 		}
-		assertThat(standby.role()).isEqualTo(Role.PRIMARY);
+		assertThat(standby.role()).isEqualTo(LeaseRole.PRIMARY);
 		// a sixth of the TTL between them, for writes the holder had in flight
 		assertThat(firstStandbyWrite - lastHolderWrite).isGreaterThanOrEqualTo(TTL.dividedBy(6).toSeconds());
 	}
@@ -142,10 +140,10 @@ class ReplicaLeaseTests {
 		holder.tick();
 		standby.tick();
 		holder.release();
-		assertThat(holder.role()).isEqualTo(Role.RELEASED);
+		assertThat(holder.role()).isEqualTo(LeaseRole.RELEASED);
 		assertThat(holder.mayWrite()).isFalse();
 		standby.tick();
-		assertThat(standby.role()).isEqualTo(Role.PRIMARY);
+		assertThat(standby.role()).isEqualTo(LeaseRole.PRIMARY);
 		assertThat(standby.takenOverFrom().released()).isTrue();
 	}
 
@@ -156,7 +154,7 @@ class ReplicaLeaseTests {
 		killed.tick();
 		ReplicaLease successor = lease("b", "local-1");
 		successor.tick();
-		assertThat(successor.role()).isEqualTo(Role.PRIMARY);
+		assertThat(successor.role()).isEqualTo(LeaseRole.PRIMARY);
 		assertThat(successor.takenOverFrom().instance()).isEqualTo("a");
 	}
 
@@ -167,10 +165,10 @@ class ReplicaLeaseTests {
 		this.clock.advance(Duration.ofMinutes(2));
 		ReplicaLease fresh = lease("b", "local-b");
 		fresh.tick();
-		assertThat(fresh.role()).isEqualTo(Role.STANDBY);
+		assertThat(fresh.role()).isEqualTo(LeaseRole.STANDBY);
 		this.clock.advance(Duration.ofSeconds(1));
 		fresh.tick();
-		assertThat(fresh.role()).isEqualTo(Role.PRIMARY);
+		assertThat(fresh.role()).isEqualTo(LeaseRole.PRIMARY);
 	}
 
 	@Test
@@ -178,16 +176,16 @@ class ReplicaLeaseTests {
 		this.store.createLease("not a lease".getBytes());
 		ReplicaLease lease = lease("a", "local-a");
 		lease.tick();
-		assertThat(lease.role()).isEqualTo(Role.STANDBY);
+		assertThat(lease.role()).isEqualTo(LeaseRole.STANDBY);
 		assertThat(lease.holder()).isNull();
 		advance(TTL);
 		lease.tick();
-		assertThat(lease.role()).isEqualTo(Role.PRIMARY);
+		assertThat(lease.role()).isEqualTo(LeaseRole.PRIMARY);
 	}
 
 	private ReplicaLease lease(String instance, String local) {
 		ReplicaLease lease = new ReplicaLease(this.store, "app", "s3", TTL, this.clock, this.nanos::get);
-		lease.identify(new Identity(instance, "host-" + instance, 100, "/data/app.db", local));
+		lease.identify(new LeaseIdentity(instance, "host-" + instance, 100, "/data/app.db", local));
 		return lease;
 	}
 
