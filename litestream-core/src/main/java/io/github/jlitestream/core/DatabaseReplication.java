@@ -121,6 +121,16 @@ public final class DatabaseReplication {
 	 * a backup
 	 */
 	public RestoreResult restore(RestoreOptions options, RestoreProgress progress) throws IOException {
+		return restore(options, progress, true);
+	}
+
+	/**
+	 * Restores, reporting to the listener.
+	 * @param noBackupFails whether finding no backup is reported as a failed restore (a
+	 * restore asked for) or not at all (a first start)
+	 */
+	private RestoreResult restore(RestoreOptions options, RestoreProgress progress, boolean noBackupFails)
+			throws IOException {
 		long started = System.nanoTime();
 		try {
 			RestoreResult result = Restorer.restoreFrom(
@@ -130,7 +140,9 @@ public final class DatabaseReplication {
 			return result;
 		}
 		catch (IOException | RuntimeException ex) {
-			this.listener.onRestore(this.database.name(), 0, Duration.ofNanos(System.nanoTime() - started), ex);
+			if (noBackupFails || !(ex instanceof NoBackupException)) {
+				this.listener.onRestore(this.database.name(), 0, Duration.ofNanos(System.nanoTime() - started), ex);
+			}
 			throw ex;
 		}
 	}
@@ -164,7 +176,8 @@ public final class DatabaseReplication {
 		}
 		try {
 			RestoreResult result = restore(
-					RestoreOptions.builder(path).generation(generation).parallelism(parallelism).build(), progress);
+					RestoreOptions.builder(path).generation(generation).parallelism(parallelism).build(), progress,
+					false);
 			StartupRestore.continueGeneration(this.database, replicas(), result.position());
 			return Optional.of(result);
 		}

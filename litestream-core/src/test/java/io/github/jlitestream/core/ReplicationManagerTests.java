@@ -3,16 +3,21 @@ package io.github.jlitestream.core;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 import io.github.jlitestream.core.ReplicationManager.ReplicaSpec;
 import io.github.jlitestream.core.file.FileReplicaClient;
+import io.github.jlitestream.core.restore.NoBackupException;
+import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.restore.RestoreProgress;
 import io.github.jlitestream.core.restore.RestoreResult;
 import io.github.jlitestream.core.support.Sql;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -128,6 +133,29 @@ class ReplicationManagerTests {
 					List.of(new ReplicaSpec(client, ReplicaOptions.of("s3")),
 							new ReplicaSpec(client, ReplicaOptions.of("s3")))))
 			.withMessageContaining("two replicas named 's3'");
+	}
+
+	@Test
+	void aFirstStartWithoutBackupIsNotAFailedRestore() throws Exception {
+		Path path = this.dir.resolve("app.db");
+		List<String> restores = new CopyOnWriteArrayList<>();
+		ReplicationListener listener = new ReplicationListener() {
+
+			@Override
+			public void onRestore(String database, long bytes, Duration duration, @Nullable Throwable failure) {
+				restores.add((failure == null) ? "restored" : failure.getClass().getSimpleName());
+			}
+
+		};
+		ReplicationManager manager = new ReplicationManager(listener, Clock.systemUTC());
+		DatabaseReplication replication = manager.add("app", DatabaseOptions.of(path),
+				List.of(new ReplicaSpec(new FileReplicaClient(this.dir.resolve("a")), ReplicaOptions.of("a"))));
+		assertThat(replication.restoreIfMissing(8, RestoreProgress.NONE)).isEmpty();
+		assertThat(restores).as("a first start is no failed restore").isEmpty();
+		// a restore asked for finds nothing: that one fails
+		assertThatExceptionOfType(NoBackupException.class).isThrownBy(
+				() -> replication.restore(RestoreOptions.latest(this.dir.resolve("copy.db")), RestoreProgress.NONE));
+		assertThat(restores).containsExactly("NoBackupException");
 	}
 
 	private ReplicationManager manager(Path path) {
