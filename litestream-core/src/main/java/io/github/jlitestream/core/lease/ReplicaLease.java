@@ -136,11 +136,6 @@ public final class ReplicaLease {
 		return (this.role == LeaseRole.STANDBY) ? this.holder : null;
 	}
 
-	/** The record this instance holds, or null. */
-	public synchronized @Nullable LeaseRecord heldRecord() {
-		return this.heldRecord;
-	}
-
 	/**
 	 * How many times this instance has taken the lease: a replica that sees the count
 	 * change reads the store again, since another instance may have written it.
