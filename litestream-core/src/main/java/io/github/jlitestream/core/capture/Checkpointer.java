@@ -12,6 +12,7 @@ import io.github.jlitestream.core.CheckpointMode;
 import io.github.jlitestream.core.DatabaseOptions;
 import io.github.jlitestream.core.LitestreamException;
 import io.github.jlitestream.core.ReplicationListener;
+import io.github.jlitestream.core.util.Failpoints;
 import io.github.jlitestream.core.util.SqliteFiles;
 import io.github.jlitestream.core.wal.ShadowWal;
 import org.jspecify.annotations.Nullable;

@@ -14,6 +14,7 @@ import io.github.jlitestream.core.DatabaseOptions;
 import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.Position;
 import io.github.jlitestream.core.ReplicationListener;
+import io.github.jlitestream.core.util.Failpoints;
 import io.github.jlitestream.core.util.SqliteFiles;
 import io.github.jlitestream.core.wal.InvalidWalException;
 import io.github.jlitestream.core.wal.ShadowWal;

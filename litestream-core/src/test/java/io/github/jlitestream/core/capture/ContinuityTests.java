@@ -15,6 +15,7 @@ import io.github.jlitestream.core.file.FileReplicaClient;
 import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.support.Harness;
 import io.github.jlitestream.core.support.Sql;
+import io.github.jlitestream.core.util.Failpoints;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package io.github.jlitestream.core.capture;
+package io.github.jlitestream.core.util;
 
 import java.util.function.Consumer;
 
@@ -7,24 +7,28 @@ import org.jspecify.annotations.Nullable;
 /**
  * Named places in the engine where a test can make it fail (or wait) as a real fault
  * would there: an I/O error inside a checkpoint, a kill in the middle of an upload.
- * Nothing happens unless a test set a hook; production code only passes through.
+ * Nothing happens unless a test set a hook; production code only passes through. Public
+ * only so that the fault campaign's engine processes (another module) can set a hook; not
+ * an API.
+ *
+ * @since 0.1.0
  */
-final class Failpoints {
+public final class Failpoints {
 
 	/**
 	 * Inside the locked phase of a checkpoint, after the read transaction ended, before
 	 * the backfill.
 	 */
-	static final String CHECKPOINT_BACKFILL = "checkpoint.backfill";
+	public static final String CHECKPOINT_BACKFILL = "checkpoint.backfill";
 
 	/** Where the read transaction is taken again after a full backfill. */
-	static final String CHECKPOINT_RETAKE_READ = "checkpoint.retake-read";
+	public static final String CHECKPOINT_RETAKE_READ = "checkpoint.retake-read";
 
 	/**
 	 * Before the frames of an old WAL lifetime beyond the shadow WAL are copied, after a
 	 * restart was found.
 	 */
-	static final String COPY_OLD_TAIL = "copy.old-tail";
+	public static final String COPY_OLD_TAIL = "copy.old-tail";
 
 	private static volatile @Nullable Consumer<String> hook;
 
@@ -34,11 +38,12 @@ final class Failpoints {
 	/**
 	 * Sets the hook every failpoint calls with its name (it may throw); null removes it.
 	 */
-	static void set(@Nullable Consumer<String> newHook) {
+	public static void set(@Nullable Consumer<String> newHook) {
 		hook = newHook;
 	}
 
-	static void hit(String name) {
+	/** Calls the hook, when a test set one, with this failpoint's name. */
+	public static void hit(String name) {
 		Consumer<String> current = hook;
 		if (current != null) {
 			current.accept(name);

@@ -1,0 +1,280 @@
+package io.github.jlitestream.faults;
+
+import java.io.BufferedReader;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.github.jlitestream.core.Compression;
+import io.github.jlitestream.core.DatabaseOptions;
+import io.github.jlitestream.core.ForwardingReplicaClient;
+import io.github.jlitestream.core.Generation;
+import io.github.jlitestream.core.ObjectContent;
+import io.github.jlitestream.core.ReplicaClient;
+import io.github.jlitestream.core.ReplicaOptions;
+import io.github.jlitestream.core.ReplicationListener;
+import io.github.jlitestream.core.ReplicationManager;
+import io.github.jlitestream.core.ReplicationManager.ReplicaSpec;
+import io.github.jlitestream.core.SnapshotInfo;
+import io.github.jlitestream.core.WalSegmentInfo;
+import io.github.jlitestream.core.file.FileReplicaClient;
+import io.github.jlitestream.core.util.Failpoints;
+import io.github.jlitestream.s3.S3ReplicaClientFactory;
+import io.github.jlitestream.s3.testing.S3ProxyServer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The engine of the fault campaign, in a process of its own that the campaign kills:
+ * replicates the database the writer process writes, with short intervals so that
+ * checkpoints, snapshots and retention all happen within a trial. Once armed (a delay
+ * after the start), the first time it reaches its kill point it prints
+ * {@code AT <place> <epoch millis>} and stops there for the kill. It prints
+ * {@code STARTED}, {@code GEN <generation> <reason>} for each new generation,
+ * {@code SYNC <millis>} after each successful upload round, {@code SNAPSHOT <millis>}
+ * after each snapshot; a line {@code stop} stops it gracefully
+ * ({@code STOPPED <complete>}). Arguments: database path, replica ({@code file:
+ *
+<dir>
+ * } or {@code s3:<endpoint> <url>}), kill point, arm delay in milliseconds.
+ */
+public final class FaultEngine {
+
+	static final Duration SYNC_INTERVAL = Duration.ofMillis(100);
+
+	private static final AtomicBoolean armed = new AtomicBoolean();
+
+	private static volatile KillPoint point = KillPoint.RANDOM;
+
+	private FaultEngine() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		Path path = Path.of(args[0]);
+		ReplicaClient store = store(args[1]);
+		point = KillPoint.of(args[2]);
+		long armAfter = Long.parseLong(args[3]);
+		if (point == KillPoint.CHECKPOINT) {
+			Failpoints.set((name) -> {
+				if (name.equals(Failpoints.CHECKPOINT_BACKFILL) || name.equals(Failpoints.CHECKPOINT_RETAKE_READ)) {
+					stopHere(name);
+				}
+			});
+		}
+		ReplicationManager manager = new ReplicationManager(new Printer(), Clock.systemUTC());
+		manager.add("app",
+				DatabaseOptions.builder(path)
+					.monitorInterval(Duration.ofMillis(50))
+					.minCheckpointPageCount(100)
+					.maxCheckpointPageCount(800)
+					.checkpointInterval(Duration.ofSeconds(1))
+					.build(),
+				List.of(new ReplicaSpec(new Stalling(store),
+						ReplicaOptions.builder(store.type())
+							.syncInterval(SYNC_INTERVAL)
+							.snapshotInterval(Duration.ofSeconds(2))
+							.retention(Duration.ofSeconds(3))
+							.retentionCheckInterval(Duration.ofMillis(700))
+							.build())));
+		manager.start();
+		System.out.println("STARTED " + System.currentTimeMillis());
+		Thread arm = new Thread(() -> {
+			try {
+				Thread.sleep(armAfter);
+				armed.set(true);
+				System.out.println("ARMED " + System.currentTimeMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		arm.setDaemon(true);
+		arm.start();
+		BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+		String line;
+		while ((line = input.readLine()) != null && !line.equals("stop")) {
+			// wait for the stop (or the kill)
+		}
+		armed.set(false);
+		Failpoints.set(null);
+		System.out.println("STOPPED " + manager.stop());
+		store.close();
+	}
+
+	private static ReplicaClient store(String spec) {
+		if (spec.startsWith("file:")) {
+			return new FileReplicaClient(Path.of(spec.substring("file:".length())));
+		}
+		String[] parts = spec.substring("s3:".length()).split(" ");
+		return S3ReplicaClientFactory.builder()
+			.endpoint(URI.create(parts[0]))
+			.region(S3ProxyServer.REGION)
+			.forcePathStyle(true)
+			.credentials(S3ProxyServer.DEFAULT_ACCESS_KEY, S3ProxyServer.DEFAULT_SECRET_KEY)
+			.customizer(S3ProxyServer::configureS3Client)
+			.build()
+			.create(parts[1]);
+	}
+
+	/**
+	 * Stops the calling engine thread for good when armed, the first time only: the
+	 * campaign kills the process once it read the line.
+	 */
+	static void stopHere(String place) {
+		if (armed.compareAndSet(true, false)) {
+			System.out.println("AT " + place + " " + System.currentTimeMillis());
+			System.out.flush();
+			try {
+				Thread.sleep(Long.MAX_VALUE);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	private static final class Printer implements ReplicationListener {
+
+		@Override
+		public void onGenerationChange(String database, Generation generation, String reason) {
+			System.out.println("GEN " + generation + " " + reason);
+		}
+
+		@Override
+		public void onSync(String database, String replica, Duration duration, @Nullable Throwable failure) {
+			if (failure == null) {
+				System.out.println("SYNC " + duration.toMillis());
+			}
+		}
+
+		@Override
+		public void onSnapshot(String database, String replica, long bytes, Duration duration,
+				@Nullable Throwable failure) {
+			if (failure == null) {
+				System.out.println("SNAPSHOT " + duration.toMillis());
+			}
+		}
+
+	}
+
+	/** Stops inside the kill point's store operation, half-way through. */
+	private static final class Stalling extends ForwardingReplicaClient {
+
+		Stalling(ReplicaClient delegate) {
+			super(delegate);
+		}
+
+		@Override
+		public SnapshotInfo writeSnapshot(Generation generation, long index, Compression compression,
+				ObjectContent content) throws IOException {
+			return super.writeSnapshot(generation, index, compression,
+					(point == KillPoint.SNAPSHOT_UPLOAD) ? halfWay(content, "snapshot-upload") : content);
+		}
+
+		@Override
+		public WalSegmentInfo writeWalSegment(Generation generation, long index, long offset, Compression compression,
+				ObjectContent content) throws IOException {
+			return super.writeWalSegment(generation, index, offset, compression,
+					(point == KillPoint.SEGMENT_UPLOAD) ? halfWay(content, "segment-upload") : content);
+		}
+
+		@Override
+		public void deleteSnapshots(Collection<SnapshotInfo> snapshots) throws IOException {
+			List<SnapshotInfo> all = new ArrayList<>(snapshots);
+			if (stopsHalfWay(all)) {
+				super.deleteSnapshots(all.subList(0, all.size() / 2));
+				stopHere("retention.snapshots");
+			}
+			super.deleteSnapshots(all);
+		}
+
+		@Override
+		public void deleteWalSegments(Collection<WalSegmentInfo> segments) throws IOException {
+			List<WalSegmentInfo> all = new ArrayList<>(segments);
+			if (stopsHalfWay(all)) {
+				super.deleteWalSegments(all.subList(0, all.size() / 2));
+				stopHere("retention.segments");
+			}
+			super.deleteWalSegments(all);
+		}
+
+		@Override
+		public void deleteGeneration(Generation generation) throws IOException {
+			if (point == KillPoint.RETENTION) {
+				stopHere("retention.generation");
+			}
+			super.deleteGeneration(generation);
+		}
+
+		private static boolean stopsHalfWay(List<?> items) {
+			return point == KillPoint.RETENTION && armed.get() && items.size() >= 2;
+		}
+
+		private static ObjectContent halfWay(ObjectContent content, String place) {
+			return new ObjectContent() {
+
+				@Override
+				public long length() {
+					return content.length();
+				}
+
+				@Override
+				public InputStream open() throws IOException {
+					return new StallingStream(content.open(), content.length() / 2, place);
+				}
+
+			};
+		}
+
+	}
+
+	/** Passes bytes through, and stops for good once {@code after} bytes were read. */
+	private static final class StallingStream extends FilterInputStream {
+
+		private final long after;
+
+		private final String place;
+
+		private long read;
+
+		StallingStream(InputStream in, long after, String place) {
+			super(in);
+			this.after = after;
+			this.place = place;
+		}
+
+		@Override
+		public int read() throws IOException {
+			check();
+			int b = super.read();
+			this.read += (b < 0) ? 0 : 1;
+			return b;
+		}
+
+		@Override
+		public int read(byte[] buffer, int offset, int length) throws IOException {
+			check();
+			int n = super.read(buffer, offset,
+					(this.read < this.after) ? (int) Math.min(length, this.after - this.read) : length);
+			this.read += Math.max(0, n);
+			return n;
+		}
+
+		private void check() {
+			if (this.read >= this.after) {
+				stopHere(this.place);
+			}
+		}
+
+	}
+
+}
