@@ -44,13 +44,25 @@ final class DatabaseMonitor {
 	 */
 	private volatile @Nullable String reopenReason;
 
-	private @Nullable Thread thread;
+	private final EngineThread thread;
 
-	DatabaseMonitor(Database database, List<Replica> replicas, BooleanSupplier running) {
+	private int failures;
+
+	private long lastCopy;
+
+	private boolean copied;
+
+	DatabaseMonitor(Database database, List<Replica> replicas, BooleanSupplier running, ReplicationListener listener) {
 		this.database = database;
 		this.replicas = replicas;
 		this.running = running;
 		this.copyGap = UploadPacer.copyGap(replicas.stream().map(Replica::options).toList());
+		this.thread = new EngineThread("litestream-monitor-" + database.name(), database.name(), listener, running,
+				this.signal);
+	}
+
+	ThreadStatus threadStatus() {
+		return this.thread.status();
 	}
 
 	/** The last failure to copy or reopen, or null when the last attempt succeeded. */
@@ -69,54 +81,50 @@ final class DatabaseMonitor {
 	}
 
 	void start() {
-		this.thread = Threads.startDaemon("litestream-monitor-" + this.database.name(), this::loop);
+		this.thread.start(this::round);
 	}
 
 	void join(Duration timeout) {
-		this.signal.raise();
-		Threads.join(this.thread, timeout);
+		this.thread.join(timeout);
 	}
 
-	private void loop() {
-		int failures = 0;
-		long lastCopy = 0;
-		boolean copied = false;
-		while (this.running.getAsBoolean()) {
-			Duration wait = (failures == 0) ? this.database.options().monitorInterval()
-					: UploadPacer.backoff(this.database.options().monitorInterval(), failures);
-			this.signal.await(wait);
-			if (!this.running.getAsBoolean()) {
-				return;
-			}
-			Duration gap = UploadPacer.gapBeforeCopy(this.copyGap, copied);
-			long sinceCopy = System.nanoTime() - lastCopy;
-			if (sinceCopy < gap.toNanos()) {
-				Threads.sleep(Duration.ofNanos(gap.toNanos() - sinceCopy));
-			}
-			lastCopy = System.nanoTime();
-			this.beforeCopy.run();
-			if (this.reopenReason != null && !reopen(failures)) {
-				failures++;
-				continue;
-			}
-			try {
-				copied = this.database.sync();
-				trimCommits();
-				failures = 0;
-				this.lastError = null;
-			}
-			catch (DatabaseReplacedException ex) {
-				logger.warn("db={} {}", this.database.name(), ex.getMessage());
-				this.reopenReason = ex.reason();
-				failures = reopen(0) ? 0 : 1;
-			}
-			catch (RuntimeException ex) {
-				if (failures++ == 0) {
-					logger.warn("db={} sync failed, retrying: {}", this.database.name(), ex.getMessage());
-				}
-				this.lastError = ex.getMessage();
-			}
+	/** Waits for a change (or the interval), then copies the WAL. */
+	private boolean round() {
+		Duration wait = (this.failures == 0) ? this.database.options().monitorInterval()
+				: UploadPacer.backoff(this.database.options().monitorInterval(), this.failures);
+		this.signal.await(wait);
+		if (!this.running.getAsBoolean()) {
+			return false;
 		}
+		Duration gap = UploadPacer.gapBeforeCopy(this.copyGap, this.copied);
+		long sinceCopy = System.nanoTime() - this.lastCopy;
+		if (sinceCopy < gap.toNanos()) {
+			Threads.sleep(Duration.ofNanos(gap.toNanos() - sinceCopy));
+		}
+		this.lastCopy = System.nanoTime();
+		this.beforeCopy.run();
+		if (this.reopenReason != null && !reopen(this.failures)) {
+			this.failures++;
+			return true;
+		}
+		try {
+			this.copied = this.database.sync();
+			trimCommits();
+			this.failures = 0;
+			this.lastError = null;
+		}
+		catch (DatabaseReplacedException ex) {
+			logger.warn("db={} {}", this.database.name(), ex.getMessage());
+			this.reopenReason = ex.reason();
+			this.failures = reopen(0) ? 0 : 1;
+		}
+		catch (RuntimeException ex) {
+			if (this.failures++ == 0) {
+				logger.warn("db={} sync failed, retrying: {}", this.database.name(), ex.getMessage());
+			}
+			this.lastError = ex.getMessage();
+		}
+		return true;
 	}
 
 	/**

@@ -21,7 +21,6 @@ import io.github.jlitestream.core.restore.RestoreProgress;
 import io.github.jlitestream.core.restore.RestoreResult;
 import io.github.jlitestream.core.restore.Restorer;
 import io.github.jlitestream.core.ship.Replica;
-import io.github.jlitestream.core.util.Threads;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +63,11 @@ public final class DatabaseReplication {
 	/** Held while this engine replicates the database; null in standby. */
 	private volatile @Nullable LocalLock localLock;
 
-	private @Nullable Thread standby;
+	private final EngineThread standby;
+
+	private final Signal standbySignal = new Signal();
+
+	private volatile boolean standingBy;
 
 	DatabaseReplication(Database database, List<Replica> replicas, Clock clock, ReplicationListener listener,
 			String instance) {
@@ -72,16 +75,21 @@ public final class DatabaseReplication {
 		this.listener = listener;
 		this.clock = clock;
 		this.instance = instance;
-		this.monitor = new DatabaseMonitor(database, List.copyOf(replicas), this::running);
+		this.monitor = new DatabaseMonitor(database, List.copyOf(replicas), this::running, listener);
+		this.standby = new EngineThread("litestream-standby-" + database.name(), database.name(), listener,
+				this::running, this.standbySignal);
 		for (Replica replica : replicas) {
 			ReplicaWorker worker = new ReplicaWorker(replica, database, clock, this::running,
-					this.monitor::releaseShadows);
+					this.monitor::releaseShadows, listener);
 			this.workers.add(worker);
 			if (replica.lease() != null) {
 				ReplicaLease lease = replica.lease();
-				this.keepers.add(new LeaseKeeper(lease, "litestream-lease-" + database.name() + "-" + replica.name(),
-						this::running, worker::wake, () -> listener.onSync(database.name(), replica.name(),
-								Duration.ZERO, new LeaseNotHeldException("lease: " + lease.lastError()))));
+				this.keepers
+					.add(new LeaseKeeper(
+							lease, database.name(), "litestream-lease-" + database.name() + "-" + replica.name(),
+							this::running, worker::wake, () -> listener.onSync(database.name(), replica.name(),
+									Duration.ZERO, new LeaseNotHeldException("lease: " + lease.lastError())),
+							listener));
 			}
 		}
 		database.onChange(() -> this.workers.forEach(ReplicaWorker::wake));
@@ -296,27 +304,35 @@ public final class DatabaseReplication {
 		String holder = localHolder().map(LocalLock.Holder::describe).orElse("a process that recorded nothing");
 		logger.info("db={} standby: another engine replicates {} ({}); this one takes over when it stops",
 				this.database.name(), this.database.options().path(), holder);
-		this.standby = Threads.startDaemon("litestream-standby-" + this.database.name(), () -> {
-			int failures = 0;
-			while (this.running) {
-				Threads.sleep((failures == 0) ? STANDBY_POLL : UploadPacer.backoff(STANDBY_POLL, failures));
-				try {
-					if (this.running && acquireLocalLock()) {
-						logger.info("db={} the other engine stopped: this one replicates {} now", this.database.name(),
-								this.database.options().path());
-						takeOver.run(this);
-						return;
-					}
-					failures = 0;
+		this.standingBy = true;
+		int[] failures = { 0 };
+		this.standby.start(() -> {
+			this.standbySignal
+				.await((failures[0] == 0) ? STANDBY_POLL : UploadPacer.backoff(STANDBY_POLL, failures[0]));
+			try {
+				if (this.running && acquireLocalLock()) {
+					logger.info("db={} the other engine stopped: this one replicates {} now", this.database.name(),
+							this.database.options().path());
+					takeOver.run(this);
+					this.standingBy = false;
+					return false;
 				}
-				catch (IOException | RuntimeException ex) {
-					releaseLocalLock();
-					if (failures++ == 0) {
-						logger.warn("db={} taking over replication failed, retrying: {}", this.database.name(),
-								ex.getMessage());
-					}
+				failures[0] = 0;
+			}
+			catch (IOException | RuntimeException ex) {
+				releaseLocalLock();
+				if (failures[0]++ == 0) {
+					logger.warn("db={} taking over replication failed, retrying: {}", this.database.name(),
+							ex.getMessage());
 				}
 			}
+			catch (Error ex) {
+				// reported by the thread's guard; the next round tries again from the
+				// start
+				releaseLocalLock();
+				throw ex;
+			}
+			return true;
 		});
 	}
 
@@ -331,7 +347,7 @@ public final class DatabaseReplication {
 	 */
 	boolean stop(Duration timeout) {
 		this.running = false;
-		Threads.join(this.standby, timeout);
+		this.standby.join(timeout);
 		if (this.localLock == null) {
 			// standby: another engine replicates the database and flushes it
 			return true;
@@ -413,7 +429,20 @@ public final class DatabaseReplication {
 		return new DatabaseStatus(this.database.name(), this.database.options().path(), this.database.position(),
 				this.database.databaseSize(), this.database.walSize(), this.database.lastSyncAt(),
 				this.database.lastCheckpointAt(), this.monitor.lastError(), List.copyOf(replicas), role(),
-				localHolder().orElse(null));
+				localHolder().orElse(null), threads());
+	}
+
+	private List<ThreadStatus> threads() {
+		List<ThreadStatus> threads = new ArrayList<>();
+		if (this.standingBy) {
+			threads.add(this.standby.status());
+		}
+		else if (this.localLock != null) {
+			threads.add(this.monitor.threadStatus());
+			this.workers.forEach((worker) -> threads.add(worker.threadStatus()));
+			this.keepers.forEach((keeper) -> threads.add(keeper.threadStatus()));
+		}
+		return List.copyOf(threads);
 	}
 
 }

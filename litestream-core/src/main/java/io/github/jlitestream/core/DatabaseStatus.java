@@ -23,9 +23,11 @@ import org.jspecify.annotations.Nullable;
  * @param role whether this engine replicates the database or waits for another one on
  * this host
  * @param localHolder the engine that replicates it while this one waits, or null
+ * @param threads the engine's threads for the database, with their unexpected failures
  * @since 0.1.0
  */
 public record DatabaseStatus(String name, Path path, @Nullable Position position, long databaseSize, long walSize,
 		@Nullable Instant lastSyncAt, @Nullable Instant lastCheckpointAt, @Nullable String lastError,
-		List<ReplicaStatus> replicas, ReplicationRole role, LocalLock.@Nullable Holder localHolder) {
+		List<ReplicaStatus> replicas, ReplicationRole role, LocalLock.@Nullable Holder localHolder,
+		List<ThreadStatus> threads) {
 }

@@ -35,24 +35,31 @@ final class LeaseKeeper {
 
 	private final Signal signal = new Signal();
 
-	private @Nullable Thread thread;
+	private final EngineThread thread;
 
 	private volatile @Nullable String refusal;
 
 	/**
 	 * Prepares the thread of {@code lease}; {@link #start()} starts it.
+	 * @param database the database's name
 	 * @param name the thread's name
 	 * @param running whether replication still runs; the thread ends when it does not
 	 * @param roleChanged run when the role changes (wakes the replica's worker)
 	 * @param failed run after a failed round while this instance does not hold the lease:
 	 * the replica cannot be synced then, which the listener hears as a failed sync
 	 */
-	LeaseKeeper(ReplicaLease lease, String name, BooleanSupplier running, Runnable roleChanged, Runnable failed) {
+	LeaseKeeper(ReplicaLease lease, String database, String name, BooleanSupplier running, Runnable roleChanged,
+			Runnable failed, ReplicationListener listener) {
 		this.lease = lease;
 		this.name = name;
 		this.running = running;
 		this.roleChanged = roleChanged;
 		this.failed = failed;
+		this.thread = new EngineThread(name, database, listener, running, this.signal);
+	}
+
+	ThreadStatus threadStatus() {
+		return this.thread.status();
 	}
 
 	ReplicaLease lease() {
@@ -96,35 +103,34 @@ final class LeaseKeeper {
 	}
 
 	void start() {
-		this.thread = Threads.startDaemon(this.name, this::loop);
+		this.thread.start(this::round);
 	}
 
 	void join(Duration timeout) {
-		this.signal.raise();
-		Threads.join(this.thread, timeout);
+		this.thread.join(timeout);
 	}
 
-	private void loop() {
-		while (this.running.getAsBoolean()) {
-			LeaseRole before = this.lease.role();
-			int failures = this.lease.failures();
-			Duration wait;
-			try {
-				wait = this.lease.tick();
-				if (this.lease.failures() > failures && this.lease.role() != LeaseRole.PRIMARY) {
-					this.failed.run();
-				}
+	/** Renews, acquires or watches the lease, then waits for the next round. */
+	private boolean round() {
+		LeaseRole before = this.lease.role();
+		int failures = this.lease.failures();
+		Duration wait;
+		try {
+			wait = this.lease.tick();
+			if (this.lease.failures() > failures && this.lease.role() != LeaseRole.PRIMARY) {
+				this.failed.run();
 			}
-			catch (ConditionalWritesIgnoredException ex) {
-				this.refusal = ex.getMessage();
-				logger.error("{}", ex.getMessage());
-				return;
-			}
-			if (this.lease.role() != before) {
-				this.roleChanged.run();
-			}
-			this.signal.await(wait);
 		}
+		catch (ConditionalWritesIgnoredException ex) {
+			this.refusal = ex.getMessage();
+			logger.error("{}", ex.getMessage());
+			return false;
+		}
+		if (this.lease.role() != before) {
+			this.roleChanged.run();
+		}
+		this.signal.await(wait);
+		return true;
 	}
 
 }

@@ -10,7 +10,6 @@ import io.github.jlitestream.core.capture.Database;
 import io.github.jlitestream.core.lease.LeaseRole;
 import io.github.jlitestream.core.lease.ReplicaLease;
 import io.github.jlitestream.core.ship.Replica;
-import io.github.jlitestream.core.util.Threads;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +39,9 @@ final class ReplicaWorker {
 
 	private volatile int failures;
 
-	private @Nullable Thread thread;
+	private final EngineThread thread;
+
+	private boolean first = true;
 
 	private Instant lastUpload = Instant.EPOCH;
 
@@ -54,13 +55,20 @@ final class ReplicaWorker {
 	 * @param afterSync local housekeeping after each successful sync (releasing shadow
 	 * WAL files)
 	 */
-	ReplicaWorker(Replica replica, Database database, Clock clock, BooleanSupplier running, AfterSync afterSync) {
+	ReplicaWorker(Replica replica, Database database, Clock clock, BooleanSupplier running, AfterSync afterSync,
+			ReplicationListener listener) {
 		this.replica = replica;
 		this.database = database;
 		this.clock = clock;
 		this.pacer = new UploadPacer(replica.options().syncInterval());
 		this.running = running;
 		this.afterSync = afterSync;
+		this.thread = new EngineThread("litestream-replica-" + database.name() + "-" + replica.name(), database.name(),
+				listener, running, this.signal);
+	}
+
+	ThreadStatus threadStatus() {
+		return this.thread.status();
 	}
 
 	Replica replica() {
@@ -80,45 +88,42 @@ final class ReplicaWorker {
 	}
 
 	void start() {
-		this.thread = Threads.startDaemon("litestream-replica-" + this.database.name() + "-" + this.replica.name(),
-				this::loop);
-	}
-
-	void join(Duration timeout) {
-		this.signal.raise();
-		Threads.join(this.thread, timeout);
-	}
-
-	private void loop() {
 		ReplicaOptions options = this.replica.options();
 		Instant now = this.clock.instant();
 		this.nextSnapshot = options.snapshotInterval().isZero() ? null : now.plus(options.snapshotInterval());
 		this.nextRetention = options.retention().isZero() ? null : now.plus(options.retentionCheckInterval());
-		boolean first = true;
-		while (this.running.getAsBoolean()) {
-			if (!first) {
-				Duration wait = this.pacer.waitForChange(this.failures);
-				if (this.pacer.waitsOutBackoff(this.failures)) {
-					awaitBackoff(wait);
-				}
-				else {
-					this.signal.await(wait);
-				}
+		this.thread.start(this::round);
+	}
+
+	void join(Duration timeout) {
+		this.thread.join(timeout);
+	}
+
+	/** Waits for a change and the sync interval (at once the first time), then syncs. */
+	private boolean round() {
+		if (!this.first) {
+			Duration wait = this.pacer.waitForChange(this.failures);
+			if (this.pacer.waitsOutBackoff(this.failures)) {
+				awaitBackoff(wait);
+			}
+			else {
+				this.signal.await(wait);
+			}
+			if (!this.running.getAsBoolean()) {
+				return false;
+			}
+			Duration sinceUpload = Duration.between(this.lastUpload, this.clock.instant());
+			Duration beforeUpload = this.pacer.waitBeforeUpload(sinceUpload, this.failures);
+			if (!beforeUpload.isZero()) {
+				awaitNextUpload(beforeUpload);
 				if (!this.running.getAsBoolean()) {
-					return;
-				}
-				Duration sinceUpload = Duration.between(this.lastUpload, this.clock.instant());
-				Duration beforeUpload = this.pacer.waitBeforeUpload(sinceUpload, this.failures);
-				if (!beforeUpload.isZero()) {
-					awaitNextUpload(beforeUpload);
-					if (!this.running.getAsBoolean()) {
-						return;
-					}
+					return false;
 				}
 			}
-			first = false;
-			runOnce();
 		}
+		this.first = false;
+		runOnce();
+		return true;
 	}
 
 	private void awaitBackoff(Duration wait) {

@@ -53,6 +53,14 @@ public interface ReplicationListener {
 	default void onRetentionDeleted(String database, String replica, String kind, int count) {
 	}
 
+	/**
+	 * A round of one of the engine's threads ({@code thread} is its name) failed with
+	 * something it did not expect, such as an {@link Error}; the thread goes on after a
+	 * backoff.
+	 */
+	default void onThreadFailure(String database, String thread, Throwable failure) {
+	}
+
 	/** A restore ended; {@code failure} is null on success. */
 	default void onRestore(String database, long bytes, Duration duration, @Nullable Throwable failure) {
 	}

@@ -57,6 +57,11 @@ final class CompositeReplicationListener implements ReplicationListener {
 	}
 
 	@Override
+	public void onThreadFailure(String database, String thread, Throwable failure) {
+		this.listeners.forEach((l) -> l.onThreadFailure(database, thread, failure));
+	}
+
+	@Override
 	public void onRestore(String database, long bytes, Duration duration, @Nullable Throwable failure) {
 		this.listeners.forEach((l) -> l.onRestore(database, bytes, duration, failure));
 	}

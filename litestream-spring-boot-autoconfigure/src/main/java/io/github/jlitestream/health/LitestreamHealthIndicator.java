@@ -9,6 +9,7 @@ import io.github.jlitestream.core.DatabaseStatus;
 import io.github.jlitestream.core.ReplicaStatus;
 import io.github.jlitestream.core.ReplicaStatus.LeaseStatus;
 import io.github.jlitestream.core.ReplicationManager;
+import io.github.jlitestream.core.ThreadStatus;
 import io.github.jlitestream.core.lease.LeaseRole;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -20,9 +21,10 @@ import org.springframework.boot.health.contributor.Status;
  * and replica. A replica is DOWN when its lag exceeds the threshold or after repeated
  * failed syncs, and when it is refused (its store ignores conditional writes) or this
  * instance could not renew its lease; a replica another instance holds (standby) is UP,
- * whatever its lag here. A database is DOWN when its monitor fails; replication that is
- * not running while databases are configured is OUT_OF_SERVICE. Details never carry
- * credentials or keys: locations have none, and error messages are the engine's.
+ * whatever its lag here. A database is DOWN when its monitor fails or one of its engine
+ * threads fails unexpectedly (or died); replication that is not running while databases
+ * are configured is OUT_OF_SERVICE. Details never carry credentials or keys: locations
+ * have none, and error messages are the engine's.
  *
  * @since 0.1.0
  */
@@ -58,6 +60,19 @@ public class LitestreamHealthIndicator extends AbstractHealthIndicator {
 			putIfPresent(details, "position", database.position());
 			putIfPresent(details, "lastSync", database.lastSyncAt());
 			putIfPresent(details, "lastError", database.lastError());
+			Map<String, Object> failingThreads = new LinkedHashMap<>();
+			for (ThreadStatus thread : database.threads()) {
+				if (thread.failing()) {
+					failingThreads.put(thread.name(),
+							thread.died() ? "died" : thread.lastFailure() + " (" + thread.failures() + " failures)");
+				}
+			}
+			if (!failingThreads.isEmpty()) {
+				// an engine thread fails with what it did not expect: the backup window
+				// widens until it works again
+				databaseStatus = Status.DOWN;
+				details.put("failingThreads", failingThreads);
+			}
 			Map<String, Object> replicas = new LinkedHashMap<>();
 			for (ReplicaStatus replica : database.replicas()) {
 				Status replicaStatus = replicaStatus(replica);

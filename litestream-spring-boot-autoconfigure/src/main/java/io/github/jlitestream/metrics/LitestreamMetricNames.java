@@ -61,6 +61,13 @@ public final class LitestreamMetricNames {
 	/** New generations (counter; db, reason). */
 	public static final String GENERATION_CHANGES = "litestream.generation.changes";
 
+	/**
+	 * Rounds of an engine thread that failed with something it did not expect, such as an
+	 * {@link Error} (counter; db, thread); each is logged at ERROR and the thread goes on
+	 * after a backoff.
+	 */
+	public static final String THREAD_FAILURES = "litestream.thread.failures";
+
 	/** Objects deleted by retention (counter; db, replica, kind). */
 	public static final String RETENTION_DELETED = "litestream.retention.deleted";
 

@@ -107,6 +107,16 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 			.strongReference(true)
 			.register(registry);
 		counter(LitestreamMetricNames.WAL_BYTES, "db", db);
+		// at zero from the start, so that an alert on its increase sees the first failure
+		counter(LitestreamMetricNames.THREAD_FAILURES, "db", db, "thread", "litestream-monitor-" + db);
+		for (Replica replica : replication.replicas()) {
+			counter(LitestreamMetricNames.THREAD_FAILURES, "db", db, "thread",
+					"litestream-replica-" + db + "-" + replica.name());
+			if (replica.lease() != null) {
+				counter(LitestreamMetricNames.THREAD_FAILURES, "db", db, "thread",
+						"litestream-lease-" + db + "-" + replica.name());
+			}
+		}
 		for (String outcome : new String[] { "success", "failure" }) {
 			for (CheckpointMode mode : CheckpointMode.values()) {
 				timer(LitestreamMetricNames.CHECKPOINT, "db", db, "mode", mode.name().toLowerCase(), "outcome",
@@ -240,6 +250,14 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 				kind);
 		if (counter != null) {
 			counter.increment(count);
+		}
+	}
+
+	@Override
+	public void onThreadFailure(String database, String thread, Throwable failure) {
+		Counter counter = counter(LitestreamMetricNames.THREAD_FAILURES, "db", database, "thread", thread);
+		if (counter != null) {
+			counter.increment();
 		}
 	}
 

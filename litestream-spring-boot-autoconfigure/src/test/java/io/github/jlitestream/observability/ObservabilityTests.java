@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.jlitestream.actuate.endpoint.LitestreamEndpoint;
 import io.github.jlitestream.autoconfigure.LitestreamAutoConfiguration;
@@ -21,6 +22,7 @@ import io.github.jlitestream.core.WalSegmentInfo;
 import io.github.jlitestream.core.file.FileReplicaClient;
 import io.github.jlitestream.core.support.Harness;
 import io.github.jlitestream.core.support.Sql;
+import io.github.jlitestream.core.util.Failpoints;
 import io.github.jlitestream.health.LitestreamHealthIndicator;
 import io.github.jlitestream.s3.testing.S3ProxyServer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -166,6 +168,70 @@ class ObservabilityTests {
 					.count()).isPositive();
 			});
 		}
+	}
+
+	/**
+	 * Issue 14, scenario 5: an engine thread that fails with an Error is DOWN in health
+	 * (naming the thread and the Error), counted by {@code litestream.thread.failures},
+	 * shown as failing by the endpoint, and UP again once it works.
+	 */
+	@Test
+	void aMonitorFailingWithAnErrorIsDownCountedAndShownUntilItWorksAgain() throws Exception {
+		AtomicBoolean broken = new AtomicBoolean();
+		Failpoints.set((place) -> {
+			if (broken.get() && place.equals(Failpoints.CHECKPOINT_BACKFILL)
+					&& Thread.currentThread().getName().equals("litestream-monitor-app")) {
+				throw new NoClassDefFoundError("injected into the monitor's checkpoint");
+			}
+		});
+		try (Connection app = Sql.connect(this.dir.resolve("app.db"))) {
+			Sql.execute(app, "CREATE TABLE t (v TEXT)");
+			runner("threads")
+				.withPropertyValues("litestream.databases.app.min-checkpoint-page-count=5",
+						"litestream.databases.app.max-checkpoint-page-count=20")
+				.run((context) -> {
+					MeterRegistry registry = context.getBean(MeterRegistry.class);
+					LitestreamHealthIndicator health = context.getBean(LitestreamHealthIndicator.class);
+					LitestreamEndpoint endpoint = context.getBean(LitestreamEndpoint.class);
+					assertThat(threadFailures(registry)).as("registered at zero").isZero();
+					waitFor(() -> health.health(true).getStatus().equals(Status.UP));
+					broken.set(true);
+					waitFor(() -> {
+						Sql.execute(app, "INSERT INTO t VALUES ('" + "x".repeat(2000) + "')");
+						return threadFailures(registry) > 0 && health.health(true).getStatus().equals(Status.DOWN);
+					});
+					Health down = health.health(true);
+					@SuppressWarnings("unchecked")
+					Map<String, Object> details = (Map<String, Object>) down.getDetails().get("app");
+					assertThat(details.get("failingThreads").toString()).contains("litestream-monitor-app")
+						.contains("java.lang.NoClassDefFoundError: injected into the monitor's checkpoint");
+					LitestreamEndpoint.ThreadDescriptor failing = endpoint.status()
+						.databases()
+						.get("app")
+						.threads()
+						.get("litestream-monitor-app");
+					assertThat(failing.state()).isEqualTo("failing");
+					assertThat(failing.unexpectedFailures()).isPositive();
+					broken.set(false);
+					waitFor(() -> {
+						Sql.execute(app, "INSERT INTO t VALUES ('" + "y".repeat(2000) + "')");
+						return health.health(true).getStatus().equals(Status.UP);
+					});
+					assertThat(endpoint.status().databases().get("app").threads().get("litestream-monitor-app").state())
+						.isEqualTo("running");
+					assertThat(threadFailures(registry)).isEqualTo(failing.unexpectedFailures());
+				});
+		}
+		finally {
+			Failpoints.set(null);
+		}
+	}
+
+	private static double threadFailures(MeterRegistry registry) {
+		return registry.get("litestream.thread.failures")
+			.tags("db", "app", "thread", "litestream-monitor-app")
+			.counter()
+			.count();
 	}
 
 	@Test

@@ -287,8 +287,9 @@ public final class Replica {
 			this.lastError = null;
 			this.listener.onSync(this.database.name(), name(), Duration.ofNanos(System.nanoTime() - start), null);
 		}
-		catch (IOException | RuntimeException ex) {
-			// recompute from the store next time; keep reporting the last known position
+		catch (IOException | RuntimeException | Error ex) {
+			// recompute from the store next time (also after an Error, which the
+			// replica's thread survives); keep reporting the last known position
 			this.stale = true;
 			this.drafts.discard();
 			this.lastError = ex.getMessage();
@@ -371,6 +372,11 @@ public final class Replica {
 			logger.debug("db={} replica={} encoding ahead failed: {}", this.database.name(), name(), ex.getMessage());
 			this.drafts.discard();
 		}
+		catch (Error ex) {
+			// reported by the replica thread's guard
+			this.drafts.discard();
+			throw ex;
+		}
 		finally {
 			this.lock.unlock();
 		}
@@ -429,7 +435,7 @@ public final class Replica {
 			this.listener.onSnapshot(this.database.name(), name(), written.size(),
 					Duration.ofNanos(System.nanoTime() - start), null);
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (IOException | RuntimeException | Error ex) {
 			this.listener.onSnapshot(this.database.name(), name(), 0, Duration.ofNanos(System.nanoTime() - start), ex);
 			throw ex;
 		}

@@ -22,6 +22,7 @@ import io.github.jlitestream.core.ReplicaStatus;
 import io.github.jlitestream.core.ReplicaStatus.LeaseStatus;
 import io.github.jlitestream.core.ReplicationManager;
 import io.github.jlitestream.core.SnapshotInfo;
+import io.github.jlitestream.core.ThreadStatus;
 import io.github.jlitestream.core.lease.LeaseRecord;
 import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.restore.RestoreProgress;
@@ -181,7 +182,17 @@ public class LitestreamEndpoint {
 				(status.position() != null) ? status.position().generation().id() : null, string(status.position()),
 				status.databaseSize(), status.walSize(), status.lastSyncAt(), status.lastCheckpointAt(),
 				status.lastError(), replicas, status.role().name().toLowerCase(Locale.ROOT),
-				(status.localHolder() != null) ? status.localHolder().describe() : null);
+				(status.localHolder() != null) ? status.localHolder().describe() : null, threads(status));
+	}
+
+	private static Map<String, ThreadDescriptor> threads(DatabaseStatus status) {
+		Map<String, ThreadDescriptor> threads = new LinkedHashMap<>();
+		for (ThreadStatus thread : status.threads()) {
+			threads.put(thread.name(),
+					new ThreadDescriptor(thread.died() ? "died" : thread.failing() ? "failing" : "running",
+							thread.failures(), thread.lastFailure()));
+		}
+		return threads;
 	}
 
 	private static LeaseDescriptor lease(@Nullable LeaseStatus lease) {
@@ -241,11 +252,24 @@ public class LitestreamEndpoint {
 	 * @param role {@code primary} when this engine replicates the database,
 	 * {@code standby} while another engine on this host does
 	 * @param replicatedBy the engine that does while this one stands by
+	 * @param threads the engine's threads for the database, by name
 	 */
 	public record DatabaseDescriptor(String path, @Nullable String generation, @Nullable String position,
 			long databaseSize, long walSize, @Nullable Instant lastSync, @Nullable Instant lastCheckpoint,
 			@Nullable String lastError, Map<String, ReplicaDescriptor> replicas, String role,
-			@Nullable String replicatedBy) {
+			@Nullable String replicatedBy, Map<String, ThreadDescriptor> threads) {
+	}
+
+	/**
+	 * One of the engine's threads.
+	 *
+	 * @param state {@code running}, {@code failing} (its last round failed unexpectedly;
+	 * it goes on after a backoff) or {@code died}
+	 * @param unexpectedFailures rounds that failed unexpectedly since the start, each
+	 * logged at ERROR
+	 * @param lastFailure the failure while it lasts
+	 */
+	public record ThreadDescriptor(String state, long unexpectedFailures, @Nullable String lastFailure) {
 	}
 
 	/**
