@@ -1,6 +1,7 @@
 package io.github.jlitestream.faults;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -69,6 +70,14 @@ interface CampaignStore extends AutoCloseable {
 
 	/** A bucket of an S3Proxy on loopback that the campaign started (and stops). */
 	static CampaignStore s3(S3ProxyServer server, String bucket) {
+		return s3(server, bucket, server.endpoint());
+	}
+
+	/**
+	 * A bucket of an S3Proxy that the engine reaches through {@code engineEndpoint} (a
+	 * proxy that misbehaves), while restores reach it directly.
+	 */
+	static CampaignStore s3(S3ProxyServer server, String bucket, URI engineEndpoint) {
 		server.createBucket(bucket);
 		String url = "s3://" + bucket + "/db";
 		S3ReplicaClient client = server.clientFactory().build().create(url);
@@ -81,7 +90,7 @@ interface CampaignStore extends AutoCloseable {
 
 			@Override
 			public String engineArgument() {
-				return "s3:" + server.endpoint() + " " + url;
+				return "s3:" + engineEndpoint + " " + url;
 			}
 
 			@Override

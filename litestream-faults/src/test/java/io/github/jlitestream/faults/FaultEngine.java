@@ -5,16 +5,21 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.github.jlitestream.actuate.endpoint.LitestreamEndpoint;
 import io.github.jlitestream.core.Compression;
 import io.github.jlitestream.core.DatabaseOptions;
 import io.github.jlitestream.core.ForwardingReplicaClient;
@@ -29,9 +34,11 @@ import io.github.jlitestream.core.SnapshotInfo;
 import io.github.jlitestream.core.WalSegmentInfo;
 import io.github.jlitestream.core.file.FileReplicaClient;
 import io.github.jlitestream.core.util.Failpoints;
+import io.github.jlitestream.health.LitestreamHealthIndicator;
 import io.github.jlitestream.s3.S3ReplicaClientFactory;
 import io.github.jlitestream.s3.testing.S3ProxyServer;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.health.contributor.Health;
 
 /**
  * The engine of the fault campaign, in a process of its own that the campaign kills:
@@ -42,10 +49,14 @@ import org.jspecify.annotations.Nullable;
  * {@code STARTED}, {@code GEN <generation> <reason>} for each new generation,
  * {@code SYNC <millis>} after each successful upload round, {@code SNAPSHOT <millis>}
  * after each snapshot; a line {@code stop} stops it gracefully
- * ({@code STOPPED <complete>}). Arguments: database path, replica ({@code file:
- *
-<dir>
- * } or {@code s3:<endpoint> <url>}), kill point, arm delay in milliseconds.
+ * ({@code STOPPED <complete>}). Arguments: database path, replica ({@code file:DIR} or
+ * {@code s3:ENDPOINT URL}), kill point, arm delay in milliseconds, then options:
+ * {@code status} prints {@code HEALTH <status> <details>} (the starter's health
+ * indicator) and {@code ENDPOINT <database>} (what {@code /actuator/litestream} shows)
+ * every 200 ms; {@code meta=DIR} keeps the engine's local state there;
+ * {@code socket-timeout=MILLIS} for the S3 client; {@code no-space=FILE} fails every
+ * write of the shadow WAL with "No space left on device" while {@code FILE} exists (the
+ * injected variant of a full disk).
  */
 public final class FaultEngine {
 
@@ -60,9 +71,19 @@ public final class FaultEngine {
 
 	public static void main(String[] args) throws Exception {
 		Path path = Path.of(args[0]);
-		ReplicaClient store = store(args[1]);
+		Map<String, String> options = options(args);
+		ReplicaClient store = store(args[1], options);
 		point = KillPoint.of(args[2]);
 		long armAfter = Long.parseLong(args[3]);
+		String noSpace = options.get("no-space");
+		if (noSpace != null) {
+			Path flag = Path.of(noSpace);
+			Failpoints.set((name) -> {
+				if (name.equals(Failpoints.SHADOW_WRITE) && Files.exists(flag)) {
+					throw new UncheckedIOException(new IOException("No space left on device (injected)"));
+				}
+			});
+		}
 		if (point == KillPoint.CHECKPOINT) {
 			Failpoints.set((name) -> {
 				if (name.equals(Failpoints.CHECKPOINT_BACKFILL) || name.equals(Failpoints.CHECKPOINT_RETAKE_READ)) {
@@ -73,6 +94,7 @@ public final class FaultEngine {
 		ReplicationManager manager = new ReplicationManager(new Printer(), Clock.systemUTC());
 		manager.add("app",
 				DatabaseOptions.builder(path)
+					.metaPath(options.containsKey("meta") ? Path.of(options.get("meta")) : null)
 					.monitorInterval(Duration.ofMillis(50))
 					.minCheckpointPageCount(100)
 					.maxCheckpointPageCount(800)
@@ -87,6 +109,9 @@ public final class FaultEngine {
 							.build())));
 		manager.start();
 		System.out.println("STARTED " + System.currentTimeMillis());
+		if (options.containsKey("status")) {
+			printStatus(manager);
+		}
 		Thread arm = new Thread(() -> {
 			try {
 				Thread.sleep(armAfter);
@@ -110,19 +135,59 @@ public final class FaultEngine {
 		store.close();
 	}
 
-	private static ReplicaClient store(String spec) {
+	/** The options after the four arguments: {@code key=value}, or a bare {@code key}. */
+	private static Map<String, String> options(String[] args) {
+		Map<String, String> options = new HashMap<>();
+		for (int i = 4; i < args.length; i++) {
+			int equals = args[i].indexOf('=');
+			options.put((equals < 0) ? args[i] : args[i].substring(0, equals),
+					(equals < 0) ? "" : args[i].substring(equals + 1));
+		}
+		return options;
+	}
+
+	private static ReplicaClient store(String spec, Map<String, String> options) {
 		if (spec.startsWith("file:")) {
 			return new FileReplicaClient(Path.of(spec.substring("file:".length())));
 		}
 		String[] parts = spec.substring("s3:".length()).split(" ");
-		return S3ReplicaClientFactory.builder()
+		S3ReplicaClientFactory.Builder factory = S3ReplicaClientFactory.builder()
 			.endpoint(URI.create(parts[0]))
 			.region(S3ProxyServer.REGION)
 			.forcePathStyle(true)
 			.credentials(S3ProxyServer.DEFAULT_ACCESS_KEY, S3ProxyServer.DEFAULT_SECRET_KEY)
-			.customizer(S3ProxyServer::configureS3Client)
-			.build()
-			.create(parts[1]);
+			.customizer(S3ProxyServer::configureS3Client);
+		if (options.containsKey("socket-timeout")) {
+			factory.socketTimeout(Duration.ofMillis(Long.parseLong(options.get("socket-timeout"))));
+		}
+		return factory.build().create(parts[1]);
+	}
+
+	/**
+	 * Every 200 ms, what an operator would see: the starter's health indicator (as
+	 * {@code /actuator/health/litestream} shows it) and the database as
+	 * {@code /actuator/litestream} shows it.
+	 */
+	private static void printStatus(ReplicationManager manager) {
+		LitestreamHealthIndicator health = new LitestreamHealthIndicator(manager, Duration.ofSeconds(30), 3);
+		LitestreamEndpoint endpoint = new LitestreamEndpoint(manager, Clock.systemUTC());
+		Thread printer = new Thread(() -> {
+			while (true) {
+				Health now = health.health(true);
+				System.out.println("HEALTH " + System.currentTimeMillis() + " " + now.getStatus().getCode() + " "
+						+ now.getDetails());
+				System.out
+					.println("ENDPOINT " + System.currentTimeMillis() + " " + endpoint.status().databases().get("app"));
+				try {
+					Thread.sleep(200);
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+			}
+		}, "fault-engine-status");
+		printer.setDaemon(true);
+		printer.start();
 	}
 
 	/**

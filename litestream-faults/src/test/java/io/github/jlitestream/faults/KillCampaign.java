@@ -14,7 +14,6 @@ import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.restore.RestoreProgress;
 import io.github.jlitestream.core.restore.Restorer;
 import io.github.jlitestream.core.testing.ChildProcess;
-import io.github.jlitestream.core.testing.LitestreamBinary;
 import io.github.jlitestream.faults.WriterLog.Commit;
 
 /**
@@ -72,9 +71,10 @@ final class KillCampaign {
 				results.add(result);
 				result.problems().forEach((p) -> problems.add("trial " + result.number() + ": " + p));
 			}
-			problems.addAll(finish(database, writer, log));
-			return new CampaignResult("SIGKILL (" + this.store.name() + ")", this.trials, log.commits().size(), results,
-					problems);
+			CampaignResult.FinalRestore last = finish(database, writer, log);
+			problems.addAll(last.problems());
+			return CampaignResult.ofKills("SIGKILL (" + this.store.name() + ")", this.trials, log.commits().size(),
+					results, last, problems);
 		}
 	}
 
@@ -190,7 +190,7 @@ final class KillCampaign {
 	 * The last engine runs while the writer stops, then stops gracefully: the replica
 	 * then holds everything, restored by this project and by Litestream v0.3.13.
 	 */
-	private List<String> finish(Path database, ChildProcess writer, WriterLog log) throws Exception {
+	private CampaignResult.FinalRestore finish(Path database, ChildProcess writer, WriterLog log) throws Exception {
 		List<String> problems = new ArrayList<>();
 		try (ChildProcess engine = ChildProcess.start(FaultEngine.class, database.toString(),
 				this.store.engineArgument(), KillPoint.RANDOM.label(), Long.toString(Long.MAX_VALUE / 2))) {
@@ -201,29 +201,11 @@ final class KillCampaign {
 				problems.add("the final graceful stop was not complete: " + String.join("\n", tail(engine.lines())));
 			}
 		}
-		String expected = RestoredState.digest(database);
-		Path restored = this.dir.resolve("final.db");
-		new Restorer(new Lz4FrameCodec()).restore(this.store.client(), RestoreOptions.latest(restored),
-				RestoreProgress.NONE);
-		RestoredState state = RestoredState.check(restored, log.commits());
-		problems.addAll(state.problems().stream().map((p) -> "final restore: " + p).toList());
-		if (state.commits() != log.commits().size()) {
-			problems.add("the final restore holds " + state.commits() + " of " + log.commits().size() + " commits");
-		}
-		if (!RestoredState.digest(restored).equals(expected)) {
-			problems.add("the final restore differs from the database");
-		}
-		Path byLitestream = this.dir.resolve("final-by-litestream.db");
-		LitestreamBinary.Result result = this.store.restoreWithLitestream(this.dir, database, byLitestream);
-		if (result.exitCode() != 0) {
-			problems.add("Litestream v0.3.13 could not restore the replica: " + result.output());
-		}
-		else if (!RestoredState.digest(byLitestream).equals(expected)) {
-			problems.add("Litestream v0.3.13's restore differs from the database");
-		}
-		this.out.printf("final: %d commits written; restored all of them by this project%s%n", log.commits().size(),
-				(result.exitCode() == 0) ? " and by Litestream v0.3.13" : "");
-		return problems;
+		CampaignResult.FinalRestore last = RestoredState.finalRestore(this.dir, this.store, database, log);
+		this.out.printf("final: %d commits written, %d restored, %d failed restores%n", log.commits().size(),
+				last.commits(), last.failedRestores());
+		problems.addAll(last.problems());
+		return new CampaignResult.FinalRestore(last.commits(), last.failedRestores(), problems);
 	}
 
 	/** One kill and what the restore after it found. */

@@ -1,6 +1,7 @@
 package io.github.jlitestream.faults;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,7 +15,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeSet;
 
+import io.github.jlitestream.core.codec.Lz4FrameCodec;
+import io.github.jlitestream.core.restore.RestoreOptions;
+import io.github.jlitestream.core.restore.RestoreProgress;
+import io.github.jlitestream.core.restore.Restorer;
 import io.github.jlitestream.core.support.Sql;
+import io.github.jlitestream.core.testing.LitestreamBinary;
 import io.github.jlitestream.faults.WriterLog.Commit;
 
 /**
@@ -23,6 +29,53 @@ import io.github.jlitestream.faults.WriterLog.Commit;
  * transactions, nothing of a later one and nothing out of order.
  */
 record RestoredState(long commits, List<String> problems) {
+
+	/**
+	 * After a graceful stop: the replica, restored by this project and by Litestream
+	 * v0.3.13, must hold every commit the writer made and equal the database row for row.
+	 */
+	static CampaignResult.FinalRestore finalRestore(Path dir, CampaignStore store, Path database, WriterLog log)
+			throws Exception {
+		List<String> problems = new ArrayList<>();
+		int failed = 0;
+		long commits = 0;
+		String expected = digest(database);
+		Path restored = dir.resolve("final.db");
+		Files.deleteIfExists(restored);
+		try {
+			new Restorer(new Lz4FrameCodec()).restore(store.client(), RestoreOptions.latest(restored),
+					RestoreProgress.NONE);
+			RestoredState state = check(restored, log.commits());
+			commits = state.commits();
+			List<String> found = new ArrayList<>(state.problems());
+			if (state.commits() != log.commits().size()) {
+				found.add("it holds " + state.commits() + " of " + log.commits().size() + " commits");
+			}
+			if (!digest(restored).equals(expected)) {
+				found.add("it differs from the database");
+			}
+			if (!found.isEmpty()) {
+				failed++;
+				found.forEach((p) -> problems.add("final restore: " + p));
+			}
+		}
+		catch (Exception ex) {
+			failed++;
+			problems.add("final restore failed: " + ex);
+		}
+		Path byLitestream = dir.resolve("final-by-litestream.db");
+		Files.deleteIfExists(byLitestream);
+		LitestreamBinary.Result result = store.restoreWithLitestream(dir, database, byLitestream);
+		if (result.exitCode() != 0) {
+			failed++;
+			problems.add("Litestream v0.3.13 could not restore the replica: " + result.output());
+		}
+		else if (!digest(byLitestream).equals(expected)) {
+			failed++;
+			problems.add("Litestream v0.3.13's restore differs from the database");
+		}
+		return new CampaignResult.FinalRestore(commits, failed, problems);
+	}
 
 	/**
 	 * Reads {@code restored} and checks it against what the writer reported ({@code log},

@@ -1,5 +1,7 @@
 package io.github.jlitestream.core.util;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -30,6 +32,13 @@ public final class Failpoints {
 	 */
 	public static final String COPY_OLD_TAIL = "copy.old-tail";
 
+	/**
+	 * Before frames are written into the shadow WAL: where a full disk fails the copy.
+	 * The hook fails it with an {@link java.io.UncheckedIOException}, thrown here as its
+	 * {@link IOException}, as the write would.
+	 */
+	public static final String SHADOW_WRITE = "shadow.write";
+
 	private static volatile @Nullable Consumer<String> hook;
 
 	private Failpoints() {
@@ -40,6 +49,19 @@ public final class Failpoints {
 	 */
 	public static void set(@Nullable Consumer<String> newHook) {
 		hook = newHook;
+	}
+
+	/**
+	 * Calls the hook at a place that fails with an {@link IOException}: an
+	 * {@link UncheckedIOException} the hook throws is thrown as its cause.
+	 */
+	public static void hitIo(String name) throws IOException {
+		try {
+			hit(name);
+		}
+		catch (UncheckedIOException ex) {
+			throw ex.getCause();
+		}
 	}
 
 	/** Calls the hook, when a test set one, with this failpoint's name. */

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
+import io.github.jlitestream.core.util.Failpoints;
 import io.github.jlitestream.core.util.LocalFiles;
 import org.jspecify.annotations.Nullable;
 
@@ -138,6 +139,7 @@ public final class ShadowWal {
 						break;
 					}
 				}
+				Failpoints.hitIo(Failpoints.SHADOW_WRITE);
 				LocalFiles.writeFully(shadow, ByteBuffer.wrap(buffer, 0, accepted * frameSize), chunkStart);
 			}
 			long end = next.lastCommitOffset();
