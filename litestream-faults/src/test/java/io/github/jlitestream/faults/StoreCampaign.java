@@ -36,8 +36,8 @@ final class StoreCampaign {
 
 	/**
 	 * How soon health and lag must report a store that stopped answering (three failed
-	 * syncs with their backoff and the SDK's retries take about 3 s), with room for a busy
-	 * machine.
+	 * syncs with their backoff and the SDK's retries take about 3 s), with room for a
+	 * busy machine.
 	 */
 	static final Duration DETECTION = Duration.ofSeconds(8);
 
@@ -155,11 +155,7 @@ final class StoreCampaign {
 				}
 				problems.addAll(writesNeverBlocked(log, faultsFrom, healedAt));
 				writer.stop();
-				generations = engine.lines()
-					.stream()
-					.filter((line) -> line.startsWith("GEN "))
-					.map((line) -> line.substring(line.indexOf(' ', 4) + 1))
-					.toList();
+				generations = generations(engine);
 				if (!engine.stop()) {
 					problems.add("the graceful stop was not complete: "
 							+ engine.lines().subList(Math.max(0, engine.lines().size() - 20), engine.lines().size()));
@@ -177,7 +173,7 @@ final class StoreCampaign {
 	 * The writer commits every few milliseconds: a gap of more than two seconds between
 	 * two commits while the store failed would mean replication held it up.
 	 */
-	private static List<String> writesNeverBlocked(WriterLog log, long from, long to) {
+	static List<String> writesNeverBlocked(WriterLog log, long from, long to) {
 		List<String> problems = new ArrayList<>();
 		long previous = -1;
 		long longest = 0;
@@ -243,7 +239,7 @@ final class StoreCampaign {
 	 * When, after {@code after}, health was UP and the replica's lag under a second (the
 	 * writer commits every few milliseconds, so the lag is rarely exactly zero), or -1.
 	 */
-	private static long awaitCaughtUp(ChildProcess engine, long after, Duration timeout) throws InterruptedException {
+	static long awaitCaughtUp(ChildProcess engine, long after, Duration timeout) throws InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (System.nanoTime() < deadline) {
 			long up = firstAfter(engine, "HEALTH ", " UP ", after);
@@ -290,6 +286,15 @@ final class StoreCampaign {
 			}
 		}
 		return -1;
+	}
+
+	/** The reasons of the generations the engine started. */
+	static List<String> generations(ChildProcess engine) {
+		return engine.lines()
+			.stream()
+			.filter((line) -> line.startsWith("GEN "))
+			.map((line) -> line.substring(line.indexOf(' ', 4) + 1))
+			.toList();
 	}
 
 	static void awaitLine(ChildProcess engine, String prefix, Duration timeout) throws InterruptedException {

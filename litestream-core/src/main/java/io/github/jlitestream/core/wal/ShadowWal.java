@@ -139,8 +139,14 @@ public final class ShadowWal {
 						break;
 					}
 				}
-				Failpoints.hitIo(Failpoints.SHADOW_WRITE);
-				LocalFiles.writeFully(shadow, ByteBuffer.wrap(buffer, 0, accepted * frameSize), chunkStart);
+				try {
+					Failpoints.hitIo(Failpoints.SHADOW_WRITE);
+					LocalFiles.writeFully(shadow, ByteBuffer.wrap(buffer, 0, accepted * frameSize), chunkStart);
+				}
+				catch (IOException ex) {
+					// "No space left on device" alone does not say which disk is full
+					throw new IOException("cannot write the shadow WAL " + this.file + ": " + ex.getMessage(), ex);
+				}
 			}
 			long end = next.lastCommitOffset();
 			if (end > start && !unchangedSinceCopied(wal, shadow, start, end)) {
