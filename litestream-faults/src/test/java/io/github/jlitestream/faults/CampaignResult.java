@@ -70,6 +70,13 @@ record CampaignResult(String scenario, int trials, long commits, long lostBeyond
 		Files.writeString(report, text, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
 	}
 
+	/** Generations counted by their reason's first words. */
+	static Map<String, Integer> reasons(List<String> generations) {
+		Map<String, Integer> reasons = new TreeMap<>();
+		count(reasons, generations);
+		return reasons;
+	}
+
 	private static void count(Map<String, Integer> reasons, List<String> generations) {
 		for (String reason : generations) {
 			String[] words = reason.split(" ");
