@@ -47,16 +47,16 @@ import org.springframework.boot.health.contributor.Health;
  * after the start), the first time it reaches its kill point it prints
  * {@code AT <place> <epoch millis>} and stops there for the kill. It prints
  * {@code STARTED}, {@code GEN <generation> <reason>} for each new generation,
- * {@code SYNC <millis>} after each successful upload round, {@code SNAPSHOT <millis>}
- * after each snapshot; a line {@code stop} stops it gracefully
- * ({@code STOPPED <complete>}). Arguments: database path, replica ({@code file:DIR} or
- * {@code s3:ENDPOINT URL}), kill point, arm delay in milliseconds, then options:
- * {@code status} prints {@code HEALTH <status> <details>} (the starter's health
- * indicator) and {@code ENDPOINT <database>} (what {@code /actuator/litestream} shows)
- * every 200 ms; {@code meta=DIR} keeps the engine's local state there;
- * {@code socket-timeout=MILLIS} for the S3 client; {@code no-space=FILE} fails every
- * write of the shadow WAL with "No space left on device" while {@code FILE} exists (the
- * injected variant of a full disk).
+ * {@code SYNC <millis> <epoch millis>} after each successful upload round (how long it
+ * took, when it ended), {@code SNAPSHOT <millis> <epoch millis>} after each snapshot; a
+ * line {@code stop} stops it gracefully ({@code STOPPED <complete>}). Arguments: database
+ * path, replica ({@code file:DIR} or {@code s3:ENDPOINT URL}), kill point, arm delay in
+ * milliseconds, then options: {@code status} prints {@code HEALTH <status> <details>}
+ * (the starter's health indicator) and {@code ENDPOINT <database>} (what
+ * {@code /actuator/litestream} shows) every 200 ms; {@code meta=DIR} keeps the engine's
+ * local state there; {@code socket-timeout=MILLIS} for the S3 client;
+ * {@code no-space=FILE} fails every write of the shadow WAL with "No space left on
+ * device" while {@code FILE} exists (the injected variant of a full disk).
  */
 public final class FaultEngine {
 
@@ -217,7 +217,7 @@ public final class FaultEngine {
 		@Override
 		public void onSync(String database, String replica, Duration duration, @Nullable Throwable failure) {
 			if (failure == null) {
-				System.out.println("SYNC " + duration.toMillis());
+				System.out.println("SYNC " + duration.toMillis() + " " + System.currentTimeMillis());
 			}
 		}
 
@@ -225,7 +225,7 @@ public final class FaultEngine {
 		public void onSnapshot(String database, String replica, long bytes, Duration duration,
 				@Nullable Throwable failure) {
 			if (failure == null) {
-				System.out.println("SNAPSHOT " + duration.toMillis());
+				System.out.println("SNAPSHOT " + duration.toMillis() + " " + System.currentTimeMillis());
 			}
 		}
 
