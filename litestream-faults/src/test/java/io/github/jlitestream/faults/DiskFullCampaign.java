@@ -97,7 +97,7 @@ final class DiskFullCampaign {
 			List<String> generations;
 			try (ChildProcess engine = ChildProcess.start(FaultEngine.class, arguments.toArray(String[]::new))) {
 				engine.await("STARTED");
-				StoreCampaign.awaitLine(engine, "SYNC ", Duration.ofSeconds(30));
+				engine.await("SYNC ");
 				Thread.sleep(1000);
 				long fullAt = System.currentTimeMillis();
 				fill.run();

@@ -141,7 +141,7 @@ final class StoreCampaign {
 					store.engineArgument(), KillPoint.RANDOM.label(), Long.toString(Long.MAX_VALUE / 2), "status",
 					"socket-timeout=3000")) {
 				engine.await("STARTED");
-				awaitLine(engine, "SYNC ", Duration.ofSeconds(30));
+				engine.await("SYNC ");
 				Thread.sleep(1000);
 				long faultsFrom = System.currentTimeMillis();
 				summary = body.run(s3, proxy, engine, problems);
@@ -295,18 +295,6 @@ final class StoreCampaign {
 			.filter((line) -> line.startsWith("GEN "))
 			.map((line) -> line.substring(line.indexOf(' ', 4) + 1))
 			.toList();
-	}
-
-	static void awaitLine(ChildProcess engine, String prefix, Duration timeout) throws InterruptedException {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (System.nanoTime() < deadline) {
-			if (engine.lines().stream().anyMatch((line) -> line.startsWith(prefix))) {
-				return;
-			}
-			Thread.sleep(20);
-		}
-		throw new AssertionError("the engine printed no " + prefix.trim() + " line within " + timeout.toSeconds()
-				+ " s: " + engine.lines());
 	}
 
 	/** What a scenario does to the store while the writer and the engine run. */
