@@ -7,9 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.github.jlitestream.core.file.FileReplicaClient;
+import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.support.Harness;
+import io.github.jlitestream.core.support.Sql;
+import io.github.jlitestream.core.util.Failpoints;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,7 +47,7 @@ class SnapshotTests {
 			byte[][] seen = new byte[2][];
 			harness.database().readSnapshot((position, databaseFile) -> {
 				ByteArrayOutputStream read = new ByteArrayOutputStream();
-				databaseFile.transferTo(read);
+				databaseFile.open().transferTo(read);
 				seen[0] = read.toByteArray();
 				try {
 					// The application writes and checkpoints meanwhile.
@@ -104,6 +109,40 @@ class SnapshotTests {
 			});
 			second[0].join(10_000);
 			assertThat(seen[1]).as("the database file while the first snapshot was read").isEqualTo(seen[0]);
+		}
+	}
+
+	/**
+	 * A full local disk (the fault campaign's state disk, where spools live) does not
+	 * keep a snapshot from the store: it is encoded while it uploads, and restores to
+	 * every row.
+	 */
+	@Test
+	void aSnapshotThatCannotSpoolIsEncodedWhileItUploads() throws Exception {
+		Path path = this.dir.resolve("app.db");
+		try (Harness harness = new Harness(path, new FileReplicaClient(this.dir.resolve("replica")))) {
+			harness.execute("CREATE TABLE t (v BLOB)");
+			for (int i = 0; i < 40; i++) {
+				harness.execute("INSERT INTO t VALUES (randomblob(300000))");
+			}
+			List<String> failed = new ArrayList<>();
+			Failpoints.set((name) -> {
+				if (name.equals(Failpoints.SNAPSHOT_SPOOL)) {
+					failed.add(name);
+					throw new UncheckedIOException(new IOException("No space left on device"));
+				}
+			});
+			try {
+				harness.sync();
+			}
+			finally {
+				Failpoints.set(null);
+			}
+			assertThat(failed).hasSize(1);
+			Path restored = this.dir.resolve("restored.db");
+			harness.restore(RestoreOptions.latest(restored));
+			assertThat(Sql.integrityCheck(restored)).isEqualTo("ok");
+			assertThat(Sql.dump(restored)).isEqualTo(Sql.dump(harness.app()));
 		}
 	}
 

@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import io.github.jlitestream.core.testing.ChildProcess;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Scenario 4 of the fault campaign: the disk where the engine keeps its local state (the
@@ -25,6 +26,13 @@ import io.github.jlitestream.core.testing.ChildProcess;
 final class DiskFullCampaign {
 
 	private static final String NO_SPACE = "No space left on device";
+
+	private static final GenerationCheck SAME_GENERATION = (generations) -> (generations.size() == 1) ? null
+			: "a new generation started although continuity held: " + generations;
+
+	private static final GenerationCheck NEW_GENERATION = (
+			generations) -> (generations.size() == 2 && generations.get(1).startsWith("local state disk full")) ? null
+					: "expected one new generation for the full disk, found " + generations;
 
 	private final Path dir;
 
@@ -54,17 +62,59 @@ final class DiskFullCampaign {
 		return mounted;
 	}
 
-	/** On a tmpfs of 64 MiB that a filler file fills up. */
+	/**
+	 * On a tmpfs of 64 MiB that a filler file fills up for {@code full}: continuity
+	 * holds, the same generation goes on.
+	 */
 	CampaignResult realFilesystem(Duration full) throws Exception {
+		return onTmpfs("disk full (tmpfs)", 64, (engine) -> Thread.sleep(full.toMillis()), 0, SAME_GENERATION);
+	}
+
+	/**
+	 * On a tmpfs of 16 MiB, full until the WAL not yet copied has outgrown it: it can
+	 * never fit, so the generation ends, SQLite may checkpoint, and a new generation
+	 * starts (its snapshot encoded while it uploads when no spool fits) and catches up.
+	 */
+	CampaignResult outgrownFilesystem() throws Exception {
+		return onTmpfs("disk full, WAL outgrew it", 16,
+				(engine) -> awaitLogged(engine, "outgrew the disk of the local state"), 0, NEW_GENERATION);
+	}
+
+	/**
+	 * On a tmpfs of 48 MiB, full until the WAL has grown to 20 MiB, then 8 MiB come back:
+	 * less than the WAL not yet copied, so the generation ends as above.
+	 */
+	CampaignResult tooLittleReturned() throws Exception {
+		Path wal = this.dir.resolve("app.db-wal");
+		return onTmpfs("disk full, too little space returned", 48, (engine) -> {
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+			while (Files.size(wal) < 20L * 1024 * 1024 && System.nanoTime() < deadline) {
+				Thread.sleep(100);
+			}
+			this.out.printf("WAL %d bytes while the state disk is full%n", Files.size(wal));
+		}, 8L * 1024 * 1024, NEW_GENERATION);
+	}
+
+	/**
+	 * On a tmpfs of {@code mebibytes} that a filler file fills up, and that has
+	 * {@code leftFree} bytes free (0: all) once space returns.
+	 */
+	private CampaignResult onTmpfs(String scenario, int mebibytes, EngineAction whileFull, long leftFree,
+			GenerationCheck generations) throws Exception {
 		Path mount = this.dir.resolve("state-fs");
 		Files.createDirectories(mount);
-		if (run("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", mount.toString()) != 0) {
+		if (run("mount", "-t", "tmpfs", "-o", "size=" + mebibytes + "m", "tmpfs", mount.toString()) != 0) {
 			throw new IllegalStateException("cannot mount a tmpfs at " + mount);
 		}
 		try {
 			Path filler = mount.resolve("filler");
-			return run("disk full (tmpfs)", mount.resolve("state"), List.of(), () -> fill(filler),
-					() -> Files.deleteIfExists(filler), full);
+			return run(scenario, mount.resolve("state"), List.of(), () -> fill(filler, Long.MAX_VALUE), whileFull,
+					() -> {
+						Files.delete(filler);
+						if (leftFree > 0) {
+							fill(filler, Files.getFileStore(mount).getUsableSpace() - leftFree);
+						}
+					}, generations);
 		}
 		finally {
 			run("umount", "-l", mount.toString());
@@ -75,13 +125,13 @@ final class DiskFullCampaign {
 	CampaignResult injected(Duration full) throws Exception {
 		Path flag = this.dir.resolve("no-space");
 		return run("disk full (injected)", this.dir.resolve("state"), List.of("no-space=" + flag),
-				() -> Files.writeString(flag, "full"), () -> Files.deleteIfExists(flag), full);
+				() -> Files.writeString(flag, "full"), (engine) -> Thread.sleep(full.toMillis()),
+				() -> Files.deleteIfExists(flag), SAME_GENERATION);
 	}
 
-	private CampaignResult run(String scenario, Path meta, List<String> options, Action fill, Action free,
-			Duration full) throws Exception {
-		this.out.printf("%s for %d s: seed %d (replay: -Dfaults.seed=%d)%n", scenario, full.toSeconds(), this.seed,
-				this.seed);
+	private CampaignResult run(String scenario, Path meta, List<String> options, Action fill, EngineAction whileFull,
+			Action free, GenerationCheck generationCheck) throws Exception {
+		this.out.printf("%s: seed %d (replay: -Dfaults.seed=%d)%n", scenario, this.seed, this.seed);
 		Random random = new Random(this.seed);
 		Path database = this.dir.resolve("app.db");
 		List<String> problems = new ArrayList<>();
@@ -101,7 +151,7 @@ final class DiskFullCampaign {
 				Thread.sleep(1000);
 				long fullAt = System.currentTimeMillis();
 				fill.run();
-				Thread.sleep(full.toMillis());
+				whileFull.run(engine);
 				problems.addAll(reported(engine, fullAt));
 				long freedAt = System.currentTimeMillis();
 				free.run();
@@ -121,8 +171,13 @@ final class DiskFullCampaign {
 				problems.addAll(StoreCampaign.writesNeverBlocked(log, fullAt, freedAt));
 				writer.stop();
 				generations = StoreCampaign.generations(engine);
-				if (generations.size() != 1) {
-					problems.add("a new generation started although continuity held: " + generations);
+				engine.lines()
+					.stream()
+					.filter((line) -> line.contains("local state disk full") || line.contains("no space to spool"))
+					.forEach((line) -> this.out.println("engine: " + line));
+				String unexpected = generationCheck.problem(generations);
+				if (unexpected != null) {
+					problems.add(unexpected);
 				}
 				if (!engine.stop()) {
 					problems.add("the graceful stop was not complete");
@@ -164,12 +219,20 @@ final class DiskFullCampaign {
 		return problems;
 	}
 
-	/** Writes {@code filler} until the filesystem refuses. */
-	private static void fill(Path filler) throws IOException {
+	/** Waits up to two minutes for a line of the engine that contains {@code text}. */
+	private static void awaitLogged(ChildProcess engine, String text) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+		while (engine.lines().stream().noneMatch((line) -> line.contains(text)) && System.nanoTime() < deadline) {
+			Thread.sleep(100);
+		}
+	}
+
+	/** Writes {@code filler} up to {@code size} bytes or until the filesystem refuses. */
+	private static void fill(Path filler, long size) throws IOException {
 		byte[] chunk = new byte[64 * 1024];
 		try (OutputStream out = Files.newOutputStream(filler)) {
-			while (true) {
-				out.write(chunk);
+			for (long written = 0; written < size; written += chunk.length) {
+				out.write(chunk, 0, (int) Math.min(chunk.length, size - written));
 			}
 		}
 		catch (IOException ex) {
@@ -194,6 +257,21 @@ final class DiskFullCampaign {
 	interface Action {
 
 		void run() throws Exception;
+
+	}
+
+	@FunctionalInterface
+	interface EngineAction {
+
+		void run(ChildProcess engine) throws Exception;
+
+	}
+
+	/** What is wrong with the generations a run started, or null. */
+	@FunctionalInterface
+	interface GenerationCheck {
+
+		@Nullable String problem(List<String> generations);
 
 	}
 

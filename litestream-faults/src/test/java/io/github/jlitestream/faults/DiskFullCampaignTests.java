@@ -28,6 +28,24 @@ class DiskFullCampaignTests {
 	}
 
 	@Test
+	void aFullDiskThatTheWalOutgrowsEndsTheGenerationAndANewOneCatchesUpWithNothingLost() throws Exception {
+		assumeThat(DiskFullCampaign.canMount(this.dir.resolve("probe")))
+			.as("mounting a tmpfs needs root (this machine refused it)")
+			.isTrue();
+		StoreCampaignTests
+			.assertNothingLost(new DiskFullCampaign(this.dir, Campaign.seed(), System.out).outgrownFilesystem());
+	}
+
+	@Test
+	void aFullDiskToWhichTooLittleSpaceReturnsEndsTheGenerationAndANewOneCatchesUpWithNothingLost() throws Exception {
+		assumeThat(DiskFullCampaign.canMount(this.dir.resolve("probe")))
+			.as("mounting a tmpfs needs root (this machine refused it)")
+			.isTrue();
+		StoreCampaignTests
+			.assertNothingLost(new DiskFullCampaign(this.dir, Campaign.seed(), System.out).tooLittleReturned());
+	}
+
+	@Test
 	void anInjectedFullDiskIsReportedKeepsTheApplicationWritingAndReplicationResumes() throws Exception {
 		StoreCampaignTests.assertNothingLost(new DiskFullCampaign(this.dir, Campaign.seed(), System.out)
 			.injected(Duration.ofSeconds(Campaign.soak() ? 30 : 5)));

@@ -3,6 +3,8 @@ package io.github.jlitestream.core.capture;
 import java.io.IOException;
 import java.io.InputStream;
 
+import io.github.jlitestream.core.ObjectContent;
+
 /**
  * Streams the database file from byte 0 to the size it had when the stream was opened,
  * through the process-wide handle (see {@link DatabaseFiles}). Closing it leaves the
@@ -16,9 +18,28 @@ final class DatabaseFileInputStream extends InputStream {
 
 	private long position;
 
-	DatabaseFileInputStream(DatabaseFiles.Handle handle) throws IOException {
+	private DatabaseFileInputStream(DatabaseFiles.Handle handle, long size) {
 		this.handle = handle;
-		this.size = handle.size();
+		this.size = size;
+	}
+
+	/**
+	 * The database file as content of the size it has now, read again from byte 0 at each
+	 * open: for a file that a snapshot's freeze holds still.
+	 */
+	static ObjectContent content(DatabaseFiles.Handle handle) throws IOException {
+		long size = handle.size();
+		return new ObjectContent() {
+			@Override
+			public long length() {
+				return size;
+			}
+
+			@Override
+			public InputStream open() {
+				return new DatabaseFileInputStream(handle, size);
+			}
+		};
 	}
 
 	@Override

@@ -117,6 +117,13 @@ final class LocalState {
 				(tmp) -> Files.writeString(tmp, generation.id() + "\n", StandardCharsets.UTF_8), true);
 	}
 
+	void removeGeneration(Generation generation) throws IOException {
+		Path dir = this.metaPath.resolve("generations").resolve(generation.id());
+		if (Files.exists(dir)) {
+			LocalFiles.deleteTree(dir);
+		}
+	}
+
 	void removeOtherGenerations(Generation keep) throws IOException {
 		Path dir = this.metaPath.resolve("generations");
 		if (!Files.isDirectory(dir)) {

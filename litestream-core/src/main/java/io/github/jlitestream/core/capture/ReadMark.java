@@ -149,6 +149,11 @@ final class ReadMark {
 		this.mayBeOnDatabaseFile = true;
 	}
 
+	/** Whether a snapshot is reading the database file that this mark holds still. */
+	boolean frozen() {
+		return this.frozenReads > 0;
+	}
+
 	void thaw() {
 		this.frozenReads--;
 	}

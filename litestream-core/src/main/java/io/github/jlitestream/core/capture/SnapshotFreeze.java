@@ -66,7 +66,7 @@ final class SnapshotFreeze {
 		try {
 			Position frozenAt = freeze();
 			try {
-				return reader.read(frozenAt, new DatabaseFileInputStream(this.file.get()));
+				return reader.read(frozenAt, DatabaseFileInputStream.content(this.file.get()));
 			}
 			finally {
 				thaw();

@@ -1,8 +1,8 @@
 package io.github.jlitestream.core.capture;
 
 import java.io.IOException;
-import java.io.InputStream;
 
+import io.github.jlitestream.core.ObjectContent;
 import io.github.jlitestream.core.Position;
 
 /**
@@ -15,9 +15,10 @@ import io.github.jlitestream.core.Position;
 public interface SnapshotReader<T> {
 
 	/**
-	 * Reads the database file; every change in it is in the shadow WAL at or before
+	 * Reads the database file, as often as it needs (each {@link ObjectContent#open()}
+	 * reads it from its start); every change in it is in the shadow WAL at or before
 	 * {@code position}.
 	 */
-	T read(Position position, InputStream databaseFile) throws IOException;
+	T read(Position position, ObjectContent databaseFile) throws IOException;
 
 }

@@ -15,6 +15,7 @@ import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.Position;
 import io.github.jlitestream.core.ReplicationListener;
 import io.github.jlitestream.core.util.Failpoints;
+import io.github.jlitestream.core.util.LocalFiles;
 import io.github.jlitestream.core.util.SqliteFiles;
 import io.github.jlitestream.core.wal.InvalidWalException;
 import io.github.jlitestream.core.wal.ShadowWal;
@@ -51,6 +52,8 @@ final class WalCopier {
 
 	private final ReadMark mark = new ReadMark(this);
 
+	private final SpaceShortage space;
+
 	private @Nullable Object fileKey;
 
 	private @Nullable Generation generation;
@@ -84,6 +87,7 @@ final class WalCopier {
 		this.local = local;
 		this.commits = commits;
 		this.lastChangeAt = createdAt;
+		this.space = new SpaceShortage(options.metaPath());
 	}
 
 	/**
@@ -159,15 +163,24 @@ final class WalCopier {
 			WalHeader header = WalHeader.read(wal);
 			String reason = this.pendingGenerationReason;
 			long copied = 0;
-			if (reason == null) {
-				Continuation continued = copyContinuing(wal, header);
-				reason = continued.newGenerationReason();
-				copied = continued.bytes();
+			try {
+				if (reason == null) {
+					Continuation continued = copyContinuing(wal, header);
+					reason = continued.newGenerationReason();
+					copied = continued.bytes();
+				}
+				if (reason != null) {
+					copied = startGeneration(wal, header, reason);
+				}
 			}
+			catch (IOException ex) {
+				if (LocalFiles.isNoSpace(ex)) {
+					noSpace(sql, wal.size());
+				}
+				throw ex;
+			}
+			this.space.ended();
 			boolean generationStarted = reason != null;
-			if (generationStarted) {
-				copied = startGeneration(wal, header, reason);
-			}
 			if (copied > 0 || generationStarted) {
 				this.lastChangeAt = noticedAt;
 				recordCommit(noticedAt, generationStarted);
@@ -175,6 +188,41 @@ final class WalCopier {
 				return true;
 			}
 			return false;
+		}
+	}
+
+	/**
+	 * After a copy the local state's disk refused for lack of space: keeps the read
+	 * transaction, and so continuity, while the WAL not yet copied may still fit
+	 * ({@link SpaceShortage}); otherwise ends the generation and lets SQLite checkpoint
+	 * and restart the WAL, so that the next generation starts from a WAL that fits. The
+	 * commits not copied are not lost: they reach the database file, and the next
+	 * generation's snapshot.
+	 */
+	private void noSpace(EngineConnections sql, long walSize) throws IOException {
+		if (this.pendingGenerationReason == null) {
+			String reason = this.space.giveUpReason(walSize - requireShadow().size());
+			if (reason == null) {
+				return;
+			}
+			this.pendingGenerationReason = "local state disk full: " + reason;
+			logger.warn(
+					"db={} {}: generation={} ends at {}; the engine lets SQLite checkpoint the WAL, and the next "
+							+ "generation starts with a snapshot once the WAL fits",
+					this.name, reason, this.generation, position());
+		}
+		if (this.mark.frozen()) {
+			return; // a snapshot reads the file that the read transaction holds still
+		}
+		try {
+			// nothing left to protect: the next generation copies the WAL from its start
+			this.mark.end(sql);
+			if (sql.checkpointPassive().fullyBackfilled()) {
+				sql.forceWrite(true);
+			}
+		}
+		catch (SQLException ex) {
+			logger.debug("db={} cannot checkpoint the WAL yet: {}", this.name, ex.getMessage());
 		}
 	}
 
@@ -253,8 +301,17 @@ final class WalCopier {
 	private long startGeneration(FileChannel wal, WalHeader header, String reason) throws IOException {
 		Generation previous = this.generation;
 		Generation next = Generation.random();
-		ShadowWal created = ShadowWal.create(this.local.shadowPath(next, 0), header);
-		long copied = created.copyFrom(wal);
+		long copied;
+		ShadowWal created;
+		try {
+			created = ShadowWal.create(this.local.shadowPath(next, 0), header);
+			copied = created.copyFrom(wal);
+		}
+		catch (IOException ex) {
+			// a generation never started: its partial shadow WAL only takes space
+			this.local.removeGeneration(next);
+			throw ex;
+		}
 		this.local.writeGenerationFile(next);
 		adopt(next, 0, created);
 		this.resumedAfterCleanShutdown = false;

@@ -11,9 +11,12 @@ import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.SnapshotInfo;
 import io.github.jlitestream.core.WalSegmentInfo;
 import io.github.jlitestream.core.capture.Database;
+import io.github.jlitestream.core.codec.EncodedContent;
 import io.github.jlitestream.core.codec.ObjectCodec;
 import io.github.jlitestream.core.codec.Spool;
 import io.github.jlitestream.core.layout.ReplicaPaths;
+import io.github.jlitestream.core.util.Failpoints;
+import io.github.jlitestream.core.util.LocalFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,15 +88,34 @@ final class ReplicaUploads {
 	 * Uploads the snapshot at {@code position} of the database file read from
 	 * {@code databaseFile}.
 	 */
-	SnapshotInfo snapshot(Position position, InputStream databaseFile) throws IOException {
+	SnapshotInfo snapshot(Position position, ObjectContent databaseFile) throws IOException {
 		String key = ReplicaPaths.snapshotKey(position.generation(), position.index(), this.codec.compression());
 		Spool spool = new Spool(this.spoolDir, SPOOL_MEMORY_LIMIT);
 		try {
-			try (OutputStream out = this.codec.encode(spool, key)) {
-				databaseFile.transferTo(out);
+			ObjectContent content;
+			try {
+				try (InputStream in = databaseFile.open(); OutputStream out = this.codec.encode(spool, key)) {
+					in.transferTo(out);
+				}
+				Failpoints.hitIo(Failpoints.SNAPSHOT_SPOOL);
+				content = spool.content();
+			}
+			catch (IOException ex) {
+				if (!LocalFiles.isNoSpace(ex)) {
+					throw ex;
+				}
+				// The frozen file can be read as often as needed: a full local disk does
+				// not keep a new generation (which a full disk may have started) from its
+				// snapshot.
+				spool.discard();
+				logger.warn(
+						"db={} replica={} no space to spool snapshot {} in {} ({}): encoding it while it "
+								+ "uploads instead, after encoding it once to measure it",
+						this.database.name(), this.replica, key, this.spoolDir, ex.getMessage());
+				content = EncodedContent.measure(this.codec, key, databaseFile);
 			}
 			return this.client.writeSnapshot(position.generation(), position.index(), this.codec.compression(),
-					spool.content());
+					content);
 		}
 		finally {
 			spool.discard();

@@ -39,6 +39,12 @@ public final class Failpoints {
 	 */
 	public static final String SHADOW_WRITE = "shadow.write";
 
+	/**
+	 * After a snapshot was encoded into its spool, before it uploads: where a full disk
+	 * fails the spool (thrown as an {@link IOException} like {@link #SHADOW_WRITE}).
+	 */
+	public static final String SNAPSHOT_SPOOL = "snapshot.spool";
+
 	private static volatile @Nullable Consumer<String> hook;
 
 	private Failpoints() {

@@ -23,6 +23,21 @@ public final class LocalFiles {
 	private LocalFiles() {
 	}
 
+	/**
+	 * Whether {@code failure}, or one of its causes, is a disk refusing a write for lack
+	 * of space (ENOSPC, as the JDK reports it on Linux and on Windows).
+	 */
+	public static boolean isNoSpace(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			String message = String.valueOf(cause.getMessage());
+			if (cause instanceof IOException
+					&& (message.contains("No space left") || message.contains("not enough space on the disk"))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	/** Forces a file's content and metadata to disk. */
 	public static void force(Path file) throws IOException {
 		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {

@@ -144,6 +144,15 @@ public final class ShadowWal {
 					LocalFiles.writeFully(shadow, ByteBuffer.wrap(buffer, 0, accepted * frameSize), chunkStart);
 				}
 				catch (IOException ex) {
+					// What this copy wrote is not committed to the shadow WAL: giving it
+					// back
+					// lets a disk that refused it measure the space that is really free.
+					try {
+						shadow.truncate(start);
+					}
+					catch (IOException truncation) {
+						ex.addSuppressed(truncation);
+					}
 					// "No space left on device" alone does not say which disk is full
 					throw new IOException("cannot write the shadow WAL " + this.file + ": " + ex.getMessage(), ex);
 				}
