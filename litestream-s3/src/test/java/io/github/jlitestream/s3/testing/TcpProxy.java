@@ -102,14 +102,22 @@ public final class TcpProxy implements AutoCloseable {
 					continue;
 				}
 				Socket upstream = new Socket();
-				upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.targetPort), 5_000);
+				try {
+					upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.targetPort), 5_000);
+				}
+				catch (IOException ex) {
+					// the target refused: the client sees its connection closed at once
+					closeQuietly(upstream);
+					closeQuietly(client);
+					continue;
+				}
 				this.sockets.add(client);
 				this.sockets.add(upstream);
 				pump(client, upstream);
 				pump(upstream, client);
 			}
 			catch (IOException ex) {
-				// closed, or the target refused: the client sees a failed connection
+				// the proxy is closed
 			}
 		}
 	}
