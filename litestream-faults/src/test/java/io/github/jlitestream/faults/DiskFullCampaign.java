@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  * application must keep writing, the log, health and the endpoint must say "No space
  * left", and replication must resume by itself, in the same generation (the engine's read
  * transaction kept SQLite from restarting the WAL meanwhile), with nothing lost. On a
- * real small filesystem (a tmpfs of 64 MiB, mounted as root) and with the failure
- * injected into the shadow WAL's writes.
+ * real small filesystem (a tmpfs, mounted as root) and with the failure injected into the
+ * shadow WAL's writes.
  */
 final class DiskFullCampaign {
 
@@ -63,11 +63,19 @@ final class DiskFullCampaign {
 	}
 
 	/**
-	 * On a tmpfs of 64 MiB that a filler file fills up for {@code full}: continuity
+	 * On a tmpfs of 128 MiB that a filler file fills up for {@code full}: continuity
 	 * holds, the same generation goes on.
 	 */
 	CampaignResult realFilesystem(Duration full) throws Exception {
-		return onTmpfs("disk full (tmpfs)", 64, (engine) -> Thread.sleep(full.toMillis()), 0, SAME_GENERATION);
+		Path wal = this.dir.resolve("app.db-wal");
+		return onTmpfs("disk full (tmpfs)", 128, (engine) -> {
+			// the WAL must still fit when space returns: no longer than until it has
+			// half the disk's size (the soak's writer fills 64 MiB in about 30 s)
+			long deadline = System.nanoTime() + full.toNanos();
+			while (System.nanoTime() < deadline && Files.size(wal) < 64L * 1024 * 1024) {
+				Thread.sleep(100);
+			}
+		}, 0, SAME_GENERATION);
 	}
 
 	/**

@@ -27,7 +27,7 @@ class KillCampaignTests {
 
 	@Test
 	void s3ReplicaKeepsItsPromiseAtEveryKill() throws Exception {
-		try (S3ProxyServer server = S3ProxyServer.startInMemory();
+		try (S3ProxyServer server = S3ProxyServer.startOnDisk(this.dir.resolve("s3"));
 				CampaignStore store = CampaignStore.s3(server, "faults")) {
 			assertKeptItsPromise(new KillCampaign(this.dir, store, Campaign.seed(), Campaign.trials(), System.out));
 		}

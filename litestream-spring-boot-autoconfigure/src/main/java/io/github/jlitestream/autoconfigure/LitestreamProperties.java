@@ -36,9 +36,10 @@ public class LitestreamProperties {
 
 	/**
 	 * Replicas of the application's DataSource database (a "jdbc:sqlite:" URL) when no
-	 * database is configured.
+	 * database is configured, by name (lowercase letters and digits; an index such as
+	 * replicas[0] also works).
 	 */
-	private List<Replica> replicas = new ArrayList<>();
+	private Map<String, Replica> replicas = new LinkedHashMap<>();
 
 	/**
 	 * Whether HikariCP pools on a replicated database get "wal_autocheckpoint" at twice
@@ -82,11 +83,11 @@ public class LitestreamProperties {
 		this.databases = databases;
 	}
 
-	public List<Replica> getReplicas() {
+	public Map<String, Replica> getReplicas() {
 		return this.replicas;
 	}
 
-	public void setReplicas(List<Replica> replicas) {
+	public void setReplicas(Map<String, Replica> replicas) {
 		this.replicas = replicas;
 	}
 
@@ -173,9 +174,11 @@ public class LitestreamProperties {
 		private final Restore restore = new Restore();
 
 		/**
-		 * Replicas of this database.
+		 * Replicas of this database, by name (lowercase letters and digits, so that an
+		 * environment variable can set one of their settings; an index such as
+		 * replicas[0] also works). Settings of one replica from several sources merge.
 		 */
-		private List<Replica> replicas = new ArrayList<>();
+		private Map<String, Replica> replicas = new LinkedHashMap<>();
 
 		public @Nullable String getPath() {
 			return this.path;
@@ -237,11 +240,11 @@ public class LitestreamProperties {
 			return this.restore;
 		}
 
-		public List<Replica> getReplicas() {
+		public Map<String, Replica> getReplicas() {
 			return this.replicas;
 		}
 
-		public void setReplicas(List<Replica> replicas) {
+		public void setReplicas(Map<String, Replica> replicas) {
 			this.replicas = replicas;
 		}
 

@@ -5,9 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -99,9 +101,22 @@ final class ReplicationManagerFactory {
 	ReplicationManager create(ReplicationListener listener, Clock clock) {
 		ReplicationManager manager = new ReplicationManager(listener, clock);
 		List<ReplicaClient> created = new ArrayList<>();
+		Map<Path, String> files = new HashMap<>();
+		Map<String, String> locations = new HashMap<>();
 		try {
-			databases().forEach((name, database) -> manager.add(name, databaseOptions(name, database),
-					replicas(name, database, created)));
+			databases().forEach((name, database) -> {
+				if (!this.properties.getDatabases().isEmpty()) {
+					requireBindableName(prefix(name), name, "database");
+				}
+				DatabaseOptions options = databaseOptions(name, database);
+				String sameFile = files.putIfAbsent(options.path(), name);
+				if (sameFile != null) {
+					throw new LitestreamConfigurationException(prefix(name) + ".path", database.getPath(),
+							"database '" + sameFile + "' is the same file",
+							"Configure each database once: two engines on one file destroy its replicas.");
+				}
+				manager.add(name, options, replicas(name, database, created, locations));
+			});
 		}
 		catch (RuntimeException ex) {
 			created.forEach(ReplicationManagerFactory::closeQuietly);
@@ -149,29 +164,37 @@ final class ReplicationManagerFactory {
 		return options.metaPath(metaPath).build();
 	}
 
-	private List<ReplicaSpec> replicas(String name, LitestreamProperties.Database database,
-			List<ReplicaClient> created) {
+	/**
+	 * The replicas of one database, checked and with their clients.
+	 * @param locations where each replica configured so far writes, with its database and
+	 * name: two writers of one location destroy each other's replica
+	 */
+	private List<ReplicaSpec> replicas(String name, LitestreamProperties.Database database, List<ReplicaClient> created,
+			Map<String, String> locations) {
 		String prefix = prefix(name);
 		if (database.getReplicas().isEmpty()) {
 			throw new LitestreamConfigurationException(prefix + ".replicas", "[]", "a database needs a replica",
-					"Add " + prefix + ".replicas[0].url=s3://bucket/prefix (or file:///directory).");
+					"Add " + prefix + ".replicas.backup.url=s3://bucket/prefix (or file:///directory).");
 		}
 		List<ReplicaSpec> specs = new ArrayList<>();
 		Set<String> names = new HashSet<>();
-		for (int i = 0; i < database.getReplicas().size(); i++) {
-			LitestreamProperties.Replica replica = database.getReplicas().get(i);
-			String property = prefix + ".replicas[" + i + "]";
+		for (Map.Entry<String, LitestreamProperties.Replica> entry : database.getReplicas().entrySet()) {
+			LitestreamProperties.Replica replica = entry.getValue();
+			String key = entry.getKey();
+			boolean indexed = isIndex(key);
+			String property = prefix + (indexed ? ".replicas[" + key + "]" : ".replicas." + key);
 			String url = replica.getUrl();
 			if (url == null || url.isBlank()) {
 				throw new LitestreamConfigurationException(property + ".url", url, "a replica needs a URL",
-						"Set " + property + ".url to s3://bucket/prefix or file:///directory.");
+						"Set " + property + ".url to s3://bucket/prefix or file:///directory"
+								+ (indexed ? "." : ", or remove the settings of " + property
+										+ " (a replica of that name exists only in them: mistyped?)."));
 			}
-			String replicaName = (replica.getName() != null) ? replica.getName()
-					: ReplicaClients.scheme(url, property + ".url");
+			String replicaName = replicaName(key, replica, property, url);
 			if (!names.add(replicaName)) {
 				throw new LitestreamConfigurationException(property + ".name", replicaName,
 						"another replica of database '" + name + "' has this name",
-						"Give each replica of a database a unique " + property + ".name.");
+						"Give each replica of a database a unique name.");
 			}
 			ReplicaOptions.Builder options = ReplicaOptions.builder(replicaName);
 			bind(property + ".sync-interval", replica.getSyncInterval(), POSITIVE_DURATION, options::syncInterval);
@@ -185,9 +208,55 @@ final class ReplicationManagerFactory {
 			ReplicaCodec codec = codec(replica, property);
 			ReplicaClient client = this.clients.create(replica, property);
 			created.add(client);
+			String location = (replica.getEndpoint() != null && !replica.getEndpoint().isBlank())
+					? client.location() + " at " + replica.getEndpoint() : client.location();
+			String sameLocation = locations.putIfAbsent(location,
+					"replica '" + replicaName + "' of database '" + name + "'");
+			if (sameLocation != null) {
+				throw new LitestreamConfigurationException(property + ".url", url, sameLocation + " writes there too",
+						"Give each replica a location of its own (another bucket or prefix): two writers of one "
+								+ "replica destroy it.");
+			}
 			specs.add(new ReplicaSpec(client, replicaOptions, codec));
 		}
 		return specs;
+	}
+
+	/**
+	 * A replica given by name ({@code replicas.backup}) is named by its key; one given by
+	 * index ({@code replicas[0]}) by its {@code name}, else by its URL's scheme.
+	 */
+	private static String replicaName(String key, LitestreamProperties.Replica replica, String property, String url) {
+		if (isIndex(key)) {
+			return (replica.getName() != null) ? replica.getName() : ReplicaClients.scheme(url, property + ".url");
+		}
+		requireBindableName(property, key, "replica");
+		if (replica.getName() != null && !replica.getName().equals(key)) {
+			throw new LitestreamConfigurationException(property + ".name", replica.getName(),
+					"differs from the replica's key '" + key + "'",
+					"Remove " + property + ".name: a replica given by name is named by its key.");
+		}
+		return key;
+	}
+
+	private static boolean isIndex(String key) {
+		return !key.isEmpty() && key.chars().allMatch((c) -> c >= '0' && c <= '9');
+	}
+
+	/**
+	 * Names must be what an environment variable binds back to (Spring Boot drops dashes
+	 * and lowercases there): {@code LITESTREAM_DATABASES_ORDERSDB_PATH} sets a database
+	 * {@code ordersdb}, never {@code orders-db}, and would make a second one.
+	 */
+	static void requireBindableName(String property, String name, String kind) {
+		if (!name.matches("[a-z][a-z0-9]*")) {
+			String suggestion = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+			throw new LitestreamConfigurationException(property, name,
+					"a " + kind + " name must be lowercase letters and digits, starting with a letter",
+					"Rename it" + (suggestion.matches("[a-z][a-z0-9]*") ? " to '" + suggestion + "'" : "")
+							+ ": an environment variable can only set settings of such a name; with another, "
+							+ "it would configure a second " + kind + ".");
+		}
 	}
 
 	private static ReplicaCodec codec(LitestreamProperties.Replica replica, String property) {

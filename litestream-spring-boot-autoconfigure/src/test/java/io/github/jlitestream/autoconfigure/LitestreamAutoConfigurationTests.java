@@ -289,7 +289,7 @@ class LitestreamAutoConfigurationTests {
 		assertConfigurationFailure(List.of("litestream.databases.app.replicas[0].url=file:///tmp/x"),
 				"litestream.databases.app.path", "a database needs a path", "Set litestream.databases.app.path");
 		assertConfigurationFailure(List.of("litestream.databases.app.path=" + this.dir.resolve("app.db")),
-				"litestream.databases.app.replicas", "a database needs a replica", "replicas[0].url");
+				"litestream.databases.app.replicas", "a database needs a replica", "replicas.backup.url");
 	}
 
 	@Test

@@ -96,7 +96,7 @@ class ReplicationManagerFactoryTests {
 		LitestreamProperties.Replica replica = new LitestreamProperties.Replica();
 		replica.setUrl(this.dir.resolve("replica").toUri().toString());
 		replica.setSyncInterval(Duration.ZERO);
-		properties.getReplicas().add(replica);
+		properties.getReplicas().put("0", replica);
 		ReplicationManagerFactory factory = new ReplicationManagerFactory(properties, new ReplicaClients(null),
 				"jdbc:sqlite:" + this.dir.resolve("app.db"));
 		assertThatExceptionOfType(LitestreamConfigurationException.class)
@@ -205,14 +205,14 @@ class ReplicationManagerFactoryTests {
 		database.setPath(this.dir.resolve("app.db").toString());
 		LitestreamProperties.Replica replica = new LitestreamProperties.Replica();
 		replica.setUrl(this.dir.resolve("replica").toUri().toString());
-		database.getReplicas().add(replica);
+		database.getReplicas().put("0", replica);
 		change.accept(database);
 		properties.getDatabases().put("app", database);
 		return new ReplicationManagerFactory(properties, new ReplicaClients(null), null);
 	}
 
 	private static LitestreamProperties.Replica replica(LitestreamProperties.Database database) {
-		return database.getReplicas().get(0);
+		return database.getReplicas().get("0");
 	}
 
 }

@@ -21,6 +21,14 @@ public interface ObjectCodec {
 	}
 
 	/**
+	 * Whether new objects are encrypted: a replica whose objects are refuses to be
+	 * written by a codec that is not.
+	 */
+	default boolean encrypted() {
+		return false;
+	}
+
+	/**
 	 * Returns a stream that encodes what is written to it into {@code out}. Closing it
 	 * finishes the object and closes {@code out}.
 	 */

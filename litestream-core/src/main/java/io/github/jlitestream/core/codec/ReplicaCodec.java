@@ -55,6 +55,7 @@ public final class ReplicaCodec implements ObjectCodec {
 	}
 
 	/** Whether objects are encrypted. */
+	@Override
 	public boolean encrypted() {
 		return this.encryption != null;
 	}
