@@ -68,6 +68,26 @@ class EncryptionTests {
 		assertThat(Sql.count(restored, "t")).isEqualTo(201);
 	}
 
+	/**
+	 * A configuration that lost the replica's key must not turn the encrypted backup into
+	 * a plaintext one: nothing is written, and the failure names the encrypted object.
+	 */
+	@Test
+	void aReplicaWithoutItsKeyRefusesToWritePlaintextIntoAnEncryptedStore() throws Exception {
+		Path replica = replicate(encrypted(KEY_A), 0, 20);
+		List<Path> before = storedFiles(replica);
+		Files.delete(this.dir.resolve("app.db"));
+		try (Harness harness = new Harness(this.dir.resolve("other.db"), new FileReplicaClient(replica),
+				new ReplicaCodec(Compression.LZ4, 3, null))) {
+			harness.execute("CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('" + MARKER + " plain')");
+			assertThatExceptionOfType(LitestreamException.class).isThrownBy(harness::sync)
+				.withMessageContaining("holds encrypted objects (such as generations/")
+				.withMessageContaining("but no encryption key is configured for it: refusing to write unencrypted");
+		}
+		assertThat(storedFiles(replica)).containsExactlyInAnyOrderElementsOf(before);
+		assertThat(containsMarker(replica)).isFalse();
+	}
+
 	@Test
 	void wrongKey() throws Exception {
 		Path replica = replicate(encrypted(KEY_A), 0, 20);

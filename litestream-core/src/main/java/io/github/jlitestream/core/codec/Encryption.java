@@ -89,7 +89,7 @@ public final class Encryption {
 	 * Whether {@code first} (an object's first bytes) is the start of an encrypted
 	 * object.
 	 */
-	static boolean isEncrypted(byte[] first, int length) {
+	public static boolean isEncrypted(byte[] first, int length) {
 		return length >= MAGIC.length && Arrays.equals(Arrays.copyOf(first, MAGIC.length), MAGIC);
 	}
 

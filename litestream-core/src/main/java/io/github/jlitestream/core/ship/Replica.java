@@ -43,6 +43,12 @@ public final class Replica {
 
 	private final ObjectCodec codec;
 
+	/**
+	 * Whether the store was checked for encrypted objects that this replica's codec would
+	 * write plaintext beside.
+	 */
+	private boolean encryptionChecked;
+
 	private final ReplicationListener listener;
 
 	private final Clock clock;
@@ -243,6 +249,10 @@ public final class Replica {
 			if (target == null) {
 				return;
 			}
+			if (!this.encryptionChecked && !this.codec.encrypted()) {
+				EncryptionCheck.requireUnencryptedReplica(this.client, name());
+			}
+			this.encryptionChecked = true;
 			if (this.gate.takenSinceLastLook()) {
 				this.stale = true;
 				this.inventory.invalidate();
