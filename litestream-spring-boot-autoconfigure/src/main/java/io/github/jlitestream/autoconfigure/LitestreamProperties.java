@@ -30,7 +30,8 @@ public class LitestreamProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Databases to replicate, by logical name.
+	 * Databases to replicate, by logical name (lowercase letters and digits, starting
+	 * with a letter, so that an environment variable can set their settings).
 	 */
 	private Map<String, Database> databases = new LinkedHashMap<>();
 
@@ -392,8 +393,9 @@ public class LitestreamProperties {
 		private @Nullable String url;
 
 		/**
-		 * Name of the replica, unique per database. Defaults to the URL's scheme ("s3",
-		 * "file").
+		 * Name of a replica given by index (replicas[0]), unique per database; defaults
+		 * to the URL's scheme ("s3", "file"). A replica given by name (replicas.backup)
+		 * is named by its key.
 		 */
 		private @Nullable String name;
 

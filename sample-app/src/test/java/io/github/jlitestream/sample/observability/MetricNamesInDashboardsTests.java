@@ -52,7 +52,7 @@ class MetricNamesInDashboardsTests {
 	@DynamicPropertySource
 	static void settings(DynamicPropertyRegistry registry) {
 		registry.add("DB_PATH", () -> dir.resolve("data/app.db").toString());
-		String replica = "litestream.databases.app.replicas[0].";
+		String replica = "litestream.databases.app.replicas.backup.";
 		registry.add(replica + "url", () -> dir.resolve("replica").toUri().toString());
 		// Snapshots and retention every second, so that retention deletes objects (and
 		// counts them) within seconds.

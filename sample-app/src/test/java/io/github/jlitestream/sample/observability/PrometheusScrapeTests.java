@@ -67,13 +67,12 @@ class PrometheusScrapeTests {
 		Path data = Files.createDirectories(dir.resolve("data"));
 		registry.add("DB_PATH", () -> data.resolve("app.db").toString());
 		registry.add("litestream.databases.app.restore.mode", () -> "never");
-		registry.add("litestream.databases.app.replicas[0].name", () -> "primary");
-		registry.add("litestream.databases.app.replicas[0].url", () -> dir.resolve("primary").toUri().toString());
+		// the sample app's replica, moved here
+		registry.add("litestream.databases.app.replicas.backup.url", () -> dir.resolve("primary").toUri().toString());
 		// Several syncs between two scrapes (1 s apart), so that "no successful sync"
 		// never holds for it here.
-		registry.add("litestream.databases.app.replicas[0].sync-interval", () -> "250ms");
-		registry.add("litestream.databases.app.replicas[1].name", () -> "broken");
-		registry.add("litestream.databases.app.replicas[1].url",
+		registry.add("litestream.databases.app.replicas.backup.sync-interval", () -> "250ms");
+		registry.add("litestream.databases.app.replicas.broken.url",
 				() -> notADirectory.resolve("replica").toUri().toString());
 	}
 
@@ -88,7 +87,7 @@ class PrometheusScrapeTests {
 	void prometheusScrapesEveryReplicaAndEvaluatesTheAlertRulesAndDashboards() throws IOException {
 		Path binary = Tools.requireExecutable("prometheus", "apt-get install prometheus", "/usr/bin/prometheus");
 		Set<String> replicas = replicasOfTheApp();
-		assertThat(replicas).containsExactlyInAnyOrder("app/primary", "app/broken");
+		assertThat(replicas).containsExactlyInAnyOrder("app/backup", "app/broken");
 
 		int prometheusPort = Tools.freePort();
 		String prometheusUrl = "http://127.0.0.1:" + prometheusPort;
@@ -155,7 +154,7 @@ class PrometheusScrapeTests {
 						.containsAll(Set.of("LitestreamSyncErrors", "LitestreamReplicationStopped"));
 				});
 		assertThat(active).as("active alerts by replica")
-			.doesNotContainKey("app/primary")
+			.doesNotContainKey("app/backup")
 			.doesNotContainKey("null/null");
 
 		// Every dashboard query is valid PromQL (Grafana's variables replaced by what
