@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.providers.AwsRegionProvider;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -52,15 +53,52 @@ public final class LitestreamAutoConfiguration {
 					.databases());
 	}
 
+	/**
+	 * Replication starts only after the restore: with lazy initialization nothing else
+	 * may have asked for the restore yet, and the engine would create the missing
+	 * database, which the restore then skips and whose empty generation becomes the
+	 * replica's newest.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
-	ReplicationLifecycle litestreamReplicationLifecycle(ReplicationManager manager) {
+	ReplicationLifecycle litestreamReplicationLifecycle(ReplicationManager manager,
+			ObjectProvider<LitestreamRestoreInitializer> restore) {
+		restore.getIfAvailable(); // created, and so restored, first
 		return new ReplicationLifecycle(manager);
 	}
 
 	@Bean
 	static DataSourceDependsOnLitestreamRestorePostProcessor dataSourceDependsOnLitestreamRestorePostProcessor() {
 		return new DataSourceDependsOnLitestreamRestorePostProcessor();
+	}
+
+	/**
+	 * Flyway with a URL of its own ({@code spring.flyway.url}) migrates the restored
+	 * file.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = MigrationsDependOnLitestreamRestorePostProcessor.FLYWAY)
+	static final class FlywayOrderingConfiguration {
+
+		@Bean
+		static MigrationsDependOnLitestreamRestorePostProcessor flywayDependsOnLitestreamRestorePostProcessor() {
+			return new MigrationsDependOnLitestreamRestorePostProcessor(
+					MigrationsDependOnLitestreamRestorePostProcessor.FLYWAY);
+		}
+
+	}
+
+	/** Liquibase with a URL of its own ({@code spring.liquibase.url}) likewise. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = MigrationsDependOnLitestreamRestorePostProcessor.LIQUIBASE)
+	static final class LiquibaseOrderingConfiguration {
+
+		@Bean
+		static MigrationsDependOnLitestreamRestorePostProcessor liquibaseDependsOnLitestreamRestorePostProcessor() {
+			return new MigrationsDependOnLitestreamRestorePostProcessor(
+					MigrationsDependOnLitestreamRestorePostProcessor.LIQUIBASE);
+		}
+
 	}
 
 	private static ReplicationManagerFactory factory(LitestreamProperties properties, Environment environment,
@@ -101,6 +139,23 @@ public final class LitestreamAutoConfiguration {
 		static ApplicationCheckpointsPostProcessor litestreamApplicationCheckpointsPostProcessor(
 				ObjectProvider<ReplicationManager> manager) {
 			return new ApplicationCheckpointsPostProcessor(manager);
+		}
+
+	}
+
+	/**
+	 * Makes a migration tool's beans wait for the restore, also when they open the
+	 * database through a URL of their own rather than a DataSource bean.
+	 */
+	static final class MigrationsDependOnLitestreamRestorePostProcessor
+			extends AbstractDependsOnBeanFactoryPostProcessor {
+
+		static final String FLYWAY = "org.flywaydb.core.Flyway";
+
+		static final String LIQUIBASE = "liquibase.integration.spring.SpringLiquibase";
+
+		MigrationsDependOnLitestreamRestorePostProcessor(String migrationClass) {
+			super(ClassUtils.resolveClassName(migrationClass, null), LitestreamRestoreInitializer.class);
 		}
 
 	}
