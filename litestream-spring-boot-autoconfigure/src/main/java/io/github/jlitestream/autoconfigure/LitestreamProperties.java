@@ -98,14 +98,31 @@ public class LitestreamProperties {
 	public static class Health {
 
 		/**
-		 * Lag above which a replica is DOWN.
+		 * Lag above which a replica is unhealthy.
 		 */
 		private Duration maxLag = Duration.ofSeconds(30);
 
 		/**
-		 * Consecutive failed syncs after which a replica is DOWN.
+		 * Consecutive failed syncs after which a replica is unhealthy.
 		 */
 		private int maxFailures = 3;
+
+		/**
+		 * The status of unhealthy replication (lag, failed syncs, a failing engine
+		 * thread, a lost lease). LAGGING (the default) keeps the root health at HTTP 200,
+		 * so a store's hiccup does not take a serving application out of its load
+		 * balancer, or restart it through a liveness probe (losing exactly the commits
+		 * not yet uploaded). DOWN makes it 503.
+		 */
+		private String unhealthyStatus = "LAGGING";
+
+		public String getUnhealthyStatus() {
+			return this.unhealthyStatus;
+		}
+
+		public void setUnhealthyStatus(String unhealthyStatus) {
+			this.unhealthyStatus = unhealthyStatus;
+		}
 
 		public Duration getMaxLag() {
 			return this.maxLag;

@@ -18,17 +18,25 @@ import org.springframework.boot.health.contributor.Status;
 
 /**
  * Health of replication, from the engine's cached status (no I/O): one entry per database
- * and replica. A replica is DOWN when its lag exceeds the threshold or after repeated
- * failed syncs, and when it is refused (its store ignores conditional writes) or this
- * instance could not renew its lease; a replica another instance holds (standby) is UP,
- * whatever its lag here. A database is DOWN when its monitor fails or one of its engine
- * threads fails unexpectedly (or died); replication that is not running while databases
- * are configured is OUT_OF_SERVICE. Details never carry credentials or keys: locations
- * have none, and error messages are the engine's.
+ * and replica. A replica is unhealthy when its lag exceeds the threshold or after
+ * repeated failed syncs, and when it is refused (its store ignores conditional writes) or
+ * this instance could not renew its lease; a replica another instance holds (standby) is
+ * UP, whatever its lag here. A database is unhealthy when its monitor fails or one of its
+ * engine threads fails unexpectedly (or died). Unhealthy is {@link #LAGGING} (HTTP 200)
+ * or DOWN, as configured. Replication that is not running while databases are configured
+ * is OUT_OF_SERVICE. Details never carry credentials or keys: locations have none, and
+ * error messages are the engine's.
  *
  * @since 0.1.0
  */
 public class LitestreamHealthIndicator extends AbstractHealthIndicator {
+
+	/**
+	 * Replication behind or failing while the application serves: not a reason to take it
+	 * out of a load balancer.
+	 */
+	public static final Status LAGGING = new Status("LAGGING",
+			"replication is behind or failing; the application itself serves");
 
 	private final ReplicationManager manager;
 
@@ -36,11 +44,26 @@ public class LitestreamHealthIndicator extends AbstractHealthIndicator {
 
 	private final int maxFailures;
 
+	/**
+	 * The status of unhealthy replication, {@link #LAGGING} or DOWN.
+	 */
+	private final Status unhealthy;
+
+	/** Replication is unhealthy, DOWN. */
 	public LitestreamHealthIndicator(ReplicationManager manager, Duration maxLag, int maxFailures) {
+		this(manager, maxLag, maxFailures, Status.DOWN);
+	}
+
+	/**
+	 * Replication is unhealthy with the given status: {@link #LAGGING}, which Spring Boot
+	 * answers with HTTP 200, or DOWN.
+	 */
+	public LitestreamHealthIndicator(ReplicationManager manager, Duration maxLag, int maxFailures, Status unhealthy) {
 		super("Litestream health check failed");
 		this.manager = manager;
 		this.maxLag = maxLag;
 		this.maxFailures = maxFailures;
+		this.unhealthy = unhealthy;
 	}
 
 	@Override
@@ -48,7 +71,7 @@ public class LitestreamHealthIndicator extends AbstractHealthIndicator {
 		Status overall = Status.UP;
 		for (DatabaseStatus database : this.manager.status()) {
 			Map<String, Object> details = new LinkedHashMap<>();
-			Status databaseStatus = (database.lastError() != null) ? Status.DOWN : Status.UP;
+			Status databaseStatus = (database.lastError() != null) ? this.unhealthy : Status.UP;
 			details.put("path", database.path().toString());
 			details.put("role", database.role().name().toLowerCase(Locale.ROOT));
 			if (database.localHolder() != null) {
@@ -70,7 +93,7 @@ public class LitestreamHealthIndicator extends AbstractHealthIndicator {
 			if (!failingThreads.isEmpty()) {
 				// an engine thread fails with what it did not expect: the backup window
 				// widens until it works again
-				databaseStatus = Status.DOWN;
+				databaseStatus = this.unhealthy;
 				details.put("failingThreads", failingThreads);
 			}
 			Map<String, Object> replicas = new LinkedHashMap<>();
@@ -94,14 +117,14 @@ public class LitestreamHealthIndicator extends AbstractHealthIndicator {
 		LeaseStatus lease = replica.lease();
 		if (lease != null && (lease.refusal() != null || lease.role() == LeaseRole.LOST)) {
 			// refused store, or a lease this instance could not renew: nothing is written
-			return Status.DOWN;
+			return this.unhealthy;
 		}
 		if (lease != null && lease.role() == LeaseRole.STANDBY) {
 			// another instance writes the replica; its lag here says nothing
 			return Status.UP;
 		}
 		if (replica.lag().compareTo(this.maxLag) > 0 || replica.consecutiveFailures() >= this.maxFailures) {
-			return Status.DOWN;
+			return this.unhealthy;
 		}
 		return Status.UP;
 	}
@@ -141,6 +164,9 @@ public class LitestreamHealthIndicator extends AbstractHealthIndicator {
 
 	private static int rank(Status status) {
 		if (Status.DOWN.equals(status)) {
+			return 4;
+		}
+		if (LAGGING.equals(status)) {
 			return 3;
 		}
 		if (Status.OUT_OF_SERVICE.equals(status)) {

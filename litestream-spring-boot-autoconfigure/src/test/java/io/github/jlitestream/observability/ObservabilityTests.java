@@ -31,6 +31,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.actuate.endpoint.HttpCodeStatusMapper;
+import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
@@ -135,38 +139,53 @@ class ObservabilityTests {
 	void lagRisesWhileTheStoreIsDownAndReturnsToZero() throws Exception {
 		try (Connection app = Sql.connect(this.dir.resolve("app.db"))) {
 			Sql.execute(app, "CREATE TABLE t (v TEXT)");
-			runner("outage").run((context) -> {
-				MeterRegistry registry = context.getBean(MeterRegistry.class);
-				LitestreamHealthIndicator health = context.getBean(LitestreamHealthIndicator.class);
-				Sql.execute(app, "INSERT INTO t VALUES ('before')");
-				waitFor(() -> lag(registry) == 0 && syncs(registry) > 0);
-				assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
+			runner("outage")
+				.withConfiguration(AutoConfigurations.of(HealthContributorRegistryAutoConfiguration.class,
+						HealthEndpointAutoConfiguration.class))
+				// the order the README gives, so that the root shows LAGGING (Spring Boot
+				// leaves statuses out of its order out of the aggregate)
+				.withPropertyValues("management.endpoints.web.exposure.include=litestream,health",
+						"management.endpoint.health.status.order=down,out-of-service,lagging,up,unknown")
+				.run((context) -> {
+					MeterRegistry registry = context.getBean(MeterRegistry.class);
+					LitestreamHealthIndicator health = context.getBean(LitestreamHealthIndicator.class);
+					HealthEndpoint root = context.getBean(HealthEndpoint.class);
+					HttpCodeStatusMapper http = context.getBean(HttpCodeStatusMapper.class);
+					Sql.execute(app, "INSERT INTO t VALUES ('before')");
+					waitFor(() -> lag(registry) == 0 && syncs(registry) > 0);
+					assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
 
-				s3.stop();
-				try {
-					Sql.execute(app, "INSERT INTO t VALUES ('during the outage')");
-					waitFor(() -> lag(registry) > 0.5);
-					double first = lag(registry);
-					Thread.sleep(700);
-					assertThat(lag(registry)).as("the lag keeps growing").isGreaterThan(first + 0.5);
-					waitFor(() -> lag(registry) > 2.5);
-					Health down = health.health(true);
-					assertThat(down.getStatus()).isEqualTo(Status.DOWN);
-					assertThat(down.toString()).doesNotContain(s3.secretKey()).doesNotContain(s3.accessKey());
-					@SuppressWarnings("unchecked")
-					Map<String, Object> details = (Map<String, Object>) down.getDetails().get("app");
-					assertThat(details.toString()).contains("lastError").contains("DOWN");
-				}
-				finally {
-					s3.start();
-				}
-				waitFor(() -> lag(registry) == 0);
-				waitFor(() -> health.health(true).getStatus().equals(Status.UP));
-				assertThat(registry.get("litestream.sync")
-					.tags("db", "app", "replica", "s3", "outcome", "failure")
-					.timer()
-					.count()).isPositive();
-			});
+					s3.stop();
+					try {
+						Sql.execute(app, "INSERT INTO t VALUES ('during the outage')");
+						waitFor(() -> lag(registry) > 0.5);
+						double first = lag(registry);
+						Thread.sleep(700);
+						assertThat(lag(registry)).as("the lag keeps growing").isGreaterThan(first + 0.5);
+						waitFor(() -> lag(registry) > 2.5);
+						Health lagging = health.health(true);
+						// issue 15.3: a store's outage does not take the serving
+						// application
+						// out of its load balancer (nor restart it through a liveness
+						// probe)
+						assertThat(lagging.getStatus()).isEqualTo(LitestreamHealthIndicator.LAGGING);
+						assertThat(root.health().getStatus()).isEqualTo(LitestreamHealthIndicator.LAGGING);
+						assertThat(http.getStatusCode(root.health().getStatus())).isEqualTo(200);
+						assertThat(lagging.toString()).doesNotContain(s3.secretKey()).doesNotContain(s3.accessKey());
+						@SuppressWarnings("unchecked")
+						Map<String, Object> details = (Map<String, Object>) lagging.getDetails().get("app");
+						assertThat(details.toString()).contains("lastError").contains("LAGGING");
+					}
+					finally {
+						s3.start();
+					}
+					waitFor(() -> lag(registry) == 0);
+					waitFor(() -> health.health(true).getStatus().equals(Status.UP));
+					assertThat(registry.get("litestream.sync")
+						.tags("db", "app", "replica", "s3", "outcome", "failure")
+						.timer()
+						.count()).isPositive();
+				});
 		}
 	}
 
@@ -186,9 +205,11 @@ class ObservabilityTests {
 		});
 		try (Connection app = Sql.connect(this.dir.resolve("app.db"))) {
 			Sql.execute(app, "CREATE TABLE t (v TEXT)");
-			runner("threads")
-				.withPropertyValues("litestream.databases.app.min-checkpoint-page-count=5",
-						"litestream.databases.app.max-checkpoint-page-count=20")
+			runner("threads").withPropertyValues("litestream.databases.app.min-checkpoint-page-count=5",
+					"litestream.databases.app.max-checkpoint-page-count=20", "litestream.health.unhealthy-status=down")
+				.withConfiguration(AutoConfigurations.of(HealthContributorRegistryAutoConfiguration.class,
+						HealthEndpointAutoConfiguration.class))
+				.withPropertyValues("management.endpoints.web.exposure.include=litestream,health")
 				.run((context) -> {
 					MeterRegistry registry = context.getBean(MeterRegistry.class);
 					LitestreamHealthIndicator health = context.getBean(LitestreamHealthIndicator.class);
@@ -201,6 +222,10 @@ class ObservabilityTests {
 						return threadFailures(registry) > 0 && health.health(true).getStatus().equals(Status.DOWN);
 					});
 					Health down = health.health(true);
+					// opted in: DOWN, HTTP 503
+					HealthEndpoint root = context.getBean(HealthEndpoint.class);
+					assertThat(context.getBean(HttpCodeStatusMapper.class).getStatusCode(root.health().getStatus()))
+						.isEqualTo(503);
 					@SuppressWarnings("unchecked")
 					Map<String, Object> details = (Map<String, Object>) down.getDetails().get("app");
 					assertThat(details.get("failingThreads").toString()).contains("litestream-monitor-app")

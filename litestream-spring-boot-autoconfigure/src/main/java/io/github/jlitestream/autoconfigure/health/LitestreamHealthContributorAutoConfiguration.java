@@ -1,6 +1,9 @@
 package io.github.jlitestream.autoconfigure.health;
 
+import java.util.Locale;
+
 import io.github.jlitestream.autoconfigure.LitestreamAutoConfiguration;
+import io.github.jlitestream.autoconfigure.LitestreamConfigurationException;
 import io.github.jlitestream.autoconfigure.LitestreamProperties;
 import io.github.jlitestream.core.ReplicationManager;
 import io.github.jlitestream.health.LitestreamHealthIndicator;
@@ -10,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -26,8 +30,16 @@ public final class LitestreamHealthContributorAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "litestreamHealthIndicator")
 	LitestreamHealthIndicator litestreamHealthIndicator(ReplicationManager manager, LitestreamProperties properties) {
+		String unhealthy = properties.getHealth().getUnhealthyStatus().trim().toUpperCase(Locale.ROOT);
+		Status status = switch (unhealthy) {
+			case "LAGGING" -> LitestreamHealthIndicator.LAGGING;
+			case "DOWN" -> Status.DOWN;
+			default -> throw new LitestreamConfigurationException("litestream.health.unhealthy-status",
+					properties.getHealth().getUnhealthyStatus(), "unknown status",
+					"Use LAGGING (HTTP 200: the application stays in its load balancer) or DOWN (HTTP 503).");
+		};
 		return new LitestreamHealthIndicator(manager, properties.getHealth().getMaxLag(),
-				properties.getHealth().getMaxFailures());
+				properties.getHealth().getMaxFailures(), status);
 	}
 
 }
