@@ -128,7 +128,8 @@ final class StoreCampaign {
 		Random random = new Random(this.seed);
 		Path database = this.dir.resolve("app.db");
 		List<String> problems = new ArrayList<>();
-		try (S3ProxyServer s3 = S3ProxyServer.startOnDisk(this.dir.resolve("s3"));
+		try (S3ProxyServer s3 = Campaign.soak() ? S3ProxyServer.startOnDisk(this.dir.resolve("s3"))
+				: S3ProxyServer.startInMemory();
 				FaultProxy proxy = new FaultProxy(s3.port(), random.nextLong());
 				CampaignStore store = CampaignStore.s3(s3, "faults", proxy.endpoint());
 				ChildProcess writer = ChildProcess.start(FaultWriter.class, database.toString(),
