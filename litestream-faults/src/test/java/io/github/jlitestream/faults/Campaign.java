@@ -2,11 +2,14 @@ package io.github.jlitestream.faults;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The campaign's settings from the build: {@code faults.trials} (10 in
  * {@code mvn verify}, more in the soak), {@code faults.seed} (drawn and printed when
- * unset, to replay a failure) and {@code faults.soak}.
+ * unset, to replay a failure), {@code faults.soak} and {@code faults.points} (the kill
+ * points, comma-separated labels; all when unset).
  */
 final class Campaign {
 
@@ -15,6 +18,12 @@ final class Campaign {
 
 	static int trials() {
 		return Integer.parseInt(property("faults.trials", "10"));
+	}
+
+	static List<KillPoint> killPoints() {
+		String points = property("faults.points", "");
+		return points.isEmpty() ? List.of(KillPoint.values())
+				: Arrays.stream(points.split(",")).map(String::trim).map(KillPoint::of).toList();
 	}
 
 	static boolean soak() {

@@ -56,7 +56,8 @@ import org.springframework.boot.health.contributor.Health;
  * {@code /actuator/litestream} shows) every 200 ms; {@code meta=DIR} keeps the engine's
  * local state there; {@code socket-timeout=MILLIS} for the S3 client;
  * {@code no-space=FILE} fails every write of the shadow WAL with "No space left on
- * device" while {@code FILE} exists (the injected variant of a full disk).
+ * device" while {@code FILE} exists (the injected variant of a full disk). A line
+ * {@code dump} prints every thread's stack.
  */
 public final class FaultEngine {
 
@@ -127,7 +128,9 @@ public final class FaultEngine {
 		BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 		String line;
 		while ((line = input.readLine()) != null && !line.equals("stop")) {
-			// wait for the stop (or the kill)
+			if (line.equals("dump")) {
+				dumpThreads();
+			}
 		}
 		armed.set(false);
 		Failpoints.set(null);
@@ -188,6 +191,23 @@ public final class FaultEngine {
 		}, "fault-engine-status");
 		printer.setDaemon(true);
 		printer.start();
+	}
+
+	/**
+	 * Every thread's stack, each line prefixed {@code DUMP}, then {@code DUMPED}: what
+	 * the campaign reports when the engine does not reach its kill point.
+	 */
+	private static void dumpThreads() {
+		StringBuilder dump = new StringBuilder();
+		Thread.getAllStackTraces().forEach((thread, stack) -> {
+			dump.append("DUMP \"").append(thread.getName()).append("\" ").append(thread.getState()).append('\n');
+			for (StackTraceElement frame : stack) {
+				dump.append("DUMP     at ").append(frame).append('\n');
+			}
+		});
+		System.out.print(dump);
+		System.out.println("DUMPED");
+		System.out.flush();
 	}
 
 	/**

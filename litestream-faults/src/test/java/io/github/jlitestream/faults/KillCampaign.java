@@ -85,12 +85,15 @@ final class KillCampaign {
 		}
 	}
 
-	/** Every kill point as often as the others, in an order drawn from the seed. */
+	/**
+	 * Every kill point ({@code faults.points} chooses some) as often as the others, in an
+	 * order drawn from the seed.
+	 */
 	private List<KillPoint> plan(Random random) {
 		List<KillPoint> plan = new ArrayList<>();
-		KillPoint[] points = KillPoint.values();
+		List<KillPoint> points = Campaign.killPoints();
 		for (int i = 0; i < this.trials; i++) {
-			plan.add(points[i % points.length]);
+			plan.add(points.get(i % points.size()));
 		}
 		Collections.shuffle(plan, random);
 		return plan;
@@ -113,6 +116,10 @@ final class KillCampaign {
 			}
 			else {
 				place = awaitKillPoint(engine);
+				if (place == null) {
+					engine.send("dump");
+					engine.await("DUMPED");
+				}
 			}
 			killedAt = System.currentTimeMillis();
 			engine.kill();
@@ -156,7 +163,9 @@ final class KillCampaign {
 		}
 		if (place == null) {
 			problems.add("the engine never reached its kill point " + point.label() + " in "
-					+ KILL_POINT_TIMEOUT.toSeconds() + " s; it printed:\n" + String.join("\n", tail(engineLines)));
+					+ KILL_POINT_TIMEOUT.toSeconds() + " s; it printed:\n"
+					+ String.join("\n", tail(engineLines.stream().filter((l) -> !l.startsWith("DUMP")).toList()))
+					+ "\nits engine threads then:\n" + String.join("\n", engineThreads(engineLines)));
 			place = "not reached";
 		}
 		List<String> generations = engineLines.stream()
@@ -212,6 +221,21 @@ final class KillCampaign {
 			.limit(2)
 			.mapToLong(Long::longValue)
 			.sum();
+	}
+
+	/** The stacks of the engine's own threads from a {@code dump}. */
+	private static List<String> engineThreads(List<String> lines) {
+		List<String> stacks = new ArrayList<>();
+		boolean engineThread = false;
+		for (String line : lines) {
+			if (line.startsWith("DUMP \"")) {
+				engineThread = line.startsWith("DUMP \"litestream-");
+			}
+			if (engineThread && line.startsWith("DUMP")) {
+				stacks.add(line.substring("DUMP ".length()));
+			}
+		}
+		return stacks;
 	}
 
 	private static List<String> tail(List<String> lines) {

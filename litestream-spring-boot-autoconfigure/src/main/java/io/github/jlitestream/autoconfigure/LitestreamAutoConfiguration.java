@@ -40,6 +40,7 @@ public final class LitestreamAutoConfiguration {
 	@ConditionalOnMissingBean
 	ReplicationManager litestreamReplicationManager(LitestreamProperties properties, Environment environment,
 			ObjectProvider<S3ReplicaClients> s3, ObjectProvider<ReplicationListener> listeners) {
+		UnknownProperties.check(environment);
 		return factory(properties, environment, s3.getIfAvailable())
 			.create(composite(listeners.orderedStream().toList()), Clock.systemUTC());
 	}

@@ -23,6 +23,21 @@ public class LitestreamConfigurationException extends RuntimeException {
 		this.action = action;
 	}
 
+	/**
+	 * A property that cannot work whatever its value, which is not shown (it may be a
+	 * secret).
+	 * @param property the property's full name
+	 * @param problem what is wrong
+	 * @param action what to do about it
+	 * @since 0.2.0
+	 */
+	public LitestreamConfigurationException(String property, String problem, String action) {
+		super("Invalid Litestream configuration: " + property + ": " + problem);
+		this.property = property;
+		this.value = null;
+		this.action = action;
+	}
+
 	/** The full name of the property. */
 	public String property() {
 		return this.property;

@@ -84,12 +84,17 @@ public final class ChildProcess implements AutoCloseable {
 	 * @return whether it reported a complete stop ({@code STOPPED true})
 	 */
 	public boolean stop() throws IOException, InterruptedException {
-		Writer input = new OutputStreamWriter(this.process.getOutputStream(), StandardCharsets.UTF_8);
-		input.write("stop\n");
-		input.flush();
+		send("stop");
 		await("STOPPED");
 		this.process.waitFor();
 		return this.lines.contains("STOPPED true");
+	}
+
+	/** Writes {@code line} to its input. */
+	public void send(String line) throws IOException {
+		Writer input = new OutputStreamWriter(this.process.getOutputStream(), StandardCharsets.UTF_8);
+		input.write(line + "\n");
+		input.flush();
 	}
 
 	@Override
