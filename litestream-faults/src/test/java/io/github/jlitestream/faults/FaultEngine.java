@@ -57,7 +57,8 @@ import org.springframework.boot.health.contributor.Health;
  * local state there; {@code socket-timeout=MILLIS} for the S3 client;
  * {@code no-space=FILE} fails every write of the shadow WAL with "No space left on
  * device" while {@code FILE} exists (the injected variant of a full disk). A line
- * {@code dump} prints every thread's stack.
+ * {@code dump} prints every thread's stack, and option {@code watchdog} prints them
+ * ({@code STALL <millis>}) when no upload ended for 8 s.
  */
 public final class FaultEngine {
 
@@ -66,6 +67,13 @@ public final class FaultEngine {
 	private static final AtomicBoolean armed = new AtomicBoolean();
 
 	private static volatile KillPoint point = KillPoint.RANDOM;
+
+	/** No upload for this long while the writer writes is a stall worth a thread dump. */
+	private static final Duration STALL = Duration.ofSeconds(8);
+
+	private static volatile boolean stopped;
+
+	private static volatile long lastSyncAt = System.currentTimeMillis();
 
 	private FaultEngine() {
 	}
@@ -110,6 +118,9 @@ public final class FaultEngine {
 							.build())));
 		manager.start();
 		System.out.println("STARTED " + System.currentTimeMillis());
+		if (options.containsKey("watchdog")) {
+			watchForStalls();
+		}
 		if (options.containsKey("status")) {
 			printStatus(manager);
 		}
@@ -194,6 +205,33 @@ public final class FaultEngine {
 	}
 
 	/**
+	 * Prints {@code STALL <millis>} and every thread's stack once uploads stopped for
+	 * {@link #STALL} although the writer never stops (once per stall): a replication
+	 * stall shows where the engine waits, in any trial.
+	 */
+	private static void watchForStalls() {
+		Thread watchdog = new Thread(() -> {
+			boolean reported = false;
+			while (true) {
+				try {
+					Thread.sleep(500);
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+				long quiet = System.currentTimeMillis() - lastSyncAt;
+				if (quiet > STALL.toMillis() && !reported && !stopped) {
+					System.out.println("STALL " + quiet);
+					dumpThreads();
+				}
+				reported = quiet > STALL.toMillis();
+			}
+		}, "fault-engine-watchdog");
+		watchdog.setDaemon(true);
+		watchdog.start();
+	}
+
+	/**
 	 * Every thread's stack, each line prefixed {@code DUMP}, then {@code DUMPED}: what
 	 * the campaign reports when the engine does not reach its kill point.
 	 */
@@ -216,6 +254,7 @@ public final class FaultEngine {
 	 */
 	static void stopHere(String place) {
 		if (armed.compareAndSet(true, false)) {
+			stopped = true;
 			System.out.println("AT " + place + " " + System.currentTimeMillis());
 			System.out.flush();
 			try {
@@ -237,6 +276,7 @@ public final class FaultEngine {
 		@Override
 		public void onSync(String database, String replica, Duration duration, @Nullable Throwable failure) {
 			if (failure == null) {
+				lastSyncAt = System.currentTimeMillis();
 				System.out.println("SYNC " + duration.toMillis() + " " + System.currentTimeMillis());
 			}
 		}

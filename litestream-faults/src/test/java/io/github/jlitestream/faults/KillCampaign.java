@@ -107,7 +107,7 @@ final class KillCampaign {
 		long killedAt;
 		List<String> engineLines;
 		try (ChildProcess engine = ChildProcess.start(FaultEngine.class, database.toString(),
-				this.store.engineArgument(), point.label(), Long.toString(armAfter))) {
+				this.store.engineArgument(), point.label(), Long.toString(armAfter), "watchdog")) {
 			engine.await("STARTED");
 			startedAt = System.currentTimeMillis();
 			if (point == KillPoint.RANDOM) {
@@ -124,6 +124,15 @@ final class KillCampaign {
 			killedAt = System.currentTimeMillis();
 			engine.kill();
 			engineLines = engine.lines();
+		}
+		for (String line : engineLines) {
+			if (line.startsWith("STALL ")) {
+				// not a broken promise (a large snapshot may take that long), but where
+				// it waited
+				this.out.printf("trial %d: no upload ended for %s ms; the engine's threads then:%n%s%n", number,
+						line.substring("STALL ".length()), String.join("\n", engineThreads(engineLines)));
+				break;
+			}
 		}
 		List<Commit> returned = log.commits();
 		Path restored = this.dir.resolve("trial-" + number + ".db");

@@ -1,5 +1,6 @@
 package io.github.jlitestream.sample;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
@@ -39,7 +40,9 @@ class LitestreamEndpointTests {
 	void statusListingSyncSnapshotAndRestoreWithAccess() throws Exception {
 		Map<String, String> settings = SampleApp.fileReplica(this.dir.resolve("app.db"), this.dir.resolve("replica"));
 		settings.put("management.endpoint.litestream.access", "unrestricted");
-		Path copy = this.dir.resolve("copy.db");
+		Path restores = Files.createDirectory(this.dir.resolve("restores"));
+		settings.put("management.endpoint.litestream.restore-directory", restores.toString());
+		Path copy = restores.resolve("copy.db");
 		try (SampleApp app = SampleApp.start(settings)) {
 			app.create("first", "before the restore point");
 			assertThat(post(app, "/actuator/litestream/app", Map.of("action", "sync")).getStatusCode().value())
@@ -65,15 +68,77 @@ class LitestreamEndpointTests {
 				.value()).isEqualTo(404);
 
 			ResponseEntity<String> restore = post(app, "/actuator/litestream/app",
-					Map.of("action", "restore", "timestamp", between.toString(), "path", copy.toString()));
+					Map.of("action", "restore", "timestamp", between.toString(), "path", "copy.db"));
 			assertThat(restore.getStatusCode().value()).as(restore.getBody()).isEqualTo(200);
 			assertThat(Sql.dump(copy).get("notes")).hasSize(1).first().asString().contains("first");
 
 			ResponseEntity<String> live = post(app, "/actuator/litestream/app",
 					Map.of("action", "restore", "path", this.dir.resolve("app.db").toString()));
-			assertThat(live.getStatusCode().is2xxSuccessful()).isFalse();
+			assertThat(live.getStatusCode().value()).isEqualTo(400);
 			assertThat(app.notes()).hasSize(2);
 		}
+	}
+
+	@Test
+	void restoreIsRefusedWithoutARestoreDirectory() {
+		Map<String, String> settings = SampleApp.fileReplica(this.dir.resolve("app.db"), this.dir.resolve("replica"));
+		settings.put("management.endpoint.litestream.access", "unrestricted");
+		try (SampleApp app = SampleApp.start(settings)) {
+			app.create("first", "a note");
+			ResponseEntity<String> restore = post(app, "/actuator/litestream/app",
+					Map.of("action", "restore", "path", this.dir.resolve("copy.db").toString()));
+			assertThat(restore.getStatusCode().value()).isEqualTo(400);
+			assertThat(restore.getBody()).contains("restore is turned off: set "
+					+ "management.endpoint.litestream.restore-directory to a directory the endpoint may create "
+					+ "restored files in");
+			assertThat(this.dir.resolve("copy.db")).doesNotExist();
+		}
+	}
+
+	@Test
+	void badInputIsAnsweredWith400AndAMessageAndNothingIsWrittenOutsideTheDirectory() throws Exception {
+		Map<String, String> settings = SampleApp.fileReplica(this.dir.resolve("app.db"), this.dir.resolve("replica"));
+		settings.put("management.endpoint.litestream.access", "unrestricted");
+		Path restores = Files.createDirectory(this.dir.resolve("restores"));
+		Path outside = Files.createDirectory(this.dir.resolve("outside"));
+		Files.createSymbolicLink(restores.resolve("link"), outside);
+		Files.writeString(restores.resolve("taken.db"), "not a database");
+		settings.put("management.endpoint.litestream.restore-directory", restores.toString());
+		try (SampleApp app = SampleApp.start(settings)) {
+			app.create("first", "a note");
+			assertThat(post(app, "/actuator/litestream/app", Map.of("action", "sync")).getStatusCode().value())
+				.isEqualTo(200);
+			assertBadRequest(app, Map.of("action", "restore", "path", "../escaped.db"),
+					"is outside the restore directory");
+			assertBadRequest(app, Map.of("action", "restore", "path", outside.resolve("absolute.db").toString()),
+					"is outside the restore directory");
+			assertBadRequest(app, Map.of("action", "restore", "path", "link/through-a-link.db"),
+					"is outside the restore directory");
+			assertBadRequest(app, Map.of("action", "restore", "path", "taken.db"), "exists: restore writes a new file");
+			assertBadRequest(app, Map.of("action", "restore", "path", "missing/dir.db"),
+					"is not a new file in an existing directory");
+			assertBadRequest(app, Map.of("action", "restore", "path", "copy.db", "timestamp", "yesterday"),
+					"timestamp 'yesterday' is not an ISO-8601 instant");
+			assertBadRequest(app, Map.of("action", "restore", "path", "copy.db", "timestamp", "2001-01-01T00:00:00Z"),
+					"No backup to restore");
+			assertBadRequest(app, Map.of("action", "restore", "path", "copy.db", "generation", "xyz"),
+					"generation 'xyz' is not a generation id");
+			assertBadRequest(app, Map.of("action", "rewind"), "Unknown action 'rewind': use sync, snapshot or restore");
+			ResponseEntity<String> unknown = post(app, "/actuator/litestream/nope", Map.of("action", "sync"));
+			assertThat(unknown.getStatusCode().value()).isEqualTo(404);
+			assertThat(unknown.getBody()).contains("No database 'nope': the replicated databases are [app]");
+			try (var files = Files.list(outside)) {
+				assertThat(files).isEmpty();
+			}
+			assertThat(restores.resolve("copy.db")).doesNotExist();
+			assertThat(this.dir.resolve("escaped.db")).doesNotExist();
+		}
+	}
+
+	private static void assertBadRequest(SampleApp app, Map<String, String> body, String message) {
+		ResponseEntity<String> response = post(app, "/actuator/litestream/app", body);
+		assertThat(response.getStatusCode().value()).as("%s: %s", body, response.getBody()).isEqualTo(400);
+		assertThat(response.getBody()).as("%s", body).contains(message);
 	}
 
 	private static Map<String, Object> get(SampleApp app, String path) {

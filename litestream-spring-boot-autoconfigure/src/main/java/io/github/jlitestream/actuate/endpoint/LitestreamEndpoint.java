@@ -2,6 +2,8 @@ package io.github.jlitestream.actuate.endpoint;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,12 +26,14 @@ import io.github.jlitestream.core.ReplicationManager;
 import io.github.jlitestream.core.SnapshotInfo;
 import io.github.jlitestream.core.ThreadStatus;
 import io.github.jlitestream.core.lease.LeaseRecord;
+import io.github.jlitestream.core.restore.NoBackupException;
 import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.restore.RestoreProgress;
 import io.github.jlitestream.core.restore.RestoreResult;
 import io.github.jlitestream.core.ship.Replica;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -40,21 +44,50 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * {@code /actuator/litestream}: the replication status of every database and replica; per
  * database, the generations and snapshots in each replica; and, when write access is
  * granted ({@code management.endpoint.litestream.access=unrestricted}), the actions
- * {@code sync}, {@code snapshot} and {@code restore} (a point-in-time copy to a new file,
- * never the live database).
+ * {@code sync}, {@code snapshot} and {@code restore} (a point-in-time copy to a new file
+ * in the directory {@value #RESTORE_DIRECTORY_PROPERTY} names, never the live database;
+ * refused while it is unset).
  *
  * @since 0.1.0
  */
 @Endpoint(id = "litestream", defaultAccess = Access.READ_ONLY)
 public class LitestreamEndpoint {
 
+	/** The property that names the directory the restore action may write in. */
+	public static final String RESTORE_DIRECTORY_PROPERTY = "management.endpoint.litestream.restore-directory";
+
 	private final ReplicationManager manager;
 
 	private final Clock clock;
 
+	private final @Nullable Path restoreDirectory;
+
+	/**
+	 * An endpoint whose {@code restore} action is refused.
+	 * @param manager the replication manager
+	 * @param clock the clock
+	 */
 	public LitestreamEndpoint(ReplicationManager manager, Clock clock) {
+		this(manager, clock, null);
+	}
+
+	/**
+	 * An endpoint whose {@code restore} action writes new files in
+	 * {@code restoreDirectory} only.
+	 * @param manager the replication manager
+	 * @param clock the clock
+	 * @param restoreDirectory where restores may write, or null to refuse them
+	 * @since 0.2.0
+	 */
+	public LitestreamEndpoint(ReplicationManager manager, Clock clock, @Nullable Path restoreDirectory) {
 		this.manager = manager;
 		this.clock = clock;
+		this.restoreDirectory = restoreDirectory;
+	}
+
+	/** The names of the replicated databases. */
+	List<String> databaseNames() {
+		return this.manager.status().stream().map(DatabaseStatus::name).toList();
 	}
 
 	/**
@@ -91,12 +124,14 @@ public class LitestreamEndpoint {
 	/**
 	 * Runs an action on a database: {@code sync} (copy and upload now), {@code snapshot}
 	 * (write a snapshot to every replica) or {@code restore} (the state at
-	 * {@code timestamp}, or the latest, into the new file {@code path}).
+	 * {@code timestamp}, or the latest, into the new file {@code path} inside the restore
+	 * directory). Bad input is an {@link InvalidEndpointRequestException} (HTTP 400).
 	 * @param name the database's name
 	 * @param action {@code sync}, {@code snapshot} or {@code restore}
 	 * @param timestamp for restore: an ISO-8601 instant such as 2026-11-24T10:15:30Z; the
 	 * latest state when absent
-	 * @param path for restore: the file to create, which must not exist
+	 * @param path for restore: the file to create in the restore directory (a name, a
+	 * path relative to it, or an absolute path inside it), which must not exist
 	 * @param generation for restore: the generation to restore from (16 hex digits), the
 	 * newest when absent
 	 * @return what was done
@@ -112,8 +147,7 @@ public class LitestreamEndpoint {
 			case "sync" -> sync(replication);
 			case "snapshot" -> snapshot(replication);
 			case "restore" -> restore(replication, timestamp, path, generation);
-			default ->
-				throw new IllegalArgumentException("Unknown action '" + action + "': use sync, snapshot or restore");
+			default -> throw invalid("Unknown action '" + action + "': use sync, snapshot or restore");
 		};
 	}
 
@@ -129,22 +163,15 @@ public class LitestreamEndpoint {
 
 	private ActionResultDescriptor restore(DatabaseReplication replication, @Nullable String timestamp,
 			@Nullable String path, @Nullable String generation) throws IOException {
-		if (path == null || path.isBlank()) {
-			throw new IllegalArgumentException("restore needs 'path': a new file to restore into");
-		}
-		Path output = Path.of(path).toAbsolutePath().normalize();
-		Path live = replication.database().options().path();
-		if (output.equals(live) || output.toString().startsWith(live + "-")) {
-			throw new IllegalArgumentException(
-					"restore never touches the live database " + live + ": give another path");
-		}
-		if (Files.exists(output)) {
-			throw new IllegalArgumentException(output + " exists: restore writes a new file");
+		Path output = restoreTarget(path);
+		Path live = replication.database().options().path().toAbsolutePath().normalize();
+		if (output.equals(live) || output.toString().startsWith(live + "-") || output.equals(realPathOrSelf(live))) {
+			throw invalid("restore never touches the live database " + live + ": give another path");
 		}
 		RestoreOptions.Builder options = RestoreOptions.builder(output);
 		if (generation != null && !generation.isBlank()) {
 			if (!Generation.isValid(generation.trim())) {
-				throw new IllegalArgumentException("generation '" + generation
+				throw invalid("generation '" + generation
 						+ "' is not a generation id (16 lowercase hex digits, as this endpoint lists them)");
 			}
 			options.generation(new Generation(generation.trim()));
@@ -154,14 +181,73 @@ public class LitestreamEndpoint {
 				options.timestamp(Instant.parse(timestamp));
 			}
 			catch (DateTimeParseException ex) {
-				throw new IllegalArgumentException(
-						"timestamp '" + timestamp + "' is not an ISO-8601 instant such as 2026-11-24T10:15:30Z");
+				throw invalid("timestamp '" + timestamp + "' is not an ISO-8601 instant such as 2026-11-24T10:15:30Z");
 			}
 		}
-		RestoreResult result = replication.restore(options.build(), RestoreProgress.NONE);
+		RestoreResult result;
+		try {
+			result = replication.restore(options.build(), RestoreProgress.NONE);
+		}
+		catch (NoBackupException ex) {
+			throw invalid(ex.getMessage());
+		}
 		return new ActionResultDescriptor("restore", describe(replication.status()),
 				new RestoreDescriptor(result.path().toString(), result.position().toString(), result.databaseBytes(),
 						result.lastChangeAt(), result.duration().toMillis()));
+	}
+
+	/**
+	 * The new file {@code path} names inside the restore directory, links resolved: a
+	 * restore may not write anywhere else the application can write.
+	 */
+	private Path restoreTarget(@Nullable String path) throws IOException {
+		if (this.restoreDirectory == null) {
+			throw invalid("restore is turned off: set " + RESTORE_DIRECTORY_PROPERTY
+					+ " to a directory the endpoint may create restored files in");
+		}
+		if (path == null || path.isBlank()) {
+			throw invalid("restore needs 'path': a new file in the restore directory " + this.restoreDirectory);
+		}
+		if (!Files.isDirectory(this.restoreDirectory)) {
+			throw invalid("the restore directory " + this.restoreDirectory + " (" + RESTORE_DIRECTORY_PROPERTY
+					+ ") is not a directory: create it");
+		}
+		Path directory = this.restoreDirectory.toRealPath();
+		Path requested;
+		try {
+			requested = Path.of(path.trim());
+		}
+		catch (InvalidPathException ex) {
+			throw invalid("path '" + path + "' is not a file name: " + ex.getReason());
+		}
+		Path resolved = directory.resolve(requested).normalize();
+		Path parent = resolved.getParent();
+		if (resolved.getFileName() == null || parent == null || !Files.isDirectory(parent)) {
+			throw invalid("path '" + path + "' is not a new file in an existing directory inside the restore "
+					+ "directory " + directory);
+		}
+		Path target = parent.toRealPath().resolve(resolved.getFileName());
+		if (!target.startsWith(directory) || target.equals(directory)) {
+			throw invalid("path '" + path + "' is outside the restore directory " + directory + " ("
+					+ RESTORE_DIRECTORY_PROPERTY + "); give a file name inside it");
+		}
+		if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+			throw invalid(target + " exists: restore writes a new file");
+		}
+		return target;
+	}
+
+	private static Path realPathOrSelf(Path path) {
+		try {
+			return path.toRealPath();
+		}
+		catch (IOException ex) {
+			return path;
+		}
+	}
+
+	private static InvalidEndpointRequestException invalid(String message) {
+		return new InvalidEndpointRequestException(message, message);
 	}
 
 	private DatabaseDescriptor describe(DatabaseStatus status) {

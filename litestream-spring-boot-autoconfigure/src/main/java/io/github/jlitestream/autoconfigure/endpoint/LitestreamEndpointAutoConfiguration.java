@@ -3,18 +3,22 @@ package io.github.jlitestream.autoconfigure.endpoint;
 import java.time.Clock;
 
 import io.github.jlitestream.actuate.endpoint.LitestreamEndpoint;
+import io.github.jlitestream.actuate.endpoint.LitestreamWebEndpointExtension;
 import io.github.jlitestream.autoconfigure.LitestreamAutoConfiguration;
 import io.github.jlitestream.core.ReplicationManager;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
 /**
  * The {@code litestream} actuator endpoint, read-only unless
- * {@code management.endpoint.litestream.access=unrestricted}.
+ * {@code management.endpoint.litestream.access=unrestricted}, restoring only into
+ * {@code management.endpoint.litestream.restore-directory}.
  *
  * @since 0.1.0
  */
@@ -22,12 +26,21 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass({ ConditionalOnAvailableEndpoint.class, ReplicationManager.class })
 @ConditionalOnBean(ReplicationManager.class)
 @ConditionalOnAvailableEndpoint(LitestreamEndpoint.class)
+@EnableConfigurationProperties(LitestreamEndpointProperties.class)
 public final class LitestreamEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	LitestreamEndpoint litestreamEndpoint(ReplicationManager manager) {
-		return new LitestreamEndpoint(manager, Clock.systemUTC());
+	LitestreamEndpoint litestreamEndpoint(ReplicationManager manager, LitestreamEndpointProperties properties) {
+		return new LitestreamEndpoint(manager, Clock.systemUTC(), properties.getRestoreDirectory());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(LitestreamEndpoint.class)
+	@ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
+	LitestreamWebEndpointExtension litestreamWebEndpointExtension(LitestreamEndpoint endpoint) {
+		return new LitestreamWebEndpointExtension(endpoint);
 	}
 
 }
