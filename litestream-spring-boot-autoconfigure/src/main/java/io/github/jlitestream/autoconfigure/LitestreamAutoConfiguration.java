@@ -69,6 +69,11 @@ public final class LitestreamAutoConfiguration {
 	}
 
 	@Bean
+	static DataSourceFileCheck litestreamDataSourceFileCheck(ObjectProvider<ReplicationManager> manager) {
+		return new DataSourceFileCheck(manager);
+	}
+
+	@Bean
 	static DataSourceDependsOnLitestreamRestorePostProcessor dataSourceDependsOnLitestreamRestorePostProcessor() {
 		return new DataSourceDependsOnLitestreamRestorePostProcessor();
 	}

@@ -78,7 +78,7 @@ final class ReplicationManagerFactory {
 	 */
 	Map<String, LitestreamProperties.Database> databases() {
 		if (!this.properties.getDatabases().isEmpty()) {
-			return this.properties.getDatabases();
+			return withDataSourcePath(this.properties.getDatabases());
 		}
 		String path = sqlitePath(this.dataSourceUrl);
 		if (path == null || this.properties.getReplicas().isEmpty()) {
@@ -89,6 +89,40 @@ final class ReplicationManagerFactory {
 		database.setReplicas(this.properties.getReplicas());
 		Map<String, LitestreamProperties.Database> databases = new LinkedHashMap<>();
 		databases.put(DEFAULT_DATABASE, database);
+		return databases;
+	}
+
+	/**
+	 * The configured databases, the one without a path on the DataSource's SQLite file:
+	 * where the two are meant to be one file, setting it once keeps them from parting
+	 * (overriding only {@code spring.datasource.url} replicated the old, empty file).
+	 */
+	private Map<String, LitestreamProperties.Database> withDataSourcePath(
+			Map<String, LitestreamProperties.Database> databases) {
+		List<String> pathless = databases.entrySet()
+			.stream()
+			.filter((entry) -> entry.getValue().getPath() == null || entry.getValue().getPath().isBlank())
+			.map(Map.Entry::getKey)
+			.toList();
+		if (pathless.isEmpty()) {
+			return databases;
+		}
+		String first = pathless.get(0);
+		if (pathless.size() > 1) {
+			throw new LitestreamConfigurationException(prefix(pathless.get(1)) + ".path", null,
+					"a database needs a path; only one may leave it unset to replicate the DataSource's file, and '"
+							+ first + "' does",
+					"Set " + prefix(pathless.get(1)) + ".path to the SQLite database file.");
+		}
+		String dataSourceFile = sqlitePath(this.dataSourceUrl);
+		if (dataSourceFile == null) {
+			throw new LitestreamConfigurationException(prefix(first) + ".path", null,
+					"a database needs a path, and spring.datasource.url " + ((this.dataSourceUrl != null)
+							? "(" + this.dataSourceUrl + ") names no SQLite file" : "is not set") + " to take it from",
+					"Set " + prefix(first) + ".path to the SQLite database file, or spring.datasource.url to "
+							+ "jdbc:sqlite:<file> to replicate the DataSource's database.");
+		}
+		databases.get(first).setPath(dataSourceFile);
 		return databases;
 	}
 
