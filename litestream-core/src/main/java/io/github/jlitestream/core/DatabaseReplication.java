@@ -21,6 +21,8 @@ import io.github.jlitestream.core.restore.RestoreProgress;
 import io.github.jlitestream.core.restore.RestoreResult;
 import io.github.jlitestream.core.restore.Restorer;
 import io.github.jlitestream.core.ship.Replica;
+import io.github.jlitestream.core.util.Deadline;
+import io.github.jlitestream.core.util.Threads;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -345,14 +347,14 @@ public final class DatabaseReplication {
 	 * graceful shutdown loses nothing.
 	 * @return whether every replica holds everything
 	 */
-	boolean stop(Duration timeout) {
+	boolean stop(Deadline deadline) {
 		this.running = false;
-		this.standby.join(timeout);
+		this.standby.join(deadline.remaining());
 		if (this.localLock == null) {
 			// standby: another engine replicates the database and flushes it
 			return true;
 		}
-		this.keepers.forEach((keeper) -> keeper.join(timeout));
+		this.keepers.forEach((keeper) -> keeper.join(deadline.remaining()));
 		for (LeaseKeeper keeper : this.keepers) {
 			// A replica whose lease was not taken yet (stopped right after the start, or
 			// the store did not answer) gets one more try, so that the final sync can
@@ -367,10 +369,36 @@ public final class DatabaseReplication {
 				}
 			}
 		}
-		this.monitor.join(timeout);
+		this.monitor.join(deadline.remaining());
 		for (ReplicaWorker worker : this.workers) {
-			worker.join(timeout);
+			worker.join(deadline.remaining());
 		}
+		// On a thread of its own so that a store that does not answer cannot hold the
+		// shutdown past its deadline (and the orchestrator's grace period, after which
+		// the process is killed anyway, mid-upload).
+		boolean[] complete = { false };
+		Thread finalSync = new Thread(() -> complete[0] = finalSync(), "litestream-final-sync-" + this.database.name());
+		finalSync.setDaemon(true);
+		finalSync.start();
+		Threads.join(finalSync, deadline.remaining());
+		if (finalSync.isAlive()) {
+			// Leases stay held (they expire after their TTL): released now, another
+			// instance could take a replica over while this upload still writes it.
+			logger.warn("db={} the final sync did not end within the shutdown timeout: replicas may miss the last "
+					+ "changes (uploaded at the next start unless the disk is lost); their leases expire by "
+					+ "themselves", this.database.name());
+			return false;
+		}
+		// After the final syncs: a standby takes the replicas over with everything in
+		// them.
+		for (LeaseKeeper keeper : this.keepers) {
+			keeper.lease().release();
+		}
+		return complete[0];
+	}
+
+	/** The last copy and every replica's last upload. */
+	private boolean finalSync() {
 		boolean complete = true;
 		try {
 			// The last frames are copied under SQLite's write lock before the final
@@ -399,11 +427,6 @@ public final class DatabaseReplication {
 				logger.warn("db={} replica={} final sync failed, changes since {} are not in it: {}",
 						this.database.name(), replica.name(), replica.position(), ex.getMessage());
 			}
-		}
-		// After the final syncs: a standby takes the replicas over with everything in
-		// them.
-		for (LeaseKeeper keeper : this.keepers) {
-			keeper.lease().release();
 		}
 		return complete;
 	}

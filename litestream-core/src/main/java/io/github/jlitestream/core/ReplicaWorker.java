@@ -178,8 +178,10 @@ final class ReplicaWorker {
 				this.nextSnapshot = now.plus(this.replica.options().snapshotInterval());
 			}
 			if (this.nextRetention != null && !now.isBefore(this.nextRetention)) {
-				this.replica.enforceRetention();
-				this.nextRetention = now.plus(this.replica.options().retentionCheckInterval());
+				// a retention with more to delete than a slice goes on after the next
+				// upload
+				boolean finished = this.replica.enforceRetention();
+				this.nextRetention = finished ? now.plus(this.replica.options().retentionCheckInterval()) : now;
 			}
 			this.afterSync.run();
 		}

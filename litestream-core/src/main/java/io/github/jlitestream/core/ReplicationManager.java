@@ -17,6 +17,7 @@ import io.github.jlitestream.core.codec.ObjectCodec;
 import io.github.jlitestream.core.codec.ReplicaCodec;
 import io.github.jlitestream.core.lease.ReplicaLease;
 import io.github.jlitestream.core.ship.Replica;
+import io.github.jlitestream.core.util.Deadline;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * @since 0.1.0
  */
 public final class ReplicationManager implements AutoCloseable {
+
+	/**
+	 * How long {@link #stop()} may take: inside the 30 s a container orchestrator gives
+	 * by default, with time left for the web server's drain.
+	 */
+	public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(20);
 
 	private static final Logger logger = LoggerFactory.getLogger(ReplicationManager.class);
 
@@ -184,17 +191,32 @@ public final class ReplicationManager implements AutoCloseable {
 	}
 
 	/**
-	 * Stops replicating after a final sync of every database and replica.
+	 * Stops replicating after a final sync of every database and replica, within
+	 * {@link #DEFAULT_STOP_TIMEOUT}.
 	 * @return whether every replica holds everything committed
 	 */
-	public synchronized boolean stop() {
+	public boolean stop() {
+		return stop(DEFAULT_STOP_TIMEOUT);
+	}
+
+	/**
+	 * Stops replicating after a final sync of every database and replica, all within
+	 * {@code timeout}: a store that does not answer cannot hold a shutdown past an
+	 * orchestrator's grace period. Whatever did not reach a replica by then is reported
+	 * (a warning, and false) and uploaded at the next start from the local state.
+	 * @param timeout how long the stop may take in all
+	 * @return whether every replica holds everything committed
+	 * @since 0.2.0
+	 */
+	public synchronized boolean stop(Duration timeout) {
 		if (!this.running) {
 			return true;
 		}
 		this.running = false;
+		Deadline deadline = Deadline.in(timeout);
 		boolean complete = true;
 		for (DatabaseReplication replication : this.databases.values()) {
-			complete &= replication.stop(Duration.ofSeconds(30));
+			complete &= replication.stop(deadline);
 			replication.database().close();
 			replication.releaseLocalLock();
 		}
@@ -222,9 +244,24 @@ public final class ReplicationManager implements AutoCloseable {
 		return databases().stream().map(DatabaseReplication::status).toList();
 	}
 
+	/**
+	 * {@link #stop()}, then closes every replica's {@link ReplicaClient}: the manager
+	 * owns the clients it was given (a client that shares an application's S3 client
+	 * leaves that one open).
+	 */
 	@Override
 	public void close() {
 		stop();
+		for (DatabaseReplication replication : databases()) {
+			for (Replica replica : replication.replicas()) {
+				try {
+					replica.client().close();
+				}
+				catch (IOException | RuntimeException ex) {
+					logger.debug("closing the client of replica {} failed: {}", replica.name(), ex.getMessage());
+				}
+			}
+		}
 	}
 
 	private void closeWatcher() {

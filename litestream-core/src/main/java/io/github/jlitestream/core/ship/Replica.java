@@ -321,10 +321,12 @@ public final class Replica {
 
 	/**
 	 * Deletes what falls out of the retention window (see
-	 * {@link ReplicaMaintenance#enforceRetention()}).
+	 * {@link ReplicaMaintenance#enforceRetention()}), for at most about a second.
+	 * @return whether everything out of the window is gone; when not, call again after
+	 * the next upload
 	 */
-	public void enforceRetention() throws IOException {
-		this.maintenance.enforceRetention();
+	public boolean enforceRetention() throws IOException {
+		return this.maintenance.enforceRetention();
 	}
 
 	// --- position ----------------------------------------------------------------------

@@ -2,6 +2,7 @@ package io.github.jlitestream.core.ship;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -12,6 +13,7 @@ import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.ReplicaOptions;
 import io.github.jlitestream.core.ReplicationListener;
 import io.github.jlitestream.core.capture.Database;
+import io.github.jlitestream.core.util.Deadline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +24,12 @@ import org.slf4j.LoggerFactory;
 final class ReplicaMaintenance {
 
 	// The replica's messages keep the replica's logger.
+	/**
+	 * How long one retention call may delete while the replica's uploads wait (a WAL
+	 * upload comes between two calls).
+	 */
+	static final Duration RETENTION_SLICE = Duration.ofSeconds(1);
+
 	private static final Logger logger = LoggerFactory.getLogger(Replica.class);
 
 	private final Replica replica;
@@ -91,11 +99,13 @@ final class ReplicaMaintenance {
 
 	/**
 	 * Deletes what falls out of the retention window, keeping everything a restore inside
-	 * it needs.
+	 * it needs, for at most {@link #RETENTION_SLICE} (uploads wait meanwhile).
+	 * @return whether everything out of the window is gone; else the caller calls again
+	 * soon, after an upload
 	 */
-	void enforceRetention() throws IOException {
+	boolean enforceRetention() throws IOException {
 		if (this.options.retention().isZero()) {
-			return;
+			return true;
 		}
 		this.gate.requireWritable(this.client.location());
 		this.lock.lock();
@@ -105,12 +115,15 @@ final class ReplicaMaintenance {
 			if (current != null && !this.retention.hasSnapshotSince(current.generation(), horizon)) {
 				snapshot();
 			}
-			Retention.Deleted deleted = this.retention.enforce((current != null) ? current.generation() : null,
-					horizon);
+			Retention.Deleted deleted = this.retention.enforce((current != null) ? current.generation() : null, horizon,
+					Deadline.in(RETENTION_SLICE));
 			report("generation", deleted.generations());
 			report("snapshot", deleted.snapshots());
 			report("wal", deleted.segments());
-			this.replica.reconcile();
+			if (deleted.finished()) {
+				this.replica.reconcile();
+			}
+			return deleted.finished();
 		}
 		finally {
 			this.lock.unlock();

@@ -48,7 +48,7 @@ class RetentionPolicyTests {
 
 		Retention.Deleted deleted = this.retention.enforce(this.current, T0.plusSeconds(60).plus(NANO));
 		assertThat(this.client.generations()).containsExactly(this.current);
-		assertThat(deleted).isEqualTo(new Retention.Deleted(1, 0, 0));
+		assertThat(deleted).isEqualTo(new Retention.Deleted(1, 0, 0, true));
 	}
 
 	@Test
@@ -75,7 +75,7 @@ class RetentionPolicyTests {
 		assertThat(this.client.generations()).containsExactly(this.current);
 		assertThat(this.client.snapshots(this.current)).extracting(SnapshotInfo::index).containsExactly(1L);
 		assertThat(this.client.walSegments(this.current)).extracting(WalSegmentInfo::index).containsExactly(1L);
-		assertThat(deleted).isEqualTo(new Retention.Deleted(0, 1, 1));
+		assertThat(deleted).isEqualTo(new Retention.Deleted(0, 1, 1, true));
 	}
 
 	@Test
@@ -88,7 +88,7 @@ class RetentionPolicyTests {
 		// begins there
 		assertThat(this.client.snapshots(this.current)).extracting(SnapshotInfo::index).containsExactly(4L, 6L);
 		assertThat(this.client.walSegments(this.current)).extracting(WalSegmentInfo::index).containsExactly(4L, 5L, 6L);
-		assertThat(deleted).isEqualTo(new Retention.Deleted(0, 2, 4));
+		assertThat(deleted).isEqualTo(new Retention.Deleted(0, 2, 4, true));
 	}
 
 	@Test
@@ -100,7 +100,7 @@ class RetentionPolicyTests {
 		assertThat(this.client.snapshots(this.current)).extracting(SnapshotInfo::index).containsExactly(2L, 4L, 6L);
 		assertThat(this.client.walSegments(this.current)).extracting(WalSegmentInfo::index)
 			.containsExactly(2L, 3L, 4L, 5L, 6L);
-		assertThat(deleted).isEqualTo(new Retention.Deleted(0, 1, 2));
+		assertThat(deleted).isEqualTo(new Retention.Deleted(0, 1, 2, true));
 	}
 
 	@Test
@@ -140,7 +140,7 @@ class RetentionPolicyTests {
 
 		assertThat(this.client.snapshots(this.current)).extracting(SnapshotInfo::index).containsExactly(3L, 5L);
 		assertThat(this.client.walSegments(this.current)).extracting(WalSegmentInfo::index).containsExactly(3L);
-		assertThat(deleted).isEqualTo(new Retention.Deleted(0, 0, 2));
+		assertThat(deleted).isEqualTo(new Retention.Deleted(0, 0, 2, true));
 	}
 
 	@Test
@@ -153,7 +153,7 @@ class RetentionPolicyTests {
 
 		assertThat(this.client.walSegments(this.current)).hasSize(2);
 		assertThat(this.client.walSegments(this.old)).hasSize(1);
-		assertThat(deleted).isEqualTo(new Retention.Deleted(0, 0, 0));
+		assertThat(deleted).isEqualTo(new Retention.Deleted(0, 0, 0, true));
 	}
 
 	@Test
