@@ -1,6 +1,7 @@
 package io.github.jlitestream.autoconfigure;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -63,9 +64,15 @@ public final class LitestreamAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ReplicationLifecycle litestreamReplicationLifecycle(ReplicationManager manager,
-			ObjectProvider<LitestreamRestoreInitializer> restore) {
+			ObjectProvider<LitestreamRestoreInitializer> restore, LitestreamProperties properties) {
 		restore.getIfAvailable(); // created, and so restored, first
-		return new ReplicationLifecycle(manager);
+		Duration timeout = properties.getShutdownTimeout();
+		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+			throw new LitestreamConfigurationException("litestream.shutdown-timeout", timeout,
+					"must be a positive duration",
+					"Use a duration such as 20s, inside the orchestrator's grace period.");
+		}
+		return new ReplicationLifecycle(manager, timeout);
 	}
 
 	@Bean

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.github.jlitestream.core.DatabaseOptions;
 import io.github.jlitestream.core.ReplicaOptions;
+import io.github.jlitestream.core.ReplicationManager;
 import io.github.jlitestream.core.codec.ReplicaCodec;
 import io.github.jlitestream.core.restore.RestoreOptions;
 import org.jspecify.annotations.Nullable;
@@ -52,9 +53,25 @@ public class LitestreamProperties {
 	private boolean deferApplicationCheckpoints = true;
 
 	/**
+	 * How long the stop at shutdown may take in all, the final upload of every replica
+	 * included: keep it, with the web server's drain, inside the orchestrator's grace
+	 * period (Kubernetes: 30s by default). What did not reach a replica by then is
+	 * uploaded at the next start from the local state.
+	 */
+	private Duration shutdownTimeout = ReplicationManager.DEFAULT_STOP_TIMEOUT;
+
+	/**
 	 * Thresholds of the health indicator.
 	 */
 	private final Health health = new Health();
+
+	public Duration getShutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
+	public void setShutdownTimeout(Duration shutdownTimeout) {
+		this.shutdownTimeout = shutdownTimeout;
+	}
 
 	public boolean isDeferApplicationCheckpoints() {
 		return this.deferApplicationCheckpoints;

@@ -15,15 +15,20 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.context.ApplicationStartupAware;
+import org.springframework.core.metrics.ApplicationStartup;
+import org.springframework.core.metrics.StartupStep;
 
 /**
  * Restores missing databases before any DataSource is created (every DataSource bean
  * depends on this one), so the application's first query sees its data. A database whose
- * restore fails stops the start.
+ * restore fails stops the start. Each database's restore is a startup step
+ * ({@code litestream.restore}, in {@code /actuator/startup}) and logs its progress while
+ * it lasts.
  *
  * @since 0.1.0
  */
-public class LitestreamRestoreInitializer implements InitializingBean {
+public class LitestreamRestoreInitializer implements InitializingBean, ApplicationStartupAware {
 
 	private static final Logger logger = LoggerFactory.getLogger(LitestreamRestoreInitializer.class);
 
@@ -31,10 +36,17 @@ public class LitestreamRestoreInitializer implements InitializingBean {
 
 	private final Map<String, LitestreamProperties.Database> databases;
 
+	private ApplicationStartup startup = ApplicationStartup.DEFAULT;
+
 	public LitestreamRestoreInitializer(ReplicationManager manager,
 			Map<String, LitestreamProperties.Database> databases) {
 		this.manager = manager;
 		this.databases = databases;
+	}
+
+	@Override
+	public void setApplicationStartup(ApplicationStartup startup) {
+		this.startup = startup;
 	}
 
 	@Override
@@ -77,25 +89,34 @@ public class LitestreamRestoreInitializer implements InitializingBean {
 
 	private void restore(String name, DatabaseReplication replication, Path path, int parallelism,
 			@Nullable Generation generation) {
+		StartupStep step = this.startup.start("litestream.restore").tag("db", name).tag("path", path.toString());
 		try {
 			Files.createDirectories(path.getParent());
-			Optional<RestoreResult> result = replication.restoreIfMissing(parallelism, generation, (done, total,
-					bytes) -> logger.debug("db={} restore {}/{} objects, {} bytes", name, done, total, bytes));
+			Optional<RestoreResult> result = replication.restoreIfMissing(parallelism, generation,
+					new RestoreProgressLog(logger, name));
 			if (result.isPresent()) {
 				RestoreResult restored = result.get();
+				step.tag("outcome", "restored")
+					.tag("position", restored.position().toString())
+					.tag("bytes", Long.toString(restored.databaseBytes()));
 				logger.info("db={} restored {} ({} bytes) from generation {} at {} in {} ms ({} bytes downloaded)",
 						name, path, restored.databaseBytes(), restored.position().generation(), restored.position(),
 						restored.duration().toMillis(), restored.downloadedBytes());
 			}
 			else {
+				step.tag("outcome", "no-backup");
 				logger.info("db={} {} does not exist and no replica has a backup: starting with an empty database",
 						name, path);
 			}
 		}
 		catch (IOException | RuntimeException ex) {
+			step.tag("outcome", "failed");
 			throw new LitestreamRestoreException(name,
 					"Database '" + name + "' (" + path + ") is missing and could not be restored: " + ex.getMessage(),
 					ex);
+		}
+		finally {
+			step.end();
 		}
 	}
 

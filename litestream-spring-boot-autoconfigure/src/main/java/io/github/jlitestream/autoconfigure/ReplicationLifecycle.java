@@ -1,5 +1,7 @@
 package io.github.jlitestream.autoconfigure;
 
+import java.time.Duration;
+
 import io.github.jlitestream.core.ReplicationManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +26,21 @@ public class ReplicationLifecycle implements SmartLifecycle {
 
 	private final ReplicationManager manager;
 
+	private final Duration shutdownTimeout;
+
 	public ReplicationLifecycle(ReplicationManager manager) {
+		this(manager, ReplicationManager.DEFAULT_STOP_TIMEOUT);
+	}
+
+	/**
+	 * A lifecycle whose stop, final sync included, takes at most {@code shutdownTimeout}.
+	 * @param manager the replication
+	 * @param shutdownTimeout the bound of the stop
+	 * @since 0.2.0
+	 */
+	public ReplicationLifecycle(ReplicationManager manager, Duration shutdownTimeout) {
 		this.manager = manager;
+		this.shutdownTimeout = shutdownTimeout;
 	}
 
 	@Override
@@ -39,8 +54,9 @@ public class ReplicationLifecycle implements SmartLifecycle {
 
 	@Override
 	public void stop() {
-		if (this.manager.isRunning() && !this.manager.stop()) {
-			logger.warn("Litestream: the final sync did not reach every replica; see the warnings above");
+		if (this.manager.isRunning() && !this.manager.stop(this.shutdownTimeout)) {
+			logger.warn("Litestream: the final sync did not reach every replica within litestream.shutdown-timeout "
+					+ "({}); see the warnings above", this.shutdownTimeout);
 		}
 	}
 
