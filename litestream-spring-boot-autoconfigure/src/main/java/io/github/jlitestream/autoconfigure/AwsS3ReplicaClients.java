@@ -17,10 +17,12 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * S3 replica clients. A replica without its own endpoint, region or path style reuses the
  * application's {@link S3Client} (configured by {@code spring.cloud.aws.*}); one with its
- * own gets its own client, with the application's credentials provider and region when
- * there are any. A client for a custom endpoint (an S3-compatible store) computes request
- * checksums only where the API requires them, since many such stores reject the SDK's
- * newer default trailing checksums; restore verifies every object's content on its own.
+ * own gets its own client, configured as Spring Cloud AWS configures the application's
+ * clients where it is present (credentials, region, connection details, customizers),
+ * else with the AWS SDK's defaults, and then with the replica's own settings. A client
+ * for a custom endpoint (an S3-compatible store) computes request checksums only where
+ * the API requires them, since many such stores reject the SDK's newer default trailing
+ * checksums; restore verifies every object's content on its own.
  */
 final class AwsS3ReplicaClients implements S3ReplicaClients {
 
@@ -30,11 +32,14 @@ final class AwsS3ReplicaClients implements S3ReplicaClients {
 
 	private final ObjectProvider<AwsRegionProvider> regions;
 
+	private final ObjectProvider<ApplicationS3Settings> settings;
+
 	AwsS3ReplicaClients(ObjectProvider<S3Client> applicationClient, ObjectProvider<AwsCredentialsProvider> credentials,
-			ObjectProvider<AwsRegionProvider> regions) {
+			ObjectProvider<AwsRegionProvider> regions, ObjectProvider<ApplicationS3Settings> settings) {
 		this.applicationClient = applicationClient;
 		this.credentials = credentials;
 		this.regions = regions;
+		this.settings = settings;
 	}
 
 	/**
@@ -97,11 +102,19 @@ final class AwsS3ReplicaClients implements S3ReplicaClients {
 			}
 		}
 		factory.region(region);
-		factory.forcePathStyle((replica.getForcePathStyle() != null) ? replica.getForcePathStyle() : endpoint != null);
+		ApplicationS3Settings application = this.settings.getIfAvailable();
+		boolean compatibleStore = endpoint != null || (application != null && application.endpoint() != null);
+		boolean pathStyle = (replica.getForcePathStyle() != null) ? replica.getForcePathStyle() : compatibleStore;
+		factory.forcePathStyle(pathStyle);
 		AwsCredentialsProvider provider = this.credentials.getIfAvailable();
-		boolean compatibleStore = endpoint != null;
+		URI replicaEndpoint = endpoint;
+		String replicaRegion = region;
 		factory.customizer((builder) -> {
-			if (provider != null) {
+			if (application != null) {
+				application.configure(builder, replicaEndpoint, replicaRegion);
+				builder.forcePathStyle(pathStyle);
+			}
+			else if (provider != null) {
 				builder.credentialsProvider(provider);
 			}
 			if (compatibleStore) {

@@ -5,12 +5,18 @@ import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
 
+import io.awspring.cloud.autoconfigure.AwsSyncClientCustomizer;
+import io.awspring.cloud.autoconfigure.core.AwsClientBuilderConfigurer;
+import io.awspring.cloud.autoconfigure.core.AwsConnectionDetails;
+import io.awspring.cloud.autoconfigure.s3.S3ClientCustomizer;
+import io.awspring.cloud.autoconfigure.s3.properties.S3Properties;
 import io.github.jlitestream.core.ReplicationListener;
 import io.github.jlitestream.core.ReplicationManager;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AbstractDependsOnBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -30,6 +36,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * @since 0.1.0
  */
 @AutoConfiguration(afterName = { "io.awspring.cloud.autoconfigure.s3.S3AutoConfiguration",
+		"io.awspring.cloud.autoconfigure.core.AwsAutoConfiguration",
 		"io.awspring.cloud.autoconfigure.core.CredentialsProviderAutoConfiguration",
 		"io.awspring.cloud.autoconfigure.core.RegionProviderAutoConfiguration" })
 @ConditionalOnClass(ReplicationManager.class)
@@ -136,8 +143,29 @@ public final class LitestreamAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		S3ReplicaClients litestreamS3ReplicaClients(ObjectProvider<S3Client> s3Client,
-				ObjectProvider<AwsCredentialsProvider> credentials, ObjectProvider<AwsRegionProvider> regions) {
-			return new AwsS3ReplicaClients(s3Client, credentials, regions);
+				ObjectProvider<AwsCredentialsProvider> credentials, ObjectProvider<AwsRegionProvider> regions,
+				ObjectProvider<ApplicationS3Settings> settings) {
+			return new AwsS3ReplicaClients(s3Client, credentials, regions, settings);
+		}
+
+		/**
+		 * Replica clients of their own are configured as Spring Cloud AWS configures the
+		 * application's, where it is present.
+		 */
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(name = "io.awspring.cloud.autoconfigure.core.AwsClientBuilderConfigurer")
+		static final class SpringCloudAwsConfiguration {
+
+			@Bean
+			@ConditionalOnBean(AwsClientBuilderConfigurer.class)
+			ApplicationS3Settings litestreamSpringCloudAwsS3Settings(AwsClientBuilderConfigurer configurer,
+					ObjectProvider<S3Properties> properties, ObjectProvider<AwsConnectionDetails> connectionDetails,
+					ObjectProvider<S3ClientCustomizer> customizers,
+					ObjectProvider<AwsSyncClientCustomizer> syncCustomizers) {
+				return new SpringCloudAwsS3Settings(configurer, properties, connectionDetails, customizers,
+						syncCustomizers);
+			}
+
 		}
 
 	}

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.actuate.endpoint.HttpCodeStatusMapper;
@@ -46,7 +47,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Metrics, health and the endpoint against a real S3 store (S3Proxy on loopback) that the
@@ -296,44 +297,46 @@ class ObservabilityTests {
 		Path restored = this.dir.resolve("copy.db");
 		try (Connection app = Sql.connect(this.dir.resolve("app.db"))) {
 			Sql.execute(app, "CREATE TABLE t (v TEXT)");
-			runner("endpoint").run((context) -> {
-				LitestreamEndpoint endpoint = context.getBean(LitestreamEndpoint.class);
-				Sql.execute(app, "INSERT INTO t VALUES ('early')");
-				endpoint.action("app", "sync", null, null, null);
-				Thread.sleep(2100); // S3 times have whole seconds
-				Instant between = Instant.now().minusMillis(1000);
-				Sql.execute(app, "INSERT INTO t VALUES ('late')");
-				endpoint.action("app", "sync", null, null, null);
+			runner("endpoint").withPropertyValues("management.endpoint.litestream.restore-directory=" + this.dir)
+				.run((context) -> {
+					LitestreamEndpoint endpoint = context.getBean(LitestreamEndpoint.class);
+					Sql.execute(app, "INSERT INTO t VALUES ('early')");
+					endpoint.action("app", "sync", null, null, null);
+					Thread.sleep(2100); // S3 times have whole seconds
+					Instant between = Instant.now().minusMillis(1000);
+					Sql.execute(app, "INSERT INTO t VALUES ('late')");
+					endpoint.action("app", "sync", null, null, null);
 
-				LitestreamEndpoint.LitestreamDescriptor status = endpoint.status();
-				LitestreamEndpoint.ReplicaDescriptor replica = status.databases().get("app").replicas().get("s3");
-				assertThat(status.running()).isTrue();
-				assertThat(replica.location()).isEqualTo("s3://endpoint/app");
-				assertThat(replica.lagSeconds()).isZero();
-				assertThat(replica.position()).isEqualTo(status.databases().get("app").position());
-				assertThat(replica.restoreWindow().earliest()).isNotNull();
+					LitestreamEndpoint.LitestreamDescriptor status = endpoint.status();
+					LitestreamEndpoint.ReplicaDescriptor replica = status.databases().get("app").replicas().get("s3");
+					assertThat(status.running()).isTrue();
+					assertThat(replica.location()).isEqualTo("s3://endpoint/app");
+					assertThat(replica.lagSeconds()).isZero();
+					assertThat(replica.position()).isEqualTo(status.databases().get("app").position());
+					assertThat(replica.restoreWindow().earliest()).isNotNull();
 
-				LitestreamEndpoint.DatabaseListingDescriptor listing = endpoint.database("app");
-				assertThat(listing.replicas().get("s3")).singleElement().satisfies((generation) -> {
-					assertThat(generation.generation()).isEqualTo(status.databases().get("app").generation());
-					assertThat(generation.snapshots()).isNotEmpty();
-					assertThat(generation.wal().segments()).isPositive();
+					LitestreamEndpoint.DatabaseListingDescriptor listing = endpoint.database("app");
+					assertThat(listing.replicas().get("s3")).singleElement().satisfies((generation) -> {
+						assertThat(generation.generation()).isEqualTo(status.databases().get("app").generation());
+						assertThat(generation.snapshots()).isNotEmpty();
+						assertThat(generation.wal().segments()).isPositive();
+					});
+					assertThat(endpoint.database("nope")).isNull();
+
+					LitestreamEndpoint.ActionResultDescriptor result = endpoint.action("app", "restore",
+							between.toString(), restored.toString(), null);
+					assertThat(result.restore().path()).isEqualTo(restored.toString());
+					assertThatExceptionOfType(InvalidEndpointRequestException.class)
+						.isThrownBy(() -> endpoint.action("app", "restore", null, restored + ".other", "newest"))
+						.withMessageContaining("not a generation id");
+					String generation = result.restore().position().substring(0, 16);
+					Path named = this.dir.resolve("named-generation.db");
+					assertThat(
+							endpoint.action("app", "restore", null, named.toString(), generation).restore().position())
+						.startsWith(generation);
+					assertThat(Sql.dump(restored).get("t")).containsExactly("early");
+					assertThat(Sql.dump(app).get("t")).containsExactly("early", "late");
 				});
-				assertThat(endpoint.database("nope")).isNull();
-
-				LitestreamEndpoint.ActionResultDescriptor result = endpoint.action("app", "restore", between.toString(),
-						restored.toString(), null);
-				assertThat(result.restore().path()).isEqualTo(restored.toString());
-				assertThatIllegalArgumentException()
-					.isThrownBy(() -> endpoint.action("app", "restore", null, restored + ".other", "newest"))
-					.withMessageContaining("not a generation id");
-				String generation = result.restore().position().substring(0, 16);
-				Path named = this.dir.resolve("named-generation.db");
-				assertThat(endpoint.action("app", "restore", null, named.toString(), generation).restore().position())
-					.startsWith(generation);
-				assertThat(Sql.dump(restored).get("t")).containsExactly("early");
-				assertThat(Sql.dump(app).get("t")).containsExactly("early", "late");
-			});
 		}
 	}
 
