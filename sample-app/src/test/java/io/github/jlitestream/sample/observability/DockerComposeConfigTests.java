@@ -1,5 +1,7 @@
 package io.github.jlitestream.sample.observability;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +36,7 @@ class DockerComposeConfigTests {
 	private final Path root = MonitoringFiles.root();
 
 	@Test
-	void dockerComposeAcceptsTheFileAndItsPartsAgree() {
+	void dockerComposeAcceptsTheFileAndItsPartsAgree() throws IOException {
 		Path composeFile = this.root.resolve("docker-compose.yml");
 		assertThat(composeFile).isRegularFile();
 		List<String> compose = composeCommand();
@@ -45,9 +47,21 @@ class DockerComposeConfigTests {
 
 		Map<String, Object> config = MonitoringFiles.map(new Yaml().load(result.stdout()));
 		Map<String, Object> services = MonitoringFiles.map(config.get("services"));
-		assertThat(services).containsKeys("minio", "sample-app", "prometheus", "grafana");
+		assertThat(services).containsKeys("s3proxy", "sample-app", "prometheus", "grafana");
+		// every image that is pulled names a version: "latest" moves, and images
+		// disappear
+		services.forEach((name, service) -> {
+			Map<String, Object> definition = MonitoringFiles.map(service);
+			if (!definition.containsKey("build")) {
+				assertThat(String.valueOf(definition.get("image"))).as("image of " + name)
+					.matches("[a-z0-9./-]+:[0-9][A-Za-z0-9._-]*|[a-z0-9./-]+:v[0-9][A-Za-z0-9._-]*");
+			}
+		});
+		assertThat(String.valueOf(MonitoringFiles.map(services.get("s3proxy")).get("image")))
+			.as("the store the tests use, at their version")
+			.isEqualTo("andrewgaul/s3proxy:" + s3ProxyVersion());
 
-		// The sample app: built from sample-app/Dockerfile, replicating to the MinIO
+		// The sample app: built from sample-app/Dockerfile, replicating to the S3Proxy
 		// bucket through the s3 profile.
 		Map<String, Object> app = MonitoringFiles.map(services.get("sample-app"));
 		Map<String, Object> build = MonitoringFiles.map(app.get("build"));
@@ -59,12 +73,11 @@ class DockerComposeConfigTests {
 		String replicaUrl = String.valueOf(environment.get("REPLICA_URL"));
 		assertThat(replicaUrl).startsWith("s3://");
 		String bucket = replicaUrl.substring("s3://".length()).split("/")[0];
-		assertThat(String.valueOf(environment.get("S3_ENDPOINT"))).startsWith("http://minio:");
+		assertThat(String.valueOf(environment.get("S3_ENDPOINT"))).startsWith("http://s3proxy:");
 		assertThat(environment).containsKeys("DB_PATH", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
 		assertThat(services.values()).as("a service creates the bucket '" + bucket + "'")
 			.anyMatch((service) -> String.valueOf(MonitoringFiles.map(service).get("entrypoint"))
-				.contains("mb --ignore-existing local/" + bucket)
-					|| String.valueOf(MonitoringFiles.map(service).get("command")).contains("/" + bucket));
+				.contains("mkdir -p /data/" + bucket));
 
 		// Prometheus: its configuration and the rule files that configuration names are
 		// mounted where it reads them.
@@ -144,6 +157,14 @@ class DockerComposeConfigTests {
 	 * docker-compose (v1, Debian's package), else the Docker Compose plugin; fails when
 	 * neither is installed.
 	 */
+	/** The S3Proxy version the tests run against, from the parent pom. */
+	private String s3ProxyVersion() throws IOException {
+		Matcher version = Pattern.compile("<s3proxy.version>([^<]+)</s3proxy.version>")
+			.matcher(Files.readString(this.root.resolve("pom.xml")));
+		assertThat(version.find()).as("s3proxy.version in pom.xml").isTrue();
+		return version.group(1);
+	}
+
 	private List<String> composeCommand() {
 		Optional<Path> standalone = Tools.findExecutable("docker-compose", "/usr/bin/docker-compose");
 		if (standalone.isPresent()) {
