@@ -145,7 +145,8 @@ public final class FaultEngine {
 		}
 		armed.set(false);
 		Failpoints.set(null);
-		// a snapshot of the soak's large database may be in flight: more than the default 20 s
+		// a snapshot of the soak's large database may be in flight: more than the default
+		// 20 s
 		System.out.println("STOPPED " + manager.stop(Duration.ofMinutes(2)));
 		store.close();
 	}
