@@ -70,47 +70,70 @@ public class LitestreamHealthIndicator extends AbstractHealthIndicator {
 	protected void doHealthCheck(Health.Builder builder) {
 		Status overall = Status.UP;
 		for (DatabaseStatus database : this.manager.status()) {
-			Map<String, Object> details = new LinkedHashMap<>();
-			Status databaseStatus = (database.lastError() != null) ? this.unhealthy : Status.UP;
-			details.put("path", database.path().toString());
-			details.put("role", database.role().name().toLowerCase(Locale.ROOT));
-			if (database.localHolder() != null) {
-				// waiting for another engine on this host: its replication is that one's
-				details.put("replicatedBy", database.localHolder().describe());
-			}
-			putIfPresent(details, "generation",
-					(database.position() != null) ? database.position().generation() : null);
-			putIfPresent(details, "position", database.position());
-			putIfPresent(details, "lastSync", database.lastSyncAt());
-			putIfPresent(details, "lastError", database.lastError());
-			Map<String, Object> failingThreads = new LinkedHashMap<>();
-			for (ThreadStatus thread : database.threads()) {
-				if (thread.failing()) {
-					failingThreads.put(thread.name(),
-							thread.died() ? "died" : thread.lastFailure() + " (" + thread.failures() + " failures)");
-				}
-			}
-			if (!failingThreads.isEmpty()) {
-				// an engine thread fails with what it did not expect: the backup window
-				// widens until it works again
-				databaseStatus = this.unhealthy;
-				details.put("failingThreads", failingThreads);
-			}
-			Map<String, Object> replicas = new LinkedHashMap<>();
-			for (ReplicaStatus replica : database.replicas()) {
-				Status replicaStatus = replicaStatus(replica);
-				databaseStatus = worse(databaseStatus, replicaStatus);
-				replicas.put(replica.name(), replicaDetails(replica, replicaStatus));
-			}
-			details.put("replicas", replicas);
-			details.put("status", databaseStatus.getCode());
+			Health health = databaseHealth(database);
+			Map<String, Object> details = new LinkedHashMap<>(health.getDetails());
+			details.put("status", health.getStatus().getCode());
 			builder.withDetail(database.name(), details);
-			overall = worse(overall, databaseStatus);
+			overall = worse(overall, health.getStatus());
 		}
 		if (!this.manager.isRunning() && !this.manager.databases().isEmpty()) {
 			overall = Status.OUT_OF_SERVICE;
 		}
 		builder.status(overall);
+	}
+
+	/**
+	 * The health of one database and its replicas (what
+	 * {@code /actuator/health/litestream/<database>} shows).
+	 * @param name the database's name
+	 * @return its health, or null for an unknown database
+	 * @since 0.2.0
+	 */
+	public @Nullable Health databaseHealth(String name) {
+		for (DatabaseStatus database : this.manager.status()) {
+			if (database.name().equals(name)) {
+				Health health = databaseHealth(database);
+				return this.manager.isRunning() ? health
+						: Health.status(Status.OUT_OF_SERVICE).withDetails(health.getDetails()).build();
+			}
+		}
+		return null;
+	}
+
+	private Health databaseHealth(DatabaseStatus database) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		Status databaseStatus = (database.lastError() != null) ? this.unhealthy : Status.UP;
+		details.put("path", database.path().toString());
+		details.put("role", database.role().name().toLowerCase(Locale.ROOT));
+		if (database.localHolder() != null) {
+			// waiting for another engine on this host: its replication is that one's
+			details.put("replicatedBy", database.localHolder().describe());
+		}
+		putIfPresent(details, "generation", (database.position() != null) ? database.position().generation() : null);
+		putIfPresent(details, "position", database.position());
+		putIfPresent(details, "lastSync", database.lastSyncAt());
+		putIfPresent(details, "lastError", database.lastError());
+		Map<String, Object> failingThreads = new LinkedHashMap<>();
+		for (ThreadStatus thread : database.threads()) {
+			if (thread.failing()) {
+				failingThreads.put(thread.name(),
+						thread.died() ? "died" : thread.lastFailure() + " (" + thread.failures() + " failures)");
+			}
+		}
+		if (!failingThreads.isEmpty()) {
+			// an engine thread fails with what it did not expect: the backup window
+			// widens until it works again
+			databaseStatus = this.unhealthy;
+			details.put("failingThreads", failingThreads);
+		}
+		Map<String, Object> replicas = new LinkedHashMap<>();
+		for (ReplicaStatus replica : database.replicas()) {
+			Status replicaStatus = replicaStatus(replica);
+			databaseStatus = worse(databaseStatus, replicaStatus);
+			replicas.put(replica.name(), replicaDetails(replica, replicaStatus));
+		}
+		details.put("replicas", replicas);
+		return Health.status(databaseStatus).withDetails(details).build();
 	}
 
 	private Status replicaStatus(ReplicaStatus replica) {

@@ -23,6 +23,7 @@ import io.github.jlitestream.core.file.FileReplicaClient;
 import io.github.jlitestream.core.support.Harness;
 import io.github.jlitestream.core.support.Sql;
 import io.github.jlitestream.core.util.Failpoints;
+import io.github.jlitestream.health.LitestreamHealthContributor;
 import io.github.jlitestream.health.LitestreamHealthIndicator;
 import io.github.jlitestream.s3.testing.S3ProxyServer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -107,7 +108,7 @@ class ObservabilityTests {
 				assertThat(standby.role()).isEqualTo("standby");
 				assertThat(standby.replicatedBy()).contains("pid " + ProcessHandle.current().pid());
 
-				Health health = second.getBean(LitestreamHealthIndicator.class).health(true);
+				Health health = second.getBean(LitestreamHealthContributor.class).indicator().health(true);
 				assertThat(health.getStatus()).as("a standby serves: only replication waits").isEqualTo(Status.UP);
 				@SuppressWarnings("unchecked")
 				Map<String, Object> details = (Map<String, Object>) health.getDetails().get("app");
@@ -115,7 +116,8 @@ class ObservabilityTests {
 				assertThat(details.get("replicatedBy").toString()).contains("pid " + ProcessHandle.current().pid());
 				@SuppressWarnings("unchecked")
 				Map<String, Object> primaryDetails = (Map<String, Object>) first
-					.getBean(LitestreamHealthIndicator.class)
+					.getBean(LitestreamHealthContributor.class)
+					.indicator()
 					.health(true)
 					.getDetails()
 					.get("app");
@@ -149,7 +151,7 @@ class ObservabilityTests {
 						"management.endpoint.health.status.order=down,out-of-service,lagging,up,unknown")
 				.run((context) -> {
 					MeterRegistry registry = context.getBean(MeterRegistry.class);
-					LitestreamHealthIndicator health = context.getBean(LitestreamHealthIndicator.class);
+					LitestreamHealthIndicator health = context.getBean(LitestreamHealthContributor.class).indicator();
 					HealthEndpoint root = context.getBean(HealthEndpoint.class);
 					HttpCodeStatusMapper http = context.getBean(HttpCodeStatusMapper.class);
 					Sql.execute(app, "INSERT INTO t VALUES ('before')");
@@ -171,6 +173,11 @@ class ObservabilityTests {
 						// probe)
 						assertThat(lagging.getStatus()).isEqualTo(LitestreamHealthIndicator.LAGGING);
 						assertThat(root.health().getStatus()).isEqualTo(LitestreamHealthIndicator.LAGGING);
+						// issue 15.3: one component per database, for health groups and
+						// probes
+						assertThat(root.healthForPath("litestream", "app").getStatus())
+							.isEqualTo(LitestreamHealthIndicator.LAGGING);
+						assertThat(root.healthForPath("litestream", "nope")).isNull();
 						assertThat(http.getStatusCode(root.health().getStatus())).isEqualTo(200);
 						assertThat(lagging.toString()).doesNotContain(s3.secretKey()).doesNotContain(s3.accessKey());
 						@SuppressWarnings("unchecked")
@@ -213,7 +220,7 @@ class ObservabilityTests {
 				.withPropertyValues("management.endpoints.web.exposure.include=litestream,health")
 				.run((context) -> {
 					MeterRegistry registry = context.getBean(MeterRegistry.class);
-					LitestreamHealthIndicator health = context.getBean(LitestreamHealthIndicator.class);
+					LitestreamHealthIndicator health = context.getBean(LitestreamHealthContributor.class).indicator();
 					LitestreamEndpoint endpoint = context.getBean(LitestreamEndpoint.class);
 					assertThat(threadFailures(registry)).as("registered at zero").isZero();
 					waitFor(() -> health.health(true).getStatus().equals(Status.UP));

@@ -6,6 +6,7 @@ import io.github.jlitestream.autoconfigure.LitestreamAutoConfiguration;
 import io.github.jlitestream.autoconfigure.LitestreamConfigurationException;
 import io.github.jlitestream.autoconfigure.LitestreamProperties;
 import io.github.jlitestream.core.ReplicationManager;
+import io.github.jlitestream.health.LitestreamHealthContributor;
 import io.github.jlitestream.health.LitestreamHealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -17,7 +18,9 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.annotation.Bean;
 
 /**
- * The {@code litestream} health indicator ({@code management.health.litestream.enabled}).
+ * The {@code litestream} health component, one child per database
+ * ({@code /actuator/health/litestream/<database>};
+ * {@code management.health.litestream.enabled}).
  *
  * @since 0.1.0
  */
@@ -28,8 +31,13 @@ import org.springframework.context.annotation.Bean;
 public final class LitestreamHealthContributorAutoConfiguration {
 
 	@Bean
-	@ConditionalOnMissingBean(name = "litestreamHealthIndicator")
-	LitestreamHealthIndicator litestreamHealthIndicator(ReplicationManager manager, LitestreamProperties properties) {
+	@ConditionalOnMissingBean(name = { "litestreamHealthIndicator", "litestreamHealthContributor" })
+	LitestreamHealthContributor litestreamHealthContributor(ReplicationManager manager,
+			LitestreamProperties properties) {
+		return new LitestreamHealthContributor(manager, indicator(manager, properties));
+	}
+
+	private static LitestreamHealthIndicator indicator(ReplicationManager manager, LitestreamProperties properties) {
 		String unhealthy = properties.getHealth().getUnhealthyStatus().trim().toUpperCase(Locale.ROOT);
 		Status status = switch (unhealthy) {
 			case "LAGGING" -> LitestreamHealthIndicator.LAGGING;
