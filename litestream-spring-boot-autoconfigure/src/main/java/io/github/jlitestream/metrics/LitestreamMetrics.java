@@ -4,7 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -18,6 +22,7 @@ import io.github.jlitestream.core.lease.ReplicaLease;
 import io.github.jlitestream.core.ship.Replica;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
@@ -34,6 +39,23 @@ import org.jspecify.annotations.Nullable;
  */
 public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 
+	/** The description of every timer and counter (gauges carry theirs where built). */
+	private static final Map<String, String> DESCRIPTIONS = Map.ofEntries(
+			Map.entry(LitestreamMetricNames.SYNC,
+					"Replica syncs: uploads of what the shadow WAL holds beyond the replica"),
+			Map.entry(LitestreamMetricNames.REPLICA_OPERATIONS, "Requests to the replica's store"),
+			Map.entry(LitestreamMetricNames.REPLICA_BYTES,
+					"Bytes sent to (put) and read from (get) the replica's store"),
+			Map.entry(LitestreamMetricNames.WAL_BYTES, "WAL bytes copied into the shadow WAL"),
+			Map.entry(LitestreamMetricNames.CHECKPOINT, "Checkpoints the engine ran"),
+			Map.entry(LitestreamMetricNames.SNAPSHOT, "Snapshots written to the replica"),
+			Map.entry(LitestreamMetricNames.GENERATION_CHANGES, "New generations started, by reason"),
+			Map.entry(LitestreamMetricNames.THREAD_FAILURES,
+					"Rounds of an engine thread that failed with something it did not expect"),
+			Map.entry(LitestreamMetricNames.RETENTION_DELETED, "Objects and generations retention deleted"),
+			Map.entry(LitestreamMetricNames.RESTORE, "Restores, the one at startup included"),
+			Map.entry(LitestreamMetricNames.RESTORE_BYTES, "Bytes of databases restored"));
+
 	private final Supplier<@Nullable ReplicationManager> manager;
 
 	private final Clock clock;
@@ -46,6 +68,8 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 	 */
 	private final List<Runnable> beforeBinding = new ArrayList<>();
 
+	private final Map<List<String>, Meter> meters = new ConcurrentHashMap<>();
+
 	public LitestreamMetrics(Supplier<@Nullable ReplicationManager> manager, Clock clock) {
 		this.manager = manager;
 		this.clock = clock;
@@ -56,6 +80,7 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 		List<Runnable> pending;
 		synchronized (this.beforeBinding) {
 			this.registry = registry;
+			this.meters.clear(); // meters of another registry
 			pending = List.copyOf(this.beforeBinding);
 			this.beforeBinding.clear();
 		}
@@ -119,8 +144,8 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 		}
 		for (String outcome : new String[] { "success", "failure" }) {
 			for (CheckpointMode mode : CheckpointMode.values()) {
-				timer(LitestreamMetricNames.CHECKPOINT, "db", db, "mode", mode.name().toLowerCase(), "outcome",
-						outcome);
+				timer(LitestreamMetricNames.CHECKPOINT, "db", db, "mode", mode.name().toLowerCase(Locale.ROOT),
+						"outcome", outcome);
 			}
 			timer(LitestreamMetricNames.RESTORE, "db", db, "outcome", outcome);
 		}
@@ -205,13 +230,14 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 
 	@Override
 	public void onCheckpoint(String database, CheckpointMode mode, Duration duration, @Nullable Throwable failure) {
-		record(timer(LitestreamMetricNames.CHECKPOINT, "db", database, "mode", mode.name().toLowerCase(), "outcome",
-				outcome(failure)), duration);
+		record(timer(LitestreamMetricNames.CHECKPOINT, "db", database, "mode", mode.name().toLowerCase(Locale.ROOT),
+				"outcome", outcome(failure)), duration);
 	}
 
 	@Override
 	public void onGenerationChange(String database, Generation generation, String reason) {
-		Counter counter = counter(LitestreamMetricNames.GENERATION_CHANGES, "db", database, "reason", reason);
+		Counter counter = counter(LitestreamMetricNames.GENERATION_CHANGES, "db", database, "reason",
+				reasonCode(reason));
 		if (counter != null) {
 			counter.increment();
 		}
@@ -288,7 +314,12 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 
 	private @Nullable Timer timer(String name, String... tags) {
 		MeterRegistry current = this.registry;
-		return (current != null) ? Timer.builder(name).tags(tags).register(current) : null;
+		if (current == null) {
+			return null;
+		}
+		// looked up once per name and tags, not built on every event
+		return (Timer) this.meters.computeIfAbsent(key(name, tags),
+				(key) -> Timer.builder(name).tags(tags).description(DESCRIPTIONS.get(name)).register(current));
 	}
 
 	private @Nullable Counter counter(String name, String... tags) {
@@ -296,12 +327,35 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 		if (current == null) {
 			return null;
 		}
-		Counter.Builder builder = Counter.builder(name).tags(tags);
-		if (name.equals(LitestreamMetricNames.WAL_BYTES) || name.equals(LitestreamMetricNames.REPLICA_BYTES)
-				|| name.equals(LitestreamMetricNames.RESTORE_BYTES)) {
-			builder.baseUnit(BaseUnits.BYTES);
-		}
-		return builder.register(current);
+		return (Counter) this.meters.computeIfAbsent(key(name, tags), (key) -> {
+			Counter.Builder builder = Counter.builder(name).tags(tags).description(DESCRIPTIONS.get(name));
+			if (name.equals(LitestreamMetricNames.WAL_BYTES) || name.equals(LitestreamMetricNames.REPLICA_BYTES)
+					|| name.equals(LitestreamMetricNames.RESTORE_BYTES)) {
+				builder.baseUnit(BaseUnits.BYTES);
+			}
+			return builder.register(current);
+		});
+	}
+
+	private static List<String> key(String name, String... tags) {
+		List<String> key = new ArrayList<>(tags.length + 1);
+		key.add(name);
+		key.addAll(Arrays.asList(tags));
+		return key;
+	}
+
+	/**
+	 * A generation-change reason as a bounded tag value: the reason's template, without
+	 * the exception text or counts some reasons carry ("local state disk full: No space
+	 * left on device" is {@code local-state-disk-full}).
+	 */
+	static String reasonCode(String reason) {
+		int colon = reason.indexOf(':');
+		String template = ((colon >= 0) ? reason.substring(0, colon) : reason).toLowerCase(Locale.ROOT)
+			.replaceAll("[0-9]+", "n")
+			.replaceAll("[^a-z]+", "-")
+			.replaceAll("(^-+|-+$)", "");
+		return template.isEmpty() ? "other" : template.substring(0, Math.min(64, template.length()));
 	}
 
 	private static double leaseRole(Replica replica) {
