@@ -1,10 +1,13 @@
 package io.github.jlitestream.autoconfigure;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -59,6 +62,8 @@ final class ReplicationManagerFactory {
 
 	private static final Rule ZSTD_LEVEL = new Rule("must be 1 to 22",
 			"Use 3 (zstd's default) or another level from 1 to 22.");
+
+	private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
 
 	private final LitestreamProperties properties;
 
@@ -173,6 +178,7 @@ final class ReplicationManagerFactory {
 				.getParent() + " does not exist", "Create the directory, fix the path, or set " + prefix
 						+ ".restore.mode=if-missing to restore the database (and create the directory) at startup.");
 		}
+		requireSqliteFile(prefix + ".path", path, file);
 		DatabaseOptions.Builder options = DatabaseOptions.builder(file);
 		bind(prefix + ".monitor-interval", database.getMonitorInterval(), POSITIVE_DURATION, options::monitorInterval);
 		bind(prefix + ".checkpoint-interval", database.getCheckpointInterval(), POSITIVE_DURATION,
@@ -196,6 +202,34 @@ final class ReplicationManagerFactory {
 		}
 		Path metaPath = (database.getMetaPath() != null) ? Path.of(database.getMetaPath()) : null;
 		return options.metaPath(metaPath).build();
+	}
+
+	/**
+	 * An existing file must be a SQLite database: anything else failed later, in the
+	 * engine's threads, with a long stack trace instead of the property's name.
+	 */
+	private static void requireSqliteFile(String property, String path, Path file) {
+		if (Files.isDirectory(file)) {
+			throw new LitestreamConfigurationException(property, path, "is a directory",
+					"Give the SQLite database file, such as " + file.resolve("app.db") + ".");
+		}
+		if (!Files.isRegularFile(file)) {
+			return;
+		}
+		byte[] header = new byte[SQLITE_HEADER.length];
+		int read;
+		try (InputStream in = Files.newInputStream(file)) {
+			read = in.readNBytes(header, 0, header.length);
+		}
+		catch (IOException ex) {
+			throw new LitestreamConfigurationException(property, path, "cannot be read: " + ex.getMessage(),
+					"Let the application read and write the file.");
+		}
+		// an empty file is what SQLite creates before its first write
+		if (read > 0 && (read < header.length || !Arrays.equals(header, SQLITE_HEADER))) {
+			throw new LitestreamConfigurationException(property, path, "is not a SQLite database",
+					"Point it at the application's SQLite database file (it starts with \"SQLite format 3\").");
+		}
 	}
 
 	/**

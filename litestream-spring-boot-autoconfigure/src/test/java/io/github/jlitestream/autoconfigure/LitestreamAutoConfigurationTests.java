@@ -284,6 +284,20 @@ class LitestreamAutoConfigurationTests {
 				"litestream.databases.app.replicas[0].sync-interval", "must be a positive duration", "1s");
 	}
 
+	/** Issue 15.13: a path that is not a SQLite file printed a 135-line stack trace. */
+	@Test
+	void rejectsAPathThatIsNotASqliteDatabase() throws Exception {
+		Path notes = Files.writeString(this.dir.resolve("notes.txt"), "not a database, just notes");
+		assertConfigurationFailure(
+				List.of("litestream.databases.app.path=" + notes,
+						"litestream.databases.app.replicas.backup.url=" + this.dir.resolve("a").toUri()),
+				"litestream.databases.app.path", "is not a SQLite database", "SQLite format 3");
+		assertConfigurationFailure(
+				List.of("litestream.databases.app.path=" + this.dir,
+						"litestream.databases.app.replicas.backup.url=" + this.dir.resolve("a").toUri()),
+				"litestream.databases.app.path", "is a directory", "app.db");
+	}
+
 	@Test
 	void rejectsDatabaseWithoutPathOrReplica() {
 		assertConfigurationFailure(List.of("litestream.databases.app.replicas[0].url=file:///tmp/x"),
