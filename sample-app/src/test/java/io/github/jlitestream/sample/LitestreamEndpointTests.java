@@ -32,7 +32,8 @@ class LitestreamEndpointTests {
 			assertThat(status).containsKey("databases");
 			ResponseEntity<String> post = post(app, "/actuator/litestream/app", Map.of("action", "sync"));
 			assertThat(post.getStatusCode().is2xxSuccessful()).as("POST without access: %s", post).isFalse();
-			assertThat(post.getStatusCode().value()).isIn(404, 405);
+			assertThat(post.getStatusCode().value()).isEqualTo(405);
+			assertThat(post.getBody()).contains("set management.endpoint.litestream.access=unrestricted");
 		}
 	}
 

@@ -12,8 +12,10 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * The {@code litestream} actuator endpoint, read-only unless
@@ -41,6 +43,19 @@ public final class LitestreamEndpointAutoConfiguration {
 	@ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
 	LitestreamWebEndpointExtension litestreamWebEndpointExtension(LitestreamEndpoint endpoint) {
 		return new LitestreamWebEndpointExtension(endpoint);
+	}
+
+	/** The hint on a write action refused for lack of access, in servlet applications. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass(name = "org.springframework.web.servlet.HandlerExceptionResolver")
+	static final class WriteAccessHintConfiguration {
+
+		@Bean
+		WriteAccessHint litestreamWriteAccessHint() {
+			return new WriteAccessHint();
+		}
+
 	}
 
 }
