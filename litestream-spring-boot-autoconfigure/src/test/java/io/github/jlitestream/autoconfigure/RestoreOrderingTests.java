@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import io.github.jlitestream.core.file.FileReplicaClient;
 import io.github.jlitestream.core.support.Harness;
 import io.github.jlitestream.core.support.Sql;
+import liquibase.integration.spring.SpringLiquibase;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.sqlite.SQLiteDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -69,6 +71,31 @@ class RestoreOrderingTests {
 					"litestream.databases.app.replicas.backup.url=" + this.replica.toUri(),
 					"spring.flyway.url=jdbc:sqlite:" + this.path, "spring.flyway.locations=filesystem:" + migrations,
 					"spring.flyway.baseline-on-migrate=true")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(Sql.dump(this.path).get("notes")).containsExactly("1|from the backup", "2|migrated");
+			});
+	}
+
+	/**
+	 * An application's own Liquibase bean on a DataSource of its own (not a bean),
+	 * created before any auto-configured bean.
+	 */
+	@Test
+	void anApplicationsOwnLiquibaseMigratesTheRestoredDatabase() throws Exception {
+		Path changelog = Files.writeString(this.dir.resolve("changelog.sql"),
+				"--liquibase formatted sql\n--changeset litestream:1\nINSERT INTO notes (text) VALUES ('migrated');\n");
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(LitestreamAutoConfiguration.class))
+			.withBean("liquibase", SpringLiquibase.class, () -> {
+				SQLiteDataSource dataSource = new SQLiteDataSource();
+				dataSource.setUrl("jdbc:sqlite:" + this.path);
+				SpringLiquibase liquibase = new SpringLiquibase();
+				liquibase.setDataSource(dataSource);
+				liquibase.setChangeLog("file:" + changelog);
+				return liquibase;
+			})
+			.withPropertyValues("litestream.databases.app.path=" + this.path,
+					"litestream.databases.app.replicas.backup.url=" + this.replica.toUri())
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(Sql.dump(this.path).get("notes")).containsExactly("1|from the backup", "2|migrated");
