@@ -8,6 +8,7 @@ import java.util.function.BooleanSupplier;
 import io.github.jlitestream.core.capture.Database;
 import io.github.jlitestream.core.capture.DatabaseReplacedException;
 import io.github.jlitestream.core.ship.Replica;
+import io.github.jlitestream.core.util.Failpoints;
 import io.github.jlitestream.core.util.Threads;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -139,6 +140,7 @@ final class DatabaseMonitor {
 			return true;
 		}
 		try {
+			Failpoints.hit(Failpoints.DATABASE_REOPEN);
 			this.database.close();
 			this.database.reopen(reason);
 			this.reopenReason = null;

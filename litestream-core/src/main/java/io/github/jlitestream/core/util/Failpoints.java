@@ -45,6 +45,12 @@ public final class Failpoints {
 	 */
 	public static final String SNAPSHOT_SPOOL = "snapshot.spool";
 
+	/**
+	 * Before the engine lets go of a database file that was replaced or deleted, to open
+	 * the one at its path.
+	 */
+	public static final String DATABASE_REOPEN = "database.reopen";
+
 	private static volatile @Nullable Consumer<String> hook;
 
 	private Failpoints() {
