@@ -62,7 +62,7 @@ final class DataSourceFileCheck implements BeanPostProcessor, SmartInitializingS
 	@Override
 	public void afterSingletonsInstantiated() {
 		ReplicationManager replication = this.manager.getIfAvailable();
-		if (replication == null || this.files.isEmpty()) {
+		if (replication == null || this.files.isEmpty() || replication.databases().isEmpty()) {
 			return;
 		}
 		Map<Path, String> replicated = new LinkedHashMap<>();

@@ -13,6 +13,8 @@ import io.awspring.cloud.autoconfigure.s3.properties.S3Properties;
 import io.github.jlitestream.core.ReplicationListener;
 import io.github.jlitestream.core.ReplicationManager;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AbstractDependsOnBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -23,6 +25,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -42,12 +45,22 @@ import software.amazon.awssdk.services.s3.S3Client;
 @ConditionalOnClass(ReplicationManager.class)
 @ConditionalOnBooleanProperty(name = "litestream.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LitestreamProperties.class)
+@ImportRuntimeHints(LitestreamRuntimeHints.class)
 public final class LitestreamAutoConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(LitestreamAutoConfiguration.class);
 
 	@Bean
 	@ConditionalOnMissingBean
 	ReplicationManager litestreamReplicationManager(LitestreamProperties properties, Environment environment,
 			ObjectProvider<S3ReplicaClients> s3, ObjectProvider<ReplicationListener> listeners) {
+		if (!environment.getProperty("litestream.enabled", Boolean.class, true)) {
+			// An ahead-of-time processed application decided its conditions at build
+			// time: litestream.enabled=false at run time is honoured here, with a
+			// manager that has nothing to replicate or restore.
+			logger.info("Litestream is turned off (litestream.enabled=false): nothing is restored or replicated");
+			return new ReplicationManager(composite(listeners.orderedStream().toList()), Clock.systemUTC());
+		}
 		UnknownProperties.check(environment);
 		return factory(properties, environment, s3.getIfAvailable())
 			.create(composite(listeners.orderedStream().toList()), Clock.systemUTC());
