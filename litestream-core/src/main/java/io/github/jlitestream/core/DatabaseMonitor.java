@@ -141,6 +141,7 @@ final class DatabaseMonitor {
 		}
 		try {
 			Failpoints.hit(Failpoints.DATABASE_REOPEN);
+			this.database.requireReplacementOpenable();
 			this.database.close();
 			this.database.reopen(reason);
 			this.reopenReason = null;

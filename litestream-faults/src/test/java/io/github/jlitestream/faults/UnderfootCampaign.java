@@ -126,6 +126,13 @@ final class UnderfootCampaign {
 					this.out.printf("  %s: %d new generation(s) %s; latest restore %s the database%n", event.getKey(),
 							started.size(), started, equal ? "equals" : "DIFFERS FROM");
 					if (event.getKey().startsWith("replaced ")) {
+						long waited = engine.lines()
+							.stream()
+							.filter((line) -> line.contains("still belongs to the replaced file"))
+							.count();
+						this.out.printf(
+								"  %s: the engine waited for the old -wal and -shm to go (%d of its lines so far say so)%n",
+								event.getKey(), waited);
 						if (started.isEmpty()) {
 							problems.add(event.getKey() + ": no new generation, although the replica cannot prove "
 									+ "what the database holds now");
@@ -182,8 +189,15 @@ final class UnderfootCampaign {
 		}
 	}
 
+	/**
+	 * Moves {@code with} over the database, then deletes the replaced file's WAL and
+	 * shared memory, as an operator's {@code mv} and {@code rm} would: a few monitor
+	 * intervals apart, so the engine finds the new file beside the old file's WAL each
+	 * time (the soak once found the database malformed when it opened them together).
+	 */
 	private static void replace(Path database, Path with) throws Exception {
 		Files.move(with, database, StandardCopyOption.REPLACE_EXISTING);
+		Thread.sleep(300);
 		Files.deleteIfExists(sibling(database, "-wal"));
 		Files.deleteIfExists(sibling(database, "-shm"));
 	}

@@ -115,6 +115,23 @@ public final class Database implements AutoCloseable {
 		open(reason);
 	}
 
+	/**
+	 * Refuses to let go of a replaced (or deleted) database file while its {@code -wal}
+	 * or {@code -shm} is still beside the database path: SQLite would read the new file
+	 * with them. Called while the engine still holds the replaced file's connections, so
+	 * that a file found there with the same identity is that file, not a new one reusing
+	 * its inode number.
+	 */
+	public void requireReplacementOpenable() {
+		try {
+			this.copier.requireNoCompanionsOfReplacedFile();
+		}
+		catch (IOException ex) {
+			throw new LitestreamException(
+					"Cannot read the files beside " + this.options.path() + ": " + ex.getMessage(), ex);
+		}
+	}
+
 	private void open(@Nullable String reopenReason) {
 		Path path = this.options.path();
 		DatabaseFiles.requireReplicable(path, reopenReason != null);

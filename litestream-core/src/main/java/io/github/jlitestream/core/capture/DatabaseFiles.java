@@ -25,10 +25,6 @@ final class DatabaseFiles {
 	}
 
 	/**
-	 * Returns the identity of the file at {@code path} (device and inode where the
-	 * platform has them).
-	 */
-	/**
 	 * Refuses a path the engine cannot replicate: its directory is missing, it is not a
 	 * regular file, or, when the engine opens it again after it was deleted or replaced,
 	 * no file is there (the engine never creates it then).
@@ -48,6 +44,10 @@ final class DatabaseFiles {
 		}
 	}
 
+	/**
+	 * Returns the identity of the file at {@code path} (device and inode where the
+	 * platform has them).
+	 */
 	static Object fileKey(Path path) throws IOException {
 		BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
 		Object key = attributes.fileKey();

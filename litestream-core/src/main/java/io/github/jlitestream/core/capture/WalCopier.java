@@ -56,6 +56,8 @@ final class WalCopier {
 
 	private @Nullable Object fileKey;
 
+	private CompanionFiles companions = CompanionFiles.NONE;
+
 	private @Nullable Generation generation;
 
 	private long walIndex;
@@ -142,6 +144,17 @@ final class WalCopier {
 	 */
 	void expectFile(Object fileKey) {
 		this.fileKey = fileKey;
+	}
+
+	/**
+	 * Refuses to open a replacement of the database file while the {@code -wal} or
+	 * {@code -shm} seen beside the replaced file is still there; once they are gone, the
+	 * check is done (after the engine closed the replaced file, a new file may reuse
+	 * their inode numbers).
+	 */
+	void requireNoCompanionsOfReplacedFile() throws IOException {
+		CompanionFiles.requireNoneLeftFrom(this.companions, this.options.path());
+		this.companions = CompanionFiles.NONE;
 	}
 
 	/** Makes the next copy start a new generation. */
@@ -447,6 +460,8 @@ final class WalCopier {
 			throw new DatabaseReplacedException("Database file " + this.options.path()
 					+ " was replaced by another file; reopening it to start a new generation");
 		}
+		// seen beside the file the engine replicates, before any replacement
+		this.companions = CompanionFiles.of(this.options.path());
 	}
 
 	private void recordCommit(Instant noticedAt, boolean generationStarted) {
