@@ -100,6 +100,51 @@ public class LitestreamHealthIndicator extends AbstractHealthIndicator {
 		return null;
 	}
 
+	/**
+	 * The health of one replica (what
+	 * {@code /actuator/health/litestream/<database>/<replica>} shows): its own, made
+	 * worse by its database's (a failing monitor or engine thread keeps new commits from
+	 * every replica of the database), with the database's error in the details.
+	 * @param database the database's name
+	 * @param replica the replica's name
+	 * @return its health, or null for an unknown database or replica
+	 * @since 0.2.0
+	 */
+	public @Nullable Health replicaHealth(String database, String replica) {
+		for (DatabaseStatus status : this.manager.status()) {
+			if (!status.name().equals(database)) {
+				continue;
+			}
+			for (ReplicaStatus replicaStatus : status.replicas()) {
+				if (replicaStatus.name().equals(replica)) {
+					return replicaHealth(status, replicaStatus);
+				}
+			}
+		}
+		return null;
+	}
+
+	private Health replicaHealth(DatabaseStatus database, ReplicaStatus replica) {
+		Health ofDatabase = databaseHealth(database);
+		Status status = replicaStatus(replica);
+		Map<String, Object> details = replicaDetails(replica, status);
+		details.remove("status");
+		details.put("database", database.path().toString());
+		for (String key : new String[] { "lastError", "failingThreads" }) {
+			Object value = ofDatabase.getDetails().get(key);
+			if (value != null) {
+				details.put((key.equals("lastError") ? "databaseError" : key), value);
+			}
+		}
+		if (details.containsKey("databaseError") || details.containsKey("failingThreads")) {
+			status = worse(status, this.unhealthy);
+		}
+		if (!this.manager.isRunning()) {
+			status = Status.OUT_OF_SERVICE;
+		}
+		return Health.status(status).withDetails(details).build();
+	}
+
 	private Health databaseHealth(DatabaseStatus database) {
 		Map<String, Object> details = new LinkedHashMap<>();
 		Status databaseStatus = (database.lastError() != null) ? this.unhealthy : Status.UP;

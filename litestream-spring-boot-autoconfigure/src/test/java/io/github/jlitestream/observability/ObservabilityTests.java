@@ -1,5 +1,7 @@
 package io.github.jlitestream.observability;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -198,6 +200,47 @@ class ObservabilityTests {
 	}
 
 	/**
+	 * Issue 15.3: each replica is a health component of its database's
+	 * ({@code /actuator/health/litestream/app/<replica>}), so a group can watch one
+	 * store; an unreachable store makes its own replica and the database LAGGING, the
+	 * other replica stays UP.
+	 */
+	@Test
+	void eachReplicaIsAHealthComponentOfItsDatabase() throws Exception {
+		int closed;
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			closed = socket.getLocalPort();
+		}
+		try (Connection app = Sql.connect(this.dir.resolve("app.db"))) {
+			Sql.execute(app, "CREATE TABLE t (v TEXT)");
+			runner("replicas")
+				.withConfiguration(AutoConfigurations.of(HealthContributorRegistryAutoConfiguration.class,
+						HealthEndpointAutoConfiguration.class))
+				.withPropertyValues("management.endpoints.web.exposure.include=litestream,health",
+						"management.endpoint.health.status.order=down,out-of-service,lagging,up,unknown",
+						"litestream.databases.app.replicas.unreachable.url=s3://unreachable/app",
+						"litestream.databases.app.replicas.unreachable.endpoint=http://127.0.0.1:" + closed,
+						"litestream.databases.app.replicas.unreachable.sync-interval=100ms")
+				.run((context) -> {
+					HealthEndpoint root = context.getBean(HealthEndpoint.class);
+					LitestreamHealthIndicator health = context.getBean(LitestreamHealthContributor.class).indicator();
+					Sql.execute(app, "INSERT INTO t VALUES ('x')");
+					waitFor(() -> root.healthForPath("litestream", "app", "unreachable")
+						.getStatus()
+						.equals(LitestreamHealthIndicator.LAGGING));
+					assertThat(root.healthForPath("litestream", "app", "s3").getStatus()).isEqualTo(Status.UP);
+					assertThat(root.healthForPath("litestream", "app").getStatus())
+						.isEqualTo(LitestreamHealthIndicator.LAGGING);
+					assertThat(root.healthForPath("litestream", "app", "nope")).isNull();
+					Health unreachable = health.replicaHealth("app", "unreachable");
+					assertThat(unreachable.getDetails()).containsKeys("lastError", "lag", "location")
+						.containsEntry("database", this.dir.resolve("app.db").toString());
+					assertThat(health.replicaHealth("app", "s3").getDetails()).doesNotContainKey("lastError");
+				});
+		}
+	}
+
+	/**
 	 * Issue 14, scenario 5: an engine thread that fails with an Error is DOWN in health
 	 * (naming the thread and the Error), counted by {@code litestream.thread.failures},
 	 * shown as failing by the endpoint, and UP again once it works.
@@ -238,6 +281,11 @@ class ObservabilityTests {
 					Map<String, Object> details = (Map<String, Object>) down.getDetails().get("app");
 					assertThat(details.get("failingThreads").toString()).contains("litestream-monitor-app")
 						.contains("java.lang.NoClassDefFoundError: injected into the monitor's checkpoint");
+					// every replica of the database misses new commits meanwhile
+					Health replica = health.replicaHealth("app", "s3");
+					assertThat(replica.getStatus()).isEqualTo(Status.DOWN);
+					assertThat(replica.getDetails().get("failingThreads").toString())
+						.contains("litestream-monitor-app");
 					LitestreamEndpoint.ThreadDescriptor failing = endpoint.status()
 						.databases()
 						.get("app")

@@ -10,8 +10,9 @@ import org.springframework.http.HttpStatusCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Health per database over HTTP: {@code /actuator/health/litestream/app} exists, and a
- * health group can include just that database (issue 15.3).
+ * Health per database and replica over HTTP: {@code /actuator/health/litestream/app} and
+ * {@code /actuator/health/litestream/app/backup} exist, and a health group can include
+ * just that replica (issue 15.3).
  */
 class HealthComponentsTests {
 
@@ -21,7 +22,7 @@ class HealthComponentsTests {
 	@Test
 	void eachDatabaseIsAHealthComponentThatAGroupCanInclude() {
 		Map<String, String> settings = SampleApp.fileReplica(this.dir.resolve("app.db"), this.dir.resolve("replica"));
-		settings.put("management.endpoint.health.group.backup.include", "litestream/app");
+		settings.put("management.endpoint.health.group.backup.include", "litestream/app/backup");
 		settings.put("management.endpoint.health.group.backup.show-details", "always");
 		// the README's alert group: its own status order and HTTP mapping (here UP
 		// mapped, to see it apply)
@@ -32,9 +33,14 @@ class HealthComponentsTests {
 		try (SampleApp app = SampleApp.start(settings)) {
 			app.create("first", "a note");
 			String database = get(app, "/actuator/health/litestream/app");
-			assertThat(database).contains("\"status\":\"UP\"}").contains("\"replicas\":{\"backup\":");
+			assertThat(database).contains("\"status\":\"UP\"").contains("\"components\":{\"backup\":");
+			String replica = get(app, "/actuator/health/litestream/app/backup");
+			assertThat(replica).contains("\"status\":\"UP\"").contains("\"lag\":").contains("\"location\":");
 			String group = get(app, "/actuator/health/backup");
-			assertThat(group).contains("\"litestream\"").contains("\"app\"").contains("\"replicas\"");
+			assertThat(group).contains("\"litestream\"")
+				.contains("\"app\"")
+				.contains("\"backup\"")
+				.contains("\"lag\":");
 			int replication = app.client()
 				.get()
 				.uri("/actuator/health/replication")
