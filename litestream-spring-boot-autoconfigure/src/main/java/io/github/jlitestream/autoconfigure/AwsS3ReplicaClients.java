@@ -8,6 +8,7 @@ import io.github.jlitestream.s3.S3ReplicaClientFactory;
 import io.github.jlitestream.s3.S3ReplicaUrl;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.regions.providers.AwsRegionProvider;
@@ -40,6 +41,17 @@ final class AwsS3ReplicaClients implements S3ReplicaClients {
 		this.credentials = credentials;
 		this.regions = regions;
 		this.settings = settings;
+	}
+
+	/**
+	 * Clients built from the replica's settings and the AWS SDK's default chains alone,
+	 * as outside an application context (the command line).
+	 */
+	static S3ReplicaClients withoutApplicationContext() {
+		DefaultListableBeanFactory none = new DefaultListableBeanFactory();
+		return new AwsS3ReplicaClients(none.getBeanProvider(S3Client.class),
+				none.getBeanProvider(AwsCredentialsProvider.class), none.getBeanProvider(AwsRegionProvider.class),
+				none.getBeanProvider(ApplicationS3Settings.class));
 	}
 
 	/**

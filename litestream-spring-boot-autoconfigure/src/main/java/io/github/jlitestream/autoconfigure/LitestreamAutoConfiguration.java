@@ -139,7 +139,7 @@ public final class LitestreamAutoConfiguration {
 		return new ReplicationManagerFactory(properties, new ReplicaClients(s3), dataSourceUrl(environment));
 	}
 
-	private static @Nullable String dataSourceUrl(Environment environment) {
+	static @Nullable String dataSourceUrl(Environment environment) {
 		return environment.getProperty("spring.datasource.url");
 	}
 

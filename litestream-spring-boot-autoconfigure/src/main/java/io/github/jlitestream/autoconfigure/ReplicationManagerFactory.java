@@ -139,6 +139,24 @@ final class ReplicationManagerFactory {
 
 	ReplicationManager create(ReplicationListener listener, Clock clock) {
 		ReplicationManager manager = new ReplicationManager(listener, clock);
+		Map<String, ConfiguredDatabase> configured = configured();
+		try {
+			configured.forEach((name, database) -> manager.add(name, database.options(), database.replicas()));
+		}
+		catch (RuntimeException ex) {
+			configured.values()
+				.forEach((database) -> database.replicas().forEach((spec) -> closeQuietly(spec.client())));
+			throw ex;
+		}
+		return manager;
+	}
+
+	/**
+	 * Every database with its options and its replicas' clients and codecs, checked as a
+	 * start checks them; the caller closes the clients.
+	 */
+	Map<String, ConfiguredDatabase> configured() {
+		Map<String, ConfiguredDatabase> configured = new LinkedHashMap<>();
 		List<ReplicaClient> created = new ArrayList<>();
 		Map<Path, String> files = new HashMap<>();
 		Map<String, String> locations = new HashMap<>();
@@ -154,14 +172,25 @@ final class ReplicationManagerFactory {
 							"database '" + sameFile + "' is the same file",
 							"Configure each database once: two engines on one file destroy its replicas.");
 				}
-				manager.add(name, options, replicas(name, database, created, locations));
+				configured.put(name,
+						new ConfiguredDatabase(name, options, replicas(name, database, created, locations)));
 			});
 		}
 		catch (RuntimeException ex) {
 			created.forEach(ReplicationManagerFactory::closeQuietly);
 			throw ex;
 		}
-		return manager;
+		return configured;
+	}
+
+	/**
+	 * A configured database: its options and its replicas.
+	 *
+	 * @param name the database's name
+	 * @param options its options, the path included
+	 * @param replicas its replicas, with their clients and codecs
+	 */
+	record ConfiguredDatabase(String name, DatabaseOptions options, List<ReplicaSpec> replicas) {
 	}
 
 	private DatabaseOptions databaseOptions(String name, LitestreamProperties.Database database) {

@@ -100,7 +100,7 @@ public record LeaseRecord(String instance, String host, long pid, String databas
 	 * @throws IllegalArgumentException naming the object and what is wrong, when it is
 	 * not a lease object of this format
 	 */
-	static LeaseRecord decode(byte[] content, String name) {
+	public static LeaseRecord decode(byte[] content, String name) {
 		String text = new String(content, StandardCharsets.UTF_8);
 		if (!text.startsWith(FORMAT + "\n")) {
 			throw new IllegalArgumentException("The lease object " + name + " is not a lease of this library (its "

@@ -4,17 +4,24 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import io.github.jlitestream.core.CorruptReplicaException;
+import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.Position;
 import io.github.jlitestream.core.ReplicaClient;
+import io.github.jlitestream.core.SnapshotInfo;
+import io.github.jlitestream.core.WalSegmentInfo;
 import io.github.jlitestream.core.codec.ObjectCodec;
 import io.github.jlitestream.core.util.LocalFiles;
 import io.github.jlitestream.core.util.Threads;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,14 +66,10 @@ public final class Restorer {
 		RestoredDatabase.checkOutput(output, options.overwrite());
 		Source source = null;
 		RestorePlan plan = null;
-		for (Source candidate : sources) {
-			RestorePlan candidatePlan = RestorePlanner
-				.plan(candidate.client(), options.generation(), options.timestamp(), options.index())
-				.orElse(null);
-			if (candidatePlan != null && (plan == null || candidatePlan.lastChangeAt().isAfter(plan.lastChangeAt()))) {
-				plan = candidatePlan;
-				source = candidate;
-			}
+		Map.Entry<Source, RestorePlan> chosen = choose(sources, options);
+		if (chosen != null) {
+			source = chosen.getKey();
+			plan = chosen.getValue();
 		}
 		if (plan == null || source == null) {
 			String where = String.join(", ", sources.stream().map((s) -> s.client().location()).toList());
@@ -100,6 +103,70 @@ public final class Restorer {
 			flusher.shutdownNow();
 			deleteTree(work);
 		}
+	}
+
+	/**
+	 * What {@link #restoreFrom(List, RestoreOptions, RestoreProgress)} would restore,
+	 * from listings alone: nothing is downloaded or written (a dry run, or the size of
+	 * what a restore will download).
+	 * @return the plan, or empty when no replica holds anything that matches
+	 * @since 0.2.0
+	 */
+	public static Optional<PlannedRestore> plan(List<Source> sources, RestoreOptions options) throws IOException {
+		Map.Entry<Source, RestorePlan> chosen = choose(sources, options);
+		if (chosen == null) {
+			return Optional.empty();
+		}
+		RestorePlan plan = chosen.getValue();
+		String note = (plan.roundedDown() != null && options.timestamp() != null)
+				? plan.roundedDown().describe(options.timestamp()) : null;
+		return Optional.of(new PlannedRestore(chosen.getKey(), plan.generation(), plan.snapshot(), plan.segments(),
+				plan.lastChangeAt(), note));
+	}
+
+	/**
+	 * The source whose plan for {@code options} is newest, with that plan; null for none.
+	 */
+	private static Map.@Nullable Entry<Source, RestorePlan> choose(List<Source> sources, RestoreOptions options)
+			throws IOException {
+		Source source = null;
+		RestorePlan plan = null;
+		for (Source candidate : sources) {
+			RestorePlan candidatePlan = RestorePlanner
+				.plan(candidate.client(), options.generation(), options.timestamp(), options.index())
+				.orElse(null);
+			if (candidatePlan != null && (plan == null || candidatePlan.lastChangeAt().isAfter(plan.lastChangeAt()))) {
+				plan = candidatePlan;
+				source = candidate;
+			}
+		}
+		return (plan != null && source != null) ? Map.entry(source, plan) : null;
+	}
+
+	/**
+	 * What a restore would download and apply.
+	 *
+	 * @param source the replica it would restore from
+	 * @param generation the generation
+	 * @param snapshot the snapshot it starts from
+	 * @param segments the WAL segments it applies, in order
+	 * @param lastChangeAt the store time of the newest object it uses
+	 * @param roundedDown why a point-in-time restore would stop short of its target, or
+	 * null
+	 * @since 0.2.0
+	 */
+	public record PlannedRestore(Source source, Generation generation, SnapshotInfo snapshot,
+			List<WalSegmentInfo> segments, Instant lastChangeAt, @Nullable String roundedDown) {
+
+		public PlannedRestore {
+			segments = List.copyOf(segments);
+		}
+
+		/** The stored bytes it would download: the snapshot and every segment. */
+		public long bytes() {
+			return this.snapshot.size() + this.segments.stream().mapToLong(WalSegmentInfo::size).sum();
+		}
+
 	}
 
 	private static void deleteTree(Path root) {
