@@ -62,7 +62,7 @@ final class Progress implements RestoreProgress, AutoCloseable {
 		this.bytes = bytesDownloaded;
 		if (this.bar != null) {
 			this.bar.stepTo(Math.min(bytesDownloaded, Math.max(1, this.totalBytes)));
-			this.bar.setExtraMessage(objectsDone + "/" + objectsTotal + " objects");
+			this.bar.setExtraMessage(" " + objectsDone + "/" + objectsTotal + " objects");
 			return;
 		}
 		long now = System.nanoTime();
