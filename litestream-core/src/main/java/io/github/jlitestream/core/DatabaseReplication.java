@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.github.jlitestream.core.capture.Database;
@@ -50,6 +52,9 @@ public final class DatabaseReplication {
 
 	private final List<ReplicaWorker> workers = new ArrayList<>();
 
+	/** The scheduled verification of each replica that has one, by replica name. */
+	private final Map<String, ReplicaVerification> verifications = new LinkedHashMap<>();
+
 	private final DatabaseMonitor monitor;
 
 	private final ReplicationListener listener;
@@ -84,6 +89,10 @@ public final class DatabaseReplication {
 			ReplicaWorker worker = new ReplicaWorker(replica, database, clock, this::running,
 					this.monitor::releaseShadows, listener);
 			this.workers.add(worker);
+			if (!replica.options().verifyInterval().isZero()) {
+				this.verifications.put(replica.name(),
+						new ReplicaVerification(replica, database, clock, this::running, listener));
+			}
 			if (replica.lease() != null) {
 				ReplicaLease lease = replica.lease();
 				this.keepers
@@ -294,6 +303,7 @@ public final class DatabaseReplication {
 		this.keepers.forEach(LeaseKeeper::start);
 		this.monitor.start();
 		this.workers.forEach(ReplicaWorker::start);
+		this.verifications.values().forEach(ReplicaVerification::start);
 	}
 
 	/**
@@ -373,6 +383,9 @@ public final class DatabaseReplication {
 		for (ReplicaWorker worker : this.workers) {
 			worker.join(deadline.remaining());
 		}
+		for (ReplicaVerification verification : this.verifications.values()) {
+			verification.join(deadline.remaining());
+		}
 		// On a thread of its own so that a store that does not answer cannot hold the
 		// shutdown past its deadline (and the orchestrator's grace period, after which
 		// the process is killed anyway, mid-upload).
@@ -447,7 +460,8 @@ public final class DatabaseReplication {
 			replicas.add(new ReplicaStatus(replica.name(), replica.client().type(), replica.client().location(),
 					replica.position(), replica.lag(), replica.lastSyncAt(), replica.lastSnapshotAt(),
 					LeaseStatuses.lastError(replica), LeaseStatuses.failures(worker), replica.storage(),
-					LeaseStatuses.of(replica, this.keepers)));
+					LeaseStatuses.of(replica, this.keepers), this.verifications.containsKey(replica.name())
+							? this.verifications.get(replica.name()).status() : null));
 		}
 		return new DatabaseStatus(this.database.name(), this.database.options().path(), this.database.position(),
 				this.database.databaseSize(), this.database.walSize(), this.database.lastSyncAt(),
@@ -464,6 +478,7 @@ public final class DatabaseReplication {
 			threads.add(this.monitor.threadStatus());
 			this.workers.forEach((worker) -> threads.add(worker.threadStatus()));
 			this.keepers.forEach((keeper) -> threads.add(keeper.threadStatus()));
+			this.verifications.values().forEach((verification) -> threads.add(verification.threadStatus()));
 		}
 		return List.copyOf(threads);
 	}

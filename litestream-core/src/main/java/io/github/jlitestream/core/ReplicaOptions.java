@@ -18,10 +18,12 @@ import java.util.Objects;
  * @param leaseTtl how long the replica's lease lasts after each renewal (renewed every
  * third of it): only the instance that holds it writes the replica; zero writes without a
  * lease, for a store that ignores conditional writes
+ * @param verifyInterval how often the replica is verified: its latest state restored and
+ * compared with the database at the same position; zero, the default, never
  * @since 0.1.0
  */
 public record ReplicaOptions(String name, Duration syncInterval, Duration snapshotInterval, Duration retention,
-		Duration retentionCheckInterval, Duration leaseTtl) {
+		Duration retentionCheckInterval, Duration leaseTtl, Duration verifyInterval) {
 
 	public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofSeconds(1);
 
@@ -40,6 +42,13 @@ public record ReplicaOptions(String name, Duration syncInterval, Duration snapsh
 		requireNotNegative(retention, "retention");
 		DatabaseOptions.requirePositive(retentionCheckInterval, "retentionCheckInterval");
 		requireLeaseTtl(leaseTtl);
+		requireNotNegative(verifyInterval, "verifyInterval");
+	}
+
+	/** Options without scheduled verification. */
+	public ReplicaOptions(String name, Duration syncInterval, Duration snapshotInterval, Duration retention,
+			Duration retentionCheckInterval, Duration leaseTtl) {
+		this(name, syncInterval, snapshotInterval, retention, retentionCheckInterval, leaseTtl, Duration.ZERO);
 	}
 
 	/** Whether the replica is written only under a lease. */
@@ -69,7 +78,8 @@ public record ReplicaOptions(String name, Duration syncInterval, Duration snapsh
 			.snapshotInterval(this.snapshotInterval)
 			.retention(this.retention)
 			.retentionCheckInterval(this.retentionCheckInterval)
-			.leaseTtl(this.leaseTtl);
+			.leaseTtl(this.leaseTtl)
+			.verifyInterval(this.verifyInterval);
 	}
 
 	private static void requireName(String name) {
@@ -114,6 +124,8 @@ public record ReplicaOptions(String name, Duration syncInterval, Duration snapsh
 		private Duration retentionCheckInterval = DEFAULT_RETENTION_CHECK_INTERVAL;
 
 		private Duration leaseTtl = DEFAULT_LEASE_TTL;
+
+		private Duration verifyInterval = Duration.ZERO;
 
 		private Builder(String name) {
 			this.name = name;
@@ -175,6 +187,18 @@ public record ReplicaOptions(String name, Duration syncInterval, Duration snapsh
 		}
 
 		/**
+		 * How often the replica is verified: its latest state restored and compared with
+		 * the database at the same position.
+		 * @param interval a duration; zero never verifies
+		 * @return this builder
+		 * @throws IllegalArgumentException when {@code interval} is negative
+		 */
+		public Builder verifyInterval(Duration interval) {
+			this.verifyInterval = requireNotNegative(interval, "verifyInterval");
+			return this;
+		}
+
+		/**
 		 * Builds the options.
 		 * @return the options
 		 * @throws NullPointerException when the name is null
@@ -182,7 +206,7 @@ public record ReplicaOptions(String name, Duration syncInterval, Duration snapsh
 		 */
 		public ReplicaOptions build() {
 			return new ReplicaOptions(this.name, this.syncInterval, this.snapshotInterval, this.retention,
-					this.retentionCheckInterval, this.leaseTtl);
+					this.retentionCheckInterval, this.leaseTtl, this.verifyInterval);
 		}
 
 	}

@@ -22,11 +22,21 @@ import org.jspecify.annotations.Nullable;
  * @param consecutiveFailures failed syncs since the last success
  * @param storage what the store holds, and the restore window
  * @param lease who writes the replica, or null when it is written without a lease
+ * @param verification what its scheduled verification found, or null when it has none
  * @since 0.1.0
  */
 public record ReplicaStatus(String name, String type, String location, @Nullable Position position, Duration lag,
 		@Nullable Instant lastSyncAt, @Nullable Instant lastSnapshotAt, @Nullable String lastError,
-		int consecutiveFailures, ReplicaStorage storage, @Nullable LeaseStatus lease) {
+		int consecutiveFailures, ReplicaStorage storage, @Nullable LeaseStatus lease,
+		@Nullable VerificationStatus verification) {
+
+	/** A replica without scheduled verification. */
+	public ReplicaStatus(String name, String type, String location, @Nullable Position position, Duration lag,
+			@Nullable Instant lastSyncAt, @Nullable Instant lastSnapshotAt, @Nullable String lastError,
+			int consecutiveFailures, ReplicaStorage storage, @Nullable LeaseStatus lease) {
+		this(name, type, location, position, lag, lastSyncAt, lastSnapshotAt, lastError, consecutiveFailures, storage,
+				lease, null);
+	}
 
 	/**
 	 * Whether this instance writes the replica: it holds the lease, or the replica has

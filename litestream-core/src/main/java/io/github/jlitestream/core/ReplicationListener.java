@@ -62,6 +62,17 @@ public interface ReplicationListener {
 	}
 
 	/** A restore ended; {@code failure} is null on success. */
+	/**
+	 * A scheduled verification of a replica ended.
+	 * @param outcome {@code success}, {@code failure} or {@code skipped}
+	 * @param problem what a failure found or why it was skipped; null on success
+	 * @since 0.2.0
+	 */
+	default void onVerification(String database, String replica, String outcome, Duration duration,
+			@Nullable String problem) {
+	}
+
+	/** A restore of the database ended, with its failure or null. */
 	default void onRestore(String database, long bytes, Duration duration, @Nullable Throwable failure) {
 	}
 

@@ -220,6 +220,47 @@ public final class Database implements AutoCloseable {
 	}
 
 	/**
+	 * Pins a position for a comparison with a replica: under the engine's lock and
+	 * SQLite's write lock, held only for this, every commit made until now is copied into
+	 * the shadow WAL and {@code atPosition} starts a read transaction of its own, which
+	 * then sees exactly the position returned, however the application writes on.
+	 * @param atPosition starts the caller's read transaction (a first read on its
+	 * connection)
+	 * @return the position that read transaction sees
+	 * @since 0.2.0
+	 */
+	public Position pin(PinnedRead atPosition) {
+		Instant noticedAt = this.clock.instant();
+		Position[] pinned = new Position[1];
+		changeLocked("Pinning a position of database '", (sql) -> {
+			sql.acquireWriteLock();
+			try {
+				boolean changed = this.copier.copy(sql, noticedAt);
+				changed |= this.mark.afterCopy(sql, changed, noticedAt);
+				pinned[0] = position();
+				atPosition.begin();
+				return changed;
+			}
+			finally {
+				sql.releaseWriteLock();
+			}
+		});
+		if (pinned[0] == null) {
+			throw new LitestreamException("Database '" + this.name + "' has no position yet: nothing was copied");
+		}
+		return pinned[0];
+	}
+
+	/** Starts a read transaction at the pinned position. */
+	@FunctionalInterface
+	public interface PinnedRead {
+
+		/** Starts the read transaction: its first read. */
+		void begin() throws SQLException;
+
+	}
+
+	/**
 	 * Checkpoints now in the given mode; a checkpoint that would interrupt a running
 	 * snapshot is skipped.
 	 * @return whether a new WAL index started

@@ -96,6 +96,9 @@ public final class Replica {
 
 	private volatile @Nullable String lastError;
 
+	/** The first WAL index a verification keeps the shadow of; none by default. */
+	private volatile long shadowHeldFrom = Long.MAX_VALUE;
+
 	public Replica(Database database, ReplicaClient client, ReplicaOptions options, ObjectCodec codec,
 			ReplicationListener listener, Clock clock) {
 		this(database, client, options, codec, listener, clock, null);
@@ -163,14 +166,31 @@ public final class Replica {
 	 * new snapshot first needs none below the current index.
 	 */
 	public long neededShadowIndex(Generation generation) {
+		long held = this.shadowHeldFrom;
 		if (this.gate.needsNoShadow(generation)) {
-			return Long.MAX_VALUE;
+			return held;
 		}
 		Position at = this.position;
 		if (this.needsSnapshot || (at != null && at.generation().equals(generation) && !this.snapshotted)) {
-			return Long.MAX_VALUE;
+			return held;
 		}
-		return (at != null && at.generation().equals(generation)) ? at.index() : 0;
+		return Math.min(held, (at != null && at.generation().equals(generation)) ? at.index() : 0);
+	}
+
+	/**
+	 * Keeps the shadow WAL from {@code index} on, whatever the replica's position, until
+	 * {@link #releaseShadowHold()}: a verification applies it after the state it
+	 * restored.
+	 * @param index the first WAL index kept
+	 * @since 0.2.0
+	 */
+	public void holdShadowFrom(long index) {
+		this.shadowHeldFrom = index;
+	}
+
+	/** Ends {@link #holdShadowFrom(long)}. */
+	public void releaseShadowHold() {
+		this.shadowHeldFrom = Long.MAX_VALUE;
 	}
 
 	/** The replica's lease, or null when it is written without one. */
