@@ -482,6 +482,13 @@ public class LitestreamProperties {
 		private Duration leaseTtl = ReplicaOptions.DEFAULT_LEASE_TTL;
 
 		/**
+		 * How often the replica is verified: its latest state restored and compared, row
+		 * for row, with the database at the same position (a failure shows in health, the
+		 * litestream.verification metric and the endpoint). 0, the default, never.
+		 */
+		private Duration verifyInterval = Duration.ZERO;
+
+		/**
 		 * Compression of new objects: "lz4" (Litestream's format, readable by the
 		 * litestream CLI) or "zstd" (smaller; only this project reads it).
 		 */
@@ -595,6 +602,14 @@ public class LitestreamProperties {
 
 		public void setLeaseTtl(Duration leaseTtl) {
 			this.leaseTtl = leaseTtl;
+		}
+
+		public Duration getVerifyInterval() {
+			return this.verifyInterval;
+		}
+
+		public void setVerifyInterval(Duration verifyInterval) {
+			this.verifyInterval = verifyInterval;
 		}
 
 	}

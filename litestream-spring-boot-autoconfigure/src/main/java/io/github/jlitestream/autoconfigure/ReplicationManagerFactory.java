@@ -301,6 +301,8 @@ final class ReplicationManagerFactory {
 			bind(property + ".retention-check-interval", replica.getRetentionCheckInterval(), POSITIVE_DURATION,
 					options::retentionCheckInterval);
 			bind(property + ".lease-ttl", replica.getLeaseTtl(), LEASE_TTL, options::leaseTtl);
+			bind(property + ".verify-interval", replica.getVerifyInterval(), NOT_NEGATIVE_DURATION,
+					options::verifyInterval);
 			ReplicaOptions replicaOptions = options.build();
 			ReplicaCodec codec = codec(replica, property);
 			ReplicaClient client = this.clients.create(replica, property);

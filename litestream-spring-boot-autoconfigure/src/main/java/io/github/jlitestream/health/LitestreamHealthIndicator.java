@@ -10,6 +10,7 @@ import io.github.jlitestream.core.ReplicaStatus;
 import io.github.jlitestream.core.ReplicaStatus.LeaseStatus;
 import io.github.jlitestream.core.ReplicationManager;
 import io.github.jlitestream.core.ThreadStatus;
+import io.github.jlitestream.core.VerificationStatus;
 import io.github.jlitestream.core.lease.LeaseRole;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -20,12 +21,13 @@ import org.springframework.boot.health.contributor.Status;
  * Health of replication, from the engine's cached status (no I/O): one entry per database
  * and replica. A replica is unhealthy when its lag exceeds the threshold or after
  * repeated failed syncs, and when it is refused (its store ignores conditional writes) or
- * this instance could not renew its lease; a replica another instance holds (standby) is
- * UP, whatever its lag here. A database is unhealthy when its monitor fails or one of its
- * engine threads fails unexpectedly (or died). Unhealthy is {@link #LAGGING} (HTTP 200)
- * or DOWN, as configured. Replication that is not running while databases are configured
- * is OUT_OF_SERVICE. Details never carry credentials or keys: locations have none, and
- * error messages are the engine's.
+ * this instance could not renew its lease, or when its last scheduled verification
+ * failed; a replica another instance holds (standby) is UP, whatever its lag here. A
+ * database is unhealthy when its monitor fails or one of its engine threads fails
+ * unexpectedly (or died). Unhealthy is {@link #LAGGING} (HTTP 200) or DOWN, as
+ * configured. Replication that is not running while databases are configured is
+ * OUT_OF_SERVICE. Details never carry credentials or keys: locations have none, and error
+ * messages are the engine's.
  *
  * @since 0.1.0
  */
@@ -194,6 +196,11 @@ public class LitestreamHealthIndicator extends AbstractHealthIndicator {
 		if (replica.lag().compareTo(this.maxLag) > 0 || replica.consecutiveFailures() >= this.maxFailures) {
 			return this.unhealthy;
 		}
+		if (replica.verification() != null && replica.verification().failing()) {
+			// the replica restores to something else than the database held: a backup
+			// that would fail the restore it is for
+			return this.unhealthy;
+		}
 		return Status.UP;
 	}
 
@@ -209,6 +216,17 @@ public class LitestreamHealthIndicator extends AbstractHealthIndicator {
 		putIfPresent(details, "lastError", replica.lastError());
 		if (replica.consecutiveFailures() > 0) {
 			details.put("consecutiveFailures", replica.consecutiveFailures());
+		}
+		VerificationStatus verification = replica.verification();
+		if (verification != null) {
+			Map<String, Object> verified = new LinkedHashMap<>();
+			putIfPresent(verified, "outcome", verification.lastOutcome());
+			putIfPresent(verified, "at", verification.lastAt());
+			putIfPresent(verified, "position", verification.lastPosition());
+			putIfPresent(verified, "problem", verification.lastProblem());
+			putIfPresent(verified, "lastSuccess", verification.lastSuccessAt());
+			verified.put("failures", verification.failures());
+			details.put("verification", verified);
 		}
 		LeaseStatus lease = replica.lease();
 		details.put("role", (lease != null) ? lease.role().name().toLowerCase(Locale.ROOT) : "unleased");

@@ -95,6 +95,19 @@ public final class LitestreamMetricNames {
 	/** Offset of the database's position (gauge; db). */
 	public static final String POSITION_OFFSET = "litestream.position.offset";
 
+	/**
+	 * Timer of scheduled verifications, tagged {@code db}, {@code replica} and
+	 * {@code outcome} ({@code success}, {@code failure}, {@code skipped}).
+	 */
+	public static final String VERIFICATION = "litestream.verification";
+
+	/**
+	 * Time since the replica's last successful verification (since the start before the
+	 * first), tagged {@code db} and {@code replica}; only for replicas with a verify
+	 * interval.
+	 */
+	public static final String VERIFICATION_AGE = "litestream.verification.age";
+
 	private LitestreamMetricNames() {
 	}
 

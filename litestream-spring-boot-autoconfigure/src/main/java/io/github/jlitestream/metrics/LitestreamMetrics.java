@@ -16,6 +16,7 @@ import io.github.jlitestream.core.CheckpointMode;
 import io.github.jlitestream.core.DatabaseReplication;
 import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.Position;
+import io.github.jlitestream.core.ReplicaStatus;
 import io.github.jlitestream.core.ReplicationListener;
 import io.github.jlitestream.core.ReplicationManager;
 import io.github.jlitestream.core.lease.ReplicaLease;
@@ -54,7 +55,9 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 					"Rounds of an engine thread that failed with something it did not expect"),
 			Map.entry(LitestreamMetricNames.RETENTION_DELETED, "Objects and generations retention deleted"),
 			Map.entry(LitestreamMetricNames.RESTORE, "Restores, the one at startup included"),
-			Map.entry(LitestreamMetricNames.RESTORE_BYTES, "Bytes of databases restored"));
+			Map.entry(LitestreamMetricNames.RESTORE_BYTES, "Bytes of databases restored"),
+			Map.entry(LitestreamMetricNames.VERIFICATION,
+					"Scheduled verifications: the replica restored and compared with the database"));
 
 	private final Supplier<@Nullable ReplicationManager> manager;
 
@@ -92,7 +95,7 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 		for (DatabaseReplication database : replication.databases()) {
 			bindDatabase(registry, database);
 			for (Replica replica : database.replicas()) {
-				bindReplica(registry, database.database().name(), replica);
+				bindReplica(registry, database, replica);
 			}
 		}
 	}
@@ -152,7 +155,8 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 		counter(LitestreamMetricNames.RESTORE_BYTES, "db", db);
 	}
 
-	private void bindReplica(MeterRegistry registry, String db, Replica replica) {
+	private void bindReplica(MeterRegistry registry, DatabaseReplication replication, Replica replica) {
+		String db = replication.database().name();
 		String name = replica.name();
 		TimeGauge.builder(LitestreamMetricNames.REPLICA_LAG, replica, TimeUnit.NANOSECONDS, (r) -> r.lag().toNanos())
 			.tags("db", db, "replica", name)
@@ -191,6 +195,19 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 			.description("Offset of the replica's position")
 			.strongReference(true)
 			.register(registry);
+		if (!replica.options().verifyInterval().isZero()) {
+			Instant bound = this.clock.instant();
+			TimeGauge
+				.builder(LitestreamMetricNames.VERIFICATION_AGE, replication, TimeUnit.NANOSECONDS,
+						(r) -> verificationAgeNanos(r, name, bound))
+				.tags("db", db, "replica", name)
+				.description("Time since the replica's last successful verification (since the start before one)")
+				.strongReference(true)
+				.register(registry);
+			for (String outcome : new String[] { "success", "failure", "skipped" }) {
+				timer(LitestreamMetricNames.VERIFICATION, "db", db, "replica", name, "outcome", outcome);
+			}
+		}
 		for (String outcome : new String[] { "success", "failure" }) {
 			timer(LitestreamMetricNames.SYNC, "db", db, "replica", name, "outcome", outcome);
 			timer(LitestreamMetricNames.SNAPSHOT, "db", db, "replica", name, "outcome", outcome);
@@ -205,6 +222,16 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 		for (String kind : new String[] { "generation", "snapshot", "wal" }) {
 			counter(LitestreamMetricNames.RETENTION_DELETED, "db", db, "replica", name, "kind", kind);
 		}
+	}
+
+	private double verificationAgeNanos(DatabaseReplication replication, String replica, Instant bound) {
+		for (ReplicaStatus status : replication.status().replicas()) {
+			if (status.name().equals(replica) && status.verification() != null) {
+				Instant success = status.verification().lastSuccessAt();
+				return Duration.between((success != null) ? success : bound, this.clock.instant()).toNanos();
+			}
+		}
+		return Double.NaN;
 	}
 
 	private double snapshotAgeNanos(Replica replica) {
@@ -277,6 +304,13 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 		if (counter != null) {
 			counter.increment(count);
 		}
+	}
+
+	@Override
+	public void onVerification(String database, String replica, String outcome, Duration duration,
+			@Nullable String problem) {
+		record(timer(LitestreamMetricNames.VERIFICATION, "db", database, "replica", replica, "outcome", outcome),
+				duration);
 	}
 
 	@Override

@@ -6,10 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 import io.github.jlitestream.actuate.endpoint.LitestreamEndpoint;
 import io.github.jlitestream.autoconfigure.LitestreamAutoConfiguration;
@@ -27,6 +29,7 @@ import io.github.jlitestream.core.support.Sql;
 import io.github.jlitestream.core.util.Failpoints;
 import io.github.jlitestream.health.LitestreamHealthContributor;
 import io.github.jlitestream.health.LitestreamHealthIndicator;
+import io.github.jlitestream.metrics.LitestreamMetricNames;
 import io.github.jlitestream.s3.testing.S3ProxyServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -197,6 +200,82 @@ class ObservabilityTests {
 						.count()).isPositive();
 				});
 		}
+	}
+
+	/**
+	 * Issue 16.2: a replica with {@code verify-interval} shows its verifications in the
+	 * {@code litestream.verification} timer and age gauge, its health component and the
+	 * endpoint; a byte flipped in one of its segments makes it unhealthy, naming the
+	 * object, and counts a failure.
+	 */
+	@Test
+	void scheduledVerificationShowsInMetricsHealthAndTheEndpoint() throws Exception {
+		Path local = this.dir.resolve("local");
+		try (Connection app = Sql.connect(this.dir.resolve("app.db"))) {
+			Sql.execute(app, "CREATE TABLE t (v TEXT)");
+			runner("verified")
+				.withConfiguration(AutoConfigurations.of(HealthContributorRegistryAutoConfiguration.class,
+						HealthEndpointAutoConfiguration.class))
+				.withPropertyValues("management.endpoints.web.exposure.include=litestream,health",
+						"litestream.databases.app.replicas.local.url=" + local.toUri(),
+						"litestream.databases.app.replicas.local.sync-interval=50ms",
+						"litestream.databases.app.replicas.local.snapshot-interval=0",
+						"litestream.databases.app.replicas.local.verify-interval=100ms")
+				.run((context) -> {
+					MeterRegistry registry = context.getBean(MeterRegistry.class);
+					LitestreamHealthIndicator health = context.getBean(LitestreamHealthContributor.class).indicator();
+					LitestreamEndpoint endpoint = context.getBean(LitestreamEndpoint.class);
+					Sql.execute(app, "INSERT INTO t VALUES ('verified')");
+					waitFor(() -> verifications(registry, "success") >= 2);
+					assertThat(registry.get(LitestreamMetricNames.VERIFICATION_AGE)
+						.tags("db", "app", "replica", "local")
+						.timeGauge()
+						.value(TimeUnit.SECONDS)).isLessThan(60);
+					assertThat(registry.find(LitestreamMetricNames.VERIFICATION_AGE).tags("replica", "s3").meter())
+						.as("no gauge without verification")
+						.isNull();
+					Health verified = health.replicaHealth("app", "local");
+					assertThat(verified.getStatus()).isEqualTo(Status.UP);
+					assertThat(verified.getDetails().get("verification").toString()).contains("outcome=success");
+					LitestreamEndpoint.VerificationDescriptor descriptor = endpoint.status()
+						.databases()
+						.get("app")
+						.replicas()
+						.get("local")
+						.verification();
+					assertThat(descriptor.successes()).isPositive();
+					assertThat(descriptor.intervalSeconds()).isEqualTo(0.1);
+					assertThat(endpoint.status().databases().get("app").replicas().get("s3").verification()).isNull();
+
+					Path segment;
+					try (Stream<Path> files = Files.walk(local.resolve("generations"))) {
+						segment = files.filter((file) -> file.toString().endsWith(".wal.lz4"))
+							.max(Comparator.naturalOrder())
+							.orElseThrow();
+					}
+					byte[] bytes = Files.readAllBytes(segment);
+					bytes[bytes.length / 2] ^= 0x5a;
+					segment.toFile().setWritable(true);
+					Files.write(segment, bytes);
+					waitFor(() -> health.replicaHealth("app", "local")
+						.getStatus()
+						.equals(LitestreamHealthIndicator.LAGGING));
+					assertThat(health.replicaHealth("app", "local").getDetails().get("verification").toString())
+						.contains("outcome=failure")
+						.contains(segment.getFileName().toString());
+					assertThat(verifications(registry, "failure")).isPositive();
+					assertThat(
+							endpoint.status().databases().get("app").replicas().get("local").verification().problem())
+						.contains(segment.getFileName().toString());
+				});
+		}
+	}
+
+	private static long verifications(MeterRegistry registry, String outcome) {
+		return registry.get(LitestreamMetricNames.VERIFICATION)
+			.tags("db", "app", "replica", "local", "outcome", outcome)
+			.timer()
+			.count();
 	}
 
 	/**

@@ -25,6 +25,7 @@ import io.github.jlitestream.core.ReplicaStatus.LeaseStatus;
 import io.github.jlitestream.core.ReplicationManager;
 import io.github.jlitestream.core.SnapshotInfo;
 import io.github.jlitestream.core.ThreadStatus;
+import io.github.jlitestream.core.VerificationStatus;
 import io.github.jlitestream.core.lease.LeaseRecord;
 import io.github.jlitestream.core.restore.NoBackupException;
 import io.github.jlitestream.core.restore.RestoreOptions;
@@ -262,7 +263,8 @@ public class LitestreamEndpoint {
 							replica.storage().bytes(), replica.storage().objects(),
 							new RestoreWindowDescriptor(replica.storage().earliestRestorableAt(),
 									replica.storage().latestRestorableAt()),
-							replica.lastError(), replica.consecutiveFailures(), lease(replica.lease())));
+							replica.lastError(), replica.consecutiveFailures(), lease(replica.lease()),
+							verification(replica.verification(), verifyInterval(status.name(), replica.name()))));
 		}
 		return new DatabaseDescriptor(status.path().toString(),
 				(status.position() != null) ? status.position().generation().id() : null, string(status.position()),
@@ -279,6 +281,26 @@ public class LitestreamEndpoint {
 							thread.failures(), thread.lastFailure()));
 		}
 		return threads;
+	}
+
+	private static @Nullable VerificationDescriptor verification(@Nullable VerificationStatus verification,
+			Duration interval) {
+		if (verification == null) {
+			return null;
+		}
+		return new VerificationDescriptor(verification.lastOutcome(), verification.lastAt(),
+				string(verification.lastPosition()), verification.lastProblem(), verification.lastSuccessAt(),
+				verification.successes(), verification.failures(), seconds(interval));
+	}
+
+	private Duration verifyInterval(String database, String replica) {
+		return this.manager.database(database)
+			.stream()
+			.flatMap((replication) -> replication.replicas().stream())
+			.filter((r) -> r.name().equals(replica))
+			.map((r) -> r.options().verifyInterval())
+			.findFirst()
+			.orElse(Duration.ZERO);
 	}
 
 	private static LeaseDescriptor lease(@Nullable LeaseStatus lease) {
@@ -373,11 +395,30 @@ public class LitestreamEndpoint {
 	 * @param lastError the last failure
 	 * @param consecutiveFailures failures since the last success
 	 * @param lease who writes it
+	 * @param verification what its scheduled verification found, or null without one
 	 */
 	public record ReplicaDescriptor(String type, String location, @Nullable String position, double lagSeconds,
 			@Nullable Instant lastSync, @Nullable Double snapshotAgeSeconds, long storageBytes, long objects,
 			RestoreWindowDescriptor restoreWindow, @Nullable String lastError, int consecutiveFailures,
-			LeaseDescriptor lease) {
+			LeaseDescriptor lease, @Nullable VerificationDescriptor verification) {
+	}
+
+	/**
+	 * What a replica's scheduled verification found last.
+	 *
+	 * @param outcome {@code success}, {@code failure} or {@code skipped}, null before the
+	 * first
+	 * @param at when it ended
+	 * @param position the position it compared at
+	 * @param problem the damaged object or the differing tables, or why it was skipped
+	 * @param lastSuccess when a verification last succeeded
+	 * @param successes verifications that succeeded
+	 * @param failures verifications that failed
+	 * @param intervalSeconds how often it runs
+	 */
+	public record VerificationDescriptor(@Nullable String outcome, @Nullable Instant at, @Nullable String position,
+			@Nullable String problem, @Nullable Instant lastSuccess, long successes, long failures,
+			double intervalSeconds) {
 	}
 
 	/**

@@ -59,6 +59,7 @@ class MetricNamesInDashboardsTests {
 		registry.add(replica + "snapshot-interval", () -> "1s");
 		registry.add(replica + "retention", () -> "1s");
 		registry.add(replica + "retention-check-interval", () -> "1s");
+		registry.add(replica + "verify-interval", () -> "1s");
 	}
 
 	@Test
