@@ -144,6 +144,35 @@ class RestoreCommandTests {
 	}
 
 	@Test
+	void restoresByTheApplicationsYaml() throws Exception {
+		Path replica = this.dir.resolve("replica");
+		Map<String, List<String>> rows = replicate(this.dir.resolve("app.db"), new FileReplicaClient(replica),
+				ReplicaCodec.litestream(), 0, 15);
+		Path yaml = this.dir.resolve("application.yml");
+		Path out = this.dir.resolve("from-yaml.db");
+		Files.writeString(yaml, """
+				spring:
+				  application:
+				    name: notes
+				litestream:
+				  databases:
+				    orders:
+				      path: %s
+				      replicas:
+				        backup:
+				          url: %s
+				""".formatted(out, replica.toUri()));
+		Cli cli = Cli.run("restore", "-config", yaml.toString(), "orders");
+		assertThat(cli.exitCode()).as(cli.toString()).isZero();
+		assertThat(Sql.dump(out)).isEqualTo(rows);
+		Cli snapshots = Cli.run("snapshots", "-config", yaml.toString());
+		assertThat(snapshots.out()).startsWith("replica  generation").contains("backup   ");
+		Cli nope = Cli.run("restore", "-config", yaml.toString(), "-replica", "nope", "orders");
+		assertThat(nope.exitCode()).isEqualTo(ExitCode.USAGE);
+		assertThat(nope.err()).contains("no replica 'nope'").contains("backup");
+	}
+
+	@Test
 	void theApplicationsSettingsAreCheckedAsAtItsStart() throws Exception {
 		Path properties = this.dir.resolve("application.properties");
 		Files.writeString(properties, """

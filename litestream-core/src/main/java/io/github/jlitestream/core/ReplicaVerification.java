@@ -126,28 +126,33 @@ final class ReplicaVerification {
 
 	private void record(Verification verification) {
 		VerificationStatus before = this.status;
+		Duration longest = (verification.writeLockHeld().compareTo(before.longestWriteLock()) > 0)
+				? verification.writeLockHeld() : before.longestWriteLock();
 		Instant now = this.clock.instant();
 		String db = this.database.name();
 		switch (verification.outcome()) {
 			case SUCCESS -> {
+				logger.debug("db={} replica={} verified at {} in {} ms (writers waited {} us)", db, this.replica.name(),
+						verification.position(), verification.duration().toMillis(),
+						verification.writeLockHeld().toNanos() / 1000);
 				if (before.failing()) {
 					logger.info("db={} replica={} verification succeeds again at {}", db, this.replica.name(),
 							verification.position());
 				}
 				this.status = new VerificationStatus(now, "success", null, verification.position(), now,
-						before.successes() + 1, before.failures(), false);
+						before.successes() + 1, before.failures(), false, longest);
 			}
 			case FAILURE -> {
 				logger.error("db={} replica={} verification FAILED: {}", db, this.replica.name(),
 						verification.problem());
 				this.status = new VerificationStatus(now, "failure", verification.problem(), verification.position(),
-						before.lastSuccessAt(), before.successes(), before.failures() + 1, true);
+						before.lastSuccessAt(), before.successes(), before.failures() + 1, true, longest);
 			}
 			case SKIPPED -> {
 				logger.debug("db={} replica={} verification skipped: {}", db, this.replica.name(),
 						verification.problem());
 				this.status = new VerificationStatus(now, "skipped", verification.problem(), verification.position(),
-						before.lastSuccessAt(), before.successes(), before.failures(), before.failing());
+						before.lastSuccessAt(), before.successes(), before.failures(), before.failing(), longest);
 			}
 		}
 		try {

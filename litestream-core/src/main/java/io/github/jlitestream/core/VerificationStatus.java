@@ -1,5 +1,6 @@
 package io.github.jlitestream.core;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import org.jspecify.annotations.Nullable;
@@ -18,13 +19,16 @@ import org.jspecify.annotations.Nullable;
  * @param successes verifications that succeeded
  * @param failures verifications that failed
  * @param failing whether the last verification that was not skipped failed
+ * @param longestWriteLock the longest time a verification held SQLite's write lock
+ * (application writers waited that long)
  * @since 0.2.0
  */
 public record VerificationStatus(@Nullable Instant lastAt, @Nullable String lastOutcome, @Nullable String lastProblem,
 		@Nullable Position lastPosition, @Nullable Instant lastSuccessAt, long successes, long failures,
-		boolean failing) {
+		boolean failing, Duration longestWriteLock) {
 
 	/** Before the first verification. */
-	public static final VerificationStatus NONE = new VerificationStatus(null, null, null, null, null, 0, 0, false);
+	public static final VerificationStatus NONE = new VerificationStatus(null, null, null, null, null, 0, 0, false,
+			Duration.ZERO);
 
 }

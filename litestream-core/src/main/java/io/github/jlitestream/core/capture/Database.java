@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -226,14 +227,16 @@ public final class Database implements AutoCloseable {
 	 * then sees exactly the position returned, however the application writes on.
 	 * @param atPosition starts the caller's read transaction (a first read on its
 	 * connection)
-	 * @return the position that read transaction sees
+	 * @return the position that read transaction sees, and how long writers waited
 	 * @since 0.2.0
 	 */
-	public Position pin(PinnedRead atPosition) {
+	public Pinned pin(PinnedRead atPosition) {
 		Instant noticedAt = this.clock.instant();
 		Position[] pinned = new Position[1];
+		long[] held = new long[1];
 		changeLocked("Pinning a position of database '", (sql) -> {
 			sql.acquireWriteLock();
+			long locked = System.nanoTime();
 			try {
 				boolean changed = this.copier.copy(sql, noticedAt);
 				changed |= this.mark.afterCopy(sql, changed, noticedAt);
@@ -243,12 +246,22 @@ public final class Database implements AutoCloseable {
 			}
 			finally {
 				sql.releaseWriteLock();
+				held[0] = System.nanoTime() - locked;
 			}
 		});
 		if (pinned[0] == null) {
 			throw new LitestreamException("Database '" + this.name + "' has no position yet: nothing was copied");
 		}
-		return pinned[0];
+		return new Pinned(pinned[0], Duration.ofNanos(held[0]));
+	}
+
+	/**
+	 * A pinned position.
+	 *
+	 * @param position the position the caller's read transaction sees
+	 * @param writeLockHeld how long SQLite's write lock was held for it
+	 */
+	public record Pinned(Position position, Duration writeLockHeld) {
 	}
 
 	/** Starts a read transaction at the pinned position. */

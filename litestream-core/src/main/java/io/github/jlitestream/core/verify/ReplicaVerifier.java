@@ -61,6 +61,9 @@ public final class ReplicaVerifier {
 
 	private final Path work;
 
+	/** How long the current verification held SQLite's write lock. */
+	private Duration writeLockHeld = Duration.ZERO;
+
 	/**
 	 * Prepares the verifications of one replica.
 	 * @param database the database the replica is of
@@ -84,6 +87,7 @@ public final class ReplicaVerifier {
 	/** Runs one verification. */
 	public Verification verify() throws IOException {
 		long started = System.nanoTime();
+		this.writeLockHeld = Duration.ZERO;
 		clean();
 		Files.createDirectories(this.work);
 		try {
@@ -134,11 +138,13 @@ public final class ReplicaVerifier {
 		Position at = result.position();
 		try (Connection live = open(this.database.options().path())) {
 			live.setAutoCommit(false);
-			Position pinned = this.database.pin(() -> {
+			Database.Pinned pin = this.database.pin(() -> {
 				try (Statement statement = live.createStatement()) {
 					statement.executeQuery("SELECT COUNT(1) FROM sqlite_master").close();
 				}
 			});
+			Position pinned = pin.position();
+			this.writeLockHeld = pin.writeLockHeld();
 			if (!pinned.generation().equals(generation)) {
 				return skipped(started, pinned, "the database went on in generation " + pinned.generation());
 			}
@@ -173,7 +179,8 @@ public final class ReplicaVerifier {
 				return failed(started, pinned, "the replica's state at " + pinned + " (restored to " + at
 						+ " and the local WAL after it) differs from the database in " + String.join(", ", differing));
 			}
-			return new Verification(Outcome.SUCCESS, pinned, null, Duration.ofNanos(System.nanoTime() - started));
+			return new Verification(Outcome.SUCCESS, pinned, null, Duration.ofNanos(System.nanoTime() - started),
+					this.writeLockHeld);
 		}
 		catch (SQLException ex) {
 			throw new IOException(
@@ -244,12 +251,14 @@ public final class ReplicaVerifier {
 
 	}
 
-	private static Verification skipped(long started, @Nullable Position position, String why) {
-		return new Verification(Outcome.SKIPPED, position, why, Duration.ofNanos(System.nanoTime() - started));
+	private Verification skipped(long started, @Nullable Position position, String why) {
+		return new Verification(Outcome.SKIPPED, position, why, Duration.ofNanos(System.nanoTime() - started),
+				this.writeLockHeld);
 	}
 
-	private static Verification failed(long started, @Nullable Position position, String problem) {
-		return new Verification(Outcome.FAILURE, position, problem, Duration.ofNanos(System.nanoTime() - started));
+	private Verification failed(long started, @Nullable Position position, String problem) {
+		return new Verification(Outcome.FAILURE, position, problem, Duration.ofNanos(System.nanoTime() - started),
+				this.writeLockHeld);
 	}
 
 }

@@ -14,8 +14,11 @@ import org.jspecify.annotations.Nullable;
  * @param problem the damaged object or the differing tables, or why it was skipped; null
  * on success
  * @param duration how long it took
+ * @param writeLockHeld how long application writers waited for it (SQLite's write lock,
+ * held while a position was pinned); zero when it pinned none
  */
-public record Verification(Outcome outcome, @Nullable Position position, @Nullable String problem, Duration duration) {
+public record Verification(Outcome outcome, @Nullable Position position, @Nullable String problem, Duration duration,
+		Duration writeLockHeld) {
 
 	/** How a verification ended. */
 	public enum Outcome {

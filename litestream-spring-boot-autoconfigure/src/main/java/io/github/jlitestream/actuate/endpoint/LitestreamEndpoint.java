@@ -290,7 +290,8 @@ public class LitestreamEndpoint {
 		}
 		return new VerificationDescriptor(verification.lastOutcome(), verification.lastAt(),
 				string(verification.lastPosition()), verification.lastProblem(), verification.lastSuccessAt(),
-				verification.successes(), verification.failures(), seconds(interval));
+				verification.successes(), verification.failures(), seconds(interval),
+				verification.longestWriteLock().toNanos() / 1e6);
 	}
 
 	private Duration verifyInterval(String database, String replica) {
@@ -415,10 +416,12 @@ public class LitestreamEndpoint {
 	 * @param successes verifications that succeeded
 	 * @param failures verifications that failed
 	 * @param intervalSeconds how often it runs
+	 * @param longestWriteLockMillis the longest time a verification made application
+	 * writers wait
 	 */
 	public record VerificationDescriptor(@Nullable String outcome, @Nullable Instant at, @Nullable String position,
 			@Nullable String problem, @Nullable Instant lastSuccess, long successes, long failures,
-			double intervalSeconds) {
+			double intervalSeconds, double longestWriteLockMillis) {
 	}
 
 	/**
