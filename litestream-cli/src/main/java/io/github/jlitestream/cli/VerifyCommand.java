@@ -103,6 +103,8 @@ final class VerifyCommand extends ReplicaCommand {
 					+ listing.segments().size() + " WAL segments can be restored");
 		}
 		long totalBytes = listing.bytes();
+		long began = System.nanoTime();
+		long downloadedBytes = 0;
 		int restored = 0;
 		long segmentsApplied = 0;
 		try (Progress progress = new Progress("verify " + listing.generation(), totalBytes, Progress.onTerminal(),
@@ -136,6 +138,7 @@ final class VerifyCommand extends ReplicaCommand {
 							List.of(new Restorer.Source(replica.client(), replica.codec())), options,
 							(done, total, bytes) -> progress.progress(done, total, before + bytes));
 					downloaded += result.downloadedBytes();
+					downloadedBytes = downloaded;
 					restored++;
 					segmentsApplied += result.segments();
 					checked.add("snapshot " + snapshot.index() + " through " + result.position());
@@ -158,6 +161,9 @@ final class VerifyCommand extends ReplicaCommand {
 					.mapToLong(WalSegmentInfo::index)
 					.filter((index) -> index < snapshots.get(0).index())
 					.count();
+		double seconds = Math.max(1e-3, (System.nanoTime() - began) / 1e9);
+		report.put("seconds", Math.round(seconds * 1000) / 1000.0);
+		report.put("downloadedBytes", downloadedBytes);
 		report.put("restoredStates", restored);
 		report.put("segmentsApplied", segmentsApplied);
 		report.put("objects", listing.objects());
@@ -179,9 +185,13 @@ final class VerifyCommand extends ReplicaCommand {
 		List<?> damaged = (List<?>) report.get("damaged");
 		out().printf("%s %s: %s%n", report.get("replica"), report.get("generation"), damaged.isEmpty()
 				? "ok, restorable from " + report.get("windowFrom") + " to " + report.get("windowTo") : "DAMAGED");
-		out().printf("  %s restored states passed integrity_check, %s WAL segments applied; %s objects, %s bytes%n",
-				report.get("restoredStates"), report.get("segmentsApplied"), report.get("objects"),
-				report.get("bytes"));
+		double seconds = (Double) report.get("seconds");
+		long downloaded = (Long) report.get("downloadedBytes");
+		out().printf(
+				"  %s restored states passed integrity_check, %s WAL segments applied; %s objects, %s bytes; "
+						+ "%s downloaded in %.1f s (%s/s)%n",
+				report.get("restoredStates"), report.get("segmentsApplied"), report.get("objects"), report.get("bytes"),
+				Formats.bytes(downloaded), seconds, Formats.bytes(Math.round(downloaded / seconds)));
 		if (report.containsKey("segmentsBeforeFirstSnapshot")) {
 			out().printf("  %s WAL segments precede the first snapshot (no restore uses them)%n",
 					report.get("segmentsBeforeFirstSnapshot"));
