@@ -1,26 +1,21 @@
 package io.github.jlitestream.cli;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.stream.Stream;
 
-import io.github.jlitestream.core.CheckpointMode;
 import io.github.jlitestream.core.Compression;
 import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.WalSegmentInfo;
 import io.github.jlitestream.core.codec.Encryption;
-import io.github.jlitestream.core.codec.Lz4FrameCodec;
 import io.github.jlitestream.core.codec.ReplicaCodec;
 import io.github.jlitestream.core.file.FileReplicaClient;
 import io.github.jlitestream.core.layout.ReplicaPaths;
 import io.github.jlitestream.core.support.Harness;
 import io.github.jlitestream.core.testing.Lz4Objects;
+import io.github.jlitestream.core.testing.ReplicaDamage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,23 +45,9 @@ class VerifyCommandTests {
 		this.replicaDir = this.dir.resolve("replica");
 		this.url = this.replicaDir.toUri().toString();
 		try (Harness harness = new Harness(this.dir.resolve("app.db"), new FileReplicaClient(this.replicaDir))) {
-			write(harness);
+			ReplicaDamage.writeTwoIndexes(harness);
 			this.generation = harness.database().position().generation();
 			this.segments = harness.client().walSegments(this.generation);
-		}
-	}
-
-	private static void write(Harness harness) throws Exception {
-		harness.execute("CREATE TABLE t (v TEXT)");
-		harness.sync();
-		for (int i = 0; i < 6; i++) {
-			harness.execute("INSERT INTO t VALUES ('row " + i + "')");
-			harness.sync();
-		}
-		harness.database().checkpoint(CheckpointMode.RESTART);
-		for (int i = 6; i < 10; i++) {
-			harness.execute("INSERT INTO t VALUES ('row " + i + "')");
-			harness.sync();
 		}
 	}
 
@@ -83,25 +64,13 @@ class VerifyCommandTests {
 	@Test
 	void flippedByteInSegment() throws Exception {
 		WalSegmentInfo segment = segment(0, 2);
-		Path file = file(segment);
-		byte[] original = Files.readAllBytes(file);
-		byte[] content = decode(file, key(segment));
-		for (int position = original.length / 2;; position++) {
-			byte[] bytes = original.clone();
-			bytes[position] ^= 0x01;
-			Files.write(file, bytes);
-			if (!decodesTo(file, key(segment), content)) {
-				break;
-			}
-		}
+		ReplicaDamage.flipByteInSegment(file(segment), key(segment));
 		assertDamaged(key(segment), "damaged");
 	}
 
 	@Test
 	void truncatedSegment() throws Exception {
-		Path file = file(segment(0, 1));
-		byte[] bytes = Files.readAllBytes(file);
-		Files.write(file, Arrays.copyOf(bytes, bytes.length - 6));
+		ReplicaDamage.truncate(file(segment(0, 1)), 6);
 		assertDamaged(key(segment(0, 1)), "damaged");
 	}
 
@@ -114,30 +83,19 @@ class VerifyCommandTests {
 	@Test
 	void extraFrameAppended() throws Exception {
 		WalSegmentInfo last = this.segments.get(this.segments.size() - 1);
-		byte[] wal = decode(file(last), key(last));
-		int frameSize = 24 + 4096;
-		byte[] extended = Arrays.copyOf(wal, wal.length + frameSize);
-		System.arraycopy(wal, wal.length - frameSize, extended, wal.length, frameSize);
-		Files.write(file(last), encode(extended, key(last)));
+		ReplicaDamage.appendFrame(file(last), key(last));
 		assertDamaged(key(last), "invalid WAL frame");
 	}
 
 	@Test
 	void deletedSnapshot() throws Exception {
-		try (Stream<Path> snapshots = Files.list(this.replicaDir.resolve(ReplicaPaths.snapshotsDir(this.generation)))) {
-			for (Path snapshot : snapshots.toList()) {
-				Files.delete(snapshot);
-			}
-		}
+		ReplicaDamage.deleteSnapshots(this.replicaDir, this.generation);
 		assertDamaged(ReplicaPaths.snapshotsDir(this.generation) + "/", "no snapshot");
 	}
 
 	@Test
 	void flippedByteInSnapshot() throws Exception {
-		Path snapshot = this.replicaDir.resolve(Lz4Objects.snapshotKey(this.generation, 0));
-		byte[] bytes = Files.readAllBytes(snapshot);
-		bytes[bytes.length - 5] ^= 0x10;
-		Files.write(snapshot, bytes);
+		ReplicaDamage.flipByteInSnapshot(this.replicaDir.resolve(Lz4Objects.snapshotKey(this.generation, 0)));
 		assertDamaged(Lz4Objects.snapshotKey(this.generation, 0), "damaged");
 	}
 
@@ -151,7 +109,7 @@ class VerifyCommandTests {
 		ReplicaCodec codec = new ReplicaCodec(Compression.LZ4, 3, new Encryption(key, List.of()));
 		Generation encrypted;
 		try (Harness harness = new Harness(this.dir.resolve("secret.db"), new FileReplicaClient(encryptedDir), codec)) {
-			write(harness);
+			ReplicaDamage.writeTwoIndexes(harness);
 			encrypted = harness.database().position().generation();
 		}
 		Path keyFile = this.dir.resolve("key");
@@ -197,29 +155,6 @@ class VerifyCommandTests {
 
 	private Path file(WalSegmentInfo segment) {
 		return this.replicaDir.resolve(key(segment));
-	}
-
-	private static byte[] decode(Path file, String key) throws Exception {
-		try (InputStream in = new Lz4FrameCodec().decode(Files.newInputStream(file), key)) {
-			return in.readAllBytes();
-		}
-	}
-
-	private static boolean decodesTo(Path file, String key, byte[] expected) {
-		try {
-			return Arrays.equals(decode(file, key), expected);
-		}
-		catch (Exception ex) {
-			return false;
-		}
-	}
-
-	private static byte[] encode(byte[] content, String key) throws Exception {
-		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-		try (OutputStream out = new Lz4FrameCodec().encode(bytes, key)) {
-			out.write(content);
-		}
-		return bytes.toByteArray();
 	}
 
 }

@@ -1,9 +1,6 @@
 package io.github.jlitestream.core;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -20,6 +17,7 @@ import io.github.jlitestream.core.restore.Restorer;
 import io.github.jlitestream.core.support.Harness;
 import io.github.jlitestream.core.support.Sql;
 import io.github.jlitestream.core.testing.Lz4Objects;
+import io.github.jlitestream.core.testing.ReplicaDamage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,19 +50,7 @@ class DamagedReplicaTests {
 		this.replicaDir = this.dir.resolve("replica");
 		Files.createDirectories(this.dir.resolve("out"));
 		this.harness = new Harness(this.dir.resolve("app.db"), new FileReplicaClient(this.replicaDir));
-		this.harness.execute("CREATE TABLE t (v TEXT)");
-		this.harness.sync();
-		// The first write after the generation's snapshot restarts the fully backfilled
-		// WAL: index 1 holds the rows.
-		for (int i = 0; i < 6; i++) {
-			this.harness.execute("INSERT INTO t VALUES ('row " + i + "')");
-			this.harness.sync();
-		}
-		this.harness.database().checkpoint(CheckpointMode.RESTART);
-		for (int i = 6; i < 10; i++) {
-			this.harness.execute("INSERT INTO t VALUES ('row " + i + "')");
-			this.harness.sync();
-		}
+		ReplicaDamage.writeTwoIndexes(this.harness);
 		this.generation = this.harness.database().position().generation();
 		this.segments = this.harness.client().walSegments(this.generation);
 		assertThat(this.segments.stream().filter((s) -> s.index() == FIRST)).hasSizeGreaterThan(3);
@@ -74,28 +60,14 @@ class DamagedReplicaTests {
 	@Test
 	void flippedByteInSegment() throws Exception {
 		WalSegmentInfo segment = segment(0, 2);
-		Path file = file(segment);
-		byte[] original = Files.readAllBytes(file);
-		byte[] content = decode(file, key(segment));
-		// A flip in a match's encoding can decode to the same bytes (harmless); flip
-		// where it changes something.
-		for (int position = original.length / 2;; position++) {
-			byte[] bytes = original.clone();
-			bytes[position] ^= 0x01;
-			Files.write(file, bytes);
-			if (!decodesTo(file, key(segment), content)) {
-				break;
-			}
-		}
+		ReplicaDamage.flipByteInSegment(file(segment), key(segment));
 		assertRestoreFails(key(segment), "damaged");
 	}
 
 	@Test
 	void truncatedSegment() throws Exception {
 		WalSegmentInfo segment = segment(0, 1);
-		Path file = file(segment);
-		byte[] bytes = Files.readAllBytes(file);
-		Files.write(file, Arrays.copyOf(bytes, bytes.length - 6));
+		ReplicaDamage.truncate(file(segment), 6);
 		assertRestoreFails(key(segment), "damaged");
 	}
 
@@ -115,20 +87,16 @@ class DamagedReplicaTests {
 	@Test
 	void extraFrameAppended() throws Exception {
 		WalSegmentInfo last = this.segments.get(this.segments.size() - 1);
-		byte[] wal = decode(file(last), key(last));
-		int frameSize = 24 + 4096;
-		byte[] extended = Arrays.copyOf(wal, wal.length + frameSize);
-		System.arraycopy(wal, wal.length - frameSize, extended, wal.length, frameSize);
-		Files.write(file(last), encode(extended, key(last)));
+		ReplicaDamage.appendFrame(file(last), key(last));
 		assertRestoreFails(key(last), "invalid WAL frame");
 	}
 
 	@Test
 	void frameContentAlteredAndReencoded() throws Exception {
 		WalSegmentInfo segment = segment(0, 1);
-		byte[] wal = decode(file(segment), key(segment));
+		byte[] wal = ReplicaDamage.decode(file(segment), key(segment));
 		wal[wal.length - 100] ^= 0x40;
-		Files.write(file(segment), encode(wal, key(segment)));
+		Files.write(file(segment), ReplicaDamage.encode(wal, key(segment)));
 		assertRestoreFails(key(segment), "checksum mismatch");
 	}
 
@@ -151,20 +119,13 @@ class DamagedReplicaTests {
 
 	@Test
 	void deletedSnapshot() throws Exception {
-		try (Stream<Path> snapshots = Files.list(this.replicaDir.resolve(ReplicaPaths.snapshotsDir(this.generation)))) {
-			for (Path snapshot : snapshots.toList()) {
-				Files.delete(snapshot);
-			}
-		}
+		ReplicaDamage.deleteSnapshots(this.replicaDir, this.generation);
 		assertRestoreFails(ReplicaPaths.snapshotsDir(this.generation) + "/", "has no snapshot");
 	}
 
 	@Test
 	void flippedByteInSnapshot() throws Exception {
-		Path snapshot = this.replicaDir.resolve(Lz4Objects.snapshotKey(this.generation, 0));
-		byte[] bytes = Files.readAllBytes(snapshot);
-		bytes[bytes.length - 5] ^= 0x10;
-		Files.write(snapshot, bytes);
+		ReplicaDamage.flipByteInSnapshot(this.replicaDir.resolve(Lz4Objects.snapshotKey(this.generation, 0)));
 		assertRestoreFails(Lz4Objects.snapshotKey(this.generation, 0), "damaged");
 	}
 
@@ -199,29 +160,6 @@ class DamagedReplicaTests {
 
 	private Path file(WalSegmentInfo segment) {
 		return this.replicaDir.resolve(key(segment));
-	}
-
-	private static byte[] decode(Path file, String key) throws IOException {
-		try (InputStream in = new Lz4FrameCodec().decode(Files.newInputStream(file), key)) {
-			return in.readAllBytes();
-		}
-	}
-
-	private static boolean decodesTo(Path file, String key, byte[] expected) {
-		try {
-			return Arrays.equals(decode(file, key), expected);
-		}
-		catch (IOException | RuntimeException ex) {
-			return false;
-		}
-	}
-
-	private static byte[] encode(byte[] content, String key) throws IOException {
-		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-		try (OutputStream out = new Lz4FrameCodec().encode(bytes, key)) {
-			out.write(content);
-		}
-		return bytes.toByteArray();
 	}
 
 	private static byte[] concat(byte[] a, byte[] b) {
