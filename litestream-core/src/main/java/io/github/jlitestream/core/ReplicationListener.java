@@ -72,6 +72,15 @@ public interface ReplicationListener {
 			@Nullable String problem) {
 	}
 
+	/**
+	 * A rollback of the database was staged, cancelled or applied.
+	 * @param event {@code staged}, {@code cancelled} or {@code applied}
+	 * @param target what it goes back to
+	 * @since 0.2.0
+	 */
+	default void onRollback(String database, String event, String target) {
+	}
+
 	/** A restore of the database ended, with its failure or null. */
 	default void onRestore(String database, long bytes, Duration duration, @Nullable Throwable failure) {
 	}

@@ -165,6 +165,7 @@ public final class ReplicationManager implements AutoCloseable {
 	/** Opens a database whose local lock is held, and watches its WAL. */
 	private void open(DatabaseReplication replication) throws IOException {
 		replication.database().open();
+		replication.afterOpen();
 		WalWatcher active = this.watcher;
 		if (active != null) {
 			Path wal = replication.database().options().path();
