@@ -53,6 +53,7 @@ public class LitestreamRestoreInitializer implements InitializingBean, Applicati
 	public void afterPropertiesSet() {
 		for (DatabaseReplication replication : this.manager.databases()) {
 			String name = replication.database().name();
+			applyStagedRollback(name, replication);
 			LitestreamProperties.Database database = this.databases.get(name);
 			if (database == null || database.getRestore().getMode() != LitestreamProperties.RestoreMode.IF_MISSING) {
 				continue;
@@ -66,6 +67,23 @@ public class LitestreamRestoreInitializer implements InitializingBean, Applicati
 			awaitLeases(name, replication, database.getRestore().getWaitForLease());
 			restore(name, replication, path, database.getRestore().getParallelism(),
 					(generation == null || generation.isBlank()) ? null : new Generation(generation.trim()));
+		}
+	}
+
+	/**
+	 * A rollback staged through the endpoint or the command line goes in before anything
+	 * opens the database; one that cannot be applied stops the start (the application
+	 * would serve the state the operator asked to leave).
+	 */
+	private static void applyStagedRollback(String name, DatabaseReplication replication) {
+		try {
+			replication.applyStagedRollback()
+				.ifPresent((intent) -> logger.info("db={} rolled back to {} ({}); the database before it is {}", name,
+						intent.target(), intent.position(), intent.aside()));
+		}
+		catch (IOException | RuntimeException ex) {
+			throw new LitestreamRestoreException(name,
+					"The rollback staged for database '" + name + "' cannot be applied: " + ex.getMessage(), ex);
 		}
 	}
 

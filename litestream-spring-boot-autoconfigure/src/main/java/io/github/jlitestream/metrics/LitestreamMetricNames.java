@@ -108,6 +108,12 @@ public final class LitestreamMetricNames {
 	 */
 	public static final String VERIFICATION_AGE = "litestream.verification.age";
 
+	/**
+	 * Counter of rollbacks, tagged {@code db} and {@code event} ({@code staged},
+	 * {@code cancelled}, {@code applied}).
+	 */
+	public static final String ROLLBACK = "litestream.rollback";
+
 	private LitestreamMetricNames() {
 	}
 

@@ -56,6 +56,7 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 			Map.entry(LitestreamMetricNames.RETENTION_DELETED, "Objects and generations retention deleted"),
 			Map.entry(LitestreamMetricNames.RESTORE, "Restores, the one at startup included"),
 			Map.entry(LitestreamMetricNames.RESTORE_BYTES, "Bytes of databases restored"),
+			Map.entry(LitestreamMetricNames.ROLLBACK, "Rollbacks of the live database: staged, cancelled, applied"),
 			Map.entry(LitestreamMetricNames.VERIFICATION,
 					"Scheduled verifications: the replica restored and compared with the database"));
 
@@ -153,6 +154,9 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 			timer(LitestreamMetricNames.RESTORE, "db", db, "outcome", outcome);
 		}
 		counter(LitestreamMetricNames.RESTORE_BYTES, "db", db);
+		for (String event : new String[] { "staged", "cancelled", "applied" }) {
+			counter(LitestreamMetricNames.ROLLBACK, "db", db, "event", event);
+		}
 	}
 
 	private void bindReplica(MeterRegistry registry, DatabaseReplication replication, Replica replica) {
@@ -303,6 +307,21 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 				kind);
 		if (counter != null) {
 			counter.increment(count);
+		}
+	}
+
+	@Override
+	public void onRollback(String database, String event, String target) {
+		synchronized (this.beforeBinding) {
+			if (this.registry == null) {
+				// applied at a start, before the meters are bound
+				this.beforeBinding.add(() -> onRollback(database, event, target));
+				return;
+			}
+		}
+		Counter counter = counter(LitestreamMetricNames.ROLLBACK, "db", database, "event", event);
+		if (counter != null) {
+			counter.increment();
 		}
 	}
 

@@ -414,7 +414,7 @@ class ObservabilityTests {
 				Thread.sleep(1200);
 				double before = snapshotAge(registry);
 				assertThat(before).isGreaterThan(1.0);
-				context.getBean(LitestreamEndpoint.class).action("app", "snapshot", null, null, null);
+				context.getBean(LitestreamEndpoint.class).action("app", "snapshot", null, null, null, null, null);
 				assertThat(snapshotAge(registry)).isLessThan(before).isLessThan(1.0);
 				assertThat(registry.get("litestream.wal.bytes").tags("db", "app").counter().count()).isPositive();
 				assertThat(registry.get("litestream.replica.bytes")
@@ -435,11 +435,11 @@ class ObservabilityTests {
 				.run((context) -> {
 					LitestreamEndpoint endpoint = context.getBean(LitestreamEndpoint.class);
 					Sql.execute(app, "INSERT INTO t VALUES ('early')");
-					endpoint.action("app", "sync", null, null, null);
+					endpoint.action("app", "sync", null, null, null, null, null);
 					Thread.sleep(2100); // S3 times have whole seconds
 					Instant between = Instant.now().minusMillis(1000);
 					Sql.execute(app, "INSERT INTO t VALUES ('late')");
-					endpoint.action("app", "sync", null, null, null);
+					endpoint.action("app", "sync", null, null, null, null, null);
 
 					LitestreamEndpoint.LitestreamDescriptor status = endpoint.status();
 					LitestreamEndpoint.ReplicaDescriptor replica = status.databases().get("app").replicas().get("s3");
@@ -458,16 +458,16 @@ class ObservabilityTests {
 					assertThat(endpoint.database("nope")).isNull();
 
 					LitestreamEndpoint.ActionResultDescriptor result = endpoint.action("app", "restore",
-							between.toString(), restored.toString(), null);
+							between.toString(), restored.toString(), null, null, null);
 					assertThat(result.restore().path()).isEqualTo(restored.toString());
-					assertThatExceptionOfType(InvalidEndpointRequestException.class)
-						.isThrownBy(() -> endpoint.action("app", "restore", null, restored + ".other", "newest"))
+					assertThatExceptionOfType(InvalidEndpointRequestException.class).isThrownBy(
+							() -> endpoint.action("app", "restore", null, restored + ".other", "newest", null, null))
 						.withMessageContaining("not a generation id");
 					String generation = result.restore().position().substring(0, 16);
 					Path named = this.dir.resolve("named-generation.db");
-					assertThat(
-							endpoint.action("app", "restore", null, named.toString(), generation).restore().position())
-						.startsWith(generation);
+					assertThat(endpoint.action("app", "restore", null, named.toString(), generation, null, null)
+						.restore()
+						.position()).startsWith(generation);
 					assertThat(Sql.dump(restored).get("t")).containsExactly("early");
 					assertThat(Sql.dump(app).get("t")).containsExactly("early", "late");
 				});

@@ -124,7 +124,8 @@ class LitestreamEndpointTests {
 					"No backup to restore");
 			assertBadRequest(app, Map.of("action", "restore", "path", "copy.db", "generation", "xyz"),
 					"generation 'xyz' is not a generation id");
-			assertBadRequest(app, Map.of("action", "rewind"), "Unknown action 'rewind': use sync, snapshot or restore");
+			assertBadRequest(app, Map.of("action", "rewind"),
+					"Unknown action 'rewind': use sync, snapshot, restore, rollback or cancel-rollback");
 			ResponseEntity<String> unknown = post(app, "/actuator/litestream/nope", Map.of("action", "sync"));
 			assertThat(unknown.getStatusCode().value()).isEqualTo(404);
 			assertThat(unknown.getBody()).contains("No database 'nope': the replicated databases are [app]");

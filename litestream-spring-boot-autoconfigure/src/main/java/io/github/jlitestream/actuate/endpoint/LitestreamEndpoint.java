@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.security.Principal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import io.github.jlitestream.core.DatabaseReplication;
 import io.github.jlitestream.core.DatabaseStatus;
 import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.GenerationListing;
+import io.github.jlitestream.core.LitestreamException;
 import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.ReplicaStatus;
 import io.github.jlitestream.core.ReplicaStatus.LeaseStatus;
@@ -31,11 +33,13 @@ import io.github.jlitestream.core.restore.NoBackupException;
 import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.restore.RestoreProgress;
 import io.github.jlitestream.core.restore.RestoreResult;
+import io.github.jlitestream.core.rollback.RollbackIntent;
 import io.github.jlitestream.core.ship.Replica;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -139,7 +143,8 @@ public class LitestreamEndpoint {
 	 */
 	@WriteOperation
 	public @Nullable ActionResultDescriptor action(@Selector String name, String action, @Nullable String timestamp,
-			@Nullable String path, @Nullable String generation) throws IOException {
+			@Nullable String path, @Nullable String generation, @Nullable String index,
+			@Nullable SecurityContext security) throws IOException {
 		DatabaseReplication replication = this.manager.database(name).orElse(null);
 		if (replication == null) {
 			return null;
@@ -148,18 +153,91 @@ public class LitestreamEndpoint {
 			case "sync" -> sync(replication);
 			case "snapshot" -> snapshot(replication);
 			case "restore" -> restore(replication, timestamp, path, generation);
-			default -> throw invalid("Unknown action '" + action + "': use sync, snapshot or restore");
+			case "rollback" -> rollback(replication, timestamp, generation, index, security);
+			case "cancel-rollback" -> cancelRollback(replication);
+			default -> throw invalid(
+					"Unknown action '" + action + "': use sync, snapshot, restore, rollback or cancel-rollback");
 		};
+	}
+
+	/**
+	 * Stages a rollback of the live database to {@code timestamp}, or to the end of
+	 * {@code generation} (up to WAL {@code index}, hex): applied at the next start.
+	 */
+	private ActionResultDescriptor rollback(DatabaseReplication replication, @Nullable String timestamp,
+			@Nullable String generation, @Nullable String index, @Nullable SecurityContext security)
+			throws IOException {
+		Instant at = (timestamp != null && !timestamp.isBlank()) ? instant(timestamp) : null;
+		Generation from = null;
+		if (generation != null && !generation.isBlank()) {
+			if (!Generation.isValid(generation.trim())) {
+				throw invalid("generation '" + generation
+						+ "' is not a generation id (16 lowercase hex digits, as this endpoint lists them)");
+			}
+			from = new Generation(generation.trim());
+		}
+		Long upTo = null;
+		if (index != null && !index.isBlank()) {
+			try {
+				upTo = Long.parseLong(index.trim(), 16);
+			}
+			catch (NumberFormatException ex) {
+				throw invalid("index '" + index + "' is not a hex WAL index such as 0000001a");
+			}
+		}
+		if (at == null && from == null) {
+			throw invalid("rollback needs 'timestamp' (an ISO-8601 instant such as 2026-11-24T10:15:30Z) or "
+					+ "'generation' (with 'index', hex, for a WAL index of it)");
+		}
+		if (at != null && upTo != null) {
+			throw invalid("rollback to a 'timestamp' or to an 'index', not both");
+		}
+		String target = (at != null) ? "timestamp " + at
+				: "generation " + from + ((upTo != null) ? " index %08x".formatted(upTo) : "");
+		Principal principal = (security != null) ? security.getPrincipal() : null;
+		String requestedBy = "/actuator/litestream by " + ((principal != null) ? principal.getName() : "anonymous");
+		RollbackIntent intent;
+		try {
+			intent = replication.stageRollback(from, at, upTo, RestoreOptions.DEFAULT_PARALLELISM, target, requestedBy);
+		}
+		catch (NoBackupException ex) {
+			throw invalid("nothing to roll back to: " + ex.getMessage());
+		}
+		catch (LitestreamException ex) {
+			throw invalid(ex.getMessage());
+		}
+		return new ActionResultDescriptor("rollback", describe(replication.status()), null, intent(intent));
+	}
+
+	private ActionResultDescriptor cancelRollback(DatabaseReplication replication) throws IOException {
+		RollbackIntent cancelled;
+		try {
+			cancelled = replication.cancelRollback()
+				.orElseThrow(() -> invalid("no rollback is staged for " + replication.database().name()));
+		}
+		catch (LitestreamException ex) {
+			throw invalid(ex.getMessage());
+		}
+		return new ActionResultDescriptor("cancel-rollback", describe(replication.status()), null, intent(cancelled));
+	}
+
+	private static Instant instant(String timestamp) {
+		try {
+			return Instant.parse(timestamp.trim());
+		}
+		catch (DateTimeParseException ex) {
+			throw invalid("timestamp '" + timestamp + "' is not an ISO-8601 instant such as 2026-11-24T10:15:30Z");
+		}
 	}
 
 	private ActionResultDescriptor sync(DatabaseReplication replication) throws IOException {
 		replication.syncNow();
-		return new ActionResultDescriptor("sync", describe(replication.status()), null);
+		return new ActionResultDescriptor("sync", describe(replication.status()), null, null);
 	}
 
 	private ActionResultDescriptor snapshot(DatabaseReplication replication) throws IOException {
 		replication.snapshotNow();
-		return new ActionResultDescriptor("snapshot", describe(replication.status()), null);
+		return new ActionResultDescriptor("snapshot", describe(replication.status()), null, null);
 	}
 
 	private ActionResultDescriptor restore(DatabaseReplication replication, @Nullable String timestamp,
@@ -194,7 +272,8 @@ public class LitestreamEndpoint {
 		}
 		return new ActionResultDescriptor("restore", describe(replication.status()),
 				new RestoreDescriptor(result.path().toString(), result.position().toString(), result.databaseBytes(),
-						result.lastChangeAt(), result.duration().toMillis()));
+						result.lastChangeAt(), result.duration().toMillis()),
+				null);
 	}
 
 	/**
@@ -270,7 +349,28 @@ public class LitestreamEndpoint {
 				(status.position() != null) ? status.position().generation().id() : null, string(status.position()),
 				status.databaseSize(), status.walSize(), status.lastSyncAt(), status.lastCheckpointAt(),
 				status.lastError(), replicas, status.role().name().toLowerCase(Locale.ROOT),
-				(status.localHolder() != null) ? status.localHolder().describe() : null, threads(status));
+				(status.localHolder() != null) ? status.localHolder().describe() : null, threads(status),
+				rollback(status.name()));
+	}
+
+	private RollbackDescriptor rollback(String database) {
+		DatabaseReplication replication = this.manager.database(database).orElse(null);
+		if (replication == null) {
+			return new RollbackDescriptor(null, null);
+		}
+		try {
+			return new RollbackDescriptor(replication.stagedRollback().map(LitestreamEndpoint::intent).orElse(null),
+					replication.lastRollback().map(LitestreamEndpoint::intent).orElse(null));
+		}
+		catch (IOException | RuntimeException ex) {
+			return new RollbackDescriptor(null, null);
+		}
+	}
+
+	private static RollbackIntentDescriptor intent(RollbackIntent intent) {
+		return new RollbackIntentDescriptor(intent.target(), intent.generation(), intent.position(),
+				intent.lastChangeAt(), intent.requestedAt(), intent.requestedBy(), intent.state(),
+				(intent.aside() != null) ? intent.aside().toString() : null);
 	}
 
 	private static Map<String, ThreadDescriptor> threads(DatabaseStatus status) {
@@ -362,11 +462,39 @@ public class LitestreamEndpoint {
 	 * {@code standby} while another engine on this host does
 	 * @param replicatedBy the engine that does while this one stands by
 	 * @param threads the engine's threads for the database, by name
+	 * @param rollback the staged rollback and the last one applied
 	 */
 	public record DatabaseDescriptor(String path, @Nullable String generation, @Nullable String position,
 			long databaseSize, long walSize, @Nullable Instant lastSync, @Nullable Instant lastCheckpoint,
 			@Nullable String lastError, Map<String, ReplicaDescriptor> replicas, String role,
-			@Nullable String replicatedBy, Map<String, ThreadDescriptor> threads) {
+			@Nullable String replicatedBy, Map<String, ThreadDescriptor> threads, RollbackDescriptor rollback) {
+	}
+
+	/**
+	 * Rollbacks of a database: the one staged (applied at the next start) and the last
+	 * one applied.
+	 *
+	 * @param staged the staged rollback, or null
+	 * @param lastApplied the last rollback applied, or null
+	 */
+	public record RollbackDescriptor(@Nullable RollbackIntentDescriptor staged,
+			@Nullable RollbackIntentDescriptor lastApplied) {
+	}
+
+	/**
+	 * One rollback.
+	 *
+	 * @param target what it goes back to
+	 * @param generation the generation the staged state comes from
+	 * @param position the position it holds
+	 * @param lastChangeAt the store time of its newest object
+	 * @param requestedAt when it was staged
+	 * @param requestedBy who asked
+	 * @param state {@code staged}, or {@code applying} once a start began applying it
+	 * @param aside where the database before it is kept, once applied
+	 */
+	public record RollbackIntentDescriptor(String target, String generation, String position, Instant lastChangeAt,
+			Instant requestedAt, String requestedBy, String state, @Nullable String aside) {
 	}
 
 	/**
@@ -497,9 +625,10 @@ public class LitestreamEndpoint {
 	 * @param action the action
 	 * @param status the database's status afterwards
 	 * @param restore what a restore produced
+	 * @param rollback the rollback staged or cancelled
 	 */
-	public record ActionResultDescriptor(String action, DatabaseDescriptor status,
-			@Nullable RestoreDescriptor restore) implements OperationResponseBody {
+	public record ActionResultDescriptor(String action, DatabaseDescriptor status, @Nullable RestoreDescriptor restore,
+			@Nullable RollbackIntentDescriptor rollback) implements OperationResponseBody {
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
@@ -34,15 +35,18 @@ public class LitestreamWebEndpointExtension {
 	 * @param action {@code sync}, {@code snapshot} or {@code restore}
 	 * @param timestamp for restore: an ISO-8601 instant; the latest state when absent
 	 * @param path for restore: the new file in the restore directory
-	 * @param generation for restore: the generation to restore from
+	 * @param generation for restore and rollback: the generation
+	 * @param index for rollback: the last WAL index (hex) of the generation
+	 * @param security who asks, recorded with a rollback
 	 * @return the result, or the reason it was refused
 	 * @throws IOException when the store fails
 	 */
 	@WriteOperation
 	public WebEndpointResponse<Object> action(@Selector String name, String action, @Nullable String timestamp,
-			@Nullable String path, @Nullable String generation) throws IOException {
+			@Nullable String path, @Nullable String generation, @Nullable String index, SecurityContext security)
+			throws IOException {
 		try {
-			Object result = this.endpoint.action(name, action, timestamp, path, generation);
+			Object result = this.endpoint.action(name, action, timestamp, path, generation, index, security);
 			if (result == null) {
 				return error(WebEndpointResponse.STATUS_NOT_FOUND, "Not Found",
 						"No database '" + name + "': the replicated databases are " + this.endpoint.databaseNames());
