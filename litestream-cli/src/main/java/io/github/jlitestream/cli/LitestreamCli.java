@@ -20,7 +20,7 @@ import picocli.CommandLine.ParameterException;
 @Command(name = "litestream-cli", mixinStandardHelpOptions = true, version = "litestream-cli 0.1.0",
 		description = "Restores, lists, inspects and verifies replicas of SQLite databases (Litestream v0.3 layout).",
 		subcommands = { RestoreCommand.class, GenerationsCommand.class, SnapshotsCommand.class, WalCommand.class,
-				VerifyCommand.class, InfoCommand.class },
+				VerifyCommand.class, InfoCommand.class, RollbackCommand.class },
 		exitCodeListHeading = "%nExit codes:%n",
 		exitCodeList = { "0:done", "1:failed (store unreachable, file not writable, ...)",
 				"2:bad usage (unknown command or flag, bad value)", "3:no backup that matches",
@@ -34,7 +34,7 @@ public final class LitestreamCli implements Runnable {
 	@Override
 	public void run() {
 		throw CliException
-			.usage("give a command: restore, generations, snapshots, wal, verify or info (-h lists them)");
+			.usage("give a command: restore, generations, snapshots, wal, verify, info or rollback (-h lists them)");
 	}
 
 	public static void main(String[] args) {

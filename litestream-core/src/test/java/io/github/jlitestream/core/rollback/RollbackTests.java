@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 import io.github.jlitestream.core.DatabaseOptions;
@@ -17,6 +18,7 @@ import io.github.jlitestream.core.DatabaseStatus;
 import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.LitestreamException;
 import io.github.jlitestream.core.ReplicaOptions;
+import io.github.jlitestream.core.ReplicationListener;
 import io.github.jlitestream.core.ReplicationManager;
 import io.github.jlitestream.core.ReplicationManager.ReplicaSpec;
 import io.github.jlitestream.core.codec.ReplicaCodec;
@@ -105,7 +107,19 @@ class RollbackTests {
 		finally {
 			running.stop();
 		}
-		ReplicationManager next = manager();
+		List<String> reasons = new CopyOnWriteArrayList<>();
+		ReplicationManager next = new ReplicationManager(new ReplicationListener() {
+			@Override
+			public void onGenerationChange(String database, Generation generation, String reason) {
+				reasons.add(reason);
+			}
+		}, Clock.systemUTC());
+		next.add("app", DatabaseOptions.builder(this.db).monitorInterval(Duration.ofMillis(50)).build(),
+				List.of(new ReplicaSpec(new FileReplicaClient(this.replica),
+						ReplicaOptions.builder("file")
+							.syncInterval(Duration.ofMillis(50))
+							.retention(Duration.ofHours(1))
+							.build())));
 		DatabaseReplication replication = next.databases().get(0);
 		RollbackIntent applied = replication.applyStagedRollback().orElseThrow();
 		next.start();
@@ -121,6 +135,12 @@ class RollbackTests {
 			assertThat(client.generations()).contains(old, rolledBack);
 			assertThat(restore(null)).as("the replica's newest state").isEqualTo(this.before);
 			assertThat(restore(old)).as("the older generation, by id").isEqualTo(this.after);
+			assertThat(reasons).as("the new generation says why").hasSize(1);
+			assertThat(reasons.get(0)).startsWith("rolled back to timestamp " + this.noted);
+			// retention keeps the generation rolled back from while it is inside the
+			// window
+			replication.replicas().get(0).enforceRetention();
+			assertThat(client.generations()).contains(old, rolledBack);
 		}
 		finally {
 			next.stop();
