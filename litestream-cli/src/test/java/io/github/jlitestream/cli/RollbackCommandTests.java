@@ -79,7 +79,7 @@ class RollbackCommandTests {
 		assertThat(again.err()).contains("is staged already");
 
 		ReplicationManager next = manager(db, replica);
-		assertThat(next.databases().get(0).applyStagedRollback()).isPresent();
+		assertThat(next.databases().get(0).rollback().applyIfStaged()).isPresent();
 		next.start();
 		try {
 			assertThat(Sql.dump(db)).isEqualTo(before);
@@ -95,7 +95,7 @@ class RollbackCommandTests {
 		Cli cancelled = Cli.run("rollback", "-config", properties.toString(), "-cancel");
 		assertThat(cancelled.exitCode()).as(cancelled.toString()).isZero();
 		assertThat(cancelled.out()).contains("cancelled the rollback");
-		assertThat(manager(db, replica).databases().get(0).applyStagedRollback()).isEmpty();
+		assertThat(manager(db, replica).databases().get(0).rollback().applyIfStaged()).isEmpty();
 		assertThat(Cli.run("rollback", "-config", properties.toString(), "-cancel").exitCode())
 			.isEqualTo(ExitCode.USAGE);
 	}

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,8 +22,6 @@ import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.restore.RestoreProgress;
 import io.github.jlitestream.core.restore.RestoreResult;
 import io.github.jlitestream.core.restore.Restorer;
-import io.github.jlitestream.core.rollback.RollbackIntent;
-import io.github.jlitestream.core.rollback.StagedRollback;
 import io.github.jlitestream.core.ship.Replica;
 import io.github.jlitestream.core.util.Deadline;
 import io.github.jlitestream.core.util.Threads;
@@ -55,11 +52,7 @@ public final class DatabaseReplication {
 
 	private final List<ReplicaWorker> workers = new ArrayList<>();
 
-	/** The rollback staged beside the database, and the last one applied. */
-	private final StagedRollback rollback;
-
-	/** The reason of the generation the next open starts, set by an applied rollback. */
-	private volatile @Nullable String openGenerationReason;
+	private final DatabaseRollback rollback;
 
 	/** The scheduled verification of each replica that has one, by replica name. */
 	private final Map<String, ReplicaVerification> verifications = new LinkedHashMap<>();
@@ -91,7 +84,7 @@ public final class DatabaseReplication {
 		this.listener = listener;
 		this.clock = clock;
 		this.instance = instance;
-		this.rollback = new StagedRollback(database.options().path(), clock);
+		this.rollback = new DatabaseRollback(database, this::restore, listener, clock, instance, this::localHolder);
 		this.monitor = new DatabaseMonitor(database, List.copyOf(replicas), this::running, listener);
 		this.standby = new EngineThread("litestream-standby-" + database.name(), database.name(), listener,
 				this::running, this.standbySignal);
@@ -218,104 +211,18 @@ public final class DatabaseReplication {
 	}
 
 	/**
-	 * Stages a rollback of the live database: the target is restored, verified as every
-	 * restore is, into {@code .<file>-rollback/staged.db} beside it, then recorded
-	 * durably; the live database and its replication are not touched. The next start
-	 * applies it.
-	 * @param target what was asked for, for the record and the new generation's reason
-	 * @param requestedBy who asked
-	 * @throws io.github.jlitestream.core.restore.NoBackupException when nothing matches
-	 * the target
-	 * @throws LitestreamException when a rollback is staged already
+	 * The rollbacks of the live database: staged while it runs, applied at the next start
+	 * before anything opens it.
 	 * @since 0.2.0
 	 */
-	public RollbackIntent stageRollback(@Nullable Generation generation, @Nullable Instant timestamp,
-			@Nullable Long index, int parallelism, String target, String requestedBy) throws IOException {
-		this.rollback.prepare();
-		RestoreResult result;
-		try {
-			result = restore(RestoreOptions.builder(this.rollback.stagedFile())
-				.generation(generation)
-				.timestamp(timestamp)
-				.index(index)
-				.parallelism(parallelism)
-				.build(), RestoreProgress.NONE);
-		}
-		catch (IOException | RuntimeException ex) {
-			Files.deleteIfExists(this.rollback.stagedFile());
-			throw ex;
-		}
-		RollbackIntent intent = this.rollback.record(target, result, requestedBy);
-		this.listener.onRollback(this.database.name(), "staged", target);
-		return intent;
-	}
-
-	/**
-	 * Cancels the staged rollback.
-	 * @return what was cancelled, or empty when none was staged
-	 * @since 0.2.0
-	 */
-	public Optional<RollbackIntent> cancelRollback() throws IOException {
-		Optional<RollbackIntent> cancelled = this.rollback.cancel();
-		cancelled.ifPresent((intent) -> this.listener.onRollback(this.database.name(), "cancelled", intent.target()));
-		return cancelled;
-	}
-
-	/**
-	 * The staged rollback, if one is.
-	 * @since 0.2.0
-	 */
-	public Optional<RollbackIntent> stagedRollback() throws IOException {
-		return this.rollback.staged();
-	}
-
-	/**
-	 * The last rollback applied, if any.
-	 * @since 0.2.0
-	 */
-	public Optional<RollbackIntent> lastRollback() throws IOException {
-		return this.rollback.lastApplied();
-	}
-
-	/**
-	 * Applies a staged rollback (or finishes one a crash interrupted) before anything
-	 * opens the database: the live database is kept under a dated name beside it, the
-	 * staged one takes its place, and replication starts a new generation whose reason
-	 * names the target. Refused while another engine on this host replicates the database
-	 * (the rollback stays staged).
-	 * @return what was applied, or empty when nothing was staged
-	 * @since 0.2.0
-	 */
-	public Optional<RollbackIntent> applyStagedRollback() throws IOException {
-		if (this.rollback.staged().isEmpty()) {
-			return Optional.empty();
-		}
-		Optional<LocalLock> lock = LocalLock.tryAcquire(this.database.options().metaPath(),
-				LocalLock.Holder.thisProcess(this.instance, this.clock.instant()));
-		if (lock.isEmpty()) {
-			throw new LitestreamException("A rollback of " + this.database.options().path()
-					+ " is staged, but another engine replicates the database ("
-					+ localHolder().map(LocalLock.Holder::describe).orElse("unknown") + "); stop it and start again: "
-					+ "the rollback stays staged");
-		}
-		try {
-			Optional<RollbackIntent> applied = this.rollback.applyIfStaged();
-			applied.ifPresent((intent) -> {
-				this.openGenerationReason = intent.generationReason();
-				this.listener.onRollback(this.database.name(), "applied", intent.target());
-			});
-			return applied;
-		}
-		finally {
-			lock.get().close();
-		}
+	public DatabaseRollback rollback() {
+		return this.rollback;
 	}
 
 	/** Right after the database opened: the generation an applied rollback starts. */
 	void afterOpen() {
-		String reason = this.openGenerationReason;
+		String reason = this.rollback.takeOpenGenerationReason();
 		if (reason != null) {
-			this.openGenerationReason = null;
 			this.database.startNewGeneration(reason);
 		}
 	}

@@ -77,7 +77,8 @@ public class LitestreamRestoreInitializer implements InitializingBean, Applicati
 	 */
 	private static void applyStagedRollback(String name, DatabaseReplication replication) {
 		try {
-			replication.applyStagedRollback()
+			replication.rollback()
+				.applyIfStaged()
 				.ifPresent((intent) -> logger.info("db={} rolled back to {} ({}); the database before it is {}", name,
 						intent.target(), intent.position(), intent.aside()));
 		}

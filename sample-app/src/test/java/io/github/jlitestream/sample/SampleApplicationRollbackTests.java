@@ -76,6 +76,9 @@ class SampleApplicationRollbackTests {
 		}
 		try (SampleApp app = SampleApp.start(settings)) {
 			assertThat(titles(app)).as("rolled back at the restart").isEqualTo(noted);
+			String metrics = app.client().get().uri("/actuator/prometheus").retrieve().body(String.class);
+			assertThat(metrics).as("the rollback applied at the start, counted")
+				.containsPattern("litestream_rollback_total\\{[^}]*event=\"applied\"[^}]*\\} 1\\.0");
 			Map<String, Object> status = status(app);
 			assertThat(String.valueOf(status.get("rollback"))).doesNotContain("staged=")
 				.contains("lastApplied={target=timestamp " + at);

@@ -37,7 +37,7 @@ public final class RollbackApplyProcess {
 		ReplicationManager manager = new ReplicationManager();
 		manager.add("app", DatabaseOptions.of(Path.of(args[0])),
 				List.of(new ReplicaSpec(new FileReplicaClient(Path.of(args[1])), ReplicaOptions.of("file"))));
-		System.out.println("APPLIED " + manager.databases().get(0).applyStagedRollback().isPresent());
+		System.out.println("APPLIED " + manager.databases().get(0).rollback().applyIfStaged().isPresent());
 		System.out.flush();
 	}
 

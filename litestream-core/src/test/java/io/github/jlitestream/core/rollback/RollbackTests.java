@@ -95,13 +95,13 @@ class RollbackTests {
 		try {
 			DatabaseReplication replication = running.databases().get(0);
 			old = replication.database().position().generation();
-			RollbackIntent intent = replication.stageRollback(null, this.noted, null, 4, "timestamp " + this.noted,
-					"test");
+			RollbackIntent intent = replication.rollback()
+				.stage(null, this.noted, null, 4, "timestamp " + this.noted, "test");
 			assertThat(intent.target()).isEqualTo("timestamp " + this.noted);
 			assertThat(Sql.dump(this.db)).as("staging leaves the live database alone").isEqualTo(this.after);
-			assertThat(replication.stagedRollback()).isPresent();
+			assertThat(replication.rollback().staged()).isPresent();
 			assertThatExceptionOfType(LitestreamException.class)
-				.isThrownBy(() -> replication.stageRollback(null, this.noted, null, 4, "again", "test"))
+				.isThrownBy(() -> replication.rollback().stage(null, this.noted, null, 4, "again", "test"))
 				.withMessageContaining("is staged already");
 		}
 		finally {
@@ -121,7 +121,7 @@ class RollbackTests {
 							.retention(Duration.ofHours(1))
 							.build())));
 		DatabaseReplication replication = next.databases().get(0);
-		RollbackIntent applied = replication.applyStagedRollback().orElseThrow();
+		RollbackIntent applied = replication.rollback().applyIfStaged().orElseThrow();
 		next.start();
 		try {
 			assertThat(Sql.dump(this.db)).as("rolled back").isEqualTo(this.before);
@@ -129,8 +129,9 @@ class RollbackTests {
 			awaitCaughtUp(next);
 			Generation rolledBack = replication.database().position().generation();
 			assertThat(rolledBack).isNotEqualTo(old);
-			assertThat(replication.stagedRollback()).isEmpty();
-			assertThat(replication.lastRollback().orElseThrow().target()).isEqualTo("timestamp " + this.noted);
+			assertThat(replication.rollback().staged()).isEmpty();
+			assertThat(replication.rollback().lastApplied().orElseThrow().target())
+				.isEqualTo("timestamp " + this.noted);
 			FileReplicaClient client = new FileReplicaClient(this.replica);
 			assertThat(client.generations()).contains(old, rolledBack);
 			assertThat(restore(null)).as("the replica's newest state").isEqualTo(this.before);
@@ -153,9 +154,9 @@ class RollbackTests {
 		running.start();
 		try {
 			DatabaseReplication replication = running.databases().get(0);
-			assertThatExceptionOfType(NoBackupException.class).isThrownBy(() -> replication.stageRollback(null,
-					Instant.parse("2001-01-01T00:00:00Z"), null, 4, "timestamp 2001-01-01T00:00:00Z", "test"));
-			assertThat(replication.stagedRollback()).isEmpty();
+			assertThatExceptionOfType(NoBackupException.class).isThrownBy(() -> replication.rollback()
+				.stage(null, Instant.parse("2001-01-01T00:00:00Z"), null, 4, "timestamp 2001-01-01T00:00:00Z", "test"));
+			assertThat(replication.rollback().staged()).isEmpty();
 			assertThat(this.dir.resolve(".app.db-rollback/staged.db")).doesNotExist();
 		}
 		finally {
@@ -169,14 +170,14 @@ class RollbackTests {
 		running.start();
 		try {
 			DatabaseReplication replication = running.databases().get(0);
-			replication.stageRollback(null, this.noted, null, 4, "timestamp " + this.noted, "test");
-			assertThat(replication.cancelRollback()).isPresent();
-			assertThat(replication.stagedRollback()).isEmpty();
+			replication.rollback().stage(null, this.noted, null, 4, "timestamp " + this.noted, "test");
+			assertThat(replication.rollback().cancel()).isPresent();
+			assertThat(replication.rollback().staged()).isEmpty();
 		}
 		finally {
 			running.stop();
 		}
-		assertThat(manager().databases().get(0).applyStagedRollback()).isEmpty();
+		assertThat(manager().databases().get(0).rollback().applyIfStaged()).isEmpty();
 		assertThat(Sql.dump(this.db)).isEqualTo(this.after);
 	}
 
@@ -197,7 +198,8 @@ class RollbackTests {
 				try {
 					running.databases()
 						.get(0)
-						.stageRollback(null, this.noted, null, 4, "timestamp " + this.noted, "test");
+						.rollback()
+						.stage(null, this.noted, null, 4, "timestamp " + this.noted, "test");
 				}
 				finally {
 					running.stop();

@@ -198,7 +198,8 @@ public class LitestreamEndpoint {
 		String requestedBy = "/actuator/litestream by " + ((principal != null) ? principal.getName() : "anonymous");
 		RollbackIntent intent;
 		try {
-			intent = replication.stageRollback(from, at, upTo, RestoreOptions.DEFAULT_PARALLELISM, target, requestedBy);
+			intent = replication.rollback()
+				.stage(from, at, upTo, RestoreOptions.DEFAULT_PARALLELISM, target, requestedBy);
 		}
 		catch (NoBackupException ex) {
 			throw invalid("nothing to roll back to: " + ex.getMessage());
@@ -212,7 +213,8 @@ public class LitestreamEndpoint {
 	private ActionResultDescriptor cancelRollback(DatabaseReplication replication) throws IOException {
 		RollbackIntent cancelled;
 		try {
-			cancelled = replication.cancelRollback()
+			cancelled = replication.rollback()
+				.cancel()
 				.orElseThrow(() -> invalid("no rollback is staged for " + replication.database().name()));
 		}
 		catch (LitestreamException ex) {
@@ -359,8 +361,8 @@ public class LitestreamEndpoint {
 			return new RollbackDescriptor(null, null);
 		}
 		try {
-			return new RollbackDescriptor(replication.stagedRollback().map(LitestreamEndpoint::intent).orElse(null),
-					replication.lastRollback().map(LitestreamEndpoint::intent).orElse(null));
+			return new RollbackDescriptor(replication.rollback().staged().map(LitestreamEndpoint::intent).orElse(null),
+					replication.rollback().lastApplied().map(LitestreamEndpoint::intent).orElse(null));
 		}
 		catch (IOException | RuntimeException ex) {
 			return new RollbackDescriptor(null, null);
