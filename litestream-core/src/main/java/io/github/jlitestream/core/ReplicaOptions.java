@@ -20,10 +20,16 @@ import java.util.Objects;
  * lease, for a store that ignores conditional writes
  * @param verifyInterval how often the replica is verified: its latest state restored and
  * compared with the database at the same position; zero, the default, never
+ * @param snapshotWalRatio a new snapshot is written once the WAL stored since the newest
+ * snapshot exceeds this many times that snapshot's size (at most once per ten sync
+ * intervals), so that a restore of the latest state downloads at most about
+ * {@code 1 + ratio} times the database; zero writes none for that reason
  * @since 0.1.0
  */
 public record ReplicaOptions(String name, Duration syncInterval, Duration snapshotInterval, Duration retention,
-		Duration retentionCheckInterval, Duration leaseTtl, Duration verifyInterval) {
+		Duration retentionCheckInterval, Duration leaseTtl, Duration verifyInterval, double snapshotWalRatio) {
+
+	public static final double DEFAULT_SNAPSHOT_WAL_RATIO = 1.0;
 
 	public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofSeconds(1);
 
@@ -43,12 +49,21 @@ public record ReplicaOptions(String name, Duration syncInterval, Duration snapsh
 		DatabaseOptions.requirePositive(retentionCheckInterval, "retentionCheckInterval");
 		requireLeaseTtl(leaseTtl);
 		requireNotNegative(verifyInterval, "verifyInterval");
+		requireRatio(snapshotWalRatio);
 	}
 
-	/** Options without scheduled verification. */
+	/** Options without scheduled verification, with the default snapshot ratio. */
 	public ReplicaOptions(String name, Duration syncInterval, Duration snapshotInterval, Duration retention,
 			Duration retentionCheckInterval, Duration leaseTtl) {
-		this(name, syncInterval, snapshotInterval, retention, retentionCheckInterval, leaseTtl, Duration.ZERO);
+		this(name, syncInterval, snapshotInterval, retention, retentionCheckInterval, leaseTtl, Duration.ZERO,
+				DEFAULT_SNAPSHOT_WAL_RATIO);
+	}
+
+	private static double requireRatio(double ratio) {
+		if (!(ratio >= 0) || Double.isInfinite(ratio)) {
+			throw new IllegalArgumentException("snapshotWalRatio must be 0 (off) or more, was " + ratio);
+		}
+		return ratio;
 	}
 
 	/** Whether the replica is written only under a lease. */
@@ -79,7 +94,8 @@ public record ReplicaOptions(String name, Duration syncInterval, Duration snapsh
 			.retention(this.retention)
 			.retentionCheckInterval(this.retentionCheckInterval)
 			.leaseTtl(this.leaseTtl)
-			.verifyInterval(this.verifyInterval);
+			.verifyInterval(this.verifyInterval)
+			.snapshotWalRatio(this.snapshotWalRatio);
 	}
 
 	private static void requireName(String name) {
@@ -126,6 +142,8 @@ public record ReplicaOptions(String name, Duration syncInterval, Duration snapsh
 		private Duration leaseTtl = DEFAULT_LEASE_TTL;
 
 		private Duration verifyInterval = Duration.ZERO;
+
+		private double snapshotWalRatio = DEFAULT_SNAPSHOT_WAL_RATIO;
 
 		private Builder(String name) {
 			this.name = name;
@@ -199,6 +217,18 @@ public record ReplicaOptions(String name, Duration syncInterval, Duration snapsh
 		}
 
 		/**
+		 * A new snapshot once the WAL stored since the newest snapshot exceeds this many
+		 * times that snapshot's size.
+		 * @param ratio 0 (off) or more
+		 * @return this builder
+		 * @throws IllegalArgumentException when {@code ratio} is negative or not a number
+		 */
+		public Builder snapshotWalRatio(double ratio) {
+			this.snapshotWalRatio = requireRatio(ratio);
+			return this;
+		}
+
+		/**
 		 * Builds the options.
 		 * @return the options
 		 * @throws NullPointerException when the name is null
@@ -206,7 +236,7 @@ public record ReplicaOptions(String name, Duration syncInterval, Duration snapsh
 		 */
 		public ReplicaOptions build() {
 			return new ReplicaOptions(this.name, this.syncInterval, this.snapshotInterval, this.retention,
-					this.retentionCheckInterval, this.leaseTtl, this.verifyInterval);
+					this.retentionCheckInterval, this.leaseTtl, this.verifyInterval, this.snapshotWalRatio);
 		}
 
 	}

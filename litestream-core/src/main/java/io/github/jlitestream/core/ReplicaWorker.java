@@ -173,9 +173,11 @@ final class ReplicaWorker {
 				this.failures = 0;
 			}
 			Instant now = this.clock.instant();
-			if (this.nextSnapshot != null && !now.isBefore(this.nextSnapshot)) {
+			if ((this.nextSnapshot != null && !now.isBefore(this.nextSnapshot)) || tailOutgrewSnapshot(now)) {
 				this.replica.snapshot();
-				this.nextSnapshot = now.plus(this.replica.options().snapshotInterval());
+				if (this.nextSnapshot != null) {
+					this.nextSnapshot = now.plus(this.replica.options().snapshotInterval());
+				}
 			}
 			if (this.nextRetention != null && !now.isBefore(this.nextRetention)) {
 				// a retention with more to delete than a slice goes on after the next
@@ -191,6 +193,30 @@ final class ReplicaWorker {
 						this.replica.name(), ex.getMessage());
 			}
 		}
+	}
+
+	/**
+	 * Whether the WAL a restore of the latest state downloads after the newest snapshot
+	 * has outgrown the ratio of that snapshot's size: then a new snapshot keeps restores
+	 * short however long the service runs. At most once per ten sync intervals.
+	 */
+	private boolean tailOutgrewSnapshot(Instant now) {
+		double ratio = this.replica.options().snapshotWalRatio();
+		ReplicaStorage storage = this.replica.storage();
+		if (ratio <= 0 || !storage.reconciled() || storage.latestSnapshotBytes() <= 0
+				|| storage.tailBytes() <= ratio * storage.latestSnapshotBytes()) {
+			return false;
+		}
+		Instant latest = storage.latestSnapshotAt();
+		Duration gap = this.replica.options().syncInterval().multipliedBy(10);
+		if (latest != null && now.isBefore(latest.plus(gap))) {
+			return false;
+		}
+		logger.info(
+				"db={} replica={} snapshot: the {} bytes of WAL a restore would replay exceed {} times the "
+						+ "newest snapshot's {} bytes",
+				this.database.name(), this.replica.name(), storage.tailBytes(), ratio, storage.latestSnapshotBytes());
+		return true;
 	}
 
 	/**

@@ -489,6 +489,14 @@ public class LitestreamProperties {
 		private Duration verifyInterval = Duration.ZERO;
 
 		/**
+		 * A new snapshot once the WAL stored since the newest snapshot exceeds this many
+		 * times that snapshot's size, so that a restore of the latest state downloads at
+		 * most about 1 + ratio times the database however long the service writes. 0
+		 * turns it off.
+		 */
+		private double snapshotWalRatio = ReplicaOptions.DEFAULT_SNAPSHOT_WAL_RATIO;
+
+		/**
 		 * Compression of new objects: "lz4" (Litestream's format, readable by the
 		 * litestream CLI) or "zstd" (smaller; only this project reads it).
 		 */
@@ -610,6 +618,14 @@ public class LitestreamProperties {
 
 		public void setVerifyInterval(Duration verifyInterval) {
 			this.verifyInterval = verifyInterval;
+		}
+
+		public double getSnapshotWalRatio() {
+			return this.snapshotWalRatio;
+		}
+
+		public void setSnapshotWalRatio(double snapshotWalRatio) {
+			this.snapshotWalRatio = snapshotWalRatio;
 		}
 
 	}

@@ -58,6 +58,9 @@ final class ReplicationManagerFactory {
 	private static final Rule NOT_NEGATIVE_PAGE_COUNT = new Rule("must not be negative",
 			"Use 0 to turn it off, or a page count.");
 
+	private static final Rule RATIO = new Rule("must be 0 (off) or more",
+			"Use 1 (a restore downloads at most about twice the database), or 0 to turn it off.");
+
 	private static final Rule PARALLELISM = new Rule("must be at least 1", "Use a value such as 8.");
 
 	private static final Rule ZSTD_LEVEL = new Rule("must be 1 to 22",
@@ -303,6 +306,7 @@ final class ReplicationManagerFactory {
 			bind(property + ".lease-ttl", replica.getLeaseTtl(), LEASE_TTL, options::leaseTtl);
 			bind(property + ".verify-interval", replica.getVerifyInterval(), NOT_NEGATIVE_DURATION,
 					options::verifyInterval);
+			bind(property + ".snapshot-wal-ratio", replica.getSnapshotWalRatio(), RATIO, options::snapshotWalRatio);
 			ReplicaOptions replicaOptions = options.build();
 			ReplicaCodec codec = codec(replica, property);
 			ReplicaClient client = this.clients.create(replica, property);

@@ -91,6 +91,16 @@ class ReplicationManagerFactoryTests {
 	}
 
 	@Test
+	void snapshotWalRatioIsZeroOrMore() {
+		assertRefused((database) -> replica(database).setSnapshotWalRatio(-0.5), REPLICA + ".snapshot-wal-ratio",
+				"-0.5", "must be 0 (off) or more",
+				"Use 1 (a restore downloads at most about twice the database), or 0 to turn it off.");
+		assertRefused((database) -> replica(database).setSnapshotWalRatio(Double.NaN), REPLICA + ".snapshot-wal-ratio",
+				"NaN", "must be 0 (off) or more",
+				"Use 1 (a restore downloads at most about twice the database), or 0 to turn it off.");
+	}
+
+	@Test
 	void theDefaultDatabaseNamesTheTopLevelReplicas() {
 		LitestreamProperties properties = new LitestreamProperties();
 		LitestreamProperties.Replica replica = new LitestreamProperties.Replica();

@@ -2,6 +2,7 @@ package io.github.jlitestream.core.ship;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Comparator;
 
 import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.GenerationListing;
@@ -39,7 +40,8 @@ final class ReplicaInventory {
 	void invalidate() {
 		ReplicaStorage last = this.storage;
 		this.storage = new ReplicaStorage(last.bytes(), last.objects(), last.earliestRestorableAt(),
-				last.latestRestorableAt(), last.latestSnapshotAt(), false);
+				last.latestRestorableAt(), last.latestSnapshotAt(), false, last.latestSnapshotBytes(),
+				last.tailBytes());
 	}
 
 	/**
@@ -55,6 +57,8 @@ final class ReplicaInventory {
 		Instant earliest = null;
 		Instant newest = null;
 		Instant currentSnapshot = null;
+		long snapshotBytes = 0;
+		long tailBytes = 0;
 		for (GenerationListing listing : GenerationListing.list(this.client)) {
 			bytes += listing.bytes();
 			objects += listing.objects();
@@ -62,9 +66,22 @@ final class ReplicaInventory {
 			newest = latest(newest, listing.updatedAt());
 			if (listing.generation().equals(current)) {
 				currentSnapshot = listing.latestSnapshotAt();
+				SnapshotInfo latest = listing.snapshots()
+					.stream()
+					.max(Comparator.comparingLong(SnapshotInfo::index).thenComparing(SnapshotInfo::createdAt))
+					.orElse(null);
+				if (latest != null) {
+					snapshotBytes = latest.size();
+					tailBytes = listing.segments()
+						.stream()
+						.filter((segment) -> segment.index() >= latest.index())
+						.mapToLong(WalSegmentInfo::size)
+						.sum();
+				}
 			}
 		}
-		ReplicaStorage reconciled = new ReplicaStorage(bytes, objects, earliest, newest, currentSnapshot, true);
+		ReplicaStorage reconciled = new ReplicaStorage(bytes, objects, earliest, newest, currentSnapshot, true,
+				snapshotBytes, tailBytes);
 		this.storage = reconciled;
 		return reconciled;
 	}

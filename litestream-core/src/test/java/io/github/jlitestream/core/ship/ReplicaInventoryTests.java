@@ -55,7 +55,8 @@ class ReplicaInventoryTests {
 
 		ReplicaStorage storage = this.inventory.reconcile(this.current);
 
-		assertThat(storage).isEqualTo(new ReplicaStorage(627, 6, T0, T0.plusSeconds(50), T0.plusSeconds(40), true));
+		assertThat(storage)
+			.isEqualTo(new ReplicaStorage(627, 6, T0, T0.plusSeconds(50), T0.plusSeconds(40), true, 300, 11));
 		assertThat(this.inventory.storage()).isEqualTo(storage);
 	}
 
@@ -88,7 +89,8 @@ class ReplicaInventoryTests {
 		this.inventory.added(snapshot(this.current, 1, T0.plusSeconds(9), 50));
 
 		ReplicaStorage counted = this.inventory.storage();
-		assertThat(counted).isEqualTo(new ReplicaStorage(170, 3, T0, T0.plusSeconds(9), T0.plusSeconds(9), true));
+		assertThat(counted)
+			.isEqualTo(new ReplicaStorage(170, 3, T0, T0.plusSeconds(9), T0.plusSeconds(9), true, 50, 0));
 		assertThat(this.inventory.reconcile(this.current)).isEqualTo(counted);
 	}
 
@@ -96,7 +98,7 @@ class ReplicaInventoryTests {
 	void uploadsBeforeAnyListingCountButAreNotReconciled() throws IOException {
 		this.inventory.added(snapshot(this.current, 0, T0, 100));
 
-		assertThat(this.inventory.storage()).isEqualTo(new ReplicaStorage(100, 1, T0, T0, T0, false));
+		assertThat(this.inventory.storage()).isEqualTo(new ReplicaStorage(100, 1, T0, T0, T0, false, 100, 0));
 	}
 
 	private SnapshotInfo snapshot(Generation generation, long index, Instant at, int size) throws IOException {
