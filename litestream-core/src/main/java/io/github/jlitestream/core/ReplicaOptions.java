@@ -21,8 +21,8 @@ import java.util.Objects;
  * @param verifyInterval how often the replica is verified: its latest state restored and
  * compared with the database at the same position; zero, the default, never
  * @param snapshotWalRatio a new snapshot is written once the WAL stored since the newest
- * snapshot exceeds this many times that snapshot's size (at most once per ten sync
- * intervals), so that a restore of the latest state downloads at most about
+ * snapshot exceeds this many times that snapshot's size and 1 MiB (at most once per ten
+ * sync intervals), so that a restore of the latest state downloads at most about
  * {@code 1 + ratio} times the database; zero writes none for that reason
  * @since 0.1.0
  */

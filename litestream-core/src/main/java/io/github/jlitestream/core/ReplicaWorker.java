@@ -35,6 +35,9 @@ final class ReplicaWorker {
 
 	private final AfterSync afterSync;
 
+	/** The WAL tail below which no snapshot is written for its size: 1 MiB. */
+	static final long MIN_ADAPTIVE_TAIL = 1 << 20;
+
 	private final Signal signal = new Signal();
 
 	private volatile int failures;
@@ -204,7 +207,7 @@ final class ReplicaWorker {
 		double ratio = this.replica.options().snapshotWalRatio();
 		ReplicaStorage storage = this.replica.storage();
 		if (ratio <= 0 || !storage.reconciled() || storage.latestSnapshotBytes() <= 0
-				|| storage.tailBytes() <= ratio * storage.latestSnapshotBytes()) {
+				|| storage.tailBytes() <= Math.max(ratio * storage.latestSnapshotBytes(), MIN_ADAPTIVE_TAIL)) {
 			return false;
 		}
 		Instant latest = storage.latestSnapshotAt();

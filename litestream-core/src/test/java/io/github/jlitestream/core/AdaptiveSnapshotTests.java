@@ -66,14 +66,14 @@ class AdaptiveSnapshotTests {
 		try (Connection app = Sql.connect(db)) {
 			Sql.execute(app, "CREATE TABLE hot (id INTEGER PRIMARY KEY, v TEXT)");
 			for (int i = 0; i < 500; i++) {
-				Sql.execute(app, "INSERT INTO hot (v) VALUES (hex(randomblob(100)))");
+				Sql.execute(app, "INSERT INTO hot (v) VALUES (randomblob(1500))");
 			}
 			manager.start();
 			// a hot set of rows updated again and again: the database stays small, the
 			// WAL
 			// stored since the first snapshot grows
 			for (int round = 0; round < 1500; round++) {
-				Sql.execute(app, "UPDATE hot SET v = hex(randomblob(100)) WHERE id = " + (round % 50 + 1));
+				Sql.execute(app, "UPDATE hot SET v = randomblob(1500) WHERE id = " + (round % 50 + 1));
 				if (round % 100 == 0) {
 					Thread.sleep(30);
 				}
