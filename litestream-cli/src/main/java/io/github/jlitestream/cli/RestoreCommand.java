@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +20,7 @@ import io.github.jlitestream.core.restore.Restorer.PlannedRestore;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.json.JsonWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,21 +32,12 @@ import picocli.CommandLine.Option;
 		description = "Recovers a database from a replica's snapshot and WAL, verified before it is moved into place.")
 final class RestoreCommand extends ReplicaCommand {
 
+	@Mixin
+	TargetArguments target = new TargetArguments();
+
 	@Option(names = { "-o", "--o" }, paramLabel = "PATH",
 			description = "Output path of the restored database (default: the configured database's path).")
 	@Nullable Path output;
-
-	@Option(names = { "-generation", "--generation" }, paramLabel = "NAME",
-			description = "Restore from this generation (default: the one with the latest data).")
-	@Nullable String generation;
-
-	@Option(names = { "-index", "--index" }, paramLabel = "NUM",
-			description = "Restore up to this hex-encoded WAL index, inclusive (default: the highest).")
-	@Nullable String index;
-
-	@Option(names = { "-timestamp", "--timestamp" }, paramLabel = "TIMESTAMP",
-			description = "Restore to this point in time, such as 2026-12-07T10:14:00Z (default: the latest).")
-	@Nullable String timestamp;
 
 	@Option(names = { "-parallelism", "--parallelism" }, paramLabel = "NUM", defaultValue = "8",
 			description = "Objects downloaded at once (default: ${DEFAULT-VALUE}).")
@@ -67,12 +57,12 @@ final class RestoreCommand extends ReplicaCommand {
 
 	@Override
 	int run(List<SelectedReplica> replicas) throws IOException {
-		Instant at = parseTimestamp();
-		Long upTo = parseIndex();
+		Instant at = this.target.timestamp();
+		Long upTo = this.target.index();
 		if (at != null && upTo != null) {
 			throw CliException.usage("cannot specify index & timestamp to restore");
 		}
-		Generation chosen = parseGeneration();
+		Generation chosen = this.target.generation();
 		Path path = outputPath(replicas);
 		if (Files.exists(path) && !this.dryRun) {
 			if (this.ifDbNotExists) {
@@ -136,43 +126,6 @@ final class RestoreCommand extends ReplicaCommand {
 		return database;
 	}
 
-	private @Nullable Instant parseTimestamp() {
-		if (this.timestamp == null) {
-			return null;
-		}
-		try {
-			return OffsetDateTime.parse(this.timestamp).toInstant();
-		}
-		catch (DateTimeParseException ex) {
-			throw CliException.usage("invalid -timestamp '" + this.timestamp
-					+ "', must specify in ISO 8601 format (e.g. 2000-01-01T00:00:00Z)");
-		}
-	}
-
-	private @Nullable Long parseIndex() {
-		if (this.index == null) {
-			return null;
-		}
-		try {
-			return Long.parseLong(this.index, 16);
-		}
-		catch (NumberFormatException ex) {
-			throw CliException
-				.usage("invalid value \"" + this.index + "\" for flag -index: invalid hexadecimal format");
-		}
-	}
-
-	private @Nullable Generation parseGeneration() {
-		if (this.generation == null) {
-			return null;
-		}
-		if (!Generation.isValid(this.generation)) {
-			throw CliException.usage("-generation " + this.generation + ": not a generation id (16 lowercase hex "
-					+ "digits, as `generations` lists them)");
-		}
-		return new Generation(this.generation);
-	}
-
 	private void printPlan(SelectedReplica from, PlannedRestore plan, Path path) {
 		List<WalSegmentInfo> segments = plan.segments();
 		Map<String, Object> summary = new LinkedHashMap<>();
@@ -221,8 +174,8 @@ final class RestoreCommand extends ReplicaCommand {
 		summary.put("databaseBytes", result.databaseBytes());
 		summary.put("seconds", Math.round(seconds * 1000) / 1000.0);
 		summary.put("verified", "wal checksums, integrity_check");
-		if (result.roundedDown() != null && this.timestamp != null) {
-			summary.put("roundedDown", result.roundedDown().describe(parseTimestamp()));
+		if (result.roundedDown() != null && this.target.timestamp() != null) {
+			summary.put("roundedDown", result.roundedDown().describe(this.target.timestamp()));
 		}
 		if (this.json) {
 			out().println(JsonWriter.standard().writeToString(summary));

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +20,7 @@ import io.github.jlitestream.core.rollback.StagedRollback;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.json.JsonWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,16 +35,8 @@ import picocli.CommandLine.Option;
 				+ "start (the database before it kept beside it).")
 final class RollbackCommand extends ReplicaCommand {
 
-	@Option(names = { "-timestamp", "--timestamp" }, paramLabel = "TIMESTAMP",
-			description = "Roll back to this point in time, such as 2026-12-07T10:14:00Z.")
-	@Nullable String timestamp;
-
-	@Option(names = { "-generation", "--generation" }, paramLabel = "NAME",
-			description = "Roll back to the end of this generation (or, with -index, of one of its WAL indexes).")
-	@Nullable String generation;
-
-	@Option(names = { "-index", "--index" }, paramLabel = "NUM", description = "With -generation: a hex WAL index.")
-	@Nullable String index;
+	@Mixin
+	TargetArguments target = new TargetArguments();
 
 	@Option(names = { "-db", "--db" }, paramLabel = "PATH",
 			description = "The database file, with a replica URL (a configuration names it already).")
@@ -95,9 +86,9 @@ final class RollbackCommand extends ReplicaCommand {
 	}
 
 	private int stage(List<SelectedReplica> replicas, Path path, StagedRollback rollback) throws IOException {
-		Instant at = parseTimestamp();
-		Generation from = parseGeneration();
-		Long upTo = parseIndex();
+		Instant at = this.target.timestamp();
+		Generation from = this.target.generation();
+		Long upTo = this.target.index();
 		if (at == null && from == null) {
 			throw CliException.usage("give -timestamp, or -generation (with -index for one of its WAL indexes)");
 		}
@@ -150,43 +141,6 @@ final class RollbackCommand extends ReplicaCommand {
 			throw CliException.usage("give -db PATH: the database the rollback is for (or -config naming it)");
 		}
 		return configured;
-	}
-
-	private @Nullable Instant parseTimestamp() {
-		if (this.timestamp == null) {
-			return null;
-		}
-		try {
-			return OffsetDateTime.parse(this.timestamp).toInstant();
-		}
-		catch (DateTimeParseException ex) {
-			throw CliException.usage("invalid -timestamp '" + this.timestamp
-					+ "', must specify in ISO 8601 format (e.g. 2000-01-01T00:00:00Z)");
-		}
-	}
-
-	private @Nullable Long parseIndex() {
-		if (this.index == null) {
-			return null;
-		}
-		try {
-			return Long.parseLong(this.index, 16);
-		}
-		catch (NumberFormatException ex) {
-			throw CliException
-				.usage("invalid value \"" + this.index + "\" for flag -index: invalid hexadecimal format");
-		}
-	}
-
-	private @Nullable Generation parseGeneration() {
-		if (this.generation == null) {
-			return null;
-		}
-		if (!Generation.isValid(this.generation)) {
-			throw CliException.usage("-generation " + this.generation + ": not a generation id (16 lowercase hex "
-					+ "digits, as `generations` lists them)");
-		}
-		return new Generation(this.generation);
 	}
 
 }
