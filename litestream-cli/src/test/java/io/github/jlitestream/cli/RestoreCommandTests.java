@@ -173,6 +173,36 @@ class RestoreCommandTests {
 	}
 
 	@Test
+	void restoresAZstdEncryptedReplicaOnS3Proxy() throws Exception {
+		s3.createBucket("sealed");
+		byte[] old = key(3);
+		byte[] current = key(4);
+		ReplicaClient client = s3.clientFactory().build().create("s3://sealed/app");
+		Path db = this.dir.resolve("sealed.db");
+		replicate(db, client, new ReplicaCodec(Compression.ZSTD, 3, new Encryption(old, List.of())), 0, 20);
+		Map<String, List<String>> rows = replicate(db, s3.clientFactory().build().create("s3://sealed/app"),
+				new ReplicaCodec(Compression.ZSTD, 3, new Encryption(current, List.of(old))), 20, 40);
+		System.setProperty("aws.accessKeyId", s3.accessKey());
+		System.setProperty("aws.secretAccessKey", s3.secretKey());
+		try {
+			Path out = this.dir.resolve("sealed-restored.db");
+			Cli cli = Cli.run("restore", "-endpoint", s3.endpoint().toString(), "-key-file",
+					keyFile("current", current).toString(), "-key-file", keyFile("old", old).toString(), "-o",
+					out.toString(), "s3://sealed/app");
+			assertThat(cli.exitCode()).as(cli.toString()).isZero();
+			assertThat(Sql.dump(out)).isEqualTo(rows);
+			Cli verify = Cli.run("verify", "-endpoint", s3.endpoint().toString(), "-key-file",
+					keyFile("current", current).toString(), "-key-file", keyFile("old", old).toString(),
+					"s3://sealed/app");
+			assertThat(verify.exitCode()).as(verify.toString()).isZero();
+		}
+		finally {
+			System.clearProperty("aws.accessKeyId");
+			System.clearProperty("aws.secretAccessKey");
+		}
+	}
+
+	@Test
 	void theApplicationsSettingsAreCheckedAsAtItsStart() throws Exception {
 		Path properties = this.dir.resolve("application.properties");
 		Files.writeString(properties, """
