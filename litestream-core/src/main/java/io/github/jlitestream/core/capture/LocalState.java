@@ -112,9 +112,15 @@ final class LocalState {
 	}
 
 	void writeGenerationFile(Generation generation) throws IOException {
-		Files.createDirectories(this.metaPath);
-		LocalFiles.writeAtomically(this.metaPath.resolve("generation"),
-				(tmp) -> Files.writeString(tmp, generation.id() + "\n", StandardCharsets.UTF_8), true);
+		Path file = this.metaPath.resolve("generation");
+		try {
+			Files.createDirectories(this.metaPath);
+			LocalFiles.writeAtomically(file,
+					(tmp) -> Files.writeString(tmp, generation.id() + "\n", StandardCharsets.UTF_8), true);
+		}
+		catch (IOException ex) {
+			throw new IOException("cannot record the generation in " + file + ": " + ex.getMessage(), ex);
+		}
 	}
 
 	void removeGeneration(Generation generation) throws IOException {

@@ -47,13 +47,19 @@ public final class ShadowWal {
 	 * {@code file}.
 	 */
 	public static ShadowWal create(Path file, WalHeader header) throws IOException {
-		Files.createDirectories(file.getParent());
-		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-				StandardOpenOption.TRUNCATE_EXISTING)) {
-			LocalFiles.writeFully(channel, ByteBuffer.wrap(header.bytes()), 0);
-			channel.force(true);
+		try {
+			Files.createDirectories(file.getParent());
+			try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+					StandardOpenOption.TRUNCATE_EXISTING)) {
+				LocalFiles.writeFully(channel, ByteBuffer.wrap(header.bytes()), 0);
+				channel.force(true);
+			}
+			LocalFiles.forceDirectory(file.getParent());
 		}
-		LocalFiles.forceDirectory(file.getParent());
+		catch (IOException ex) {
+			// named, as every write of the shadow WAL is: a full disk must say which file
+			throw new IOException("cannot create the shadow WAL " + file + ": " + ex.getMessage(), ex);
+		}
 		return new ShadowWal(file, header, new FrameChain(header));
 	}
 
