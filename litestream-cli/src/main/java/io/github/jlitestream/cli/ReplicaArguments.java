@@ -80,9 +80,7 @@ class ReplicaArguments {
 					throw CliException.usage("no replica '" + this.replica + "' for that database in " + this.config
 							+ " (it has " + String.join(", ", names) + ")");
 				}
-				configured.stream()
-					.filter((r) -> !named.contains(r))
-					.forEach((r) -> SelectedReplica.closeAll(List.of(r)));
+				SelectedReplica.closeAll(configured.stream().filter((r) -> !named.contains(r)).toList());
 				return named;
 			}
 			return configured;

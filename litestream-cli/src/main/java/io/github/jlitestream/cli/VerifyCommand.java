@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import io.github.jlitestream.core.CorruptReplicaException;
 import io.github.jlitestream.core.GenerationListing;
@@ -19,6 +17,7 @@ import io.github.jlitestream.core.layout.ReplicaPaths;
 import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.restore.RestoreResult;
 import io.github.jlitestream.core.restore.Restorer;
+import io.github.jlitestream.core.util.LocalFiles;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.json.JsonWriter;
 import picocli.CommandLine.Command;
@@ -70,7 +69,7 @@ final class VerifyCommand extends ReplicaCommand {
 			}
 		}
 		finally {
-			deleteTree(work);
+			LocalFiles.deleteTree(work);
 		}
 		if (this.json) {
 			out().println(JsonWriter.standard().writeToString(reports));
@@ -198,14 +197,6 @@ final class VerifyCommand extends ReplicaCommand {
 		}
 		for (Object problem : damaged) {
 			out().println("  damaged: " + problem);
-		}
-	}
-
-	private static void deleteTree(Path root) throws IOException {
-		try (Stream<Path> paths = Files.walk(root)) {
-			for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-				Files.deleteIfExists(path);
-			}
 		}
 	}
 

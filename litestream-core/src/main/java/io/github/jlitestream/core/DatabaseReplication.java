@@ -219,6 +219,18 @@ public final class DatabaseReplication {
 		return this.rollback;
 	}
 
+	/**
+	 * What the scheduled verification of a replica found last, without building the whole
+	 * status (the metrics read it at every scrape).
+	 * @param replica the replica's name
+	 * @return its verification, or empty when it has none
+	 * @since 0.2.0
+	 */
+	public Optional<VerificationStatus> verification(String replica) {
+		ReplicaVerification verification = this.verifications.get(replica);
+		return (verification != null) ? Optional.of(verification.status()) : Optional.empty();
+	}
+
 	/** Right after the database opened: the generation an applied rollback starts. */
 	void afterOpen() {
 		String reason = this.rollback.takeOpenGenerationReason();

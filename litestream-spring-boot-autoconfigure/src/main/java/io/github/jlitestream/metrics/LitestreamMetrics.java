@@ -16,7 +16,6 @@ import io.github.jlitestream.core.CheckpointMode;
 import io.github.jlitestream.core.DatabaseReplication;
 import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.Position;
-import io.github.jlitestream.core.ReplicaStatus;
 import io.github.jlitestream.core.ReplicationListener;
 import io.github.jlitestream.core.ReplicationManager;
 import io.github.jlitestream.core.lease.ReplicaLease;
@@ -229,13 +228,10 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 	}
 
 	private double verificationAgeNanos(DatabaseReplication replication, String replica, Instant bound) {
-		for (ReplicaStatus status : replication.status().replicas()) {
-			if (status.name().equals(replica) && status.verification() != null) {
-				Instant success = status.verification().lastSuccessAt();
-				return Duration.between((success != null) ? success : bound, this.clock.instant()).toNanos();
-			}
-		}
-		return Double.NaN;
+		return replication.verification(replica).map((status) -> {
+			Instant success = status.lastSuccessAt();
+			return (double) Duration.between((success != null) ? success : bound, this.clock.instant()).toNanos();
+		}).orElse(Double.NaN);
 	}
 
 	private double snapshotAgeNanos(Replica replica) {
