@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 
 import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.util.LocalFiles;
+import io.github.jlitestream.core.wal.WalHeader;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -62,10 +63,18 @@ final class LocalState {
 		return -1;
 	}
 
-	/** The committed size of a WAL index's shadow file, or -1 when there is none. */
+	/**
+	 * The committed size of a WAL index's shadow file, or -1 when there is none, or only
+	 * a file shorter than a WAL header: a creation a full disk cut short, which holds
+	 * nothing of the index (uploading past it would leave a gap no restore crosses).
+	 */
 	long shadowSize(Generation generation, long index) throws IOException {
 		Path file = shadowPath(generation, index);
-		return Files.exists(file) ? Files.size(file) : -1;
+		if (!Files.exists(file)) {
+			return -1;
+		}
+		long size = Files.size(file);
+		return (size < WalHeader.SIZE) ? -1 : size;
 	}
 
 	/** Opens {@code length} bytes of a WAL index's shadow file at {@code offset}. */

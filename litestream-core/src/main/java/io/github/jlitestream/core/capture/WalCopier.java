@@ -302,11 +302,23 @@ final class WalCopier {
 		if (this.walIndex + 1 > Position.MAX_INDEX) {
 			return Continuation.broken("max index exceeded");
 		}
+		// The index advances only once its shadow WAL exists: after a failed creation (a
+		// full disk) the next copy tries the same index again instead of skipping it,
+		// which would leave the replica with a gap no restore can cross.
+		Path next = this.local.shadowPath(this.generation, this.walIndex + 1);
+		ShadowWal created;
+		try {
+			created = ShadowWal.create(next, header);
+		}
+		catch (IOException ex) {
+			Files.deleteIfExists(next);
+			throw ex;
+		}
 		this.resumedAfterCleanShutdown = false;
 		this.walIndex++;
-		this.shadow = ShadowWal.create(this.local.shadowPath(this.generation, this.walIndex), header);
+		this.shadow = created;
 		this.passiveBackfilledUpTo = 0;
-		copied += WalHeader.SIZE + this.shadow.copyFrom(wal);
+		copied += WalHeader.SIZE + created.copyFrom(wal);
 		logger.debug("db={} WAL restarted, index={}", this.name, this.walIndex);
 		return new Continuation(copied, null);
 	}
@@ -323,6 +335,9 @@ final class WalCopier {
 		catch (IOException ex) {
 			// a generation never started: its partial shadow WAL only takes space
 			this.local.removeGeneration(next);
+			if (previous != null && LocalFiles.isNoSpace(ex)) {
+				makeRoomForNextGeneration(previous);
+			}
 			throw ex;
 		}
 		this.local.writeGenerationFile(next);
@@ -332,6 +347,19 @@ final class WalCopier {
 		logger.info("db={} new generation={} reason=\"{}\" previous={}", this.name, next, reason, previous);
 		this.listener.onGenerationChange(this.name, next, reason);
 		return WalHeader.SIZE + copied;
+	}
+
+	/**
+	 * The next generation's shadow WAL found no space: the ended generation's local state
+	 * would otherwise hold that space for ever (only a started generation removes the
+	 * others), and no generation could start again. Its commits not yet uploaded are in
+	 * the database, so they reach the replica with the next generation's snapshot.
+	 */
+	private void makeRoomForNextGeneration(Generation ended) throws IOException {
+		logger.warn("db={} no space for a new generation's shadow WAL: the local state of the ended generation={} "
+				+ "is removed to make room; its commits not yet uploaded reach the replica with the next "
+				+ "generation's snapshot", this.name, ended);
+		this.local.removeGeneration(ended);
 	}
 
 	/**

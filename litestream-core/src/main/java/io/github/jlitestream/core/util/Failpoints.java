@@ -40,6 +40,13 @@ public final class Failpoints {
 	public static final String SHADOW_WRITE = "shadow.write";
 
 	/**
+	 * When a new shadow WAL (a new WAL index or generation) was created as an empty file,
+	 * before its header is written: where a full disk fails its creation (thrown as an
+	 * {@link IOException} like {@link #SHADOW_WRITE}).
+	 */
+	public static final String SHADOW_CREATE = "shadow.create";
+
+	/**
 	 * After a snapshot was encoded into its spool, before it uploads: where a full disk
 	 * fails the spool (thrown as an {@link IOException} like {@link #SHADOW_WRITE}).
 	 */

@@ -51,6 +51,8 @@ public final class ShadowWal {
 			Files.createDirectories(file.getParent());
 			try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
 					StandardOpenOption.TRUNCATE_EXISTING)) {
+				// created, still empty: where a full disk refuses the header
+				Failpoints.hitIo(Failpoints.SHADOW_CREATE);
 				LocalFiles.writeFully(channel, ByteBuffer.wrap(header.bytes()), 0);
 				channel.force(true);
 			}

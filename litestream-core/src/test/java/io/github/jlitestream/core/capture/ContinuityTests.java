@@ -1,5 +1,8 @@
 package io.github.jlitestream.core.capture;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -156,6 +159,81 @@ class ContinuityTests {
 			Position after = harness.database().position();
 			assertThat(after.generation()).isEqualTo(before.generation());
 			assertThat(after.index()).as("the application restarted the WAL").isEqualTo(before.index() + 1);
+			assertThat(restore(harness)).isEqualTo(Sql.dump(harness.app()));
+		}
+	}
+
+	/**
+	 * Found by the fault campaign's full-disk scenario in CI: when the shadow WAL of the
+	 * next WAL index could not be created (no space), the index had advanced anyway, the
+	 * next copy advanced it again, and the replica was left with an index no segment
+	 * holds ("WAL index 00000004 has no segments, but index 00000006 does"): neither this
+	 * project nor Litestream could restore it.
+	 */
+	@Test
+	void aShadowWalThatCannotBeCreatedAtARestartDoesNotSkipTheIndex() throws Exception {
+		Path path = this.dir.resolve("app.db");
+		try (Harness harness = new Harness(path, new FileReplicaClient(this.dir.resolve("replica")))) {
+			harness.execute("CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('a')");
+			// the snapshot leaves the WAL backfilled: the next write restarts it
+			harness.sync();
+			Position before = harness.database().position();
+			harness.execute("INSERT INTO t VALUES ('b')");
+			boolean[] failed = { false };
+			Failpoints.set((name) -> {
+				if (name.equals(Failpoints.SHADOW_CREATE) && !failed[0]) {
+					failed[0] = true;
+					throw new UncheckedIOException(new IOException("No space left on device"));
+				}
+			});
+			assertThatExceptionOfType(Exception.class).isThrownBy(harness::sync)
+				.withStackTraceContaining("No space left on device");
+			Failpoints.set(null);
+			harness.execute("INSERT INTO t VALUES ('c')");
+			harness.sync();
+			Position after = harness.database().position();
+			assertThat(after.generation()).isEqualTo(before.generation());
+			assertThat(after.index()).as("the index whose shadow WAL was not created, tried again")
+				.isEqualTo(before.index() + 1);
+			assertThat(restore(harness)).isEqualTo(Sql.dump(harness.app()));
+		}
+	}
+
+	/**
+	 * Found with the index skip above: when the disk of the local state was full, the
+	 * ended generation's shadow WAL held the space the next generation's needed, and the
+	 * engine tried a new generation at every sync for ever (the campaign's "replication
+	 * did not resume within 60 s of space returning").
+	 */
+	@Test
+	void aNewGenerationWithoutSpaceForItsShadowWalRemovesTheEndedGenerationsLocalState() throws Exception {
+		Path path = this.dir.resolve("app.db");
+		try (Harness harness = new Harness(path, new FileReplicaClient(this.dir.resolve("replica")))) {
+			harness.execute("CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('a')");
+			harness.sync();
+			Generation ended = harness.database().position().generation();
+			Path endedState = harness.database().options().metaPath().resolve("generations").resolve(ended.id());
+			assertThat(endedState).isDirectory();
+			harness.database().startNewGeneration("test: the WAL was overwritten");
+			// the disk has room for a shadow WAL only once the ended generation's is gone
+			Failpoints.set((name) -> {
+				if (name.equals(Failpoints.SHADOW_CREATE) && Files.exists(endedState)) {
+					throw new UncheckedIOException(new IOException("No space left on device"));
+				}
+			});
+			harness.execute("INSERT INTO t VALUES ('b')");
+			assertThatExceptionOfType(Exception.class).isThrownBy(harness::sync)
+				.withStackTraceContaining("No space left on device");
+			assertThat(endedState).doesNotExist();
+			harness.execute("INSERT INTO t VALUES ('c')");
+			try {
+				harness.sync();
+			}
+			catch (Exception ex) {
+				// the replica may first find the ended generation's shadow WAL gone
+				harness.sync();
+			}
+			assertThat(harness.database().position().generation()).isNotEqualTo(ended);
 			assertThat(restore(harness)).isEqualTo(Sql.dump(harness.app()));
 		}
 	}
