@@ -71,6 +71,12 @@ public abstract class ForwardingReplicaClient implements ReplicaClient {
 	}
 
 	@Override
+	public WalSegmentInfo replaceWalSegment(Generation generation, long index, long offset, Compression compression,
+			ObjectContent content, Instant createdAt) throws IOException {
+		return this.delegate.replaceWalSegment(generation, index, offset, compression, content, createdAt);
+	}
+
+	@Override
 	public InputStream openSnapshot(Generation generation, long index, Compression compression) throws IOException {
 		return this.delegate.openSnapshot(generation, index, compression);
 	}

@@ -69,6 +69,20 @@ public interface ReplicaClient extends AutoCloseable {
 			ObjectContent content) throws IOException;
 
 	/**
+	 * Replaces the content of an existing WAL segment at once (a reader gets the old
+	 * content or the new, never a part), recording {@code createdAt} as its creation
+	 * time: compaction rewrites an index's first segment with the whole index, which
+	 * stands for the time of the index's last commit, not the time of the rewrite.
+	 * @throws UnsupportedOperationException when the store cannot (compaction is then
+	 * refused)
+	 */
+	default WalSegmentInfo replaceWalSegment(Generation generation, long index, long offset, Compression compression,
+			ObjectContent content, Instant createdAt) throws IOException {
+		throw new UnsupportedOperationException(
+				"The " + type() + " store at " + location() + " cannot replace a WAL segment, which compaction needs");
+	}
+
+	/**
 	 * Opens a snapshot for reading.
 	 * @throws NoSuchFileException when it does not exist
 	 */

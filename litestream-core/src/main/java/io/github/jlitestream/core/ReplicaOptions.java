@@ -24,10 +24,15 @@ import java.util.Objects;
  * snapshot exceeds this many times that snapshot's size and 1 MiB (at most once per ten
  * sync intervals), so that a restore of the latest state downloads at most about
  * {@code 1 + ratio} times the database; zero writes none for that reason
+ * @param compactionAge how old a complete WAL index (one the WAL restarted after) must be
+ * before its segments are replaced by one object holding only the last version of each
+ * page it changed: point-in-time restore keeps commit granularity inside this age and
+ * gets index granularity beyond it; zero, the default, never compacts
  * @since 0.1.0
  */
 public record ReplicaOptions(String name, Duration syncInterval, Duration snapshotInterval, Duration retention,
-		Duration retentionCheckInterval, Duration leaseTtl, Duration verifyInterval, double snapshotWalRatio) {
+		Duration retentionCheckInterval, Duration leaseTtl, Duration verifyInterval, double snapshotWalRatio,
+		Duration compactionAge) {
 
 	public static final double DEFAULT_SNAPSHOT_WAL_RATIO = 1.0;
 
@@ -50,13 +55,14 @@ public record ReplicaOptions(String name, Duration syncInterval, Duration snapsh
 		requireLeaseTtl(leaseTtl);
 		requireNotNegative(verifyInterval, "verifyInterval");
 		requireRatio(snapshotWalRatio);
+		requireNotNegative(compactionAge, "compactionAge");
 	}
 
 	/** Options without scheduled verification, with the default snapshot ratio. */
 	public ReplicaOptions(String name, Duration syncInterval, Duration snapshotInterval, Duration retention,
 			Duration retentionCheckInterval, Duration leaseTtl) {
 		this(name, syncInterval, snapshotInterval, retention, retentionCheckInterval, leaseTtl, Duration.ZERO,
-				DEFAULT_SNAPSHOT_WAL_RATIO);
+				DEFAULT_SNAPSHOT_WAL_RATIO, Duration.ZERO);
 	}
 
 	private static double requireRatio(double ratio) {
@@ -95,7 +101,8 @@ public record ReplicaOptions(String name, Duration syncInterval, Duration snapsh
 			.retentionCheckInterval(this.retentionCheckInterval)
 			.leaseTtl(this.leaseTtl)
 			.verifyInterval(this.verifyInterval)
-			.snapshotWalRatio(this.snapshotWalRatio);
+			.snapshotWalRatio(this.snapshotWalRatio)
+			.compactionAge(this.compactionAge);
 	}
 
 	private static void requireName(String name) {
@@ -144,6 +151,8 @@ public record ReplicaOptions(String name, Duration syncInterval, Duration snapsh
 		private Duration verifyInterval = Duration.ZERO;
 
 		private double snapshotWalRatio = DEFAULT_SNAPSHOT_WAL_RATIO;
+
+		private Duration compactionAge = Duration.ZERO;
 
 		private Builder(String name) {
 			this.name = name;
@@ -229,6 +238,18 @@ public record ReplicaOptions(String name, Duration syncInterval, Duration snapsh
 		}
 
 		/**
+		 * How old a complete WAL index must be before it is compacted to the last version
+		 * of each page it changed.
+		 * @param age a duration; zero never compacts
+		 * @return this builder
+		 * @throws IllegalArgumentException when {@code age} is negative
+		 */
+		public Builder compactionAge(Duration age) {
+			this.compactionAge = requireNotNegative(age, "compactionAge");
+			return this;
+		}
+
+		/**
 		 * Builds the options.
 		 * @return the options
 		 * @throws NullPointerException when the name is null
@@ -236,7 +257,8 @@ public record ReplicaOptions(String name, Duration syncInterval, Duration snapsh
 		 */
 		public ReplicaOptions build() {
 			return new ReplicaOptions(this.name, this.syncInterval, this.snapshotInterval, this.retention,
-					this.retentionCheckInterval, this.leaseTtl, this.verifyInterval, this.snapshotWalRatio);
+					this.retentionCheckInterval, this.leaseTtl, this.verifyInterval, this.snapshotWalRatio,
+					this.compactionAge);
 		}
 
 	}

@@ -52,6 +52,8 @@ final class ReplicaWorker {
 
 	private @Nullable Instant nextRetention;
 
+	private @Nullable Instant nextCompaction;
+
 	/**
 	 * Prepares the thread of {@code replica}; {@link #start()} starts it.
 	 * @param running whether replication still runs; the thread ends when it does not
@@ -95,6 +97,7 @@ final class ReplicaWorker {
 		Instant now = this.clock.instant();
 		this.nextSnapshot = options.snapshotInterval().isZero() ? null : now.plus(options.snapshotInterval());
 		this.nextRetention = options.retention().isZero() ? null : now.plus(options.retentionCheckInterval());
+		this.nextCompaction = options.compactionAge().isZero() ? null : now;
 		this.thread.start(this::round);
 	}
 
@@ -188,6 +191,7 @@ final class ReplicaWorker {
 				boolean finished = this.replica.enforceRetention();
 				this.nextRetention = finished ? now.plus(this.replica.options().retentionCheckInterval()) : now;
 			}
+			compact(now);
 			this.afterSync.run();
 		}
 		catch (IOException | RuntimeException ex) {
@@ -195,6 +199,30 @@ final class ReplicaWorker {
 				logger.warn("db={} replica={} sync failed, retrying with backoff: {}", this.database.name(),
 						this.replica.name(), ex.getMessage());
 			}
+		}
+	}
+
+	/**
+	 * Compacts one WAL index when due, again at the next round while there is more to do,
+	 * else after a tenth of the compaction age (at least a sync interval). A failure is
+	 * logged, not counted as a failed sync: what is committed still reaches the store.
+	 */
+	private void compact(Instant now) {
+		if (this.nextCompaction == null || now.isBefore(this.nextCompaction)) {
+			return;
+		}
+		ReplicaOptions options = this.replica.options();
+		Duration pause = options.compactionAge().dividedBy(10);
+		if (pause.compareTo(options.syncInterval()) < 0) {
+			pause = options.syncInterval();
+		}
+		try {
+			this.nextCompaction = this.replica.compact() ? now : now.plus(pause);
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.warn("db={} replica={} compaction failed, retried in {}: {}", this.database.name(),
+					this.replica.name(), pause, ex.getMessage());
+			this.nextCompaction = now.plus(pause);
 		}
 	}
 

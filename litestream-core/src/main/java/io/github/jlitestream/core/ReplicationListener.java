@@ -54,6 +54,15 @@ public interface ReplicationListener {
 	}
 
 	/**
+	 * A compaction pass: {@code indexes} WAL indexes whose segments held
+	 * {@code bytesBefore} bytes now stored in {@code bytesAfter}, and {@code deleted}
+	 * segments they replaced deleted.
+	 */
+	default void onCompaction(String database, String replica, int indexes, long bytesBefore, long bytesAfter,
+			int deleted) {
+	}
+
+	/**
 	 * A round of one of the engine's threads ({@code thread} is its name) failed with
 	 * something it did not expect, such as an {@link Error}; the thread goes on after a
 	 * backoff.

@@ -112,6 +112,26 @@ final class S3Bucket {
 		return createdAt;
 	}
 
+	/**
+	 * Overwrites the object {@code key} (an S3 PUT replaces it at once: a GET returns the
+	 * old object or the new one), recording {@code createdAt} as its exact creation time.
+	 */
+	void replace(String key, ObjectContent content, Instant createdAt) throws IOException {
+		long length = content.length();
+		try (ObjectContentProvider provider = new ObjectContentProvider(content, "s3://" + this.bucket + "/" + key)) {
+			S3Exceptions.call("PutObject", this.bucket, key,
+					() -> this.s3.putObject(
+							(request) -> request.bucket(this.bucket)
+								.key(key)
+								.contentLength(length)
+								.contentType(CONTENT_TYPE)
+								.metadata(Map.of(S3ReplicaClient.CREATED_AT_METADATA,
+										CREATED_AT_FORMAT.format(createdAt))),
+							RequestBody.fromContentProvider(provider, length, CONTENT_TYPE)));
+		}
+		logger.debug("Replaced object location={} key={} bytes={}", this.location, key, length);
+	}
+
 	InputStream get(String key) throws IOException {
 		ResponseInputStream<GetObjectResponse> response = S3Exceptions.call("GetObject", this.bucket, key,
 				() -> this.s3.getObject((request) -> request.bucket(this.bucket).key(key)));

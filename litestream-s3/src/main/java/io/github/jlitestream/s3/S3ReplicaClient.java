@@ -196,6 +196,13 @@ public final class S3ReplicaClient implements ReplicaClient {
 	}
 
 	@Override
+	public WalSegmentInfo replaceWalSegment(Generation generation, long index, long offset, Compression compression,
+			ObjectContent content, Instant createdAt) throws IOException {
+		this.store.replace(key(ReplicaPaths.walSegmentKey(generation, index, offset, compression)), content, createdAt);
+		return new WalSegmentInfo(generation, index, offset, content.length(), createdAt, compression);
+	}
+
+	@Override
 	public InputStream openSnapshot(Generation generation, long index, Compression compression) throws IOException {
 		return this.store.get(key(ReplicaPaths.snapshotKey(generation, index, compression)));
 	}

@@ -57,6 +57,12 @@ final class CompositeReplicationListener implements ReplicationListener {
 	}
 
 	@Override
+	public void onCompaction(String database, String replica, int indexes, long bytesBefore, long bytesAfter,
+			int deleted) {
+		this.listeners.forEach((l) -> l.onCompaction(database, replica, indexes, bytesBefore, bytesAfter, deleted));
+	}
+
+	@Override
 	public void onThreadFailure(String database, String thread, Throwable failure) {
 		this.listeners.forEach((l) -> l.onThreadFailure(database, thread, failure));
 	}

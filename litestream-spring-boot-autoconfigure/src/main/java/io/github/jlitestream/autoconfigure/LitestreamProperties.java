@@ -497,6 +497,15 @@ public class LitestreamProperties {
 		private double snapshotWalRatio = ReplicaOptions.DEFAULT_SNAPSHOT_WAL_RATIO;
 
 		/**
+		 * How old a complete WAL index must be before its segments are replaced by one
+		 * object holding only the last version of each page it changed. Point-in-time
+		 * restore keeps commit granularity inside this age and gets WAL-index granularity
+		 * beyond it (a target inside a compacted index is rounded down to the end of the
+		 * index before it). 0, the default, never compacts.
+		 */
+		private Duration compactionAge = Duration.ZERO;
+
+		/**
 		 * Compression of new objects: "lz4" (Litestream's format, readable by the
 		 * litestream CLI) or "zstd" (smaller; only this project reads it).
 		 */
@@ -626,6 +635,14 @@ public class LitestreamProperties {
 
 		public void setSnapshotWalRatio(double snapshotWalRatio) {
 			this.snapshotWalRatio = snapshotWalRatio;
+		}
+
+		public Duration getCompactionAge() {
+			return this.compactionAge;
+		}
+
+		public void setCompactionAge(Duration compactionAge) {
+			this.compactionAge = compactionAge;
 		}
 
 	}

@@ -307,6 +307,8 @@ final class ReplicationManagerFactory {
 			bind(property + ".verify-interval", replica.getVerifyInterval(), NOT_NEGATIVE_DURATION,
 					options::verifyInterval);
 			bind(property + ".snapshot-wal-ratio", replica.getSnapshotWalRatio(), RATIO, options::snapshotWalRatio);
+			bind(property + ".compaction-age", replica.getCompactionAge(), NOT_NEGATIVE_DURATION,
+					options::compactionAge);
 			ReplicaOptions replicaOptions = options.build();
 			ReplicaCodec codec = codec(replica, property);
 			ReplicaClient client = this.clients.create(replica, property);

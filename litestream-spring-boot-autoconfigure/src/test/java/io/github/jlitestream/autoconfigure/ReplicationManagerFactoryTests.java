@@ -91,6 +91,12 @@ class ReplicationManagerFactoryTests {
 	}
 
 	@Test
+	void compactionAgeIsZeroOrMore() {
+		assertRefused((database) -> replica(database).setCompactionAge(Duration.ofMinutes(-5)),
+				REPLICA + ".compaction-age", "PT-5M", NOT_NEGATIVE, USE_ZERO_OR_DURATION);
+	}
+
+	@Test
 	void snapshotWalRatioIsZeroOrMore() {
 		assertRefused((database) -> replica(database).setSnapshotWalRatio(-0.5), REPLICA + ".snapshot-wal-ratio",
 				"-0.5", "must be 0 (off) or more",

@@ -165,6 +165,14 @@ public final class FileReplicaClient implements ReplicaClient {
 	}
 
 	@Override
+	public WalSegmentInfo replaceWalSegment(Generation generation, long index, long offset, Compression compression,
+			ObjectContent content, Instant createdAt) throws IOException {
+		String key = ReplicaPaths.walSegmentKey(generation, index, offset, compression);
+		this.writer.replace(key, content, createdAt);
+		return new WalSegmentInfo(generation, index, offset, content.length(), createdAt, compression);
+	}
+
+	@Override
 	public InputStream openSnapshot(Generation generation, long index, Compression compression) throws IOException {
 		return Files.newInputStream(this.root.resolve(ReplicaPaths.snapshotKey(generation, index, compression)));
 	}

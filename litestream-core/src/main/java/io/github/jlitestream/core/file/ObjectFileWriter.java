@@ -12,7 +12,9 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -104,6 +106,46 @@ final class ObjectFileWriter {
 			this.directorySync.force(createdDir.getParent());
 		}
 		return Files.getLastModifiedTime(target).toInstant();
+	}
+
+	/**
+	 * Replaces the object {@code key} (which compaction rewrites) in one rename, so that
+	 * a reader opens either the old content or the new, never a part. The new file keeps
+	 * {@code createdAt} as its modification time and recorded creation time: the time of
+	 * the content it stands for, which a restore to a point in time (this project's and
+	 * Litestream's, which reads modification times) compares with its target.
+	 */
+	Instant replace(String key, ObjectContent content, Instant createdAt) throws IOException {
+		Path target = this.root.resolve(key);
+		Path dir = target.getParent();
+		Path tmp = dir.resolve("%s.%016x.tmp".formatted(target.getFileName(), random.nextLong()));
+		try {
+			try (InputStream in = content.open();
+					FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW,
+							StandardOpenOption.WRITE);
+					OutputStream out = Channels.newOutputStream(channel)) {
+				long copied = in.transferTo(out);
+				if (copied != content.length()) {
+					throw new IOException(
+							"Object content for " + target + " had " + copied + " bytes, expected " + content.length());
+				}
+				recordCreatedAt(tmp, createdAt);
+				channel.force(true);
+			}
+			Files.setLastModifiedTime(tmp, FileTime.from(createdAt));
+			Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+		}
+		catch (IOException | RuntimeException ex) {
+			try {
+				Files.deleteIfExists(tmp);
+			}
+			catch (IOException cleanup) {
+				ex.addSuppressed(cleanup);
+			}
+			throw ex;
+		}
+		this.directorySync.force(dir);
+		return createdAt;
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package io.github.jlitestream.core.lease;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.Collection;
 
 import io.github.jlitestream.core.Compression;
@@ -42,6 +43,13 @@ public final class FencedReplicaClient extends ForwardingReplicaClient {
 			ObjectContent content) throws IOException {
 		fence();
 		return super.writeWalSegment(generation, index, offset, compression, content);
+	}
+
+	@Override
+	public WalSegmentInfo replaceWalSegment(Generation generation, long index, long offset, Compression compression,
+			ObjectContent content, Instant createdAt) throws IOException {
+		fence();
+		return super.replaceWalSegment(generation, index, offset, compression, content, createdAt);
 	}
 
 	@Override

@@ -160,13 +160,15 @@ final class RestorePlanner {
 			}
 		}
 		ordered.sort(WalSegmentInfo.BY_POSITION);
+		boolean[] rewritten = rewritten(ordered);
 		// The listing alone cuts at the first segment beyond the target index or stored
-		// after the target time.
+		// after the target time (a segment compaction rewrote was stored at the rewrite,
+		// after the time it stands for: only its exact time decides).
 		int end = ordered.size();
 		for (int i = 0; i < ordered.size(); i++) {
 			WalSegmentInfo segment = ordered.get(i);
 			if ((index != null && segment.index() > index)
-					|| (target != null && target.listed(segment.createdAt()) == Listed.AFTER)) {
+					|| (target != null && !rewritten[i] && target.listed(segment.createdAt()) == Listed.AFTER)) {
 				end = i;
 				break;
 			}
@@ -188,14 +190,14 @@ final class RestorePlanner {
 			int high = end;
 			while (low < high) {
 				int middle = (low + high) >>> 1;
-				if (target.verdict(ordered.get(middle)) == Verdict.BEFORE) {
+				if (verdict(target, ordered.get(middle), rewritten[middle]) == Verdict.BEFORE) {
 					low = middle + 1;
 				}
 				else {
 					high = middle;
 				}
 			}
-			if (low < end && rounded == null && target.verdict(ordered.get(low)) == Verdict.UNKNOWN) {
+			if (low < end && rounded == null && verdict(target, ordered.get(low), rewritten[low]) == Verdict.UNKNOWN) {
 				rounded = roundedDown(target, ReplicaPaths.key(ordered.get(low)), ordered.get(low).createdAt());
 			}
 			end = low;
@@ -204,6 +206,32 @@ final class RestorePlanner {
 		checkShape(candidate.generation(), snapshot, segments);
 		return Optional.of(new RestorePlan(candidate.generation(), snapshot, segments, end < ordered.size(),
 				candidate.updated(), rounded));
+	}
+
+	/**
+	 * Which segments compaction rewrote, from the listing alone: a generation's segments
+	 * are stored in position order, so one listed after a segment of a later position was
+	 * stored again since (a compacted index's first segment).
+	 */
+	private static boolean[] rewritten(List<WalSegmentInfo> ordered) {
+		boolean[] rewritten = new boolean[ordered.size()];
+		Instant earliestLater = Instant.MAX;
+		for (int i = ordered.size() - 1; i >= 0; i--) {
+			Instant listed = ordered.get(i).createdAt();
+			rewritten[i] = listed.isAfter(earliestLater);
+			if (listed.isBefore(earliestLater)) {
+				earliestLater = listed;
+			}
+		}
+		return rewritten;
+	}
+
+	/**
+	 * Whether a segment was created at or before the target: a rewritten one by the exact
+	 * time it records (its index's last commit), whatever its listed time says.
+	 */
+	private static Verdict verdict(TargetTime target, WalSegmentInfo segment, boolean rewritten) throws IOException {
+		return rewritten ? target.exactVerdict(segment) : target.verdict(segment);
 	}
 
 	private static RoundedDown roundedDown(TargetTime target, String key, Instant listedAt) {

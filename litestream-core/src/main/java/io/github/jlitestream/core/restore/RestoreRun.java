@@ -25,6 +25,9 @@ import io.github.jlitestream.core.WalSegmentInfo;
 import io.github.jlitestream.core.codec.Spool;
 import io.github.jlitestream.core.layout.ReplicaPaths;
 import io.github.jlitestream.core.restore.Restorer.Source;
+import io.github.jlitestream.core.wal.CompactedWal;
+import io.github.jlitestream.core.wal.InvalidWalException;
+import io.github.jlitestream.core.wal.WalHeader;
 
 /**
  * One restore of a plan from its source: downloads the snapshot and the segments in
@@ -120,14 +123,26 @@ final class RestoreRun {
 				List<WalApplier.Segment> parts = new ArrayList<>();
 				try (OutputStream out = Files.newOutputStream(wal)) {
 					long length = 0;
+					boolean compacted = false;
 					for (; i < segments.size() && segments.get(i).index() == index; i++) {
 						WalSegmentInfo segment = segments.get(i);
 						String key = ReplicaPaths.key(segment);
-						Spool spool = await(window.removeFirst());
+						Future<Spool> next = window.removeFirst();
 						if (nextToSubmit < segments.size()) {
 							window.add(submitSegment(segments.get(nextToSubmit++)));
 						}
+						if (compacted) {
+							// replaced by the compacted first segment, and deleted once
+							// restores that listed it are done: not needed, maybe gone
+							discardStale(next);
+							this.progress.progress(++done, total, this.downloaded.get());
+							continue;
+						}
+						Spool spool = await(next);
 						try {
+							if (segment.offset() == 0) {
+								compacted = isCompacted(spool);
+							}
 							if (segment.offset() != length) {
 								throw new CorruptReplicaException(key, "starts at WAL offset " + segment.offset()
 										+ " but the segments before it end at " + length + ((segment.offset() > length)
@@ -154,6 +169,32 @@ final class RestoreRun {
 		}
 		finally {
 			window.forEach((future) -> future.cancel(true));
+		}
+	}
+
+	/**
+	 * Whether a first segment holds a compacted index ({@link CompactedWal}): its header,
+	 * when it has a valid one, says so.
+	 */
+	private static boolean isCompacted(Spool spool) throws IOException {
+		try (InputStream in = spool.content().open()) {
+			return CompactedWal.isCompacted(WalHeader.parse(in.readNBytes(WalHeader.SIZE)));
+		}
+		catch (InvalidWalException ex) {
+			return false; // the applier names what is wrong with it
+		}
+	}
+
+	private static void discardStale(Future<Spool> stale) {
+		try {
+			stale.get().discard();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new LitestreamException("Restore interrupted", ex);
+		}
+		catch (ExecutionException ex) {
+			// deleted meanwhile, or unreadable: the index does not need it
 		}
 	}
 

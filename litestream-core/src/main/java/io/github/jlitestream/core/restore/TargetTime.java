@@ -66,6 +66,27 @@ final class TargetTime {
 		return verdict(ReplicaPaths.key(segment), segment.createdAt(), () -> this.client.exactCreatedAt(segment));
 	}
 
+	/**
+	 * Whether a segment compaction rewrote was created at or before the target, by the
+	 * exact time it records alone (listed, it carries the time of the rewrite). A listed
+	 * time at or before the target still decides: the rewrite came after the content.
+	 */
+	Verdict exactVerdict(WalSegmentInfo segment) throws IOException {
+		if (listed(segment.createdAt()) == Listed.BEFORE) {
+			return Verdict.BEFORE;
+		}
+		String key = ReplicaPaths.key(segment);
+		Optional<Instant> time = this.exact.get(key);
+		if (time == null) {
+			time = lookUp(key, () -> this.client.exactCreatedAt(segment));
+			this.exact.put(key, time);
+		}
+		if (time.isEmpty()) {
+			return Verdict.UNKNOWN;
+		}
+		return time.get().isAfter(this.target) ? Verdict.AFTER : Verdict.BEFORE;
+	}
+
 	/** The exact time of an object already asked about, if it has one. */
 	Optional<Instant> knownExact(String key) {
 		return this.exact.getOrDefault(key, Optional.empty());

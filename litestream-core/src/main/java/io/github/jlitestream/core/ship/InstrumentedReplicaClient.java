@@ -69,6 +69,13 @@ final class InstrumentedReplicaClient extends ForwardingReplicaClient {
 	}
 
 	@Override
+	public WalSegmentInfo replaceWalSegment(Generation generation, long index, long offset, Compression compression,
+			ObjectContent content, Instant createdAt) throws IOException {
+		return call("put", () -> super.replaceWalSegment(generation, index, offset, compression, content, createdAt),
+				(result) -> result.size());
+	}
+
+	@Override
 	public InputStream openSnapshot(Generation generation, long index, Compression compression) throws IOException {
 		return call("get", () -> super.openSnapshot(generation, index, compression), (result) -> 0);
 	}

@@ -349,6 +349,15 @@ public final class Replica {
 		return this.maintenance.enforceRetention();
 	}
 
+	/**
+	 * Compacts or finishes at most one complete WAL index older than the compaction age
+	 * (see {@link ReplicaMaintenance#compact()}).
+	 * @return whether another call may find more to do
+	 */
+	public boolean compact() throws IOException {
+		return this.maintenance.compact();
+	}
+
 	// --- position ----------------------------------------------------------------------
 
 	/**

@@ -50,6 +50,8 @@ final class ReplicaMaintenance {
 
 	private final Clock clock;
 
+	private final IndexCompaction compaction;
+
 	ReplicaMaintenance(Replica replica, Database database, ReplicaClient client, ReplicaOptions options,
 			Retention retention, ReentrantLock lock, LeaseGate gate, ReplicationListener listener, Clock clock) {
 		this.replica = replica;
@@ -61,6 +63,8 @@ final class ReplicaMaintenance {
 		this.gate = gate;
 		this.listener = listener;
 		this.clock = clock;
+		this.compaction = new IndexCompaction(database.name(), options.name(), client, replica.codec(),
+				options.compactionAge(), database.options().metaPath().resolve("tmp"), clock);
 	}
 
 	/**
@@ -124,6 +128,31 @@ final class ReplicaMaintenance {
 				this.replica.reconcile();
 			}
 			return deleted.finished();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Compacts or finishes at most one complete WAL index older than the compaction age
+	 * (see {@link IndexCompaction}).
+	 * @return whether another call may find more to do
+	 */
+	boolean compact() throws IOException {
+		if (this.options.compactionAge().isZero()) {
+			return false;
+		}
+		this.gate.requireWritable(this.client.location());
+		this.lock.lock();
+		try {
+			IndexCompaction.Pass pass = this.compaction.run(this.replica.position());
+			if (pass.compacted() > 0 || pass.deleted() > 0) {
+				this.listener.onCompaction(this.database.name(), this.options.name(), pass.compacted(),
+						pass.bytesBefore(), pass.bytesAfter(), pass.deleted());
+				this.replica.reconcile();
+			}
+			return pass.more();
 		}
 		finally {
 			this.lock.unlock();

@@ -53,6 +53,16 @@ public final class Failpoints {
 	public static final String SNAPSHOT_SPOOL = "snapshot.spool";
 
 	/**
+	 * Before a compacted WAL index replaces the index's first segment in the store.
+	 */
+	public static final String COMPACTION_REPLACE = "compaction.replace";
+
+	/**
+	 * Before the segments a compacted index replaced are deleted from the store.
+	 */
+	public static final String COMPACTION_DELETE = "compaction.delete";
+
+	/**
 	 * Before the engine lets go of a database file that was replaced or deleted, to open
 	 * the one at its path.
 	 */

@@ -35,6 +35,8 @@ public final class Harness implements AutoCloseable {
 
 	private final ObjectCodec codec;
 
+	private ReplicaOptions replicaOptions = ReplicaOptions.of("r");
+
 	private Connection app;
 
 	private Database database;
@@ -68,8 +70,15 @@ public final class Harness implements AutoCloseable {
 	public void openEngine() {
 		this.database = new Database("test", this.options, ReplicationListener.NONE, this.clock);
 		this.database.open();
-		this.replica = new Replica(this.database, this.client, ReplicaOptions.of("r"), this.codec,
+		this.replica = new Replica(this.database, this.client, this.replicaOptions, this.codec,
 				ReplicationListener.NONE, this.clock);
+	}
+
+	/** Opens the engine again with other replica options. */
+	public void reopenEngine(ReplicaOptions options) {
+		closeEngine();
+		this.replicaOptions = options;
+		openEngine();
 	}
 
 	/** Closes the engine, leaving the application's connection open. */

@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
 import io.github.jlitestream.core.Compression;
@@ -142,6 +143,27 @@ public abstract class AbstractReplicaClientContractTests {
 		assertThat(this.client.walSegments(generation)).singleElement()
 			.satisfies((segment) -> assertThat(segment.size()).isEqualTo(longer.length));
 		assertThat(readAll(Lz4Objects.openWalSegment(this.client, generation, 2, 4152))).isEqualTo(longer);
+	}
+
+	@Test
+	void replacesAWalSegmentAtOnceKeepingTheCreationTimeGiven() throws IOException {
+		// compaction rewrites an index's first segment with the whole index, which stands
+		// for the time of the index's last commit
+		Generation generation = Generation.random();
+		Lz4Objects.writeWalSegment(this.client, generation, 3, 0, ObjectContent.of(randomBytes(9_000, 7)));
+		Instant createdAt = Instant.parse("2026-12-01T10:15:30.123456789Z");
+		byte[] replacement = randomBytes(2_000, 8);
+		WalSegmentInfo replaced = this.client.replaceWalSegment(generation, 3, 0, Compression.LZ4,
+				ObjectContent.of(replacement), createdAt);
+		assertThat(replaced.size()).isEqualTo(replacement.length);
+		assertThat(readAll(Lz4Objects.openWalSegment(this.client, generation, 3, 0))).isEqualTo(replacement);
+		WalSegmentInfo listed = this.client.walSegments(generation).get(0);
+		assertThat(listed.size()).isEqualTo(replacement.length);
+		// the store records the time given, or lists it
+		Optional<Instant> exact = this.client.exactCreatedAt(listed);
+		assertThat(exact.orElse(createdAt)).isEqualTo(createdAt);
+		assertThat(exact.isPresent() || listed.createdAt().equals(createdAt)).as("listed %s", listed.createdAt())
+			.isTrue();
 	}
 
 	@Test

@@ -109,6 +109,15 @@ public final class InMemoryReplicaClient implements ReplicaClient {
 	}
 
 	@Override
+	public WalSegmentInfo replaceWalSegment(Generation generation, long index, long offset, Compression compression,
+			ObjectContent content, Instant createdAt) throws IOException {
+		String key = ReplicaPaths.walSegmentKey(generation, index, offset, compression);
+		StoredObject object = new StoredObject(generation, index, offset, compression, read(content), createdAt);
+		this.objects.put(key, object);
+		return new WalSegmentInfo(generation, index, offset, object.data().length, createdAt, compression);
+	}
+
+	@Override
 	public InputStream openSnapshot(Generation generation, long index, Compression compression) throws IOException {
 		return new ByteArrayInputStream(find(ReplicaPaths.snapshotKey(generation, index, compression)).data());
 	}
