@@ -177,6 +177,13 @@ final class RestoreCommand extends ReplicaCommand {
 		if (result.roundedDown() != null && this.target.timestamp() != null) {
 			summary.put("roundedDown", result.roundedDown().describe(this.target.timestamp()));
 		}
+		if (result.compactedIndex() != null) {
+			summary.put("compacted",
+					"WAL index %08x, compacted (older than the compaction age), ends after the target: "
+						.formatted(result.compactedIndex())
+							+ "restored to the end of the index before it, without that index's commits before the "
+							+ "target, if any");
+		}
 		if (this.json) {
 			out().println(JsonWriter.standard().writeToString(summary));
 			return;
@@ -190,6 +197,9 @@ final class RestoreCommand extends ReplicaCommand {
 				Formats.bytes(Math.round(result.downloadedBytes() / seconds)), Formats.bytes(result.databaseBytes()));
 		if (summary.containsKey("roundedDown")) {
 			out().println("  note: " + summary.get("roundedDown"));
+		}
+		if (summary.containsKey("compacted")) {
+			out().println("  note: " + summary.get("compacted"));
 		}
 	}
 

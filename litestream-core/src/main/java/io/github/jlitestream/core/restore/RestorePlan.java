@@ -20,9 +20,10 @@ import org.jspecify.annotations.Nullable;
  * @param updatedAt the newest object time of the generation in the store
  * @param roundedDown why a point-in-time plan stops short of its target, or null when it
  * does not
+ * @param firstExcluded the first segment beyond the target, or null when none is
  */
 record RestorePlan(Generation generation, SnapshotInfo snapshot, List<WalSegmentInfo> segments, boolean cutShort,
-		Instant updatedAt, @Nullable RoundedDown roundedDown) {
+		Instant updatedAt, @Nullable RoundedDown roundedDown, @Nullable WalSegmentInfo firstExcluded) {
 
 	/** The store time of the newest object the restore uses. */
 	Instant lastChangeAt() {

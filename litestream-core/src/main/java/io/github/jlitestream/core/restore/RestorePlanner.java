@@ -205,7 +205,7 @@ final class RestorePlanner {
 		List<WalSegmentInfo> segments = List.copyOf(ordered.subList(0, end));
 		checkShape(candidate.generation(), snapshot, segments);
 		return Optional.of(new RestorePlan(candidate.generation(), snapshot, segments, end < ordered.size(),
-				candidate.updated(), rounded));
+				candidate.updated(), rounded, (end < ordered.size()) ? ordered.get(end) : null));
 	}
 
 	/**

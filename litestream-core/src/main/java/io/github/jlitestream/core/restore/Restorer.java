@@ -1,6 +1,7 @@
 package io.github.jlitestream.core.restore;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,8 +20,11 @@ import io.github.jlitestream.core.ReplicaClient;
 import io.github.jlitestream.core.SnapshotInfo;
 import io.github.jlitestream.core.WalSegmentInfo;
 import io.github.jlitestream.core.codec.ObjectCodec;
+import io.github.jlitestream.core.layout.ReplicaPaths;
 import io.github.jlitestream.core.util.LocalFiles;
 import io.github.jlitestream.core.util.Threads;
+import io.github.jlitestream.core.wal.CompactedWal;
+import io.github.jlitestream.core.wal.WalHeader;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,8 +95,15 @@ public final class Restorer {
 			run.database().forceWhileChecking(options.integrityCheck(), flusher);
 			run.database().moveIntoPlace(output, options.overwrite());
 			Duration duration = Duration.ofNanos(System.nanoTime() - started);
+			Long compacted = (options.timestamp() != null) ? compactedBoundary(source, plan) : null;
+			if (compacted != null) {
+				logger.info(
+						"the target {} falls in WAL index {}, compacted (older than the compaction age): the "
+								+ "restore holds the state at the end of the index before it",
+						options.timestamp(), "%08x".formatted(compacted));
+			}
 			RestoreResult result = new RestoreResult(output, position, plan.snapshot().index(), plan.segments().size(),
-					Files.size(output), run.downloaded(), plan.lastChangeAt(), duration, plan.roundedDown());
+					Files.size(output), run.downloaded(), plan.lastChangeAt(), duration, plan.roundedDown(), compacted);
 			logger.info("restored {} from {} generation={} position={} bytes={} downloaded={} in {} ms", output,
 					source.client().location(), plan.generation(), position, result.databaseBytes(),
 					result.downloadedBytes(), duration.toMillis());
@@ -102,6 +113,30 @@ public final class Restorer {
 			downloads.shutdownNow();
 			flusher.shutdownNow();
 			deleteTree(work);
+		}
+	}
+
+	/**
+	 * The index of the first segment a point-in-time plan left out, when that is a
+	 * compacted index's (whose first segment holds the whole index): the target fell in
+	 * it. One read of the segment's header.
+	 */
+	private static @Nullable Long compactedBoundary(Source source, RestorePlan plan) {
+		WalSegmentInfo excluded = plan.firstExcluded();
+		if (excluded == null || excluded.offset() != 0) {
+			return null;
+		}
+		String key = ReplicaPaths.key(excluded);
+		try (InputStream in = source.codec()
+			.decode(source.client()
+				.openWalSegment(excluded.generation(), excluded.index(), excluded.offset(), excluded.compression()),
+					key)) {
+			return CompactedWal.isCompacted(WalHeader.parse(in.readNBytes(WalHeader.SIZE))) ? excluded.index() : null;
+		}
+		catch (IOException | RuntimeException ex) {
+			// only a note: the restore itself is complete and checked
+			logger.debug("cannot tell whether {} is compacted: {}", key, ex.getMessage());
+			return null;
 		}
 	}
 

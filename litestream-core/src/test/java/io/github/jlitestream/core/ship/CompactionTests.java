@@ -23,6 +23,7 @@ import io.github.jlitestream.core.codec.ObjectCodec;
 import io.github.jlitestream.core.codec.ReplicaCodec;
 import io.github.jlitestream.core.file.FileReplicaClient;
 import io.github.jlitestream.core.restore.RestoreOptions;
+import io.github.jlitestream.core.restore.RestoreResult;
 import io.github.jlitestream.core.support.Harness;
 import io.github.jlitestream.core.support.Sql;
 import io.github.jlitestream.core.testing.LitestreamBinary;
@@ -90,6 +91,49 @@ class CompactionTests {
 			assertRestores(harness, replicaDir, expected);
 			System.out.printf("compaction: %d WAL objects, %d bytes -> %d objects, %d bytes%n", objectsBefore,
 					bytesBefore, walObjects(replicaDir).size(), walBytes(replicaDir));
+		}
+	}
+
+	@Test
+	void aPointInTimeBeyondTheCompactionAgeIsRoundedDownToTheEndOfAnIndexByUsAndByLitestream() throws Exception {
+		Path replicaDir = this.dir.resolve("replica");
+		try (Harness harness = harness(replicaDir, ReplicaCodec.litestream())) {
+			harness.execute("CREATE TABLE t (v TEXT)", "INSERT INTO t VALUES ('x0')");
+			harness.sync();
+			harness.database().checkpoint(CheckpointMode.RESTART);
+			harness.execute("INSERT INTO t VALUES ('a1')");
+			harness.sync();
+			Instant insideA = pause();
+			harness.execute("INSERT INTO t VALUES ('a2')");
+			harness.sync();
+			Instant afterA = pause();
+			harness.database().checkpoint(CheckpointMode.RESTART);
+			harness.execute("INSERT INTO t VALUES ('b1')");
+			harness.sync();
+			Instant insideB = pause();
+			harness.execute("INSERT INTO t VALUES ('b2')");
+			harness.sync();
+			pause();
+			harness.database().checkpoint(CheckpointMode.RESTART);
+			harness.execute("INSERT INTO t VALUES ('c1')");
+			harness.sync();
+			// inside the compaction age: every commit
+			assertThat(rowsAt(harness, replicaDir, insideA)).containsExactlyInAnyOrder("x0", "a1");
+			assertThat(rowsAt(harness, replicaDir, insideB)).containsExactlyInAnyOrder("x0", "a1", "a2", "b1");
+
+			this.clock.advance(AGE.plusMinutes(1));
+			while (harness.replica().compact()) {
+				this.clock.advance(AGE);
+			}
+			assertThat(segmentsOf(replicaDir, 1)).hasSize(1);
+			// beyond it: a target inside a compacted index gets the end of the index
+			// before; a target after an index's last commit gets all of it
+			assertThat(rowsAt(harness, replicaDir, insideA, 1L)).containsExactly("x0");
+			// (index 2 restores only whole, and ends after the target: the result says
+			// so,
+			// though none of its commits came before it)
+			assertThat(rowsAt(harness, replicaDir, afterA, 2L)).containsExactlyInAnyOrder("x0", "a1", "a2");
+			assertThat(rowsAt(harness, replicaDir, insideB, 2L)).containsExactlyInAnyOrder("x0", "a1", "a2");
 		}
 	}
 
@@ -204,6 +248,38 @@ class CompactionTests {
 			assertThat(segmentsOf(replicaDir, 1)).hasSize(1);
 			assertThat(litestreamRestores).isGreaterThan(8);
 		}
+	}
+
+	/**
+	 * The rows of {@code t} restored at {@code target} by this project, checked to be
+	 * those Litestream v0.3.13 restores there.
+	 */
+	private List<String> rowsAt(Harness harness, Path replicaDir, Instant target) throws Exception {
+		return rowsAt(harness, replicaDir, target, null);
+	}
+
+	/**
+	 * As above, with the compacted index the result names the target in (null: none).
+	 */
+	private List<String> rowsAt(Harness harness, Path replicaDir, Instant target, Long compactedIndex)
+			throws Exception {
+		Path ours = this.dir.resolve("at-" + System.nanoTime() + ".db");
+		RestoreResult restored = harness.restore(RestoreOptions.builder(ours).timestamp(target).build());
+		assertThat(restored.compactedIndex()).isEqualTo(compactedIndex);
+		Path theirs = this.dir.resolve("litestream-at-" + System.nanoTime() + ".db");
+		LitestreamBinary.Result result = LitestreamBinary.run(this.dir, 120, "restore", "-timestamp", target.toString(),
+				"-o", theirs.toString(), replicaDir.toUri().toString());
+		assertThat(result.exitCode()).as(result.output()).isZero();
+		assertThat(Sql.dump(theirs)).as("restored by Litestream at " + target).isEqualTo(Sql.dump(ours));
+		return Sql.dump(ours).get("t");
+	}
+
+	/** A moment between two uploads, well apart from both. */
+	private static Instant pause() throws InterruptedException {
+		Thread.sleep(30);
+		Instant now = Instant.now();
+		Thread.sleep(30);
+		return now;
 	}
 
 	private Harness harness(Path replicaDir, ObjectCodec codec) throws Exception {
