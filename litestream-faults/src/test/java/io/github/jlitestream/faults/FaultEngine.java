@@ -12,11 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.jlitestream.actuate.endpoint.LitestreamEndpoint;
@@ -64,6 +66,9 @@ public final class FaultEngine {
 
 	static final Duration SYNC_INTERVAL = Duration.ofMillis(100);
 
+	/** Complete WAL indexes older than this are compacted while the campaign runs. */
+	static final Duration COMPACTION_AGE = Duration.ofSeconds(1);
+
 	private static final AtomicBoolean armed = new AtomicBoolean();
 
 	private static volatile KillPoint point = KillPoint.RANDOM;
@@ -100,6 +105,13 @@ public final class FaultEngine {
 				}
 			});
 		}
+		if (point == KillPoint.COMPACTION) {
+			Failpoints.set((name) -> {
+				if (name.equals(Failpoints.COMPACTION_DELETE)) {
+					stopHere(name);
+				}
+			});
+		}
 		ReplicationManager manager = new ReplicationManager(new Printer(), Clock.systemUTC());
 		manager.add("app",
 				DatabaseOptions.builder(path)
@@ -115,6 +127,8 @@ public final class FaultEngine {
 							.snapshotInterval(Duration.ofSeconds(2))
 							.retention(Duration.ofSeconds(3))
 							.retentionCheckInterval(Duration.ofMillis(700))
+							// a WAL index a second old is compacted, inside retention
+							.compactionAge(COMPACTION_AGE)
 							.build())));
 		manager.start();
 		System.out.println("STARTED " + System.currentTimeMillis());
@@ -271,6 +285,12 @@ public final class FaultEngine {
 	private static final class Printer implements ReplicationListener {
 
 		@Override
+		public void onCompaction(String database, String replica, int indexes, long bytesBefore, long bytesAfter,
+				int deleted) {
+			System.out.println("COMPACTED " + indexes + " " + bytesBefore + " " + bytesAfter + " " + deleted);
+		}
+
+		@Override
 		public void onGenerationChange(String database, Generation generation, String reason) {
 			System.out.println("GEN " + generation + " " + reason);
 		}
@@ -312,6 +332,14 @@ public final class FaultEngine {
 				ObjectContent content) throws IOException {
 			return super.writeWalSegment(generation, index, offset, compression,
 					(point == KillPoint.SEGMENT_UPLOAD) ? halfWay(content, "segment-upload") : content);
+		}
+
+		@Override
+		public WalSegmentInfo replaceWalSegment(Generation generation, long index, long offset, Compression compression,
+				ObjectContent content, Instant createdAt) throws IOException {
+			boolean stop = point == KillPoint.COMPACTION && ThreadLocalRandom.current().nextBoolean();
+			return super.replaceWalSegment(generation, index, offset, compression,
+					stop ? halfWay(content, "compaction.replace") : content, createdAt);
 		}
 
 		@Override

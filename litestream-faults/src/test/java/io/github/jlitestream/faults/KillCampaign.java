@@ -135,6 +135,10 @@ final class KillCampaign {
 				break;
 			}
 		}
+		long compactions = engineLines.stream().filter((line) -> line.startsWith("COMPACTED 1 ")).count();
+		if (compactions > 0) {
+			this.out.printf("trial %d: %d WAL indexes compacted before the kill%n", number, compactions);
+		}
 		List<Commit> returned = log.commits();
 		Path restored = this.dir.resolve("trial-" + number + ".db");
 		List<String> problems = new ArrayList<>();

@@ -22,7 +22,13 @@ enum KillPoint {
 	SEGMENT_UPLOAD("segment-upload"),
 
 	/** Between retention's deletes: some old objects gone, others not yet. */
-	RETENTION("retention");
+	RETENTION("retention"),
+
+	/**
+	 * Inside a compaction: half-way through the compacted index replacing its first
+	 * segment, or before the segments it replaced are deleted.
+	 */
+	COMPACTION("compaction");
 
 	private final String label;
 
