@@ -1,7 +1,6 @@
 package io.github.jlitestream.faults;
 
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +18,8 @@ import io.github.jlitestream.core.WalSegmentInfo;
 import io.github.jlitestream.core.codec.ReplicaCodec;
 import io.github.jlitestream.core.layout.ReplicaPaths;
 import io.github.jlitestream.core.testing.ChildProcess;
+import io.github.jlitestream.core.wal.CompactedWal;
+import io.github.jlitestream.core.wal.WalHeader;
 import io.github.jlitestream.faults.FaultProxy.Fault;
 import io.github.jlitestream.faults.WriterLog.Commit;
 import io.github.jlitestream.s3.testing.S3ProxyServer;
@@ -221,10 +222,18 @@ final class StoreCampaign {
 								+ end + ((segment.offset() < end) ? " (uploaded twice)" : " (a gap)"));
 					}
 					checked++;
+					byte[] content;
 					try (InputStream in = codec.decode(
 							client.openWalSegment(generation, segment.index(), segment.offset(), segment.compression()),
 							key)) {
-						end = segment.offset() + in.transferTo(OutputStream.nullOutputStream());
+						content = in.readAllBytes();
+					}
+					end = segment.offset() + content.length;
+					if (segment.offset() == 0 && content.length >= WalHeader.SIZE
+							&& CompactedWal.isCompacted(WalHeader.parse(content))) {
+						// a compacted index: the segments it replaced wait for their
+						// deletion, not uploads
+						break;
 					}
 				}
 			}

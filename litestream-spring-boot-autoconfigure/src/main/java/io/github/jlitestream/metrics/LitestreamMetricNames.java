@@ -71,6 +71,18 @@ public final class LitestreamMetricNames {
 	/** Objects deleted by retention (counter; db, replica, kind). */
 	public static final String RETENTION_DELETED = "litestream.retention.deleted";
 
+	/**
+	 * Compaction (counter; db, replica, kind): {@code index} WAL indexes compacted,
+	 * {@code segment} replaced segments deleted.
+	 */
+	public static final String COMPACTION = "litestream.compaction";
+
+	/**
+	 * Stored bytes of compacted WAL indexes before and after compaction (counter; db,
+	 * replica, state {@code before} or {@code after}).
+	 */
+	public static final String COMPACTION_BYTES = "litestream.compaction.bytes";
+
 	/** Restores (timer; db, outcome). */
 	public static final String RESTORE = "litestream.restore";
 

@@ -53,6 +53,10 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 			Map.entry(LitestreamMetricNames.THREAD_FAILURES,
 					"Rounds of an engine thread that failed with something it did not expect"),
 			Map.entry(LitestreamMetricNames.RETENTION_DELETED, "Objects and generations retention deleted"),
+			Map.entry(LitestreamMetricNames.COMPACTION,
+					"WAL indexes compacted, and the segments they replaced deleted"),
+			Map.entry(LitestreamMetricNames.COMPACTION_BYTES,
+					"Stored bytes of compacted WAL indexes, before and after compaction"),
 			Map.entry(LitestreamMetricNames.RESTORE, "Restores, the one at startup included"),
 			Map.entry(LitestreamMetricNames.RESTORE_BYTES, "Bytes of databases restored"),
 			Map.entry(LitestreamMetricNames.ROLLBACK, "Rollbacks of the live database: staged, cancelled, applied"),
@@ -303,6 +307,26 @@ public class LitestreamMetrics implements MeterBinder, ReplicationListener {
 				kind);
 		if (counter != null) {
 			counter.increment(count);
+		}
+	}
+
+	@Override
+	public void onCompaction(String database, String replica, int indexes, long bytesBefore, long bytesAfter,
+			int deleted) {
+		increment(counter(LitestreamMetricNames.COMPACTION, "db", database, "replica", replica, "kind", "index"),
+				indexes);
+		increment(counter(LitestreamMetricNames.COMPACTION, "db", database, "replica", replica, "kind", "segment"),
+				deleted);
+		increment(
+				counter(LitestreamMetricNames.COMPACTION_BYTES, "db", database, "replica", replica, "state", "before"),
+				bytesBefore);
+		increment(counter(LitestreamMetricNames.COMPACTION_BYTES, "db", database, "replica", replica, "state", "after"),
+				bytesAfter);
+	}
+
+	private static void increment(@Nullable Counter counter, double amount) {
+		if (counter != null && amount > 0) {
+			counter.increment(amount);
 		}
 	}
 

@@ -48,6 +48,8 @@ class MetricHygieneTests {
 			metrics.onSync("app", "backup", Duration.ofMillis(6), null);
 			metrics.onWalCopied("app", 4096);
 			metrics.onRestore("app", 8192, Duration.ofMillis(9), null);
+			metrics.onCompaction("app", "backup", 1, 70_000, 9_000, 0);
+			metrics.onCompaction("app", "backup", 0, 0, 0, 11);
 			assertThat(registry.get(LitestreamMetricNames.CHECKPOINT).tag("mode", "passive").timer().count())
 				.isEqualTo(1);
 			assertThat(registry.get(LitestreamMetricNames.GENERATION_CHANGES)
@@ -55,6 +57,12 @@ class MetricHygieneTests {
 				.counter()
 				.count()).isEqualTo(2);
 			assertThat(registry.get(LitestreamMetricNames.SYNC).timer().count()).isEqualTo(2);
+			assertThat(registry.get(LitestreamMetricNames.COMPACTION).tag("kind", "index").counter().count())
+				.isEqualTo(1);
+			assertThat(registry.get(LitestreamMetricNames.COMPACTION).tag("kind", "segment").counter().count())
+				.isEqualTo(11);
+			assertThat(registry.get(LitestreamMetricNames.COMPACTION_BYTES).tag("state", "after").counter().count())
+				.isEqualTo(9_000);
 			for (Meter meter : registry.getMeters()) {
 				assertThat(meter.getId().getDescription()).as(meter.getId().getName()).isNotBlank();
 			}

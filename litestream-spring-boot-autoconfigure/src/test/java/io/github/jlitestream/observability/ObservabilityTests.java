@@ -448,6 +448,8 @@ class ObservabilityTests {
 					assertThat(replica.lagSeconds()).isZero();
 					assertThat(replica.position()).isEqualTo(status.databases().get("app").position());
 					assertThat(replica.restoreWindow().earliest()).isNotNull();
+					// no compaction: every commit of the window
+					assertThat(replica.restoreWindow().everyCommitFrom()).isEqualTo(replica.restoreWindow().earliest());
 
 					LitestreamEndpoint.DatabaseListingDescriptor listing = endpoint.database("app");
 					assertThat(listing.replicas().get("s3")).singleElement().satisfies((generation) -> {

@@ -22,6 +22,7 @@ import io.github.jlitestream.core.Generation;
 import io.github.jlitestream.core.GenerationListing;
 import io.github.jlitestream.core.LitestreamException;
 import io.github.jlitestream.core.ReplicaClient;
+import io.github.jlitestream.core.ReplicaOptions;
 import io.github.jlitestream.core.ReplicaStatus;
 import io.github.jlitestream.core.ReplicaStatus.LeaseStatus;
 import io.github.jlitestream.core.ReplicationManager;
@@ -336,16 +337,14 @@ public class LitestreamEndpoint {
 		Map<String, ReplicaDescriptor> replicas = new LinkedHashMap<>();
 		for (ReplicaStatus replica : status.replicas()) {
 			Instant latestSnapshot = replica.storage().latestSnapshotAt();
-			replicas.put(replica.name(),
-					new ReplicaDescriptor(replica.type(), replica.location(), string(replica.position()),
-							seconds(replica.lag()), replica.lastSyncAt(),
-							(latestSnapshot != null)
-									? seconds(Duration.between(latestSnapshot, this.clock.instant())) : null,
-							replica.storage().bytes(), replica.storage().objects(),
-							new RestoreWindowDescriptor(replica.storage().earliestRestorableAt(),
-									replica.storage().latestRestorableAt()),
-							replica.lastError(), replica.consecutiveFailures(), lease(replica.lease()),
-							verification(replica.verification(), verifyInterval(status.name(), replica.name()))));
+			replicas.put(replica.name(), new ReplicaDescriptor(replica.type(), replica.location(),
+					string(replica.position()), seconds(replica.lag()), replica.lastSyncAt(),
+					(latestSnapshot != null) ? seconds(Duration.between(latestSnapshot, this.clock.instant())) : null,
+					replica.storage().bytes(), replica.storage().objects(),
+					restoreWindow(replica.storage().earliestRestorableAt(), replica.storage().latestRestorableAt(),
+							replicaOptions(status.name(), replica.name()).compactionAge()),
+					replica.lastError(), replica.consecutiveFailures(), lease(replica.lease()),
+					verification(replica.verification(), verifyInterval(status.name(), replica.name()))));
 		}
 		return new DatabaseDescriptor(status.path().toString(),
 				(status.position() != null) ? status.position().generation().id() : null, string(status.position()),
@@ -397,13 +396,31 @@ public class LitestreamEndpoint {
 	}
 
 	private Duration verifyInterval(String database, String replica) {
+		return replicaOptions(database, replica).verifyInterval();
+	}
+
+	private ReplicaOptions replicaOptions(String database, String replica) {
 		return this.manager.database(database)
 			.stream()
 			.flatMap((replication) -> replication.replicas().stream())
 			.filter((r) -> r.name().equals(replica))
-			.map((r) -> r.options().verifyInterval())
+			.map((r) -> r.options())
 			.findFirst()
-			.orElse(Duration.ZERO);
+			.orElse(ReplicaOptions.of(replica));
+	}
+
+	/**
+	 * The restore window; with compaction, commit granularity only inside the compaction
+	 * age.
+	 */
+	private RestoreWindowDescriptor restoreWindow(@Nullable Instant earliest, @Nullable Instant latest,
+			Duration compactionAge) {
+		Instant commits = earliest;
+		if (earliest != null && !compactionAge.isZero()) {
+			Instant compactedBefore = this.clock.instant().minus(compactionAge);
+			commits = compactedBefore.isAfter(earliest) ? compactedBefore : earliest;
+		}
+		return new RestoreWindowDescriptor(earliest, latest, commits);
 	}
 
 	private static LeaseDescriptor lease(@Nullable LeaseStatus lease) {
@@ -575,8 +592,12 @@ public class LitestreamEndpoint {
 	 *
 	 * @param earliest the oldest snapshot
 	 * @param latest the newest object
+	 * @param everyCommitFrom from when on every commit can be restored to; before it
+	 * (compacted WAL indexes, older than the compaction age) a target is rounded down to
+	 * the end of a WAL index
 	 */
-	public record RestoreWindowDescriptor(@Nullable Instant earliest, @Nullable Instant latest) {
+	public record RestoreWindowDescriptor(@Nullable Instant earliest, @Nullable Instant latest,
+			@Nullable Instant everyCommitFrom) {
 	}
 
 	/**
