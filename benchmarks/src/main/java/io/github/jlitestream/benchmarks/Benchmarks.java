@@ -3,6 +3,7 @@ package io.github.jlitestream.benchmarks;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,20 +46,30 @@ public final class Benchmarks {
 	public static Map<String, Object> run(String... args) throws Exception {
 		boolean smoke = false;
 		Path output = null;
-		Set<String> only = Set.of("throughput", "lag", "restore", "cost");
+		Set<String> only = null;
+		int storageMinutes = 20;
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--smoke" -> smoke = true;
 				case "--output" -> output = Path.of(args[++i]);
+				case "--storage-minutes" -> storageMinutes = Integer.parseInt(args[++i]);
 				case "--only" -> {
 					only = Set.of(args[++i].split(","));
-					if (!Set.of("throughput", "lag", "restore", "cost").containsAll(only)) {
-						throw new IllegalArgumentException("--only takes throughput, lag, restore, cost: " + only);
+					if (!Set.of("throughput", "lag", "restore", "cost", "storage").containsAll(only)) {
+						throw new IllegalArgumentException(
+								"--only takes throughput, lag, restore, cost, storage: " + only);
 					}
 				}
 				default -> throw new IllegalArgumentException("Unknown argument " + args[i]
-						+ " (use --smoke, --output <file>, --only throughput,lag,restore,cost)");
+						+ " (use --smoke, --output <file>, --only throughput,lag,restore,cost,storage, "
+						+ "--storage-minutes <n>)");
 			}
+		}
+		if (only == null) {
+			// the storage benchmark writes for 20 minutes per replicator: only when asked
+			// for, or in the smoke run
+			only = smoke ? Set.of("throughput", "lag", "restore", "cost", "storage")
+					: Set.of("throughput", "lag", "restore", "cost");
 		}
 		if (output == null) {
 			output = defaultOutput();
@@ -96,6 +107,14 @@ public final class Benchmarks {
 			if (only.contains("cost")) {
 				progress(started, "cost");
 				json.put("cost", new CostBenchmark(env, settings, report).run());
+			}
+			if (only.contains("storage")) {
+				progress(started, "storage");
+				json.put("storage",
+						new StorageBenchmark(env, report,
+								smoke ? Duration.ofSeconds(4) : Duration.ofMinutes(storageMinutes),
+								smoke ? Duration.ofSeconds(1) : Duration.ofMinutes(1))
+							.run());
 			}
 		}
 		report.printTargets();

@@ -25,7 +25,7 @@ class BenchmarksSmokeTests {
 
 		Map<String, Object> json = (Map<String, Object>) Json.parse(Files.readString(output));
 		assertThat(json).containsKeys("machine", "settings", "method", "writeThroughput", "replicationLag", "restore",
-				"cost", "targets", "durationSeconds");
+				"cost", "storage", "targets", "durationSeconds");
 		Map<String, Object> machine = map(json, "machine");
 		assertThat(number(machine, "cores")).isPositive();
 		assertThat(number(machine, "memoryBytes")).isPositive();
@@ -77,8 +77,15 @@ class BenchmarksSmokeTests {
 			assertThat(number(row, "peakRssBytes")).isPositive();
 		}
 
+		Map<String, Object> storage = map(json, "storage");
+		assertThat(number(map(storage, "engine"), "objects")).isPositive();
+		assertThat(number(map(storage, "engine"), "bytes")).isPositive();
+		assertThat(number(map(storage, "litestream"), "bytes")).isPositive();
+		assertThat(number(map(storage, "engineRequests"), "put")).isPositive();
+		assertThat(number(map(storage, "restoreSeconds"), "compacted")).isPositive();
+
 		List<Object> targets = (List<Object>) json.get("targets");
-		assertThat(targets).hasSize(8);
+		assertThat(targets).hasSize(11);
 		assertThat(number(json, "durationSeconds")).isPositive();
 	}
 

@@ -100,7 +100,10 @@ class ScheduledVerificationTests {
 			Path walDir = replicaDir.resolve(ReplicaPaths.walDir(generation));
 			Path segment;
 			try (Stream<Path> files = Files.list(walDir)) {
-				segment = files.max(Comparator.naturalOrder()).orElseThrow();
+				// a segment, not the temporary file of an upload still in flight
+				segment = files.filter((file) -> file.getFileName().toString().endsWith(".wal.lz4"))
+					.max(Comparator.naturalOrder())
+					.orElseThrow();
 			}
 			byte[] bytes = Files.readAllBytes(segment);
 			bytes[bytes.length / 2] ^= 0x5a;

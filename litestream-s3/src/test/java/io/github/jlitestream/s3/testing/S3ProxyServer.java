@@ -1,6 +1,8 @@
 package io.github.jlitestream.s3.testing;
 
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -8,12 +10,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.github.jlitestream.s3.S3ReplicaClientFactory;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.BlobStoreContext;
 import org.jclouds.blobstore.domain.PageSet;
 import org.jclouds.blobstore.domain.StorageMetadata;
@@ -65,6 +72,9 @@ public final class S3ProxyServer implements AutoCloseable {
 
 	private @Nullable S3Proxy proxy;
 
+	/** Calls of the store behind S3Proxy, by method, for request counts. */
+	private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
+
 	private S3ProxyServer(BlobStoreContext context, String accessKey, String secretKey, int port) {
 		this.context = context;
 		this.accessKey = accessKey;
@@ -85,6 +95,37 @@ public final class S3ProxyServer implements AutoCloseable {
 		return builder().directory(directory).build().start();
 	}
 
+	/**
+	 * How often S3Proxy called each method of its store since the last
+	 * {@link #resetStoreCalls()}, whoever sent the requests: {@code putBlob} for a PUT,
+	 * {@code getBlob} for a GET, {@code list} for a LIST, {@code removeBlob} and
+	 * {@code removeBlobs} for deletes, {@code blobMetadata} for a HEAD (S3Proxy also
+	 * calls some methods inside other requests).
+	 */
+	public Map<String, Long> storeCalls() {
+		Map<String, Long> counts = new TreeMap<>();
+		this.calls.forEach((method, count) -> counts.put(method, count.sum()));
+		return counts;
+	}
+
+	/** Starts counting {@link #storeCalls()} from zero. */
+	public void resetStoreCalls() {
+		this.calls.clear();
+	}
+
+	private BlobStore counting(BlobStore store) {
+		return (BlobStore) Proxy.newProxyInstance(BlobStore.class.getClassLoader(), new Class<?>[] { BlobStore.class },
+				(proxy, method, arguments) -> {
+					this.calls.computeIfAbsent(method.getName(), (name) -> new LongAdder()).increment();
+					try {
+						return method.invoke(store, arguments);
+					}
+					catch (InvocationTargetException ex) {
+						throw ex.getCause();
+					}
+				});
+	}
+
 	/** Starts the settings of a server that is not started yet. */
 	public static Builder builder() {
 		return new Builder();
@@ -102,7 +143,7 @@ public final class S3ProxyServer implements AutoCloseable {
 		long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
 		while (true) {
 			S3Proxy candidate = S3Proxy.builder()
-				.blobStore(this.context.getBlobStore())
+				.blobStore(counting(this.context.getBlobStore()))
 				.endpoint(URI.create("http://" + HOST + ":" + this.port))
 				.awsAuthentication(AuthenticationType.AWS_V2_OR_V4, this.accessKey, this.secretKey)
 				.jettyMaxThreads(24)
