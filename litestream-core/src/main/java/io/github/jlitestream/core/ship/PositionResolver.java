@@ -13,6 +13,8 @@ import io.github.jlitestream.core.WalSegmentInfo;
 import io.github.jlitestream.core.capture.Database;
 import io.github.jlitestream.core.codec.ObjectCodec;
 import io.github.jlitestream.core.layout.ReplicaPaths;
+import io.github.jlitestream.core.wal.CompactedWal;
+import io.github.jlitestream.core.wal.WalHeader;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +73,17 @@ final class PositionResolver {
 				this.client.openWalSegment(generation, last.index(), last.offset(), last.compression()),
 				ReplicaPaths.key(last))) {
 			content = in.readAllBytes();
+		}
+		if (last.offset() == 0 && content.length >= WalHeader.SIZE
+				&& CompactedWal.isCompacted(WalHeader.parse(content))) {
+			// Compaction replaced a complete index (the WAL restarted after it) and the
+			// next index's first segment did not reach the store: the replica goes on
+			// from that index's start. Its frames differ from the local shadow WAL's by
+			// design, so they are not compared.
+			Position next = new Position(generation, last.index() + 1, 0);
+			logger.info("db={} replica={} resumes at position={} (after compacted index {})", this.database.name(),
+					this.replica, next, "%08x".formatted(last.index()));
+			return new Resolved(next, false);
 		}
 		Position end = new Position(generation, last.index(), last.offset() + content.length);
 		long local = this.database.shadowSize(generation, last.index());

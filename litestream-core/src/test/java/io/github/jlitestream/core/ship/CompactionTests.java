@@ -204,6 +204,35 @@ class CompactionTests {
 		}
 	}
 
+	/**
+	 * When the store's newest segment is a compacted index's (the next index's first
+	 * segment did not reach the store before a crash), a new engine resumes after it: its
+	 * frames differ from the local shadow WAL's by design and must not pass for another
+	 * writer's.
+	 */
+	@Test
+	void anEngineResumesAfterACompactedIndexThatIsTheStoresNewest() throws Exception {
+		Path replicaDir = this.dir.resolve("replica");
+		try (Harness harness = harness(replicaDir, ReplicaCodec.litestream())) {
+			writeIndexes(harness, 2);
+			this.clock.advance(AGE.plusMinutes(1));
+			while (harness.replica().compact()) {
+				this.clock.advance(AGE);
+			}
+			Position current = harness.database().position();
+			for (Path file : walObjects(replicaDir)) {
+				if (file.getFileName().toString().startsWith("%08x_".formatted(current.index()))) {
+					Files.delete(file);
+				}
+			}
+			harness.reopenEngine(options());
+			harness.execute("INSERT INTO log VALUES ('after the restart')");
+			harness.sync();
+			assertThat(harness.replica().position()).isEqualTo(harness.database().position());
+			assertRestores(harness, replicaDir, Sql.dump(harness.app()));
+		}
+	}
+
 	@Test
 	void restoresInALoopDuringCompactionAlwaysReturnTheSameState() throws Exception {
 		Path replicaDir = this.dir.resolve("replica");
