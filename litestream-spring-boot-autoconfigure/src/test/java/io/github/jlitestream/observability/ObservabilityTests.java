@@ -427,6 +427,32 @@ class ObservabilityTests {
 	}
 
 	@Test
+	void withCompactionTheRestoreWindowSaysFromWhenEveryCommitIsRestorable() throws Exception {
+		try (Connection app = Sql.connect(this.dir.resolve("app.db"))) {
+			Sql.execute(app, "CREATE TABLE t (v TEXT)");
+			runner("compaction").withPropertyValues("litestream.databases.app.replicas[0].compaction-age=1s")
+				.run((context) -> {
+					LitestreamEndpoint endpoint = context.getBean(LitestreamEndpoint.class);
+					Sql.execute(app, "INSERT INTO t VALUES ('a')");
+					endpoint.action("app", "sync", null, null, null, null, null);
+					Thread.sleep(1500);
+					Instant before = Instant.now();
+					LitestreamEndpoint.RestoreWindowDescriptor window = endpoint.status()
+						.databases()
+						.get("app")
+						.replicas()
+						.get("s3")
+						.restoreWindow();
+					assertThat(window.earliest()).isNotNull();
+					// the snapshot is older than the age: before now minus the age, a
+					// point in time is rounded to the end of a WAL index
+					assertThat(window.everyCommitFrom()).isAfter(window.earliest())
+						.isBetween(before.minusSeconds(2), Instant.now().minusMillis(900));
+				});
+		}
+	}
+
+	@Test
 	void endpointReportsListsAndRestoresToAPointInTime() throws Exception {
 		Path restored = this.dir.resolve("copy.db");
 		try (Connection app = Sql.connect(this.dir.resolve("app.db"))) {
