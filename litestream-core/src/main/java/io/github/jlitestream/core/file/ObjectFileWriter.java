@@ -65,37 +65,19 @@ final class ObjectFileWriter {
 
 	/**
 	 * Creates the object {@code key}: the content goes to a temporary file of this write
-	 * alone (two writers of the same key, in one process or two, never share one), forced
-	 * to disk, which then becomes the object only if no object of that name exists.
+	 * alone, forced to disk, which then becomes the object only if no object of that name
+	 * exists.
 	 */
 	Instant write(String key, ObjectContent content) throws IOException {
 		Path target = this.root.resolve(key);
 		Path dir = target.getParent();
 		List<Path> created = createDirectories(dir);
-		Path tmp = dir.resolve("%s.%016x.tmp".formatted(target.getFileName(), random.nextLong()));
-		Instant startedAt = Instant.now();
+		Path tmp = writeTemporary(target, content, Instant.now());
 		try {
-			try (InputStream in = content.open();
-					FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW,
-							StandardOpenOption.WRITE);
-					OutputStream out = Channels.newOutputStream(channel)) {
-				long copied = in.transferTo(out);
-				if (copied != content.length()) {
-					throw new IOException(
-							"Object content for " + target + " had " + copied + " bytes, expected " + content.length());
-				}
-				recordCreatedAt(tmp, startedAt);
-				channel.force(true);
-			}
 			createFrom(tmp, target, key);
 		}
 		catch (IOException | RuntimeException ex) {
-			try {
-				Files.deleteIfExists(tmp);
-			}
-			catch (IOException cleanup) {
-				ex.addSuppressed(cleanup);
-			}
+			deleteAfterFailure(tmp, ex);
 			throw ex;
 		}
 		// The new name survives a power loss only once the directory holding it is on
@@ -117,35 +99,52 @@ final class ObjectFileWriter {
 	 */
 	Instant replace(String key, ObjectContent content, Instant createdAt) throws IOException {
 		Path target = this.root.resolve(key);
-		Path dir = target.getParent();
-		Path tmp = dir.resolve("%s.%016x.tmp".formatted(target.getFileName(), random.nextLong()));
+		Path tmp = writeTemporary(target, content, createdAt);
 		try {
-			try (InputStream in = content.open();
-					FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW,
-							StandardOpenOption.WRITE);
-					OutputStream out = Channels.newOutputStream(channel)) {
-				long copied = in.transferTo(out);
-				if (copied != content.length()) {
-					throw new IOException(
-							"Object content for " + target + " had " + copied + " bytes, expected " + content.length());
-				}
-				recordCreatedAt(tmp, createdAt);
-				channel.force(true);
-			}
 			Files.setLastModifiedTime(tmp, FileTime.from(createdAt));
 			Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 		}
 		catch (IOException | RuntimeException ex) {
-			try {
-				Files.deleteIfExists(tmp);
-			}
-			catch (IOException cleanup) {
-				ex.addSuppressed(cleanup);
-			}
+			deleteAfterFailure(tmp, ex);
 			throw ex;
 		}
-		this.directorySync.force(dir);
+		this.directorySync.force(target.getParent());
 		return createdAt;
+	}
+
+	/**
+	 * Writes {@code content} to a temporary file of this write alone beside
+	 * {@code target} (two writers of the same key, in one process or two, never share
+	 * one), records {@code createdAt} with it and forces it to disk; deletes it when that
+	 * fails.
+	 */
+	private static Path writeTemporary(Path target, ObjectContent content, Instant createdAt) throws IOException {
+		Path tmp = target.resolveSibling("%s.%016x.tmp".formatted(target.getFileName(), random.nextLong()));
+		try (InputStream in = content.open();
+				FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+				OutputStream out = Channels.newOutputStream(channel)) {
+			long copied = in.transferTo(out);
+			if (copied != content.length()) {
+				throw new IOException(
+						"Object content for " + target + " had " + copied + " bytes, expected " + content.length());
+			}
+			recordCreatedAt(tmp, createdAt);
+			channel.force(true);
+		}
+		catch (IOException | RuntimeException ex) {
+			deleteAfterFailure(tmp, ex);
+			throw ex;
+		}
+		return tmp;
+	}
+
+	private static void deleteAfterFailure(Path tmp, Exception failure) {
+		try {
+			Files.deleteIfExists(tmp);
+		}
+		catch (IOException cleanup) {
+			failure.addSuppressed(cleanup);
+		}
 	}
 
 	/**
