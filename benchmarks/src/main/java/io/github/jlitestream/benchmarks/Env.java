@@ -1,6 +1,7 @@
 package io.github.jlitestream.benchmarks;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -110,6 +111,12 @@ final class Env implements AutoCloseable {
 	 */
 	Path litestreamConfig(Path dir, Path database, String bucket, String prefix, @Nullable Duration syncInterval)
 			throws IOException {
+		return litestreamConfig(dir, database, bucket, prefix, syncInterval, this.server.endpoint());
+	}
+
+	/** As above, reaching the store at {@code endpoint} (a proxy in front of it). */
+	Path litestreamConfig(Path dir, Path database, String bucket, String prefix, @Nullable Duration syncInterval,
+			URI endpoint) throws IOException {
 		String yaml = """
 				dbs:
 				  - path: %s
@@ -122,7 +129,7 @@ final class Env implements AutoCloseable {
 				        force-path-style: true
 				        access-key-id: %s
 				        secret-access-key: %s
-				""".formatted(database.toAbsolutePath(), bucket, prefix, this.server.endpoint(), this.server.region(),
+				""".formatted(database.toAbsolutePath(), bucket, prefix, endpoint, this.server.region(),
 				this.server.accessKey(), this.server.secretKey());
 		if (syncInterval != null) {
 			yaml += "        sync-interval: %dms\n".formatted(syncInterval.toMillis());

@@ -1,5 +1,6 @@
 package io.github.jlitestream.benchmarks;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,8 @@ import io.github.jlitestream.core.restore.RestoreOptions;
 import io.github.jlitestream.core.restore.RestoreProgress;
 import io.github.jlitestream.core.restore.Restorer;
 import io.github.jlitestream.s3.S3ReplicaClient;
+import io.github.jlitestream.s3.S3ReplicaClientFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * 3. Restore time from the S3Proxy: this engine's {@link Restorer} (defaults: 8 parallel
@@ -29,11 +32,22 @@ import io.github.jlitestream.s3.S3ReplicaClient;
  */
 final class RestoreBenchmark {
 
+	/** Added to every request of the far store. */
+	static final long FAR_LATENCY_MILLIS = 20;
+
+	/** The far store's bandwidth per connection. */
+	static final long FAR_BYTES_PER_SECOND = 80_000_000;
+
 	private final Env env;
 
 	private final Settings settings;
 
 	private final Report report;
+
+	/** Medians through the far store, by scenario key. */
+	private final Map<String, Map<Tool, Double>> far = new LinkedHashMap<>();
+
+	private final List<List<String>> farTable = new ArrayList<>();
 
 	RestoreBenchmark(Env env, Settings settings, Report report) {
 		this.env = env;
@@ -69,6 +83,20 @@ final class RestoreBenchmark {
 					+ "every output verified (row count and sum equal to the source)");
 		this.report.table(List.of("replica", "restorer", "seconds (median)", "MB/s", "runs (s)", "vs litestream"),
 				table);
+
+		this.report.line("");
+		this.report.line(("3b. The same restores through a far store: %d ms added to every request and %d MB/s per "
+				+ "connection (a TCP proxy on loopback in front of the S3Proxy)")
+			.formatted(FAR_LATENCY_MILLIS, FAR_BYTES_PER_SECOND / 1_000_000));
+		this.report.table(List.of("replica", "restorer", "seconds (median)", "MB/s", "runs (s)", "vs litestream"),
+				this.farTable);
+		double farA = this.far.get("snapshotShaped").get(Tool.LITESTREAM)
+				/ this.far.get("snapshotShaped").get(Tool.ENGINE);
+		double farB = this.far.get("longWalTail").get(Tool.LITESTREAM) / this.far.get("longWalTail").get(Tool.ENGINE);
+		this.report.target("restore from a far store, long WAL tail", ">= 5x faster than litestream",
+				"%.2fx litestream's speed".formatted(farB), farB >= 5.0);
+		this.report.target("restore from a far store, snapshot-shaped", ">= 4x faster than litestream",
+				"%.2fx litestream's speed".formatted(farA), farA >= 4.0);
 
 		double a = snapshotShaped.get(Tool.LITESTREAM) / snapshotShaped.get(Tool.ENGINE);
 		double b = walTail.get(Tool.LITESTREAM) / walTail.get(Tool.ENGINE);
@@ -127,17 +155,61 @@ final class RestoreBenchmark {
 						Stats.fmt(medians.get(Tool.LITESTREAM) / median, 2) + "x"));
 			}
 			scenario.put("restorers", tools);
+			scenario.put("farStore", farStore(run, source, repetitions, shape, key));
 			json.put(key, scenario);
 			return medians;
 		}
 	}
 
+	/** The same replica restored through the far store by this engine and Litestream. */
+	private Map<String, Object> farStore(Env.Run run, ReplicaFixture.Source source, int repetitions, String shape,
+			String key) throws Exception {
+		Map<Tool, List<Double>> seconds = new LinkedHashMap<>();
+		seconds.put(Tool.ENGINE, new ArrayList<>());
+		seconds.put(Tool.LITESTREAM, new ArrayList<>());
+		try (LatencyProxy proxy = LatencyProxy.start(this.env.server().endpoint().getPort(), FAR_LATENCY_MILLIS,
+				FAR_BYTES_PER_SECOND)) {
+			for (int rep = 0; rep < repetitions; rep++) {
+				for (Tool tool : seconds.keySet()) {
+					seconds.get(tool).add(restoreOnce(run, source, tool, 100 + rep, proxy.endpoint()));
+				}
+			}
+		}
+		Map<Tool, Double> medians = new LinkedHashMap<>();
+		seconds.forEach((tool, runs) -> medians.put(tool, Stats.median(runs)));
+		this.far.put(key, medians);
+		Map<String, Object> json = new LinkedHashMap<>();
+		json.put("latencyMillis", FAR_LATENCY_MILLIS);
+		json.put("bytesPerSecondPerConnection", FAR_BYTES_PER_SECOND);
+		List<Object> rows = new ArrayList<>();
+		for (Tool tool : seconds.keySet()) {
+			double median = medians.get(tool);
+			Map<String, Object> row = new LinkedHashMap<>();
+			row.put("restorer", tool.label);
+			row.put("medianSeconds", Stats.round(median, 3));
+			row.put("runsSeconds", seconds.get(tool).stream().map((v) -> Stats.round(v, 3)).toList());
+			row.put("speedVsLitestream", Stats.round(medians.get(Tool.LITESTREAM) / median, 3));
+			rows.add(row);
+			this.farTable.add(List.of((tool == Tool.ENGINE) ? shape : "", tool.label, Stats.fmt(median, 2),
+					Stats.fmt(source.databaseBytes() / 1e6 / median, 1),
+					String.join(" ", seconds.get(tool).stream().map((v) -> Stats.fmt(v, 2)).toList()),
+					Stats.fmt(medians.get(Tool.LITESTREAM) / median, 2) + "x"));
+		}
+		json.put("restorers", rows);
+		return json;
+	}
+
 	private double restoreOnce(Env.Run run, ReplicaFixture.Source source, Tool tool, int rep) throws Exception {
+		return restoreOnce(run, source, tool, rep, null);
+	}
+
+	private double restoreOnce(Env.Run run, ReplicaFixture.Source source, Tool tool, int rep, @Nullable URI endpoint)
+			throws Exception {
 		Path output = run.dir().resolve("restored-%s-%d.db".formatted(tool.name().toLowerCase(), rep));
 		long started = System.nanoTime();
 		if (tool == Tool.LITESTREAM) {
 			Path config = this.env.litestreamConfig(run.dir(), run.dir().resolve("source.db"), run.bucket(),
-					run.prefix(), null);
+					run.prefix(), null, (endpoint != null) ? endpoint : this.env.server().endpoint());
 			Path log = run.dir().resolve("litestream-restore.log");
 			Process process = Env.startProcess(new ProcessBuilder(this.env.litestreamBinary().toString(), "restore",
 					"-config", config.toString(), "-o", output.toString(), run.dir().resolve("source.db").toString())
@@ -158,7 +230,9 @@ final class RestoreBenchmark {
 			}
 		}
 		else {
-			try (S3ReplicaClient client = this.env.factory().create(run.url())) {
+			S3ReplicaClientFactory factory = (endpoint != null)
+					? this.env.server().clientFactory().endpoint(endpoint).build() : this.env.factory();
+			try (S3ReplicaClient client = factory.create(run.url())) {
 				RestoreOptions options = RestoreOptions.builder(output).integrityCheck(tool == Tool.ENGINE).build();
 				new Restorer(new Lz4FrameCodec()).restore(client, options, RestoreProgress.NONE);
 			}

@@ -67,6 +67,13 @@ class BenchmarksSmokeTests {
 			}
 		}
 		assertThat(number(map(restore, "longWalTail"), "walIndexes")).isGreaterThan(1);
+		for (String scenario : List.of("snapshotShaped", "longWalTail")) {
+			List<Object> far = list(map(map(restore, scenario), "farStore"), "restorers");
+			assertThat(far).hasSize(2);
+			for (Object item : far) {
+				assertThat(number((Map<String, Object>) item, "medianSeconds")).isPositive();
+			}
+		}
 
 		List<Object> cost = list(map(json, "cost"), "setups");
 		assertThat(cost).hasSize(3);
@@ -85,7 +92,7 @@ class BenchmarksSmokeTests {
 		assertThat(number(map(storage, "restoreSeconds"), "compacted")).isPositive();
 
 		List<Object> targets = (List<Object>) json.get("targets");
-		assertThat(targets).hasSize(11);
+		assertThat(targets).hasSize(13);
 		assertThat(number(json, "durationSeconds")).isPositive();
 	}
 
