@@ -36,6 +36,9 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  */
 public final class S3ReplicaClientFactory {
 
+	/** Connections each S3 client keeps at most. */
+	static final int MAX_CONNECTIONS = 128;
+
 	/** The region used when an endpoint is given without one. */
 	public static final String DEFAULT_REGION = "us-east-1";
 
@@ -130,6 +133,9 @@ public final class S3ReplicaClientFactory {
 			.build();
 		S3ClientBuilder builder = S3Client.builder()
 			.httpClientBuilder(ApacheHttpClient.builder()
+				// a restore downloads up to 64 WAL segments at once (8 x its default
+				// parallelism); the SDK's default pool holds 50
+				.maxConnections(MAX_CONNECTIONS)
 				.connectionTimeout(this.connectTimeout)
 				.socketTimeout(this.socketTimeout)
 				.connectionAcquisitionTimeout(this.connectTimeout)

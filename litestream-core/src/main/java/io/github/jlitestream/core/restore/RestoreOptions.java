@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param timestamp restore the state as of this time; null for the latest
  * @param index restore up to and including this WAL index; null for all (not with
  * {@code timestamp})
- * @param parallelism how many objects are downloaded at once
+ * @param parallelism how many objects are downloaded at once; small WAL segments eight
+ * times as many (a long tail is bound by the store's round trips, not its bandwidth)
  * @param overwrite replace an existing file at {@code outputPath}
  * @param integrityCheck run {@code PRAGMA integrity_check} on the result before it is
  * moved into place

@@ -84,7 +84,9 @@ public final class Restorer {
 		}
 		Path work = output.resolveSibling("." + output.getFileName() + ".restore-" + UUID.randomUUID());
 		Files.createDirectories(work);
-		ExecutorService downloads = Executors.newFixedThreadPool(options.parallelism(),
+		// WAL segments are small, so a long tail is bound by round trips, not bandwidth:
+		// they download SEGMENT_FANOUT times as many at once as the parallelism asked for
+		ExecutorService downloads = Executors.newFixedThreadPool(options.parallelism() * RestoreRun.SEGMENT_FANOUT,
 				Threads.daemonFactory("litestream-restore"));
 		// Forces to disk run beside the downloads, and in their own thread, so that
 		// waiting for one never waits for a download queued behind it.
