@@ -40,7 +40,8 @@ final class RestoreCommand extends ReplicaCommand {
 	@Nullable Path output;
 
 	@Option(names = { "-parallelism", "--parallelism" }, paramLabel = "NUM", defaultValue = "8",
-			description = "Objects downloaded at once (default: ${DEFAULT-VALUE}).")
+			description = "Objects downloaded at once (default: ${DEFAULT-VALUE}); small WAL segments eight times "
+					+ "as many.")
 	int parallelism;
 
 	@Option(names = { "-if-db-not-exists", "--if-db-not-exists" },

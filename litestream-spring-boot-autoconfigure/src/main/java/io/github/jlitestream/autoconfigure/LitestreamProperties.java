@@ -345,7 +345,8 @@ public class LitestreamProperties {
 		private RestoreMode mode = RestoreMode.IF_MISSING;
 
 		/**
-		 * How many objects are downloaded at once.
+		 * How many objects are downloaded at once; small WAL segments eight times as
+		 * many, since a long tail is bound by the store's round trips.
 		 */
 		private int parallelism = RestoreOptions.DEFAULT_PARALLELISM;
 
