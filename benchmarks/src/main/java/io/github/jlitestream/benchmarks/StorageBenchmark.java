@@ -133,6 +133,7 @@ final class StorageBenchmark {
 						List.of("litestream v0.3.13", Long.toString(theirs.objects()), Long.toString(theirs.bytes()),
 								Stats.fmt(litestreamRestore, 2), calls(theirCalls))));
 		this.report.line("this engine's own request count, by operation (compaction's included): " + requests);
+		this.report.line("stored, this engine: " + ours.row() + "; litestream: " + theirs.row());
 		this.report.target("storage after compaction", "<= 1/5 of Litestream's bytes",
 				"%s of Litestream's".formatted(Stats.fmt(byteRatio, 3)), byteRatio <= 0.2);
 		this.report.target("objects after compaction", "<= 1/10 of Litestream's",
@@ -256,6 +257,8 @@ final class StorageBenchmark {
 	private Stored stored(Env.Run run) {
 		long objects = 0;
 		long bytes = 0;
+		long snapshots = 0;
+		long snapshotBytes = 0;
 		String token = null;
 		do {
 			ListObjectsV2Request.Builder request = ListObjectsV2Request.builder()
@@ -268,17 +271,27 @@ final class StorageBenchmark {
 			for (S3Object object : page.contents()) {
 				objects++;
 				bytes += object.size();
+				if (object.key().contains("/snapshots/")) {
+					snapshots++;
+					snapshotBytes += object.size();
+				}
 			}
 			token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
 		}
 		while (token != null);
-		return new Stored(objects, bytes);
+		return new Stored(objects, bytes, snapshots, snapshotBytes);
 	}
 
-	private record Stored(long objects, long bytes) {
+	private record Stored(long objects, long bytes, long snapshots, long snapshotBytes) {
 
 		Map<String, Object> describe() {
-			return Map.of("objects", this.objects, "bytes", this.bytes);
+			return Map.of("objects", this.objects, "bytes", this.bytes, "snapshots", this.snapshots, "snapshotBytes",
+					this.snapshotBytes);
+		}
+
+		String row() {
+			return "%d objects, %d bytes (snapshots: %d, %d bytes)".formatted(this.objects, this.bytes, this.snapshots,
+					this.snapshotBytes);
 		}
 
 	}
