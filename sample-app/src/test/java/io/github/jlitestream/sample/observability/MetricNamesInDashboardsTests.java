@@ -60,6 +60,8 @@ class MetricNamesInDashboardsTests {
 		registry.add(replica + "retention", () -> "1s");
 		registry.add(replica + "retention-check-interval", () -> "1s");
 		registry.add(replica + "verify-interval", () -> "1s");
+		// and compaction of every WAL index a second old, so that it counts too
+		registry.add(replica + "compaction-age", () -> "1s");
 	}
 
 	@Test
