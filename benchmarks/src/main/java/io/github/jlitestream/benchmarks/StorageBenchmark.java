@@ -145,14 +145,13 @@ final class StorageBenchmark {
 	}
 
 	/** The run's database with its hot rows, before any replicator starts. */
-	private static Env.Run prepare(Env.Run run) throws Exception {
+	private static void prepare(Env.Run run) throws Exception {
 		try (Connection connection = Sql.connect(run.database())) {
 			Sql.execute(connection, "CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, payload BLOB NOT NULL)",
 					"CREATE TABLE IF NOT EXISTS hot (id INTEGER PRIMARY KEY, v BLOB NOT NULL)");
 			Sql.execute(connection, "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < "
 					+ HOT_ROWS + ") INSERT OR IGNORE INTO hot (id, v) SELECT x, randomblob(100) FROM n");
 		}
-		return run;
 	}
 
 	private Map<String, Long> writeWithEngine(Env.Run run) throws Exception {

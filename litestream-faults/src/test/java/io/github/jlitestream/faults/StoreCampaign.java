@@ -19,7 +19,6 @@ import io.github.jlitestream.core.codec.ReplicaCodec;
 import io.github.jlitestream.core.layout.ReplicaPaths;
 import io.github.jlitestream.core.testing.ChildProcess;
 import io.github.jlitestream.core.wal.CompactedWal;
-import io.github.jlitestream.core.wal.WalHeader;
 import io.github.jlitestream.faults.FaultProxy.Fault;
 import io.github.jlitestream.faults.WriterLog.Commit;
 import io.github.jlitestream.s3.testing.S3ProxyServer;
@@ -229,8 +228,7 @@ final class StoreCampaign {
 						content = in.readAllBytes();
 					}
 					end = segment.offset() + content.length;
-					if (segment.offset() == 0 && content.length >= WalHeader.SIZE
-							&& CompactedWal.isCompacted(WalHeader.parse(content))) {
+					if (segment.offset() == 0 && CompactedWal.isCompacted(content)) {
 						// a compacted index: the segments it replaced wait for their
 						// deletion, not uploads
 						break;

@@ -26,8 +26,6 @@ import io.github.jlitestream.core.codec.Spool;
 import io.github.jlitestream.core.layout.ReplicaPaths;
 import io.github.jlitestream.core.restore.Restorer.Source;
 import io.github.jlitestream.core.wal.CompactedWal;
-import io.github.jlitestream.core.wal.InvalidWalException;
-import io.github.jlitestream.core.wal.WalHeader;
 
 /**
  * One restore of a plan from its source: downloads the snapshot and the segments in
@@ -190,16 +188,10 @@ final class RestoreRun {
 		}
 	}
 
-	/**
-	 * Whether a first segment holds a compacted index ({@link CompactedWal}): its header,
-	 * when it has a valid one, says so.
-	 */
+	/** Whether a first segment holds a compacted index ({@link CompactedWal}). */
 	private static boolean isCompacted(Spool spool) throws IOException {
 		try (InputStream in = spool.content().open()) {
-			return CompactedWal.isCompacted(WalHeader.parse(in.readNBytes(WalHeader.SIZE)));
-		}
-		catch (InvalidWalException ex) {
-			return false; // the applier names what is wrong with it
+			return CompactedWal.isCompacted(in);
 		}
 	}
 

@@ -24,7 +24,6 @@ import io.github.jlitestream.core.layout.ReplicaPaths;
 import io.github.jlitestream.core.util.LocalFiles;
 import io.github.jlitestream.core.util.Threads;
 import io.github.jlitestream.core.wal.CompactedWal;
-import io.github.jlitestream.core.wal.WalHeader;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,7 +132,7 @@ public final class Restorer {
 			.decode(source.client()
 				.openWalSegment(excluded.generation(), excluded.index(), excluded.offset(), excluded.compression()),
 					key)) {
-			return CompactedWal.isCompacted(WalHeader.parse(in.readNBytes(WalHeader.SIZE))) ? excluded.index() : null;
+			return CompactedWal.isCompacted(in) ? excluded.index() : null;
 		}
 		catch (IOException | RuntimeException ex) {
 			// only a note: the restore itself is complete and checked

@@ -75,16 +75,7 @@ final class TargetTime {
 		if (listed(segment.createdAt()) == Listed.BEFORE) {
 			return Verdict.BEFORE;
 		}
-		String key = ReplicaPaths.key(segment);
-		Optional<Instant> time = this.exact.get(key);
-		if (time == null) {
-			time = lookUp(key, () -> this.client.exactCreatedAt(segment));
-			this.exact.put(key, time);
-		}
-		if (time.isEmpty()) {
-			return Verdict.UNKNOWN;
-		}
-		return time.get().isAfter(this.target) ? Verdict.AFTER : Verdict.BEFORE;
+		return byExactTime(ReplicaPaths.key(segment), () -> this.client.exactCreatedAt(segment));
 	}
 
 	/** The exact time of an object already asked about, if it has one. */
@@ -99,8 +90,12 @@ final class TargetTime {
 			case AFTER:
 				return Verdict.AFTER;
 			default:
-				break;
+				return byExactTime(key, lookup);
 		}
+	}
+
+	/** By the exact time the object records, asked for once. */
+	private Verdict byExactTime(String key, Lookup lookup) {
 		Optional<Instant> time = this.exact.get(key);
 		if (time == null) {
 			time = lookUp(key, lookup);

@@ -27,7 +27,6 @@ import io.github.jlitestream.core.layout.ReplicaPaths;
 import io.github.jlitestream.core.util.Failpoints;
 import io.github.jlitestream.core.wal.CompactedWal;
 import io.github.jlitestream.core.wal.InvalidWalException;
-import io.github.jlitestream.core.wal.WalHeader;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,11 +78,14 @@ final class IndexCompaction {
 
 	private final Clock clock;
 
-	/** Compacted indexes whose older segments still wait for deletion, since when. */
-	private final Map<String, Instant> replacedAt = new HashMap<>();
+	/**
+	 * Compacted indexes (their start) whose older segments still wait for deletion, since
+	 * when.
+	 */
+	private final Map<Position, Instant> replacedAt = new HashMap<>();
 
 	/** Indexes this process found compacted already, or not worth compacting. */
-	private final Set<String> settled = new HashSet<>();
+	private final Set<Position> settled = new HashSet<>();
 
 	IndexCompaction(String database, String replica, ReplicaClient client, ObjectCodec codec, Duration age,
 			Path workDir, Clock clock) {
@@ -120,15 +122,14 @@ final class IndexCompaction {
 		}
 		for (Map.Entry<Long, List<WalSegmentInfo>> entry : indexes.entrySet()) {
 			List<WalSegmentInfo> segments = entry.getValue();
-			String id = id(generation, entry.getKey());
+			Position id = new Position(generation, entry.getKey(), 0);
 			WalSegmentInfo last = segments.get(segments.size() - 1);
 			if (this.settled.contains(id) || this.replacedAt.containsKey(id)
 					|| last.createdAt().isAfter(now.minus(this.age)) || segments.get(0).offset() != 0
 					|| segments.stream().anyMatch((s) -> s.compression() != this.codec.compression())) {
 				continue;
 			}
-			Pass done = compact(generation, entry.getKey(), segments, now);
-			return new Pass(done.compacted(), done.bytesBefore(), done.bytesAfter(), 0, true);
+			return compact(id, segments, now);
 		}
 		return Pass.NOTHING;
 	}
@@ -138,18 +139,12 @@ final class IndexCompaction {
 			throws IOException {
 		Duration grace = this.age.dividedBy(2);
 		// forget indexes that retention deleted, or whose older segments are gone
-		String prefix = generation.id() + "/";
-		for (String id : List.copyOf(this.replacedAt.keySet())) {
-			List<WalSegmentInfo> segments = id.startsWith(prefix)
-					? indexes.get(Long.parseLong(id.substring(prefix.length()), 16)) : List.of();
-			if (segments == null || segments.size() < 2) {
-				this.replacedAt.remove(id);
-			}
-		}
-		this.settled.removeIf((id) -> !id.startsWith(prefix)
-				|| !indexes.containsKey(Long.parseLong(id.substring(prefix.length()), 16)));
+		this.replacedAt.keySet()
+			.removeIf((id) -> !id.generation().equals(generation)
+					|| indexes.getOrDefault(id.index(), List.of()).size() < 2);
+		this.settled.removeIf((id) -> !id.generation().equals(generation) || !indexes.containsKey(id.index()));
 		for (Map.Entry<Long, List<WalSegmentInfo>> entry : indexes.entrySet()) {
-			String id = id(generation, entry.getKey());
+			Position id = new Position(generation, entry.getKey(), 0);
 			Instant replaced = this.replacedAt.get(id);
 			if (replaced == null || now.isBefore(replaced.plus(grace))) {
 				continue;
@@ -166,9 +161,10 @@ final class IndexCompaction {
 		return null;
 	}
 
-	private Pass compact(Generation generation, long index, List<WalSegmentInfo> segments, Instant now)
-			throws IOException {
-		String id = id(generation, index);
+	/** Compacts the index that starts at {@code id}. */
+	private Pass compact(Position id, List<WalSegmentInfo> segments, Instant now) throws IOException {
+		Generation generation = id.generation();
+		long index = id.index();
 		Files.createDirectories(this.workDir);
 		Path whole = Files.createTempFile(this.workDir, "compaction-", ".wal");
 		Path compacted = whole.resolveSibling(whole.getFileName() + ".compacted");
@@ -189,15 +185,10 @@ final class IndexCompaction {
 						length += in.transferTo(out);
 					}
 					before += segment.size();
-					if (length >= WalHeader.SIZE && segment.offset() == 0 && isCompacted(whole)) {
+					if (segment.offset() == 0 && isCompacted(whole)) {
 						// compacted by an earlier run; its older segments (if any) wait
 						// for the grace again, from now
-						if (segments.size() > 1) {
-							this.replacedAt.put(id, now);
-						}
-						else {
-							this.settled.add(id);
-						}
+						replaced(id, segments.size(), now);
 						return new Pass(0, 0, 0, 0, true);
 					}
 				}
@@ -226,12 +217,7 @@ final class IndexCompaction {
 			Failpoints.hit(Failpoints.COMPACTION_REPLACE);
 			WalSegmentInfo written = this.client.replaceWalSegment(generation, index, 0, first.compression(),
 					spool.content(), createdAt);
-			if (segments.size() > 1) {
-				this.replacedAt.put(id, now);
-			}
-			else {
-				this.settled.add(id);
-			}
+			replaced(id, segments.size(), now);
 			logger.info(
 					"db={} replica={} compacted index {}: {} segment(s), {} frames, {} bytes stored, to {} pages in {} "
 							+ "bytes",
@@ -246,17 +232,23 @@ final class IndexCompaction {
 		}
 	}
 
-	private static boolean isCompacted(Path wal) throws IOException {
-		try (InputStream in = Files.newInputStream(wal)) {
-			return CompactedWal.isCompacted(WalHeader.parse(in.readNBytes(WalHeader.SIZE)));
+	/**
+	 * The index at {@code id} holds its compacted form first: older segments wait for the
+	 * grace from {@code now}; a single segment is done.
+	 */
+	private void replaced(Position id, int segments, Instant now) {
+		if (segments > 1) {
+			this.replacedAt.put(id, now);
 		}
-		catch (InvalidWalException ex) {
-			return false; // the compaction names what is wrong
+		else {
+			this.settled.add(id);
 		}
 	}
 
-	private static String id(Generation generation, long index) {
-		return generation.id() + "/" + "%08x".formatted(index);
+	private static boolean isCompacted(Path wal) throws IOException {
+		try (InputStream in = Files.newInputStream(wal)) {
+			return CompactedWal.isCompacted(in);
+		}
 	}
 
 	/**

@@ -14,7 +14,6 @@ import io.github.jlitestream.core.capture.Database;
 import io.github.jlitestream.core.codec.ObjectCodec;
 import io.github.jlitestream.core.layout.ReplicaPaths;
 import io.github.jlitestream.core.wal.CompactedWal;
-import io.github.jlitestream.core.wal.WalHeader;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,8 +73,7 @@ final class PositionResolver {
 				ReplicaPaths.key(last))) {
 			content = in.readAllBytes();
 		}
-		if (last.offset() == 0 && content.length >= WalHeader.SIZE
-				&& CompactedWal.isCompacted(WalHeader.parse(content))) {
+		if (last.offset() == 0 && CompactedWal.isCompacted(content)) {
 			// Compaction replaced a complete index (the WAL restarted after it) and the
 			// next index's first segment did not reach the store: the replica goes on
 			// from that index's start. Its frames differ from the local shadow WAL's by

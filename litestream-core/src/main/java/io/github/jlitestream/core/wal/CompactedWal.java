@@ -40,6 +40,27 @@ public final class CompactedWal {
 	}
 
 	/**
+	 * Whether {@code wal} starts with a compacted WAL's header; false when it does not
+	 * even start with a valid header (whoever applies it names what is wrong).
+	 */
+	public static boolean isCompacted(byte[] wal) {
+		if (wal.length < WalHeader.SIZE) {
+			return false;
+		}
+		try {
+			return isCompacted(WalHeader.parse(wal));
+		}
+		catch (InvalidWalException ex) {
+			return false;
+		}
+	}
+
+	/** As {@link #isCompacted(byte[])}, for a WAL read from {@code in} (header only). */
+	public static boolean isCompacted(InputStream in) throws IOException {
+		return isCompacted(in.readNBytes(WalHeader.SIZE));
+	}
+
+	/**
 	 * Writes the compacted form of {@code wal} (a whole WAL index whose frames chain and
 	 * end on a commit) to {@code out}.
 	 * @return what the compaction kept

@@ -8,6 +8,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import io.github.jlitestream.core.CheckpointMode;
@@ -179,13 +181,8 @@ class ContinuityTests {
 			harness.sync();
 			Position before = harness.database().position();
 			harness.execute("INSERT INTO t VALUES ('b')");
-			boolean[] failed = { false };
-			Failpoints.set((name) -> {
-				if (name.equals(Failpoints.SHADOW_CREATE) && !failed[0]) {
-					failed[0] = true;
-					throw new UncheckedIOException(new IOException("No space left on device"));
-				}
-			});
+			AtomicBoolean full = new AtomicBoolean(true);
+			Failpoints.set(noSpaceForShadowWalWhile(() -> full.getAndSet(false)));
 			assertThatExceptionOfType(Exception.class).isThrownBy(harness::sync)
 				.withStackTraceContaining("No space left on device");
 			Failpoints.set(null);
@@ -216,11 +213,7 @@ class ContinuityTests {
 			assertThat(endedState).isDirectory();
 			harness.database().startNewGeneration("test: the WAL was overwritten");
 			// the disk has room for a shadow WAL only once the ended generation's is gone
-			Failpoints.set((name) -> {
-				if (name.equals(Failpoints.SHADOW_CREATE) && Files.exists(endedState)) {
-					throw new UncheckedIOException(new IOException("No space left on device"));
-				}
-			});
+			Failpoints.set(noSpaceForShadowWalWhile(() -> Files.exists(endedState)));
 			harness.execute("INSERT INTO t VALUES ('b')");
 			assertThatExceptionOfType(Exception.class).isThrownBy(harness::sync)
 				.withStackTraceContaining("No space left on device");
@@ -282,6 +275,17 @@ class ContinuityTests {
 		Path out = this.dir.resolve("restored-" + System.nanoTime() + ".db");
 		harness.restore(RestoreOptions.latest(out));
 		return Sql.dump(out);
+	}
+
+	/**
+	 * Fails the creation of a shadow WAL as a full disk does, while {@code full} says so.
+	 */
+	private static Consumer<String> noSpaceForShadowWalWhile(BooleanSupplier full) {
+		return (name) -> {
+			if (name.equals(Failpoints.SHADOW_CREATE) && full.getAsBoolean()) {
+				throw new UncheckedIOException(new IOException("No space left on device"));
+			}
+		};
 	}
 
 	private static Consumer<String> failOnce(String failpoint, String message) {

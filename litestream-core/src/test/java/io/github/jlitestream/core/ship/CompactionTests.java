@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import io.github.jlitestream.core.CheckpointMode;
@@ -166,11 +167,7 @@ class CompactionTests {
 			Map<String, List<String>> expected = Sql.dump(harness.app());
 			this.clock.advance(AGE.plusMinutes(1));
 			// a crash before the replace leaves the index as it was
-			Failpoints.set((name) -> {
-				if (name.equals(Failpoints.COMPACTION_REPLACE)) {
-					throw new LitestreamException("crash before the replace (injected)");
-				}
-			});
+			Failpoints.set(crashAt(Failpoints.COMPACTION_REPLACE));
 			assertThatExceptionOfType(LitestreamException.class).isThrownBy(() -> harness.replica().compact());
 			assertThat(segmentsOf(replicaDir, 1).size()).isGreaterThan(1);
 			assertRestores(harness, replicaDir, expected);
@@ -179,11 +176,7 @@ class CompactionTests {
 				// replace every complete index
 			}
 			this.clock.advance(AGE);
-			Failpoints.set((name) -> {
-				if (name.equals(Failpoints.COMPACTION_DELETE)) {
-					throw new LitestreamException("crash before the deletes (injected)");
-				}
-			});
+			Failpoints.set(crashAt(Failpoints.COMPACTION_DELETE));
 			assertThatExceptionOfType(LitestreamException.class).isThrownBy(() -> harness.replica().compact());
 			Failpoints.set(null);
 			assertRestores(harness, replicaDir, expected);
@@ -309,6 +302,15 @@ class CompactionTests {
 		Instant now = Instant.now();
 		Thread.sleep(30);
 		return now;
+	}
+
+	/** Stops the engine's work at {@code failpoint}, as a crash there would. */
+	private static Consumer<String> crashAt(String failpoint) {
+		return (name) -> {
+			if (name.equals(failpoint)) {
+				throw new LitestreamException("crash at " + failpoint + " (injected)");
+			}
+		};
 	}
 
 	private Harness harness(Path replicaDir, ObjectCodec codec) throws Exception {
